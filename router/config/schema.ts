@@ -1,0 +1,126 @@
+/**
+ * zod schemas for config/router*.yaml: the source of truth; types come from z.infer.
+ * Field names are snake_case as users write YAML; the loader keeps them as written.
+ */
+import { z } from "zod";
+
+const Probability = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
+const PositiveInt = z.number().int().positive();
+
+export const ProviderKind = z.enum(["ollama", "openai", "anthropic", "embedded", "scripted"]);
+export type ProviderKind = z.infer<typeof ProviderKind>;
+
+export const ProviderConfig = z.strictObject({
+  kind: ProviderKind,
+  /** Ollama host or OpenAI-compatible base URL; Ollama falls back to $OLLAMA_HOST. */
+  host: z.string().url().optional(),
+  base_url: z.string().url().optional(),
+  /** Name of the environment variable holding the key (never the key itself). */
+  api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name like ANTHROPIC_API_KEY").optional(),
+  /** Embedded engine: CPU threads per context (1 is fastest on 2-core machines). */
+  threads: PositiveInt.optional(),
+  context_size: PositiveInt.optional(),
+  /** Scripted provider (tests, perf, demos): canned answers by prompt substring. */
+  script: z.array(z.strictObject({ match: z.string().optional(), reply: z.string(), delay_ms: z.number().min(0).optional() })).optional(),
+});
+export type ProviderConfig = z.infer<typeof ProviderConfig>;
+
+export const ModelConfig = z.strictObject({
+  /** Stable id used in the ledger, prices and calibration, e.g. `phi3-mini`. */
+  id: z.string().min(1).regex(/^[A-Za-z0-9._:\/-]+$/, "use letters, digits and . _ : / -"),
+  provider: z.string().min(1),
+  /** Provider-native name (`phi3:mini`, `gpt-4o`) or, for the embedded engine, a GGUF path relative to the config file. */
+  model: z.string().min(1),
+  /** Embedded engine: a model URI (hf:...) node-llama-cpp resolves and downloads when `model` is not on disk. */
+  uri: z.string().optional(),
+  /** Key into the price table; defaults to `id`. */
+  price: z.string().optional(),
+  context_tokens: PositiveInt.optional(),
+});
+export type ModelConfig = z.infer<typeof ModelConfig>;
+
+export const TierConfig = z.strictObject({
+  description: z.string().optional(),
+  /** Local tiers cost $0 per token at the margin (plus the optional amortised local cost). */
+  local: z.boolean(),
+  models: z.array(ModelConfig).min(1, "a tier needs at least one model"),
+  /** Expected latency range from the seed, used by the simulator when no bench data is given. */
+  latency_ms: z.tuple([z.number().positive(), z.number().positive()]).optional(),
+});
+export type TierConfig = z.infer<typeof TierConfig>;
+
+export const CheckConfig = z.looseObject({
+  id: z.string().min(1),
+  weight: z.number().positive().optional(),
+  /** A gate caps the confidence at its own score: a wrong format cannot be outvoted. */
+  gate: z.boolean().optional(),
+});
+export type CheckConfig = z.infer<typeof CheckConfig>;
+
+export const ActionConfig = z.strictObject({
+  description: z.string().optional(),
+  tier: z.string().min(1),
+  escalate: z.array(z.string().min(1)).default([]),
+  checks: z.array(CheckConfig).default([]),
+  threshold: Probability.optional(),
+  system: z.string().optional(),
+  /** `{input}` is replaced by the caller's prompt. */
+  template: z.string().optional(),
+  max_tokens: PositiveInt.optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  output: z.enum(["text", "json"]).default("text"),
+  /** JSON Schema for structured actions; passed to the backend and checked by the json_schema check. */
+  schema: z.record(z.string(), z.unknown()).optional(),
+});
+export type ActionConfig = z.infer<typeof ActionConfig>;
+
+export const RetryConfig = z.strictObject({
+  max_retries: z.number().int().min(0).max(10).default(2),
+  base_delay_ms: z.number().min(0).default(500),
+  max_delay_ms: z.number().min(0).default(8000),
+});
+
+export const LocalCostConfig = z.strictObject({
+  gpu_usd_per_hour: z.number().min(0).default(0),
+  watts: z.number().min(0).default(0),
+  usd_per_kwh: z.number().min(0).default(0),
+  /** Share of wall time the GPU is busy with our calls; amortises the hourly cost over busy seconds. */
+  utilisation: z.number().gt(0).max(1).default(1),
+});
+export type LocalCostConfig = z.infer<typeof LocalCostConfig>;
+
+export const BudgetConfig = z.strictObject({
+  scope: z.enum(["global", "action", "tag"]).default("global"),
+  /** Action name or caller tag when scope is not global. */
+  key: z.string().optional(),
+  period: z.enum(["day", "week", "month"]),
+  limit_usd: z.number().positive(),
+  /** What happens when a paid call would exceed the limit. */
+  on_exceed: z.enum(["degrade", "refuse"]).default("degrade"),
+});
+export type BudgetConfig = z.infer<typeof BudgetConfig>;
+
+export const RouterConfigSchema = z.strictObject({
+  version: z.literal(1, { error: "must be 1 (the only config version this tierlab reads)" }),
+  prices: z.string().default("prices.json"),
+  /** Calibrated thresholds written by `bench calibrate`; read when the file exists. */
+  calibration: z.string().default("calibration.json"),
+  ledger: z.strictObject({
+    path: z.string().default(".tierlab/ledger.sqlite"),
+    store_prompts: z.boolean().default(false),
+  }).default({ path: ".tierlab/ledger.sqlite", store_prompts: false }),
+  defaults: z.strictObject({
+    threshold: Probability.default(0.7),
+    timeout_ms: PositiveInt.default(60_000),
+    deadline_ms: PositiveInt.default(180_000),
+    max_tokens: PositiveInt.default(512),
+  }).default({ threshold: 0.7, timeout_ms: 60_000, deadline_ms: 180_000, max_tokens: 512 }),
+  retry: RetryConfig.default({ max_retries: 2, base_delay_ms: 500, max_delay_ms: 8000 }),
+  local_cost: LocalCostConfig.optional(),
+  providers: z.record(z.string(), ProviderConfig),
+  tiers: z.record(z.string(), TierConfig),
+  actions: z.record(z.string(), ActionConfig),
+  budgets: z.array(BudgetConfig).default([]),
+});
+export type RouterConfigInput = z.input<typeof RouterConfigSchema>;
+export type RouterConfigData = z.infer<typeof RouterConfigSchema>;

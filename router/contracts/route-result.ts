@@ -1,0 +1,81 @@
+import type { ChatMessage, FinishReason, ServerTimings, Usage } from "./provider.js";
+import type { CheckResult } from "./quality.js";
+
+export const ROUTE_RESULT_VERSION = 1 as const;
+
+export type AttemptVerdict = "accepted" | "rejected" | "error" | "skipped";
+
+export interface AttemptError {
+  /** Error class name, e.g. RateLimitError. */
+  class: string;
+  message: string;
+  retryable: boolean;
+  status?: number;
+}
+
+/** One call to one model: what the ledger stores a row of. */
+export interface Attempt {
+  attempt: number;
+  tier: string;
+  modelId: string;
+  provider: string;
+  model: string;
+  startedAt: string;
+  latencyMs: number;
+  /** Time to first content chunk, client side; undefined when no text arrived. */
+  ttftMs?: number;
+  usage: Usage;
+  costUsd: number;
+  finishReason?: FinishReason;
+  serverTimings?: ServerTimings;
+  confidence?: number;
+  checks?: CheckResult[];
+  verdict: AttemptVerdict;
+  /** The tier whose failure led here; undefined on the first tier. */
+  escalatedFrom?: string;
+  error?: AttemptError;
+  /** Only kept when the config enables store_prompts. */
+  answer?: string;
+}
+
+export type RouteVerdict =
+  /** An answer met the threshold. */
+  | "accepted"
+  /** No answer met the threshold; the best-scoring one is returned, flagged. */
+  | "best_effort"
+  /** No answer at all. */
+  | "failed";
+
+export interface RouteRequest {
+  action: string;
+  /** The user's input; rendered into the action's template. */
+  prompt: string;
+  /** Extra turns before the prompt (agent loops, gateway). */
+  history?: ChatMessage[];
+  requestId?: string;
+  /** Caller tag for per-caller budgets and reports. */
+  tag?: string;
+  signal?: AbortSignal;
+  /** Skip tiers whose name is not listed (bench: measure one tier). */
+  onlyTiers?: string[];
+  maxTokens?: number;
+}
+
+export interface RouteResult {
+  version: typeof ROUTE_RESULT_VERSION;
+  requestId: string;
+  action: string;
+  verdict: RouteVerdict;
+  text: string;
+  tier?: string;
+  modelId?: string;
+  provider?: string;
+  confidence?: number;
+  threshold: number;
+  checks: CheckResult[];
+  attempts: Attempt[];
+  usage: Usage;
+  costUsd: number;
+  latencyMs: number;
+  ttftMs?: number;
+}
