@@ -1,13 +1,17 @@
 /**
- * Loads config/router*.yaml with its price table and optional calibration, checking every
- * cross-reference (tiers, providers, prices, check ids) so mistakes surface at start-up with a line number.
+ * Loads config/router*.yaml with its action table, price table and optional calibration, checking
+ * every cross-reference (tiers, providers, prices, check ids and params) so mistakes surface at
+ * start-up with a file and line number.
  */
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { resolveFrom } from "./paths.js";
 import { loadCalibration, type Calibration } from "./calibration.js";
 import { loadPriceTable, type ModelPrice, type PriceTable } from "./prices.js";
-import { RouterConfigSchema, type ModelConfig, type RouterConfigData, type TierConfig } from "./schema.js";
+import { ActionTableSchema, RouterConfigSchema, type ActionConfig, type ModelConfig, type RouterConfigData, type TierConfig } from "./schema.js";
 import { issuesToError, parseAndValidate, readTextFile, type SourceIssue } from "./validate-source.js";
-import { isKnownCheck, knownCheckIds } from "../quality/registry.js";
+import { resolveActionChecks } from "./resolve-checks.js";
+
+export { resolveFrom };
 
 export interface RouterConfig {
   file: string;
@@ -29,27 +33,49 @@ export interface ResolvedModel extends ModelConfig {
 export const DEFAULT_CONFIG = "config/router.yaml";
 export const EMBEDDED_CONFIG = "config/router.embedded.yaml";
 
-export function resolveFrom(dir: string, p: string): string {
-  return isAbsolute(p) ? p : resolve(dir, p);
-}
+type Locate = (path: ReadonlyArray<PropertyKey>) => number | undefined;
+interface Source { file: string; locate: Locate }
 
 export function loadRouterConfig(file: string, opts: { calibration?: string | false } = {}): RouterConfig {
   const abs = resolve(file);
-  const text = readTextFile(abs, "router config");
-  const { value: data, locate } = parseAndValidate({ text, file, schema: RouterConfigSchema });
+  const { value, locate } = parseAndValidate({ text: readTextFile(abs, "router config"), file, schema: RouterConfigSchema });
   const dir = dirname(abs);
+  const main: Source = { file, locate };
+  let actions: Record<string, ActionConfig>;
+  let actionSource: Source & { prefix: PropertyKey[] };
+  if (typeof value.actions === "string") {
+    const actionsFile = resolveFrom(dir, value.actions);
+    const parsed = parseAndValidate({ text: readTextFile(actionsFile, "action table"), file: actionsFile, schema: ActionTableSchema });
+    actions = parsed.value;
+    actionSource = { file: actionsFile, locate: parsed.locate, prefix: [] };
+  } else {
+    actions = value.actions;
+    actionSource = { ...main, prefix: ["actions"] };
+  }
+  const data: RouterConfigData = { ...value, actions };
   const pricesFile = resolveFrom(dir, data.prices);
   const prices = loadPriceTable(pricesFile);
-  checkReferences(file, data, prices, locate);
-  const calibrationFile = opts.calibration ? resolve(opts.calibration) : resolveFrom(dir, data.calibration);
+  checkTiers(main, data, prices);
+  checkActions(actionSource, data, dir);
+  const calibrationFile = typeof opts.calibration === "string" ? resolve(opts.calibration) : resolveFrom(dir, data.calibration);
   const calibration = opts.calibration === false ? undefined : loadCalibration(calibrationFile);
   return { file: abs, dir, data, prices, pricesFile, calibration, calibrationFile };
 }
 
-function checkReferences(file: string, data: RouterConfigData, prices: PriceTable, locate: (p: PropertyKey[]) => number | undefined): void {
+function collector(src: Source, prefix: PropertyKey[] = []) {
   const issues: SourceIssue[] = [];
-  const add = (path: PropertyKey[], message: string) => issues.push({ line: locate(path), field: path.join("."), message });
-  const tierNames = Object.keys(data.tiers);
+  const add = (path: PropertyKey[], message: string) => {
+    const full = [...prefix, ...path];
+    issues.push({ line: src.locate(full), field: full.join("."), message });
+  };
+  const raise = () => {
+    if (issues.length > 0) throw issuesToError(src.file, issues.slice(0, 5), issues.length);
+  };
+  return { add, raise };
+}
+
+function checkTiers(src: Source, data: RouterConfigData, prices: PriceTable): void {
+  const { add, raise } = collector(src);
   const seenIds = new Map<string, string>();
   for (const [tierName, tier] of Object.entries(data.tiers)) {
     tier.models.forEach((m, i) => {
@@ -61,21 +87,25 @@ function checkReferences(file: string, data: RouterConfigData, prices: PriceTabl
       if (!tier.local && !prices.models[m.price ?? m.id]) add([...at, "price"], `no price for "${m.price ?? m.id}" in the price table; add it or set \`price:\` to an existing entry`);
     });
   }
-  for (const [name, action] of Object.entries(data.actions)) {
-    if (!data.tiers[action.tier]) add(["actions", name, "tier"], `unknown tier "${action.tier}"; allowed: ${tierNames.join(", ")}`);
-    action.escalate.forEach((t, i) => {
-      if (!data.tiers[t]) add(["actions", name, "escalate", i], `unknown tier "${t}"; allowed: ${tierNames.join(", ")}`);
-      else if (t === action.tier || action.escalate.indexOf(t) !== i) add(["actions", name, "escalate", i], `tier "${t}" appears twice in the chain`);
-    });
-    action.checks.forEach((c, i) => {
-      if (!isKnownCheck(c.id)) add(["actions", name, "checks", i, "id"], `unknown check "${c.id}"; allowed: ${knownCheckIds().join(", ")}`);
-    });
-    if (action.checks.some((c) => c.id === "json_schema") && !action.schema) add(["actions", name, "schema"], "the json_schema check needs a `schema:` on the action");
-  }
   data.budgets.forEach((b, i) => {
     if (b.scope !== "global" && !b.key) add(["budgets", i, "key"], `a ${b.scope} budget needs \`key:\` (the ${b.scope} it limits)`);
   });
-  if (issues.length > 0) throw issuesToError(file, issues.slice(0, 5), issues.length);
+  raise();
+}
+
+function checkActions(src: Source & { prefix: PropertyKey[] }, data: RouterConfigData, dir: string): void {
+  const { add, raise } = collector(src, src.prefix);
+  const tierNames = Object.keys(data.tiers);
+  for (const [name, action] of Object.entries(data.actions)) {
+    if (!data.tiers[action.tier]) add([name, "tier"], `unknown tier "${action.tier}"; allowed: ${tierNames.join(", ")}`);
+    action.escalate.forEach((t, i) => {
+      if (!data.tiers[t]) add([name, "escalate", i], `unknown tier "${t}"; allowed: ${tierNames.join(", ")}`);
+      else if (t === action.tier || action.escalate.indexOf(t) !== i) add([name, "escalate", i], `tier "${t}" appears twice in the chain`);
+    });
+    // Resolves label files, derives label schemas and dry-runs every check's params.
+    resolveActionChecks({ name, action, dir: src.prefix.length ? dir : dirname(resolve(src.file)), add });
+  }
+  raise();
 }
 
 /** Every model with its tier, locality and price, in tier order. */

@@ -119,8 +119,12 @@ export const RouterConfigSchema = z.strictObject({
   local_cost: LocalCostConfig.optional(),
   providers: z.record(z.string(), ProviderConfig),
   tiers: z.record(z.string(), TierConfig),
-  actions: z.record(z.string(), ActionConfig),
+  /** The action table inline, or the path of a YAML file holding it (shared between configs). */
+  actions: z.union([z.string(), z.record(z.string(), ActionConfig)]),
   budgets: z.array(BudgetConfig).default([]),
 });
+export const ActionTableSchema = z.record(z.string(), ActionConfig);
+
 export type RouterConfigInput = z.input<typeof RouterConfigSchema>;
-export type RouterConfigData = z.infer<typeof RouterConfigSchema>;
+/** The config after loading: the action table is always resolved inline. */
+export type RouterConfigData = Omit<z.infer<typeof RouterConfigSchema>, "actions"> & { actions: Record<string, ActionConfig> };

@@ -1,0 +1,58 @@
+/**
+ * The tierlab dataset format, version 1: JSON Lines whose first line is a header naming the
+ * source and licence, then one labelled item per line. zod is the source of truth; types are z.infer.
+ */
+import { z } from "zod";
+
+export const DATASET_FORMAT = "tierlab-dataset";
+export const DATASET_FORMAT_VERSION = 1;
+
+export const DatasetHeader = z.strictObject({
+  format: z.literal(DATASET_FORMAT, { error: `must be "${DATASET_FORMAT}" (the first line of a dataset is its header)` }),
+  version: z.literal(DATASET_FORMAT_VERSION, { error: `must be ${DATASET_FORMAT_VERSION} (the only dataset version this tierlab reads)` }),
+  name: z.string().min(1),
+  description: z.string(),
+  /** Where the items come from: URL and commit, or "hand-written". */
+  source: z.string().min(1),
+  /** SPDX id of the items' licence. */
+  license: z.string().min(1),
+  /** Citation or credit line the licence asks for. */
+  attribution: z.string(),
+  /** How the file was made (script, seed, sizes), so it can be rebuilt. */
+  derivation: z.string().optional(),
+});
+export type DatasetHeader = z.infer<typeof DatasetHeader>;
+
+const GraderId = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a grader id like exact_label");
+
+/** A bare id, or `{ "id": ..., ...params }`; params are checked against the grader at load time. */
+export const GraderRef = z.union([GraderId, z.looseObject({ id: GraderId })], { error: 'must be a grader id or an object {"id": ..., ...params}' });
+export type GraderRef = z.infer<typeof GraderRef>;
+
+export const DatasetItem = z.strictObject({
+  id: z.string().min(1, "must not be empty"),
+  /** The router action the input is sent to, e.g. intent_banking77. */
+  action: z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be an action name (letters, digits, _ . -)"),
+  input: z.string().min(1, "must not be empty"),
+  /** Gold answer in the shape the grader expects; null when the grader needs none (unit tests, regex). */
+  expected: z.json(),
+  grader: GraderRef,
+  meta: z.record(z.string(), z.json()).optional(),
+});
+export type DatasetItem = z.infer<typeof DatasetItem>;
+
+export interface Dataset {
+  file: string;
+  format: "jsonl" | "csv";
+  header: DatasetHeader;
+  items: DatasetItem[];
+  /** sha256 of the file's bytes, so a bench run records exactly what it replayed. */
+  hash: string;
+}
+
+/** The id and params of an item's grader, whichever way the item wrote it. */
+export function graderOf(ref: GraderRef): { id: string; params: Record<string, unknown> } {
+  if (typeof ref === "string") return { id: ref, params: {} };
+  const { id, ...params } = ref;
+  return { id, params };
+}

@@ -1,0 +1,159 @@
+/**
+ * Runs untrusted Python (model-written code plus unit tests) in a child process: isolated mode
+ * (`-I`), a fresh temp cwd and HOME, an environment without proxies or secrets, its own process
+ * group (killed whole on timeout, abort or exit), and no network. Where Linux allows an unprivileged
+ * network namespace (`unshare -rn`) the child has no interfaces at all; everywhere, a guard inside
+ * the interpreter also refuses sockets and subprocesses. A guard, not a security boundary.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TierlabError } from "../../router/errors.js";
+
+/** What the harness reports from inside the child. */
+export interface PythonOutcome {
+  status: "pass" | "fail";
+  kind?: "syntax" | "assertion" | "error" | "exit";
+  type?: string;
+  message?: string;
+  line?: number;
+}
+
+export interface PythonRun {
+  outcome: PythonOutcome | undefined;
+  timedOut: boolean;
+  exitCode: number | null;
+  stderrTail: string;
+  network: "namespace" | "guard";
+}
+
+// Executes candidate.py with guards installed first; reports one marker line on the real stdout.
+const HARNESS = String.raw`
+import sys, json, traceback
+path, marker = sys.argv[1], sys.argv[2]
+out = sys.stdout
+def report(**kw):
+    out.write("\n" + marker + json.dumps(kw) + "\n"); out.flush()
+try:
+    import resource
+    for lim, val in ((resource.RLIMIT_AS, 2 << 30), (resource.RLIMIT_FSIZE, 16 << 20), (resource.RLIMIT_CORE, 0)):
+        try: resource.setrlimit(lim, (val, val))
+        except (ValueError, OSError): pass
+except ImportError:
+    pass
+import socket, _socket, os, subprocess, shutil
+def _denied(*a, **k): raise PermissionError("disabled by the unit_tests grader (no network, no subprocesses)")
+class _NoSocket(socket.socket):
+    def __init__(self, *a, **k): _denied()
+socket.socket = _socket.socket = socket.SocketType = _NoSocket
+for mod, names in ((socket, ("create_connection", "create_server", "getaddrinfo", "gethostbyname", "socketpair", "fromfd")),
+                   (os, ("system", "popen", "fork", "forkpty", "execv", "execve", "execvp", "execvpe", "spawnv", "spawnve", "kill", "killpg", "posix_spawn", "posix_spawnp", "putenv")),
+                   (subprocess, ("Popen", "run", "call", "check_call", "check_output")), (shutil, ("rmtree",))):
+    for n in names:
+        if hasattr(mod, n): setattr(mod, n, _denied)
+src = open(path, encoding="utf-8").read()
+try:
+    code = compile(src, "candidate.py", "exec")
+except SyntaxError as e:
+    report(status="fail", kind="syntax", type=type(e).__name__, message=str(e.msg), line=e.lineno); sys.exit(0)
+try:
+    exec(code, {"__name__": "__candidate__"})
+except SystemExit as e:
+    report(status="fail", kind="exit", message="the code called exit(%r) before the tests finished" % (e.code,))
+except BaseException as e:
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == "candidate.py"]
+    kind = "assertion" if isinstance(e, AssertionError) else "error"
+    report(status="fail", kind=kind, type=type(e).__name__, message=str(e)[:300], line=frames[-1].lineno if frames else None)
+else:
+    report(status="pass")
+`;
+
+const TAIL = 64 * 1024;
+let pythonPath: string | undefined;
+let netnsWorks: boolean | undefined;
+
+/** The real interpreter behind `python3` (or $TIERLAB_PYTHON), resolved once: shims cost ~100 ms a run. */
+export function pythonExecutable(): string {
+  if (pythonPath) return pythonPath;
+  const cmd = process.env.TIERLAB_PYTHON || "python3";
+  const r = spawnSync(cmd, ["-I", "-c", "import sys; print(sys.executable)"], { encoding: "utf8", timeout: 15_000 });
+  const exe = r.status === 0 ? r.stdout.trim() : "";
+  if (!exe) {
+    throw new TierlabError({ message: `unit_tests grader: cannot run ${cmd} (${r.error?.message || r.stderr?.trim() || `exit ${r.status}`})`, fix: "install Python 3 or set TIERLAB_PYTHON to its path" });
+  }
+  pythonPath = exe;
+  return exe;
+}
+
+function canUseNetns(python: string): boolean {
+  if (netnsWorks === undefined) {
+    netnsWorks = process.platform === "linux" && spawnSync("unshare", ["-rn", python, "-I", "-c", "pass"], { stdio: "ignore", timeout: 10_000 }).status === 0;
+  }
+  return netnsWorks;
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+function appendTail(tail: string, chunk: Buffer): string {
+  const s = tail + chunk.toString("utf8");
+  return s.length > TAIL ? s.slice(-TAIL) : s;
+}
+
+export function runPython(args: { program: string; timeoutMs: number; signal?: AbortSignal }): Promise<PythonRun> {
+  args.signal?.throwIfAborted();
+  const python = pythonExecutable();
+  const network = canUseNetns(python) ? "namespace" : "guard";
+  const dir = mkdtempSync(join(tmpdir(), "tierlab-ut-"));
+  const marker = `@@tierlab-${randomBytes(12).toString("hex")}@@`;
+  writeFileSync(join(dir, "candidate.py"), args.program);
+  writeFileSync(join(dir, "harness.py"), HARNESS);
+  const argv = ["-I", join(dir, "harness.py"), join(dir, "candidate.py"), marker];
+  const [cmd, cmdArgs] = network === "namespace" ? ["unshare", ["-rn", python, ...argv]] : [python, argv];
+  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, TMPDIR: dir, LANG: "C.UTF-8" };
+
+  return new Promise<PythonRun>((resolve, reject) => {
+    const child = spawn(cmd, cmdArgs as string[], { cwd: dir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.on("data", (c: Buffer) => { stdout = appendTail(stdout, c); });
+    child.stderr.on("data", (c: Buffer) => { stderr = appendTail(stderr, c); });
+    const timer = setTimeout(() => { timedOut = true; killGroup(child.pid); }, args.timeoutMs);
+    const onAbort = () => killGroup(child.pid);
+    args.signal?.addEventListener("abort", onAbort, { once: true });
+    // Grandchildren may outlive the child and hold the pipes open: clear the group as soon as it exits.
+    child.on("exit", () => killGroup(child.pid));
+    child.on("error", (err) => finish(() => reject(new TierlabError({ message: `unit_tests grader: cannot start ${cmd}: ${err.message}`, cause: err }))));
+    child.on("close", (code) => finish(() => {
+      if (args.signal?.aborted) return reject(args.signal.reason);
+      const at = stdout.lastIndexOf(marker);
+      const line = at >= 0 ? stdout.slice(at + marker.length).split("\n")[0]! : "";
+      let outcome: PythonOutcome | undefined;
+      try {
+        outcome = line ? (JSON.parse(line) as PythonOutcome) : undefined;
+      } catch {
+        outcome = undefined;
+      }
+      resolve({ outcome: timedOut ? undefined : outcome, timedOut, exitCode: code, stderrTail: stderr.slice(-2000), network });
+    }));
+    let done = false;
+    function finish(then: () => void): void {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      args.signal?.removeEventListener("abort", onAbort);
+      killGroup(child.pid);
+      rmSync(dir, { recursive: true, force: true });
+      then();
+    }
+  });
+}

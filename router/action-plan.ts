@@ -1,0 +1,56 @@
+/**
+ * Everything about an action that does not change between requests, computed once: the tier
+ * chain and thresholds from the policy, prepared checks, prompt template, output format.
+ */
+import type { RouterConfig, ResolvedModel } from "./config/load.js";
+import { modelsOfTier } from "./config/load.js";
+import type { ActionConfig } from "./config/schema.js";
+import type { ChatMessage, ResponseFormat } from "./contracts/provider.js";
+import { UsageError } from "./errors.js";
+import { thresholdFor, tierChain } from "./policy/escalation.js";
+import { prepareChecks, type PreparedCheck } from "./quality/score.js";
+
+export interface TierPlan {
+  name: string;
+  local: boolean;
+  threshold: number;
+  models: ResolvedModel[];
+}
+
+export interface ActionPlan {
+  name: string;
+  action: ActionConfig;
+  tiers: TierPlan[];
+  checks: PreparedCheck[];
+  responseFormat: ResponseFormat;
+  maxTokens: number;
+  messages(prompt: string, history?: ChatMessage[]): ChatMessage[];
+}
+
+export function planAction(config: RouterConfig, name: string): ActionPlan {
+  const action = config.data.actions[name];
+  if (!action) {
+    throw new UsageError({ message: `unknown action "${name}"`, fix: `use one of: ${Object.keys(config.data.actions).join(", ")} (defined in ${config.file})` });
+  }
+  const tiers = tierChain(config, name).map((t) => ({
+    name: t,
+    local: config.data.tiers[t]!.local,
+    threshold: thresholdFor(config, name, t).threshold,
+    models: modelsOfTier(config, t),
+  }));
+  const template = action.template ?? "{input}";
+  return {
+    name,
+    action,
+    tiers,
+    checks: prepareChecks(action.checks),
+    responseFormat: action.output === "json" ? { type: "json", schema: action.schema } : { type: "text" },
+    maxTokens: action.max_tokens ?? config.data.defaults.max_tokens,
+    messages(prompt, history = []) {
+      const out: ChatMessage[] = [];
+      if (action.system) out.push({ role: "system", content: action.system });
+      out.push(...history, { role: "user", content: template.split("{input}").join(prompt) });
+      return out;
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/** Shared CLI plumbing: config/ledger options, error → message + exit code, Ctrl-C handling. */
+import type { Argv } from "yargs";
+import { loadRouterConfig, DEFAULT_CONFIG, resolveFrom, type RouterConfig } from "../config/load.js";
+import { EXIT } from "../exit-codes.js";
+import { TierlabError } from "../errors.js";
+import { SqliteLedger } from "../ledger/sqlite-ledger.js";
+
+export function withConfigOptions<T>(y: Argv<T>) {
+  return y
+    .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, describe: "router config (YAML); config/router.embedded.yaml runs with no Ollama and no key", normalize: true })
+    .option("calibration", { type: "string", describe: "calibration file to use instead of the config's (thresholds from `bench calibrate`)" })
+    .option("ledger", { type: "string", describe: "SQLite ledger path (default: ledger.path in the config)" });
+}
+
+export function loadConfigFromArgs(args: { config: string; calibration?: string }): RouterConfig {
+  return loadRouterConfig(args.config, args.calibration ? { calibration: args.calibration } : {});
+}
+
+export function openLedger(config: RouterConfig, override: string | undefined, opts: { readonly?: boolean } = {}): SqliteLedger {
+  const path = override ?? resolveFrom(config.dir, config.data.ledger.path);
+  return new SqliteLedger(path, opts);
+}
+
+/** Runs a command body; known errors print their message and fix and exit with their code. */
+export async function runCommand(body: (signal: AbortSignal) => Promise<number | void>): Promise<void> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    process.stderr.write("\ninterrupted: finishing what is in flight and saving (Ctrl-C again to quit now)\n");
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    const code = await body(controller.signal);
+    process.exitCode = controller.signal.aborted ? EXIT.interrupted : (code ?? EXIT.ok);
+  } catch (err) {
+    if (controller.signal.aborted) {
+      process.exitCode = EXIT.interrupted;
+    } else if (err instanceof TierlabError) {
+      process.stderr.write(`tierlab: ${err.describe()}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      process.stderr.write(`tierlab: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exitCode = EXIT.failure;
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+}
+
+export const usd = (x: number) => `$${x < 0.01 && x > 0 ? x.toFixed(6) : x.toFixed(2)}`;
+export const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)} %`);
+export const ms = (x: number | null | undefined) => (x === null || x === undefined ? "n/a" : `${x < 10 ? x.toFixed(2) : Math.round(x)} ms`);

@@ -1,0 +1,83 @@
+/** `tierlab route`: one request through the cascade, printed for a person or as JSON. */
+import type { Argv, CommandModule } from "yargs";
+import type { RouteResult } from "../contracts/route-result.js";
+import { AllTiersFailedError } from "../errors.js";
+import { Router } from "../router.js";
+import { loadConfigFromArgs, ms, openLedger, printJson, runCommand, usd, withConfigOptions } from "./common.js";
+
+interface RouteArgs {
+  config: string;
+  calibration?: string;
+  ledger?: string;
+  prompt: string;
+  action: string;
+  "quality-check": boolean;
+  json: boolean;
+  stream: boolean;
+  tag?: string;
+  "max-tokens"?: number;
+}
+
+export const routeCommand: CommandModule<object, RouteArgs> = {
+  command: "route",
+  describe: "route one prompt: first tier of the action, quality check, escalate when below threshold",
+  builder: (y: Argv) =>
+    withConfigOptions(y)
+      .option("prompt", { type: "string", demandOption: true, describe: "the input text" })
+      .option("action", { type: "string", demandOption: true, describe: "action from the config's action table (e.g. classify_memory)" })
+      .option("quality-check", { type: "boolean", default: false, describe: "print every quality check's score and reason (checks always run)" })
+      .option("json", { type: "boolean", default: false, describe: "print the RouteResult as JSON" })
+      .option("stream", { type: "boolean", default: false, describe: "print the answer as it is released (only after it passed its check)" })
+      .option("tag", { type: "string", describe: "caller tag, for per-caller budgets and reports" })
+      .option("max-tokens", { type: "number", describe: "override the action's max_tokens" })
+      .example("$0 route --config config/router.embedded.yaml --prompt 'Extract topic from: Fixed auth bug' --action classify_memory --quality-check", "") as unknown as Argv<RouteArgs>,
+  handler: (args) =>
+    runCommand(async (signal) => {
+      const config = loadConfigFromArgs(args);
+      const ledger = openLedger(config, args.ledger);
+      const router = new Router({ config, ledger });
+      try {
+        const req = { action: args.action, prompt: args.prompt, signal, tag: args.tag, maxTokens: args["max-tokens"] };
+        let result: RouteResult;
+        try {
+          if (args.stream && !args.json) {
+            result = undefined as unknown as RouteResult;
+            for await (const ev of router.routeStream(req)) {
+              if (ev.type === "text") process.stdout.write(ev.text);
+              if (ev.type === "result") result = ev.result;
+            }
+            process.stdout.write("\n");
+          } else {
+            result = await router.route(req);
+          }
+        } catch (err) {
+          const failed = (err as { result?: RouteResult }).result;
+          if (err instanceof AllTiersFailedError && failed && args.json) printJson(failed);
+          else if (err instanceof AllTiersFailedError && failed) printAttempts(failed);
+          throw err;
+        }
+        if (args.json) printJson(result);
+        else printHuman(result, { answer: !args.stream, checks: args["quality-check"] });
+      } finally {
+        ledger.close();
+        await router.close();
+      }
+    }),
+};
+
+function printHuman(r: RouteResult, show: { answer: boolean; checks: boolean }): void {
+  const out = process.stdout;
+  if (show.answer) out.write(`${r.text}\n`);
+  const flag = r.verdict === "accepted" ? "accepted" : "BEST EFFORT: below threshold on every tier";
+  out.write(`tier: ${r.tier}  model: ${r.modelId} (${r.provider})  confidence: ${r.confidence?.toFixed(2)} vs threshold ${r.threshold.toFixed(2)}: ${flag}\n`);
+  out.write(`attempts: ${r.attempts.length}  cost: ${usd(r.costUsd)}  latency: ${ms(r.latencyMs)}  tokens: ${r.usage.inputTokens ?? "?"} in / ${r.usage.outputTokens ?? "?"} out\n`);
+  printAttempts(r);
+  if (show.checks) for (const c of r.checks) out.write(`  check ${c.id}: ${c.score.toFixed(2)} ${c.pass ? "pass" : "FAIL"}: ${c.reason}\n`);
+}
+
+function printAttempts(r: RouteResult): void {
+  for (const a of r.attempts) {
+    const what = a.error ? `${a.verdict} ${a.error.class}: ${a.error.message.split("\n")[0]}` : `${a.verdict} confidence ${a.confidence?.toFixed(2)}`;
+    process.stdout.write(`  #${a.attempt} ${a.tier} ${a.modelId}: ${what} (${ms(a.latencyMs)}, ${usd(a.costUsd)})\n`);
+  }
+}

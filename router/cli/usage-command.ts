@@ -1,0 +1,70 @@
+/** `tierlab usage`: cost and routing figures from the ledger; `--export` writes JSONL or CSV. */
+import type { Argv, CommandModule } from "yargs";
+import { UsageError } from "../errors.js";
+import { exportUsageLog } from "../ledger/export.js";
+import { parseWindow, summariseUsage, type UsageSummary } from "../ledger/usage.js";
+import { loadConfigFromArgs, ms, openLedger, pct, printJson, runCommand, usd, withConfigOptions } from "./common.js";
+
+interface UsageArgs {
+  config: string;
+  calibration?: string;
+  ledger?: string;
+  topic: string;
+  recent: string;
+  action?: string;
+  json: boolean;
+  export?: string;
+}
+
+export const usageCommand: CommandModule<object, UsageArgs> = {
+  command: "usage",
+  describe: "cost, calls per tier, local share, fallback rate, latency and pass rate from the ledger",
+  builder: (y: Argv) =>
+    withConfigOptions(y)
+      .option("topic", { type: "string", default: "llm_cost", choices: ["llm_cost"], describe: "what to report (the seed's query topic)" })
+      .option("recent", { type: "string", default: "24h", describe: "time window: 30m, 24h, 7d, 4w" })
+      .option("action", { type: "string", describe: "only this action" })
+      .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
+      .option("export", { type: "string", describe: "also write the window's ledger rows to this file (.jsonl or .csv)" })
+      .example("$0 usage --topic llm_cost --recent 24h", "")
+      .example("$0 usage --recent 7d --export llm_usage.jsonl", "") as unknown as Argv<UsageArgs>,
+  handler: (args) =>
+    runCommand(async () => {
+      let windowMs: number;
+      try {
+        windowMs = parseWindow(args.recent);
+      } catch (err) {
+        throw new UsageError({ message: `--recent: ${(err as Error).message}` });
+      }
+      const config = loadConfigFromArgs(args);
+      const ledger = openLedger(config, args.ledger);
+      try {
+        const until = new Date();
+        const since = new Date(until.getTime() - windowMs);
+        const records = ledger.query({ since, until, action: args.action });
+        const local = new Set(Object.entries(config.data.tiers).filter(([, t]) => t.local).map(([n]) => n));
+        const summary = summariseUsage(records, { since, until }, local);
+        if (args.export) {
+          const r = exportUsageLog(records, args.export);
+          process.stderr.write(`wrote ${r.rows} rows to ${args.export} (${r.format})\n`);
+        }
+        if (args.json) printJson(summary);
+        else printSummary(summary, args.recent);
+      } finally {
+        ledger.close();
+      }
+    }),
+};
+
+function printSummary(s: UsageSummary, window: string): void {
+  const lines = [
+    `llm_cost, last ${window} (${s.since} → ${s.until})`,
+    `  requests ${s.requests}, attempts ${s.attempts}, cost ${usd(s.costUsd)}`,
+    `  calls per tier: ${Object.entries(s.callsPerTier).map(([t, n]) => `${t} ${n}`).join(", ") || "none"}`,
+    `  local share ${pct(s.localShare)}, fallback rate ${pct(s.fallbackRate)}, pass rate ${pct(s.passRate)}`,
+    `  latency mean ${ms(s.latencyMs.mean)}, p95 ${ms(s.latencyMs.p95)}`,
+    `  tokens ${s.tokens.input} in / ${s.tokens.output} out${s.tokens.unknown ? ` (${s.tokens.unknown} answers without token counts)` : ""}`,
+  ];
+  if (Object.keys(s.errorsByClass).length) lines.push(`  errors: ${Object.entries(s.errorsByClass).map(([c, n]) => `${c} ${n}`).join(", ")}`);
+  process.stdout.write(lines.join("\n") + "\n");
+}

@@ -1,0 +1,164 @@
+/**
+ * The embedded engine: llama.cpp through node-llama-cpp on a GGUF file, CPU only, no daemon.
+ * One loaded model and one single-sequence context per file; requests to the same file queue,
+ * because a CPU context serves one sequence fastest (2-core machines: threads: 1).
+ */
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
+import { getLlama, LlamaChatSession, LlamaLogLevel, LlamaCompletion, resolveModelFile, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
+import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type FinishReason, type Provider, type StreamChunk } from "../contracts/provider.js";
+import { AbortedError, ContextLengthError, ModelNotFoundError, ProviderError, TierlabError } from "../errors.js";
+import { PushIterator } from "../util/push-iterator.js";
+import { collectStream } from "./collect.js";
+
+export interface EmbeddedOptions {
+  threads?: number;
+  contextSize?: number;
+  /** model path → hf: URI to download when the file is absent (resolved by node-llama-cpp). */
+  uris?: Record<string, string>;
+}
+
+interface Loaded {
+  model: LlamaModel;
+  context: LlamaContext;
+  hasChatTemplate: boolean;
+  /** Serialises requests on this model's single sequence. */
+  tail: Promise<unknown>;
+}
+
+let llamaPromise: Promise<Llama> | undefined;
+function sharedLlama(): Promise<Llama> {
+  // build: "never" uses the prebuilt CPU binary shipped in the npm package: no compiler, no download.
+  llamaPromise ??= getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
+  return llamaPromise;
+}
+
+export class EmbeddedProvider implements Provider {
+  readonly specificationVersion = PROVIDER_SPEC_VERSION;
+  readonly name = "embedded";
+  private readonly loaded = new Map<string, Promise<Loaded>>();
+  constructor(private readonly options: EmbeddedOptions = {}) {}
+
+  async availability(model: string): Promise<Availability> {
+    if (existsSync(model)) return { ok: true };
+    const uri = this.options.uris?.[model];
+    if (uri) return { ok: true };
+    return { ok: false, reason: `GGUF file not found: ${model}`, fix: "put the file there, or give the model a `uri:` (hf:owner/repo/file.gguf) to download it" };
+  }
+
+  private async resolvePath(model: string): Promise<string> {
+    if (existsSync(model)) return model;
+    const uri = this.options.uris?.[model];
+    if (!uri) throw new ModelNotFoundError({ provider: "embedded", message: `GGUF file not found: ${model}`, fix: "put the file there or add `uri:` to the model in the config" });
+    try {
+      return await resolveModelFile(uri, { directory: dirname(model), cli: false });
+    } catch (err) {
+      throw new ModelNotFoundError({ provider: "embedded", message: `cannot resolve ${uri}: ${(err as Error).message}`, fix: "check the network, or download the file by hand to " + model, cause: err });
+    }
+  }
+
+  private load(model: string): Promise<Loaded> {
+    let p = this.loaded.get(model);
+    if (!p) {
+      p = (async () => {
+        const llama = await sharedLlama();
+        const modelPath = await this.resolvePath(model);
+        const m = await llama.loadModel({ modelPath });
+        const context = await m.createContext({ threads: this.options.threads ?? 1, contextSize: Math.min(this.options.contextSize ?? 2048, m.trainContextSize) });
+        return { model: m, context, hasChatTemplate: Boolean(m.fileInfo.metadata.tokenizer?.chat_template), tail: Promise.resolve() };
+      })();
+      p.catch(() => this.loaded.delete(model));
+      this.loaded.set(model, p);
+    }
+    return p;
+  }
+
+  stream(request: ChatRequest): AsyncIterable<StreamChunk> {
+    const out = new PushIterator<StreamChunk>();
+    this.run(request, out).then(
+      (result) => {
+        out.push({ type: "done", result });
+        out.end();
+      },
+      (err) => out.fail(toProviderError(err, request)),
+    );
+    return out;
+  }
+
+  chat(request: ChatRequest): Promise<ChatResult> {
+    return collectStream(this.stream(request), request);
+  }
+
+  private async run(request: ChatRequest, out: PushIterator<StreamChunk>): Promise<ChatResult> {
+    const loaded = await this.load(request.model);
+    const turn = loaded.tail.then(() => this.generate(loaded, request, out));
+    loaded.tail = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async generate(l: Loaded, request: ChatRequest, out: PushIterator<StreamChunk>): Promise<ChatResult> {
+    request.signal?.throwIfAborted();
+    const sequence = l.context.getSequence();
+    try {
+      const system = request.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n");
+      const turns = request.messages.filter((m) => m.role !== "system");
+      // Base models (no chat template) continue text: the prompt is the turns flattened.
+      const prompt = [system, ...turns.map((m) => m.content)].filter(Boolean).join("\n\n");
+      const maxTokens = request.maxTokens ?? 256;
+      const inputTokens = l.model.tokenize(prompt).length;
+      if (inputTokens + maxTokens > l.context.contextSize) {
+        throw new ContextLengthError({ provider: "embedded", message: `prompt is ${inputTokens} tokens + ${maxTokens} to generate, over the ${l.context.contextSize}-token context`, fix: "shorten the prompt, lower max_tokens or raise context_size" });
+      }
+      const llama = await sharedLlama();
+      const schema = request.responseFormat?.type === "json" ? request.responseFormat.schema : undefined;
+      const grammar = request.responseFormat?.type === "json"
+        ? schema ? await llama.createGrammarForJsonSchema(schema as Parameters<Llama["createGrammarForJsonSchema"]>[0]) : await llama.getGrammarFor("json")
+        : undefined;
+      let outputTokens = 0;
+      const opts = {
+        maxTokens,
+        temperature: request.temperature ?? 0,
+        seed: request.seed,
+        grammar,
+        signal: request.signal,
+        customStopTriggers: request.stop,
+        onToken: (t: unknown[]) => { outputTokens += t.length; },
+        onTextChunk: (text: string) => { if (text) out.push({ type: "text", text }); },
+      };
+      let text: string;
+      let finishReason: FinishReason;
+      if (l.hasChatTemplate && !grammar) {
+        const session = new LlamaChatSession({ contextSequence: sequence, systemPrompt: system || undefined, autoDisposeSequence: false });
+        const res = await session.promptWithMeta(turns.map((m) => m.content).join("\n\n"), opts);
+        text = res.responseText;
+        finishReason = res.stopReason === "maxTokens" ? "length" : "stop";
+      } else {
+        const completion = new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false });
+        const res = await completion.generateCompletionWithMeta(prompt, opts);
+        text = res.response;
+        finishReason = res.metadata.stopReason === "maxTokens" ? "length" : "stop";
+      }
+      return { text, finishReason, usage: { inputTokens, outputTokens }, model: request.model };
+    } finally {
+      sequence.dispose();
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.loaded.values()) {
+      const l = await p.catch(() => undefined);
+      await l?.context.dispose();
+      await l?.model.dispose();
+    }
+    this.loaded.clear();
+  }
+}
+
+function toProviderError(err: unknown, request: ChatRequest): TierlabError {
+  if (err instanceof TierlabError) return err;
+  if (request.signal?.aborted) {
+    const reason = request.signal.reason;
+    return reason instanceof TierlabError ? reason : new AbortedError({ provider: "embedded", message: "request aborted by the caller" });
+  }
+  return new ProviderError({ provider: "embedded", message: `llama.cpp failed on ${request.model}: ${(err as Error)?.message ?? String(err)}`, cause: err });
+}

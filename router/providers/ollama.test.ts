@@ -1,0 +1,268 @@
+import { performance } from "node:perf_hooks";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ChatRequest, StreamChunk } from "../contracts/provider.js";
+import { AbortedError, ConnectionError, MalformedResponseError, ModelNotFoundError, RateLimitError, ServerError, TimeoutError } from "../errors.js";
+import { startFakeOllama, type FakeOllama, type FakeOllamaOptions, MID_STREAM_ERROR } from "../../test-support/fake-ollama.js";
+import { normalizeOllamaName, OllamaProvider, ollamaVersion } from "./ollama.js";
+
+const MODEL = "llama3.2:latest";
+let fake: FakeOllama | undefined;
+
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function setup(opts: FakeOllamaOptions = {}, fetchImpl?: typeof fetch) {
+  fake = await startFakeOllama({ models: [MODEL], ...opts });
+  return { fake, provider: new OllamaProvider({ host: fake.url, ...(fetchImpl ? { fetch: fetchImpl } : {}) }) };
+}
+
+const request = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: MODEL, messages: [{ role: "user", content: "hi" }], ...extra });
+
+async function drain(stream: AsyncIterable<StreamChunk>): Promise<StreamChunk[]> {
+  const out: StreamChunk[] = [];
+  for await (const c of stream) out.push(c);
+  return out;
+}
+
+/** A port that refuses connections: bound by a fake, then closed. */
+async function closedPortUrl(): Promise<string> {
+  const f = await startFakeOllama();
+  await f.close();
+  return f.url;
+}
+
+describe("OllamaProvider streaming", () => {
+  it("yields text chunks in order, then one done chunk with the full text", async () => {
+    const { provider } = await setup({ respond: () => ({ chunks: ["The", " sky", " is", " blue"], gapMs: 5 }) });
+    const chunks = await drain(provider.stream(request()));
+    expect(chunks.slice(0, -1)).toEqual(["The", " sky", " is", " blue"].map((text) => ({ type: "text", text })));
+    const last = chunks.at(-1);
+    expect(last?.type).toBe("done");
+    expect(last?.type === "done" && last.result.text).toBe("The sky is blue");
+  });
+
+  it("maps usage, nanosecond timings, finish reason and the reported model", async () => {
+    const { provider } = await setup({
+      respond: () => ({ chunks: ["a", "b"], doneReason: "length", promptEvalCount: 26, evalCount: 282, totalNs: 4_883_583_458, loadNs: 1_334_875, promptEvalNs: 342_546_000, evalNs: 4_535_599_000, model: "llama3.2:3b" }),
+    });
+    const result = await provider.chat(request());
+    expect(result).toEqual({
+      text: "ab",
+      finishReason: "length",
+      usage: { inputTokens: 26, outputTokens: 282 },
+      model: "llama3.2:3b",
+      serverTimings: { totalNs: 4_883_583_458, loadNs: 1_334_875, promptEvalNs: 342_546_000, evalNs: 4_535_599_000 },
+    });
+  });
+
+  it("leaves usage it was not given undefined, never 0", async () => {
+    const { provider } = await setup({ respond: () => ({ chunks: ["x", "y", "z"] }) });
+    const { usage, finishReason } = await provider.chat(request());
+    expect(usage.inputTokens).toBeUndefined();
+    expect(usage.outputTokens).toBe(3);
+    expect(finishReason).toBe("stop");
+  });
+
+  it("sends messages, options and a JSON schema as `format` on the wire", async () => {
+    const { fake, provider } = await setup();
+    const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] };
+    const messages = [{ role: "system" as const, content: "be brief" }, { role: "user" as const, content: "why?" }];
+    await provider.chat(request({ messages, maxTokens: 64, temperature: 0.2, seed: 7, stop: ["\n\n"], responseFormat: { type: "json", schema } }));
+    await provider.chat(request({ responseFormat: { type: "json" } }));
+    await provider.chat(request({ responseFormat: { type: "text" } }));
+    const [withSchema, jsonMode, plain] = fake.chatBodies();
+    expect(withSchema).toMatchObject({ model: MODEL, stream: true, messages, format: schema, options: { num_predict: 64, temperature: 0.2, seed: 7, stop: ["\n\n"] } });
+    expect(jsonMode?.format).toBe("json");
+    expect(plain).not.toHaveProperty("format");
+    expect(plain).not.toHaveProperty("options");
+  });
+
+  it("delivers chunks at the injected times: never early, and the fake's own writes close to them", async () => {
+    const { fake, provider } = await setup({ respond: () => ({ chunks: ["a", "b", "c"], ttftMs: 60, gapMs: [40, 30] }) });
+    // Fake and client share one event loop: a cold first call (JIT, lazy undici setup) would delay the fake's timers.
+    await provider.chat(request());
+    const start = performance.now();
+    const at: number[] = [];
+    for await (const c of provider.stream(request())) if (c.type === "text") at.push(performance.now() - start);
+    expect(at[0]).toBeGreaterThanOrEqual(60);
+    expect(at[1]).toBeGreaterThanOrEqual(60 + 40);
+    expect(at[2]).toBeGreaterThanOrEqual(60 + 40 + 30);
+    const tl = fake.timelines()[1]!;
+    const written = [tl.chunkAt[0]! - tl.headersAt, tl.chunkAt[1]! - tl.chunkAt[0]!, tl.chunkAt[2]! - tl.chunkAt[1]!];
+    // Sub-millisecond on an idle machine; the slack is for CI boxes shared with other jobs, and still
+    // catches a gap that is skipped or applied twice.
+    [60, 40, 30].forEach((want, i) => {
+      expect(written[i]).toBeGreaterThanOrEqual(want);
+      expect(written[i]).toBeLessThan(want + 15);
+    });
+  });
+});
+
+describe("OllamaProvider HTTP errors", () => {
+  it("404 for a model that is not pulled → ModelNotFoundError with the pull fix, not retryable", async () => {
+    const { provider } = await setup();
+    const err = await provider.chat(request({ model: "phi3" })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelNotFoundError);
+    expect(err).toMatchObject({ status: 404, isRetryable: false, provider: "ollama" });
+    expect((err as ModelNotFoundError).fix).toContain("ollama pull phi3");
+    expect((err as ModelNotFoundError).message).toContain('model "phi3" not found, try pulling it first');
+  });
+
+  it.each([500, 503])("%i → retryable ServerError carrying Ollama's message", async (status) => {
+    const { provider } = await setup({ respond: () => ({ status, error: "server busy, please try again" }) });
+    const err = await provider.chat(request()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServerError);
+    expect(err).toMatchObject({ status, isRetryable: true });
+    expect((err as ServerError).message).toContain("server busy, please try again");
+  });
+
+  it("429 with retry-after → RateLimitError with retryAfterMs", async () => {
+    const { provider } = await setup({ respond: () => ({ status: 429, error: "too many requests", headers: { "retry-after": "2" } }) });
+    const err = await provider.chat(request()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect(err).toMatchObject({ status: 429, retryAfterMs: 2000, isRetryable: true });
+  });
+});
+
+describe("OllamaProvider network faults", () => {
+  it("connection refused → ConnectionError naming the host and OLLAMA_HOST", async () => {
+    const url = await closedPortUrl();
+    const err = await new OllamaProvider({ host: url }).chat(request()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err).toMatchObject({ isRetryable: true, fix: "install Ollama and run `ollama serve`, or set OLLAMA_HOST" });
+    expect((err as ConnectionError).message).toContain(url);
+    expect((err as ConnectionError).message).toContain("OLLAMA_HOST");
+    expect((err as ConnectionError).message).toContain("ECONNREFUSED");
+  });
+
+  it.each(["reset_before_headers", "reset_mid_stream"] as const)("%s → ConnectionError", async (fault) => {
+    const { provider } = await setup({ respond: () => fault });
+    await expect(provider.chat(request())).rejects.toBeInstanceOf(ConnectionError);
+  });
+
+  it("an abort mid-stream stops the HTTP stream within ~100 ms and throws AbortedError", async () => {
+    const signals: AbortSignal[] = [];
+    const spyFetch: typeof fetch = (input, init) => {
+      if (init?.signal) signals.push(init.signal);
+      return fetch(input, init);
+    };
+    const { provider } = await setup({ respond: () => ({ chunks: ["one", "two", "three"], gapMs: 5_000 }) }, spyFetch);
+    const controller = new AbortController();
+    const got: string[] = [];
+    let abortedAt = 0;
+    const err = await (async () => {
+      for await (const c of provider.stream(request({ signal: controller.signal }))) {
+        if (c.type === "text") got.push(c.text);
+        abortedAt = performance.now();
+        controller.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect(performance.now() - abortedAt).toBeLessThan(100);
+    expect(got).toEqual(["one"]);
+    expect(err).toBeInstanceOf(AbortedError);
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
+  it("a stall mid-stream ends when the router aborts with a TimeoutError, which is rethrown as is", async () => {
+    const { provider } = await setup({ respond: () => ({ chunks: ["slow"], fault: "stall_mid_stream" }) });
+    const timeout = new TimeoutError({ message: "attempt exceeded 150 ms", provider: "ollama" });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(timeout), 150);
+    const start = performance.now();
+    await expect(provider.chat(request({ signal: controller.signal }))).rejects.toBe(timeout);
+    expect(performance.now() - start).toBeLessThan(250);
+  });
+
+  it("an abort while the daemon hangs before headers is honoured too", async () => {
+    const { provider } = await setup({ respond: () => "hang_before_headers" });
+    const start = performance.now();
+    await expect(provider.chat(request({ signal: AbortSignal.timeout(100) }))).rejects.toBeInstanceOf(AbortedError);
+    expect(performance.now() - start).toBeLessThan(200);
+  });
+
+  it("an already aborted signal fails before any request is sent", async () => {
+    const { fake, provider } = await setup();
+    await expect(provider.chat(request({ signal: AbortSignal.abort() }))).rejects.toBeInstanceOf(AbortedError);
+    expect(fake.chatBodies()).toHaveLength(0);
+  });
+});
+
+describe("OllamaProvider malformed streams", () => {
+  it("truncated NDJSON → MalformedResponseError", async () => {
+    const { provider } = await setup({ respond: () => "truncated_ndjson" });
+    const err = await provider.chat(request()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect((err as Error).message).toContain("truncated");
+  });
+
+  it("a non-JSON line → MalformedResponseError even though a valid done line follows", async () => {
+    const { provider } = await setup({ respond: () => "malformed_json" });
+    const err = await provider.chat(request()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(err).toMatchObject({ isRetryable: true });
+  });
+
+  it("an in-band error line → retryable ServerError after the chunks sent before it", async () => {
+    const { provider } = await setup({ respond: () => ({ chunks: ["Yes", "."], gapMs: 5, fault: "error_mid_stream" }) });
+    const got: string[] = [];
+    const err = await (async () => {
+      for await (const c of provider.stream(request())) if (c.type === "text") got.push(c.text);
+    })().catch((e: unknown) => e);
+    expect(got).toEqual(["Yes", "."]);
+    expect(err).toBeInstanceOf(ServerError);
+    expect(err).toMatchObject({ isRetryable: true });
+    expect((err as Error).message).toContain(MID_STREAM_ERROR);
+  });
+});
+
+describe("OllamaProvider availability", () => {
+  it("is ok for a pulled model, matching `phi3` to `phi3:latest`", async () => {
+    const { provider } = await setup({ models: ["phi3:latest", "qwen2.5:0.5b"] });
+    await expect(provider.availability("phi3")).resolves.toEqual({ ok: true });
+    await expect(provider.availability("qwen2.5:0.5b")).resolves.toEqual({ ok: true });
+  });
+
+  it("names the missing model and the pull command", async () => {
+    const { fake, provider } = await setup({ models: ["phi3:latest"] });
+    await expect(provider.availability("qwen2.5:0.5b")).resolves.toEqual({ ok: false, reason: `model qwen2.5:0.5b is not pulled on ${fake.url}`, fix: "ollama pull qwen2.5:0.5b" });
+    await expect(provider.availability("phi3:mini")).resolves.toMatchObject({ ok: false });
+  });
+
+  it("reports an unreachable daemon", async () => {
+    const url = await closedPortUrl();
+    await expect(new OllamaProvider({ host: url }).availability(MODEL)).resolves.toEqual({
+      ok: false,
+      reason: `Ollama is not reachable at ${url} (OLLAMA_HOST)`,
+      fix: "install Ollama and run `ollama serve`, or set OLLAMA_HOST",
+    });
+  });
+});
+
+describe("ollama helpers", () => {
+  it("ollamaVersion reads /api/version and is undefined when the daemon is down", async () => {
+    const { fake } = await setup({ version: "0.9.9" });
+    await expect(ollamaVersion(fake.url)).resolves.toBe("0.9.9");
+    await expect(ollamaVersion(await closedPortUrl())).resolves.toBeUndefined();
+  });
+
+  it("normalizes names the way Ollama does", () => {
+    expect(normalizeOllamaName("phi3")).toBe("phi3:latest");
+    expect(normalizeOllamaName("library/Phi3:mini")).toBe("phi3:mini");
+    expect(normalizeOllamaName("localhost:5000/me/model")).toBe("localhost:5000/me/model:latest");
+  });
+
+  it("takes its host from OLLAMA_HOST when none is given", () => {
+    const saved = process.env.OLLAMA_HOST;
+    process.env.OLLAMA_HOST = "http://10.0.0.5:11434";
+    try {
+      expect(new OllamaProvider().host).toBe("http://10.0.0.5:11434");
+      delete process.env.OLLAMA_HOST;
+      expect(new OllamaProvider().host).toBe("http://127.0.0.1:11434");
+    } finally {
+      if (saved === undefined) delete process.env.OLLAMA_HOST;
+      else process.env.OLLAMA_HOST = saved;
+    }
+  });
+});

@@ -1,0 +1,316 @@
+/**
+ * Ollama backend, built on the official `ollama` client. The client is given a wrapped `fetch` so that the
+ * wire-level judgement stays ours: the client's ResponseError drops the headers (retry-after is lost) and its
+ * NDJSON reader skips unparseable lines with a console warning, which would turn a corrupted stream into a
+ * silently shorter answer. The client still builds requests, splits the stream and detects the done chunk.
+ */
+import { Ollama, type AbortableAsyncIterator, type ChatRequest as OllamaChatRequest, type ChatResponse, type Options } from "ollama";
+import {
+  PROVIDER_SPEC_VERSION,
+  type Availability,
+  type ChatRequest,
+  type ChatResult,
+  type FinishReason,
+  type Provider,
+  type ServerTimings,
+  type StreamChunk,
+} from "../contracts/provider.js";
+import { AbortedError, ConnectionError, errorFromStatus, MalformedResponseError, ProviderError, ServerError, TierlabError } from "../errors.js";
+import { parseRetryAfter } from "../retry.js";
+import { collectStream } from "./collect.js";
+
+export interface OllamaProviderOptions {
+  /** Defaults to `OLLAMA_HOST`, then http://127.0.0.1:11434. Accepts Ollama's short forms (`host:port`). */
+  host?: string;
+  fetch?: typeof fetch;
+}
+
+export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
+const PROVIDER = "ollama";
+const CONNECT_FIX = "install Ollama and run `ollama serve`, or set OLLAMA_HOST";
+const LOG_FIX = "see the Ollama server log (`journalctl -u ollama` or ~/.ollama/logs/server.log); tierlab retries";
+/** A readiness probe must not hang the router's startup when the daemon accepts but never answers. */
+const PROBE_TIMEOUT_MS = 5_000;
+const VERSION_TIMEOUT_MS = 3_000;
+
+export class OllamaProvider implements Provider {
+  readonly specificationVersion = PROVIDER_SPEC_VERSION;
+  readonly name = PROVIDER;
+  readonly host: string;
+  private readonly baseFetch: typeof fetch;
+  private readonly lifetime = new AbortController();
+
+  constructor(opts: OllamaProviderOptions = {}) {
+    this.host = opts.host || process.env.OLLAMA_HOST || DEFAULT_OLLAMA_HOST;
+    this.baseFetch = opts.fetch ?? globalThis.fetch;
+  }
+
+  async *stream(req: ChatRequest): AsyncGenerator<StreamChunk> {
+    const { signal, model } = req;
+    if (signal?.aborted) throw abortError(signal, model);
+    let it: AbortableAsyncIterator<ChatResponse> | undefined;
+    let finished = false;
+    try {
+      // req.signal is linked into every fetch of this client, which stops both the wait for headers
+      // (before the client hands back its iterator) and the body stream.
+      it = await this.client(model, signal).chat({ ...toOllamaRequest(req), stream: true });
+      let text = "";
+      let final: ChatResponse | undefined;
+      for await (const part of it) {
+        const piece = part.message?.content;
+        if (piece) {
+          text += piece;
+          yield { type: "text", text: piece };
+        }
+        if (part.done) final = part;
+      }
+      if (!final) throw malformed(model, "the stream ended before the final done:true line");
+      finished = true;
+      yield { type: "done", result: toResult(final, text, model) };
+    } catch (err) {
+      throw this.toError(err, model, signal);
+    } finally {
+      // The consumer may stop early (break, or an error of its own): free the socket now.
+      if (!finished) it?.abort();
+    }
+  }
+
+  chat(req: ChatRequest): Promise<ChatResult> {
+    return collectStream(this.stream(req), req);
+  }
+
+  async availability(model: string, signal?: AbortSignal): Promise<Availability> {
+    const probe = AbortSignal.any([AbortSignal.timeout(PROBE_TIMEOUT_MS), ...(signal ? [signal] : [])]);
+    let names: string[];
+    try {
+      const list = await this.client(model, probe).list();
+      names = (Array.isArray(list?.models) ? list.models : []).flatMap((m) => [m.name, m.model]).filter((n) => typeof n === "string");
+    } catch (err) {
+      if (signal?.aborted) throw abortError(signal, model);
+      if (probe.aborted) {
+        return { ok: false, reason: `Ollama at ${this.host} did not answer /api/tags within ${PROBE_TIMEOUT_MS / 1000} s`, fix: "restart `ollama serve`, or check OLLAMA_HOST" };
+      }
+      const e = this.toError(err, model, signal);
+      if (e instanceof ConnectionError) return { ok: false, reason: `Ollama is not reachable at ${this.host} (OLLAMA_HOST)`, fix: CONNECT_FIX };
+      return { ok: false, reason: `Ollama at ${this.host} failed to list models: ${e.message}`, fix: e.fix ?? LOG_FIX };
+    }
+    const want = normalizeOllamaName(model);
+    if (names.some((n) => normalizeOllamaName(n) === want)) return { ok: true };
+    return { ok: false, reason: `model ${model} is not pulled on ${this.host}`, fix: `ollama pull ${model}` };
+  }
+
+  async close(): Promise<void> {
+    this.lifetime.abort();
+  }
+
+  private client(model: string, signal: AbortSignal | undefined): Ollama {
+    const signals = [this.lifetime.signal, ...(signal ? [signal] : [])];
+    return new Ollama({ host: this.host, fetch: wireFetch({ base: this.baseFetch, model, signals }) });
+  }
+
+  /** Every failure leaves as a TierlabError; the caller's abort wins over whatever it caused. */
+  private toError(err: unknown, model: string, signal: AbortSignal | undefined): TierlabError {
+    if (signal?.aborted) return abortError(signal, model);
+    if (this.lifetime.signal.aborted) return new AbortedError({ provider: PROVIDER, message: `ollama: provider closed while calling ${model}`, cause: err });
+    if (err instanceof TierlabError) return err;
+    const status = responseErrorStatus(err);
+    if (status !== undefined) return errorFromStatus({ status, body: messageOf(err), provider: PROVIDER, model });
+    const net = networkCode(err);
+    if (net !== undefined) {
+      return new ConnectionError({
+        provider: PROVIDER,
+        message: `ollama: connection to Ollama at ${this.host} failed (${net}); the address comes from OLLAMA_HOST (default ${DEFAULT_OLLAMA_HOST})`,
+        fix: CONNECT_FIX,
+        cause: err,
+      });
+    }
+    if (/did not receive done|missing body/i.test(messageOf(err))) return malformed(model, messageOf(err), err);
+    return new ProviderError({ provider: PROVIDER, message: `ollama: unexpected failure calling ${model} at ${this.host}: ${messageOf(err)}`, cause: err });
+  }
+}
+
+/** GET /api/version; undefined when the daemon is absent, old or slow. For bench hardware info. */
+export async function ollamaVersion(host: string, fetchImpl: typeof fetch = globalThis.fetch): Promise<string | undefined> {
+  try {
+    const client = new Ollama({ host, fetch: wireFetch({ base: fetchImpl, model: "", signals: [AbortSignal.timeout(VERSION_TIMEOUT_MS)] }) });
+    const { version } = await client.version();
+    return typeof version === "string" ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Ollama's naming rule: no tag means `latest`; the default registry and `library/` namespace are implied. */
+export function normalizeOllamaName(name: string): string {
+  let n = name.trim().toLowerCase().replace(/^registry\.ollama\.ai\//, "").replace(/^library\//, "");
+  if (!n.slice(n.lastIndexOf("/") + 1).includes(":")) n += ":latest";
+  return n;
+}
+
+function toOllamaRequest(req: ChatRequest): OllamaChatRequest {
+  const options: Partial<Options> = {};
+  if (req.maxTokens !== undefined) options.num_predict = req.maxTokens;
+  if (req.temperature !== undefined) options.temperature = req.temperature;
+  if (req.seed !== undefined) options.seed = req.seed;
+  if (req.stop?.length) options.stop = req.stop;
+  const rf = req.responseFormat;
+  const format = rf?.type === "json" ? (rf.schema ?? "json") : undefined;
+  return {
+    model: req.model,
+    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+    ...(format === undefined ? {} : { format }),
+    ...(Object.keys(options).length ? { options } : {}),
+  };
+}
+
+function toResult(final: ChatResponse, text: string, requested: string): ChatResult {
+  const timings: ServerTimings = {
+    totalNs: num(final.total_duration),
+    loadNs: num(final.load_duration),
+    promptEvalNs: num(final.prompt_eval_duration),
+    evalNs: num(final.eval_duration),
+  };
+  const hasTimings = Object.values(timings).some((v) => v !== undefined);
+  return {
+    text,
+    finishReason: finishReason(final.done_reason),
+    usage: { inputTokens: num(final.prompt_eval_count), outputTokens: num(final.eval_count) },
+    model: typeof final.model === "string" && final.model ? final.model : requested,
+    ...(hasTimings ? { serverTimings: timings } : {}),
+  };
+}
+
+function finishReason(reason: unknown): FinishReason {
+  return reason === "stop" || reason === "length" ? reason : "unknown";
+}
+
+/** The client's types promise numbers, but Ollama omits fields (e.g. prompt_eval_count on a cached prompt). */
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+function wireFetch(ctx: { base: typeof fetch; model: string; signals: AbortSignal[] }): typeof fetch {
+  return async (input, init) => {
+    const signals = init?.signal ? [init.signal, ...ctx.signals] : ctx.signals;
+    const res = await ctx.base(input, { ...init, signal: init?.signal ?? null });
+    if (!res.ok) throw await httpError(res, ctx.model);
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (!res.body || !url.endsWith("/api/chat")) return res;
+    return new Response(guardNdjson(res.body, ctx.model), { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+}
+
+async function httpError(res: Response, model: string): Promise<ProviderError> {
+  const raw = await res.text().catch(() => "");
+  let body = raw.trim() || res.statusText;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (isRecord(parsed) && typeof parsed.error === "string") body = parsed.error;
+  } catch {
+    // not JSON (a proxy page, Go's plain "404 page not found"): keep the text
+  }
+  return errorFromStatus({ status: res.status, body, provider: PROVIDER, model, retryAfterMs: parseRetryAfter(res.headers) });
+}
+
+/**
+ * Re-emits the NDJSON body line by line after checking each line, and fails the stream with our error, which
+ * the client's reader rethrows as is. Pull-based with no buffer, so the lines that preceded a bad one in the
+ * same network read are delivered first and the failure surfaces on the following read.
+ */
+function guardNdjson(body: ReadableStream<Uint8Array>, model: string): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  let pending = "";
+  let sawDone = false;
+  let failure: TierlabError | undefined;
+  const check = (line: string, last: boolean) => {
+    if (line.trim() === "") return;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch {
+      throw malformed(model, last ? `the body ended mid-line (truncated NDJSON): ${clip(line)}` : `a stream line is not JSON: ${clip(line)}`);
+    }
+    if (!isRecord(obj)) throw malformed(model, `a stream line is not a JSON object: ${clip(line)}`);
+    if (typeof obj.error === "string") {
+      throw new ServerError({ provider: PROVIDER, message: `ollama: ${model} failed mid-stream: ${obj.error}`, fix: LOG_FIX });
+    }
+    if (obj.done === true) sawDone = true;
+  };
+  const fail = (err: TierlabError): never => {
+    reader.cancel().catch(() => undefined);
+    throw err;
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (failure) fail(failure);
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            const rest = pending + decoder.decode();
+            check(rest, true);
+            if (!sawDone) throw malformed(model, "the stream ended before the final done:true line");
+            if (rest.trim()) controller.enqueue(encoder.encode(rest));
+            return controller.close();
+          }
+          pending += decoder.decode(value, { stream: true });
+          const lines = pending.split("\n");
+          pending = lines.pop() ?? "";
+          let good = "";
+          for (const line of lines) {
+            try {
+              check(line, false);
+            } catch (err) {
+              failure = err as TierlabError;
+              break;
+            }
+            good += `${line}\n`;
+          }
+          if (good) return controller.enqueue(encoder.encode(good));
+          if (failure) fail(failure);
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function malformed(model: string, what: string, cause?: unknown): MalformedResponseError {
+  return new MalformedResponseError({
+    provider: PROVIDER,
+    message: `ollama: malformed response for ${model}: ${what}`,
+    fix: "a proxy or a crashed runner may have cut the stream; tierlab retries, check the Ollama server log if it persists",
+    cause,
+  });
+}
+
+function abortError(signal: AbortSignal, model: string): TierlabError {
+  if (signal.reason instanceof TierlabError) return signal.reason;
+  return new AbortedError({ provider: PROVIDER, message: `ollama: request to ${model} was aborted by the caller`, cause: signal.reason });
+}
+
+/** The client's ResponseError is not exported; it is recognisable by its numeric status_code. */
+function responseErrorStatus(err: unknown): number | undefined {
+  const code = err instanceof Error ? (err as Error & { status_code?: unknown }).status_code : undefined;
+  return typeof code === "number" ? code : undefined;
+}
+
+const NET_CODES = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EPIPE|UND_ERR_\w+)$/;
+
+/** undici wraps socket failures as TypeError("fetch failed" | "terminated") with the errno somewhere in `cause`. */
+function networkCode(err: unknown): string | undefined {
+  const seen: unknown[] = [];
+  for (let e: unknown = err; isRecord(e) && !seen.includes(e); e = e.cause) {
+    seen.push(e);
+    if (typeof e.code === "string" && NET_CODES.test(e.code)) return e.code;
+    const inner = Array.isArray(e.errors) ? e.errors.map(networkCode).find(Boolean) : undefined;
+    if (inner) return inner;
+  }
+  if (err instanceof TypeError && /^(fetch failed|terminated)$/.test(err.message)) return err.message;
+  return undefined;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const clip = (s: string) => (s.length > 120 ? `${s.slice(0, 120)}…` : s);

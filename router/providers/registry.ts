@@ -1,0 +1,73 @@
+/**
+ * Builds one Provider per `providers:` entry of the config, lazily, so a missing key or an absent
+ * daemon only matters when a tier that needs it is reached.
+ */
+import type { RouterConfig } from "../config/load.js";
+import { resolveFrom } from "../config/paths.js";
+import type { ProviderConfig } from "../config/schema.js";
+import type { Provider } from "../contracts/provider.js";
+import { ConfigError } from "../errors.js";
+import { AnthropicProvider } from "./anthropic.js";
+import { EmbeddedProvider } from "./embedded.js";
+import { OllamaProvider } from "./ollama.js";
+import { OpenAIProvider } from "./openai.js";
+import { ScriptedProvider } from "./scripted.js";
+
+export interface ProviderOverrides {
+  /** Replace a provider by name (tests, perf, the gateway's upstreams). */
+  providers?: Record<string, Provider>;
+  fetch?: typeof fetch;
+  env?: NodeJS.ProcessEnv;
+}
+
+export class ProviderRegistry {
+  private readonly built = new Map<string, Provider>();
+  constructor(private readonly config: RouterConfig, private readonly overrides: ProviderOverrides = {}) {}
+
+  get(name: string): Provider {
+    const given = this.overrides.providers?.[name];
+    if (given) return given;
+    let p = this.built.get(name);
+    if (!p) {
+      const cfg = this.config.data.providers[name];
+      if (!cfg) throw new ConfigError({ file: this.config.file, field: "providers", message: `unknown provider "${name}"` });
+      p = this.build(name, cfg);
+      this.built.set(name, p);
+    }
+    return p;
+  }
+
+  /** The provider-native model name; embedded GGUF paths resolve relative to the config file. */
+  modelName(providerName: string, model: string): string {
+    const cfg = this.config.data.providers[providerName];
+    return cfg?.kind === "embedded" ? resolveFrom(this.config.dir, model) : model;
+  }
+
+  private build(name: string, cfg: ProviderConfig): Provider {
+    const env = this.overrides.env ?? process.env;
+    const fetchImpl = this.overrides.fetch;
+    const key = cfg.api_key_env ? env[cfg.api_key_env] : undefined;
+    switch (cfg.kind) {
+      case "ollama":
+        return new OllamaProvider({ host: cfg.host ?? env.OLLAMA_HOST, fetch: fetchImpl });
+      case "openai":
+        return new OpenAIProvider({ apiKey: key, apiKeyEnv: cfg.api_key_env ?? "OPENAI_API_KEY", baseURL: cfg.base_url ?? cfg.host, fetch: fetchImpl, name });
+      case "anthropic":
+        return new AnthropicProvider({ apiKey: key, apiKeyEnv: cfg.api_key_env ?? "ANTHROPIC_API_KEY", baseURL: cfg.base_url ?? cfg.host, fetch: fetchImpl });
+      case "embedded": {
+        const uris: Record<string, string> = {};
+        for (const tier of Object.values(this.config.data.tiers)) {
+          for (const m of tier.models) if (m.provider === name && m.uri) uris[this.modelName(name, m.model)] = m.uri;
+        }
+        return new EmbeddedProvider({ threads: cfg.threads, contextSize: cfg.context_size, uris });
+      }
+      case "scripted":
+        return new ScriptedProvider((cfg.script ?? []).map((l) => ({ match: l.match, reply: l.reply, delayMs: l.delay_ms })), { name });
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.built.values()].map((p) => p.close?.()));
+    this.built.clear();
+  }
+}

@@ -1,0 +1,59 @@
+/** Format checks: does the answer have the shape the action asked for? */
+import { z } from "zod";
+import type { JsonSchema } from "../../contracts/provider.js";
+import type { QualityCheck } from "../../contracts/quality.js";
+import { extractJson, extractLabel } from "../extract.js";
+import { paramStringArray, paramString, result } from "./params.js";
+
+const compiled = new WeakMap<JsonSchema, z.ZodType>();
+function compile(schema: JsonSchema): z.ZodType {
+  let s = compiled.get(schema);
+  if (!s) {
+    s = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    compiled.set(schema, s);
+  }
+  return s;
+}
+
+export const jsonSchemaCheck: QualityCheck = {
+  id: "json_schema",
+  category: "format",
+  description: "the answer is JSON that validates against the action's schema",
+  run(input) {
+    const value = extractJson(input.text);
+    if (value === undefined) return result("json_schema", 0, "answer is not JSON");
+    if (!input.schema) return result("json_schema", 1, "valid JSON (no schema configured)");
+    const parsed = compile(input.schema).safeParse(value);
+    if (parsed.success) return result("json_schema", 1, "valid JSON matching the schema");
+    const issue = parsed.error.issues[0]!;
+    // Parsable JSON with a schema slip is worth something: an API model can repair it, a local retry may not.
+    return result("json_schema", 0.3, `JSON does not match the schema at ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  },
+};
+
+export const labelSetCheck: QualityCheck = {
+  id: "label_set",
+  category: "format",
+  description: "the answer names exactly one label from the allowed set",
+  run(input, params) {
+    const labels = paramStringArray(params, "labels");
+    const label = extractLabel(input.text);
+    const allowed = new Set(labels.map((l) => l.toLowerCase()));
+    if (allowed.has(label)) return result("label_set", 1, `label "${label}" is allowed`);
+    return result("label_set", 0, label ? `"${label.slice(0, 40)}" is not one of the ${labels.length} allowed labels` : "no label in the answer");
+  },
+};
+
+export const regexCheck: QualityCheck = {
+  id: "regex",
+  category: "format",
+  description: "the answer matches (or, with must_match: false, avoids) a pattern",
+  run(input, params) {
+    const re = new RegExp(paramString(params, "pattern"), typeof params.flags === "string" ? params.flags : "");
+    const mustMatch = params.must_match !== false;
+    const matched = re.test(input.text);
+    return matched === mustMatch
+      ? result("regex", 1, mustMatch ? `matches /${re.source}/` : `avoids /${re.source}/`)
+      : result("regex", 0, mustMatch ? `does not match /${re.source}/` : `matches forbidden /${re.source}/`);
+  },
+};

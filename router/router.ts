@@ -1,0 +1,174 @@
+/**
+ * The router: loads nothing itself (it is handed a RouterConfig), plans each action once, runs the
+ * cascade, records every attempt to the ledger before returning, and exposes itself as a Provider
+ * so the gateway and agent loops can use it like any model.
+ */
+import { randomUUID } from "node:crypto";
+import { planAction, type ActionPlan } from "./action-plan.js";
+import type { BudgetGuard } from "./budget/contract.js";
+import type { RouterConfig } from "./config/load.js";
+import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type Provider, type StreamChunk, type Usage } from "./contracts/provider.js";
+import { ROUTE_RESULT_VERSION, type Attempt, type RouteRequest, type RouteResult } from "./contracts/route-result.js";
+import { runCascade, type CascadeAnswer, type CascadeDeps } from "./cascade.js";
+import { AllTiersFailedError, UsageError } from "./errors.js";
+import { attemptsToRecords } from "./ledger/records.js";
+import type { LedgerSink } from "./ledger/sqlite-ledger.js";
+import { pickBestEffort } from "./policy/escalation.js";
+import { ProviderRegistry, type ProviderOverrides } from "./providers/registry.js";
+import { abortableSleep } from "./retry.js";
+import { createRng, type Rng } from "./util/rng.js";
+
+export interface RouterOptions {
+  config: RouterConfig;
+  /** Where attempts are recorded; omit for no ledger (tests of pure routing). */
+  ledger?: LedgerSink;
+  providers?: ProviderOverrides;
+  budget?: BudgetGuard;
+  now?: () => number;
+  wallClock?: () => Date;
+  rng?: Rng;
+  newId?: () => string;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export type RouteEvent =
+  | { type: "attempt"; attempt: Attempt }
+  | { type: "text"; text: string }
+  | { type: "result"; result: RouteResult };
+
+export class Router {
+  readonly config: RouterConfig;
+  readonly registry: ProviderRegistry;
+  private readonly plans = new Map<string, ActionPlan>();
+  private readonly deps: CascadeDeps;
+  private readonly ledger: LedgerSink | undefined;
+  private readonly newId: () => string;
+
+  constructor(opts: RouterOptions) {
+    this.config = opts.config;
+    this.registry = new ProviderRegistry(opts.config, opts.providers);
+    this.ledger = opts.ledger;
+    this.newId = opts.newId ?? randomUUID;
+    const d = opts.config.data;
+    this.deps = {
+      registry: this.registry,
+      now: opts.now ?? (() => performance.now()),
+      wallClock: opts.wallClock ?? (() => new Date()),
+      rng: opts.rng ?? createRng(Date.now()),
+      sleep: opts.sleep ?? abortableSleep,
+      timeoutMs: d.defaults.timeout_ms,
+      deadlineMs: d.defaults.deadline_ms,
+      maxRetries: d.retry.max_retries,
+      backoff: { baseDelayMs: d.retry.base_delay_ms, maxDelayMs: d.retry.max_delay_ms },
+      storeAnswers: d.ledger.store_prompts,
+      budget: opts.budget,
+    };
+  }
+
+  plan(action: string): ActionPlan {
+    let p = this.plans.get(action);
+    if (!p) {
+      p = planAction(this.config, action);
+      this.plans.set(action, p);
+    }
+    return p;
+  }
+
+  async route(req: RouteRequest): Promise<RouteResult> {
+    if (req.prompt.trim() === "" && !req.history?.length) throw new UsageError({ message: "the prompt is empty", fix: "pass the text to route with --prompt" });
+    const plan = this.plan(req.action);
+    const requestId = req.requestId ?? this.newId();
+    const start = this.deps.now();
+    const attempts: Attempt[] = [];
+    let outcome;
+    try {
+      outcome = await runCascade(plan, req, this.deps, attempts);
+    } finally {
+      // Recorded even when the cascade throws (abort, budget refusal): spend must never go missing.
+      this.record(requestId, req, attempts);
+    }
+    const chosen: CascadeAnswer | undefined = outcome.accepted ?? pickBestEffort(outcome.belowThreshold);
+    const verdict = outcome.accepted ? "accepted" : chosen ? "best_effort" : "failed";
+    const result: RouteResult = {
+      version: ROUTE_RESULT_VERSION,
+      requestId,
+      action: req.action,
+      verdict,
+      text: chosen?.text ?? "",
+      tier: chosen?.attempt.tier,
+      modelId: chosen?.attempt.modelId,
+      provider: chosen?.attempt.provider,
+      confidence: chosen?.confidence,
+      threshold: plan.tiers.find((t) => t.name === chosen?.attempt.tier)?.threshold ?? plan.tiers[0]?.threshold ?? this.config.data.defaults.threshold,
+      checks: chosen?.attempt.checks ?? [],
+      attempts: outcome.attempts,
+      usage: sumUsage(outcome.attempts),
+      costUsd: outcome.attempts.reduce((s, a) => s + a.costUsd, 0),
+      latencyMs: this.deps.now() - start,
+      ttftMs: chosen?.attempt.ttftMs === undefined ? undefined : chosen.offsetMs + chosen.attempt.ttftMs,
+    };
+    if (verdict === "failed") {
+      const last = outcome.lastError;
+      const err = new AllTiersFailedError({
+        message: `no tier answered action "${req.action}": ${outcome.attempts.length} attempt(s); last error: ${last ? `${last.name}: ${last.message}` : "none"}`,
+        fix: last?.fix ?? "run `tierlab doctor` to see which providers are reachable",
+        cause: last,
+      });
+      (err as AllTiersFailedError & { result?: RouteResult }).result = result;
+      throw err;
+    }
+    return result;
+  }
+
+  /**
+   * Streams the accepted answer. Text from a model is buffered until its quality check passes,
+   * so a caller never sees words from an answer that is later rejected or from two models.
+   */
+  async *routeStream(req: RouteRequest): AsyncIterable<RouteEvent> {
+    const result = await this.route(req);
+    for (const a of result.attempts) yield { type: "attempt", attempt: a };
+    if (result.text) yield { type: "text", text: result.text };
+    yield { type: "result", result };
+  }
+
+  private record(requestId: string, req: RouteRequest, attempts: Attempt[]): void {
+    if (!this.ledger || attempts.length === 0) return;
+    this.ledger.write(attemptsToRecords({ requestId, action: req.action, tag: req.tag, attempts, prompt: this.deps.storeAnswers ? req.prompt : undefined }));
+  }
+
+  /** The router as a Provider for one action: `model` is ignored, the action's chain decides. */
+  asProvider(action: string): Provider {
+    const router = this;
+    return {
+      specificationVersion: PROVIDER_SPEC_VERSION,
+      name: "tierlab",
+      async chat(request: ChatRequest): Promise<ChatResult> {
+        const history = request.messages.slice(0, -1).filter((m) => m.role !== "system");
+        const last = request.messages[request.messages.length - 1];
+        const r = await router.route({ action, prompt: last?.content ?? "", history, signal: request.signal, maxTokens: request.maxTokens });
+        return { text: r.text, finishReason: "stop", usage: r.usage, model: r.modelId ?? action };
+      },
+      async *stream(request: ChatRequest): AsyncIterable<StreamChunk> {
+        const result = await this.chat(request);
+        if (result.text) yield { type: "text", text: result.text };
+        yield { type: "done", result };
+      },
+      async availability(): Promise<Availability> {
+        return { ok: true };
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.registry.closeAll();
+  }
+}
+
+function sumUsage(attempts: Attempt[]): Usage {
+  const sum = (k: keyof Usage) => {
+    let total: number | undefined;
+    for (const a of attempts) if (a.usage[k] !== undefined) total = (total ?? 0) + a.usage[k]!;
+    return total;
+  };
+  return { inputTokens: sum("inputTokens"), outputTokens: sum("outputTokens") };
+}
