@@ -76,12 +76,12 @@ export function riskControlThreshold(pairs: readonly ScoredOutcome[], opts: Risk
   const tooFew = checkMinItems(n, opts.minItems, forWhat);
   if (tooFew) return tooFew;
 
-  const confidence = 1 - delta;
-  let chosen: RiskControlChoice | undefined;
   const minAccepted = opts.minAccepted ?? 0;
   if (!(Number.isInteger(minAccepted) && minAccepted >= 0)) {
     throw new RangeError(`riskControlThreshold: minAccepted must be a non-negative integer, got ${minAccepted}`);
   }
+  const confidence = 1 - delta;
+  let chosen: RiskControlChoice | undefined;
   for (const pt of riskCoverageCurve(pairs)) {
     if (pt.accepted < minAccepted || clopperPearsonUpper(0, pt.accepted, { confidence }) > alpha) continue;
     const upperBound = clopperPearsonUpper(pt.errors, pt.accepted, { confidence });

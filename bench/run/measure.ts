@@ -1,0 +1,96 @@
+/**
+ * One dataset item on one model, measured client side: TTFT, end-to-end, TPOT, inter-token gaps,
+ * throughput, plus the router's quality score (the same checks and threshold the router uses) and
+ * the dataset grader's verdict. The router's own attempt runner does the call, so bench measures
+ * exactly the code path production takes.
+ */
+import type { ActionPlan, TierPlan } from "../../router/action-plan.js";
+import { runAttempt } from "../../router/attempt.js";
+import type { ResolvedModel } from "../../router/config/load.js";
+import type { ProviderRegistry } from "../../router/providers/registry.js";
+import { scoreAnswer } from "../../router/quality/score.js";
+import { BENCH_RECORD_VERSION, type BenchRecord } from "../contracts/bench-record.js";
+import type { DatasetItem } from "../dataset/schema.js";
+import { grade } from "../graders/registry.js";
+import { interTokenLatencies, tpotMs } from "../stats/latency.js";
+
+export interface MeasureArgs {
+  runId: string;
+  dataset: string;
+  item: DatasetItem;
+  plan: ActionPlan;
+  tier: TierPlan;
+  model: ResolvedModel;
+  registry: ProviderRegistry;
+  timeoutMs: number;
+  warmup: boolean;
+  storeAnswers: boolean;
+  signal: AbortSignal;
+  now?: () => number;
+  wallClock?: () => Date;
+}
+
+export async function measureItem(a: MeasureArgs): Promise<BenchRecord> {
+  const now = a.now ?? (() => performance.now());
+  const provider = a.registry.get(a.model.provider);
+  const startedAt = (a.wallClock ?? (() => new Date()))().toISOString();
+  const run = await runAttempt({
+    provider,
+    request: {
+      model: a.registry.modelName(a.model.provider, a.model.model),
+      messages: a.plan.messages(a.item.input),
+      maxTokens: a.plan.maxTokens,
+      temperature: a.plan.action.temperature,
+      responseFormat: a.plan.responseFormat,
+    },
+    timeoutMs: a.timeoutMs,
+    deadlineAt: now() + a.timeoutMs,
+    signal: a.signal,
+    now,
+    recordChunks: true,
+  });
+  const t = run.timing;
+  const base = {
+    version: BENCH_RECORD_VERSION,
+    run_id: a.runId,
+    item_id: a.item.id,
+    dataset: a.dataset,
+    action: a.item.action,
+    tier: a.tier.name,
+    model_id: a.model.id,
+    provider: provider.name,
+    started_at: startedAt,
+    warmup: a.warmup,
+    ttft_ms: t.ttftMs ?? null,
+    e2e_ms: t.latencyMs,
+    itl_ms: interTokenLatencies(t.chunkTimesMs),
+    threshold: a.tier.threshold,
+    cascade: null,
+  };
+  if (!run.ok) {
+    return {
+      ...base, tpot_ms: null, output_tokens_per_s: null, input_tokens: null, output_tokens: null, server_ns: null,
+      confidence: null, checks: null, quality_pass: null, grade: null, answer: null,
+      error: { class: run.error.name, message: run.error.message },
+    };
+  }
+  const r = run.result;
+  const out = r.usage.outputTokens;
+  const verdict = scoreAnswer(a.plan.checks, { text: r.text, finishReason: r.finishReason, action: a.plan.name, prompt: a.item.input, schema: a.plan.action.schema }, a.tier.threshold);
+  const g = await grade(r.text, a.item, { signal: a.signal });
+  const st = r.serverTimings;
+  return {
+    ...base,
+    tpot_ms: out !== undefined && t.ttftMs !== undefined ? (tpotMs(t.latencyMs, t.ttftMs, out) ?? null) : null,
+    output_tokens_per_s: out !== undefined && t.latencyMs > 0 ? out / (t.latencyMs / 1000) : null,
+    input_tokens: r.usage.inputTokens ?? null,
+    output_tokens: out ?? null,
+    server_ns: st ? { total: st.totalNs ?? null, load: st.loadNs ?? null, prompt_eval: st.promptEvalNs ?? null, eval: st.evalNs ?? null } : null,
+    confidence: verdict.confidence,
+    checks: verdict.checks,
+    quality_pass: verdict.pass,
+    grade: { pass: g.pass, reason: g.reason },
+    error: null,
+    answer: a.storeAnswers ? r.text : null,
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * A run folder: `results/<run-id>/meta.json` (what was run, on what), `records.jsonl` (appended
+ * one record per finished request, so Ctrl-C or a crash loses at most the requests in flight) and
+ * `summary.json` (rewritten at the end, or on interrupt with `complete: false`).
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { ConfigError } from "../../router/errors.js";
+import { BenchRecordSchema, type BenchRecord } from "../contracts/bench-record.js";
+
+export const RUN_META_VERSION = 1 as const;
+
+export const RunMetaSchema = z.strictObject({
+  version: z.literal(RUN_META_VERSION),
+  run_id: z.string(),
+  created_at: z.string(),
+  command: z.string(),
+  config: z.strictObject({ file: z.string(), sha256: z.string() }),
+  dataset: z.strictObject({ file: z.string(), name: z.string(), sha256: z.string(), items: z.number().int() }),
+  options: z.record(z.string(), z.unknown()),
+  targets: z.array(z.strictObject({ tier: z.string(), model_id: z.string(), provider: z.string(), model: z.string() })),
+  git_commit: z.string().nullable(),
+  hardware: z.record(z.string(), z.unknown()),
+});
+export type RunMeta = z.infer<typeof RunMetaSchema>;
+
+export function writeJsonAtomic(file: string, value: unknown): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + "\n");
+  renameSync(tmp, file);
+}
+
+export class RunFolder {
+  readonly recordsFile: string;
+  readonly metaFile: string;
+  readonly summaryFile: string;
+  constructor(readonly dir: string) {
+    this.recordsFile = join(dir, "records.jsonl");
+    this.metaFile = join(dir, "meta.json");
+    this.summaryFile = join(dir, "summary.json");
+  }
+
+  static create(dir: string, meta: RunMeta): RunFolder {
+    if (existsSync(join(dir, "meta.json"))) throw new ConfigError({ file: dir, message: "run folder already exists", fix: "use --resume to finish it, or pick another --run-id" });
+    mkdirSync(dir, { recursive: true });
+    const f = new RunFolder(dir);
+    writeJsonAtomic(f.metaFile, meta);
+    writeFileSync(f.recordsFile, "");
+    return f;
+  }
+
+  meta(): RunMeta {
+    const text = readFileSync(this.metaFile, "utf8");
+    const parsed = RunMetaSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new ConfigError({ file: this.metaFile, field: parsed.error.issues[0]?.path.join("."), message: parsed.error.issues[0]?.message ?? "invalid run metadata" });
+    return parsed.data;
+  }
+
+  append(record: BenchRecord): void {
+    // One write per record: O_APPEND lines from one process never interleave.
+    appendFileSync(this.recordsFile, JSON.stringify(record) + "\n");
+  }
+
+  /** Reads records, validating each; a torn last line (crash mid-write) is dropped, anything else is an error. */
+  records(): BenchRecord[] {
+    if (!existsSync(this.recordsFile)) throw new ConfigError({ file: this.recordsFile, message: "no records.jsonl in this run folder", fix: "pass a run folder written by `bench run`" });
+    const lines = readFileSync(this.recordsFile, "utf8").split("\n");
+    const out: BenchRecord[] = [];
+    lines.forEach((line, i) => {
+      if (line.trim() === "") return;
+      const isLast = lines.slice(i + 1).every((l) => l.trim() === "");
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        if (isLast) return;
+        throw new ConfigError({ file: this.recordsFile, line: i + 1, message: "not valid JSON" });
+      }
+      const r = BenchRecordSchema.safeParse(json);
+      if (!r.success) {
+        const issue = r.error.issues[0]!;
+        throw new ConfigError({ file: this.recordsFile, line: i + 1, field: issue.path.join("."), message: issue.message });
+      }
+      out.push(r.data);
+    });
+    return out;
+  }
+
+  writeSummary(summary: unknown): void {
+    writeJsonAtomic(this.summaryFile, summary);
+  }
+}
+
+/** `results/<id>` or a path: what users pass to calibrate, compare, simulate --from-bench. */
+export function resolveRunDir(run: string, resultsDir = "results"): string {
+  if (existsSync(join(run, "records.jsonl"))) return run;
+  const candidate = join(resultsDir, run);
+  if (existsSync(join(candidate, "records.jsonl"))) return candidate;
+  throw new ConfigError({ file: run, message: "not a bench run folder (no records.jsonl here or under results/)", fix: "pass the run id printed by `bench run`, or its folder" });
+}

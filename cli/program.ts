@@ -1,0 +1,24 @@
+/** Builds a yargs program from command modules, with tierlab's failure handling and exit codes. */
+import yargs, { type CommandModule } from "yargs";
+import { EXIT } from "../router/exit-codes.js";
+
+export const EXIT_CODES_HELP =
+  "Exit codes: 0 ok, 1 internal error, 2 bad input (config, dataset, flags), 3 no tier answered, 4 budget refused, 5 significant regression (bench compare), 130 interrupted.";
+
+export async function runCli(argv: string[], commands: CommandModule<any, any>[], scriptName = "tierlab"): Promise<void> {
+  let program = yargs(argv).scriptName(scriptName);
+  for (const c of commands) program = program.command(c);
+  await program
+    .demandCommand(1, "name a command; see --help")
+    .strict()
+    .recommendCommands()
+    .epilogue(EXIT_CODES_HELP)
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`${scriptName}: ${msg}\nRun with --help for usage.\n`);
+      process.exit(EXIT.badInput);
+    })
+    .help()
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .parseAsync();
+}
