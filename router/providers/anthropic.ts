@@ -106,7 +106,7 @@ export class AnthropicProvider implements Provider {
     return collectStream(this.stream(req), req);
   }
 
-  async availability(): Promise<Availability> {
+  async availability(_model: string): Promise<Availability> {
     // No network probe: the hosted API is assumed up, and a probe per check would cost a request.
     if (!this.#client) return { ok: false, reason: `${this.#keyEnv} is not set`, fix: this.#keyFix() };
     return { ok: true };

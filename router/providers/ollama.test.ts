@@ -79,7 +79,8 @@ describe("OllamaProvider streaming", () => {
     expect(plain).not.toHaveProperty("options");
   });
 
-  it("delivers chunks at the injected times: never early, and the fake's own writes close to them", async () => {
+  // Retried because a starved CPU can delay one write by 15 ms+; a skipped or doubled gap fails every try.
+  it("delivers chunks at the injected times: never early, and the fake's own writes close to them", { retry: 2 }, async () => {
     const { fake, provider } = await setup({ respond: () => ({ chunks: ["a", "b", "c"], ttftMs: 60, gapMs: [40, 30] }) });
     // Fake and client share one event loop: a cold first call (JIT, lazy undici setup) would delay the fake's timers.
     await provider.chat(request());
@@ -162,6 +163,17 @@ describe("OllamaProvider network faults", () => {
     expect(performance.now() - abortedAt).toBeLessThan(100);
     expect(got).toEqual(["one"]);
     expect(err).toBeInstanceOf(AbortedError);
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
+  it("a consumer that stops reading early closes the HTTP stream", async () => {
+    const signals: AbortSignal[] = [];
+    const spyFetch: typeof fetch = (input, init) => {
+      if (init?.signal) signals.push(init.signal);
+      return fetch(input, init);
+    };
+    const { provider } = await setup({ respond: () => ({ chunks: ["one", "two"], gapMs: 5_000 }) }, spyFetch);
+    for await (const c of provider.stream(request())) if (c.type === "text") break;
     expect(signals[0]?.aborted).toBe(true);
   });
 

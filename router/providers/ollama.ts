@@ -190,7 +190,7 @@ const num = (v: unknown): number | undefined => (typeof v === "number" && Number
 function wireFetch(ctx: { base: typeof fetch; model: string; signals: AbortSignal[] }): typeof fetch {
   return async (input, init) => {
     const signals = init?.signal ? [init.signal, ...ctx.signals] : ctx.signals;
-    const res = await ctx.base(input, { ...init, signal: init?.signal ?? null });
+    const res = await ctx.base(input, { ...init, signal: signals.length ? AbortSignal.any(signals) : null });
     if (!res.ok) throw await httpError(res, ctx.model);
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     if (!res.body || !url.endsWith("/api/chat")) return res;

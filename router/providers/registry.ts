@@ -20,6 +20,8 @@ export interface ProviderOverrides {
   env?: NodeJS.ProcessEnv;
 }
 
+const DEFAULT_KEY_ENV: Partial<Record<ProviderConfig["kind"], string>> = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" };
+
 export class ProviderRegistry {
   private readonly built = new Map<string, Provider>();
   constructor(private readonly config: RouterConfig, private readonly overrides: ProviderOverrides = {}) {}
@@ -46,14 +48,15 @@ export class ProviderRegistry {
   private build(name: string, cfg: ProviderConfig): Provider {
     const env = this.overrides.env ?? process.env;
     const fetchImpl = this.overrides.fetch;
-    const key = cfg.api_key_env ? env[cfg.api_key_env] : undefined;
+    const keyEnv = cfg.api_key_env ?? DEFAULT_KEY_ENV[cfg.kind];
+    const key = keyEnv ? env[keyEnv] : undefined;
     switch (cfg.kind) {
       case "ollama":
         return new OllamaProvider({ host: cfg.host ?? env.OLLAMA_HOST, fetch: fetchImpl });
       case "openai":
-        return new OpenAIProvider({ apiKey: key, apiKeyEnv: cfg.api_key_env ?? "OPENAI_API_KEY", baseURL: cfg.base_url ?? cfg.host, fetch: fetchImpl, name });
+        return new OpenAIProvider({ apiKey: key, apiKeyEnv: keyEnv, baseURL: cfg.base_url ?? cfg.host, fetch: fetchImpl, name });
       case "anthropic":
-        return new AnthropicProvider({ apiKey: key, apiKeyEnv: cfg.api_key_env ?? "ANTHROPIC_API_KEY", baseURL: cfg.base_url ?? cfg.host, fetch: fetchImpl });
+        return new AnthropicProvider({ apiKey: key, apiKeyEnv: keyEnv, baseURL: cfg.base_url ?? cfg.host, fetch: fetchImpl });
       case "embedded": {
         const uris: Record<string, string> = {};
         for (const tier of Object.values(this.config.data.tiers)) {
