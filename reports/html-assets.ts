@@ -36,6 +36,8 @@ figure.chart { margin: 0; }
 figure.chart h3 { margin-top: 0; }
 figure.chart .desc { color: var(--muted); margin: 0 0 .5rem; }
 .chart-box { width: 100%; min-height: 2rem; }
+/* Vega sizes to the screen width; on paper (or for wide concat charts) scale the SVG by its viewBox. */
+.chart-box svg { max-width: 100%; height: auto; }
 .chart-error { color: ${s.fails.bg}; font-weight: 600; }
 details.chart-data { font-size: .85rem; margin-top: .3rem; }
 details.chart-data summary { cursor: pointer; color: var(--muted); }
@@ -51,6 +53,7 @@ details.chart-data summary { cursor: pointer; color: var(--muted); }
 .badge.inconsistent { background: ${s.inconsistent.bg}; color: ${s.inconsistent.fg}; } .badge.info { background: ${s.info.bg}; color: ${s.info.fg}; }
 footer.report-foot { border-top: 1px solid var(--rule); margin-top: 2rem; padding-bottom: 2rem; font-size: .85rem; color: var(--muted); }
 footer.report-foot table.data { font-size: .8rem; }
+footer.report-foot td:first-child { white-space: nowrap; }
 footer.report-foot .hash { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; overflow-wrap: anywhere; }
 .vega-embed { position: relative; display: inline-block; box-sizing: border-box; }
 .vega-embed.fit-x { display: block; width: 100%; }

@@ -90,13 +90,16 @@ function parseInline(s: string): Inline[] {
         continue;
       }
     }
-    if (c === "[") {
-      const close = s.indexOf("](", i + 1);
-      const end = close > i ? s.indexOf(")", close + 2) : -1;
-      if (close > i && end > close) {
-        const inner = parseInline(s.slice(i + 1, close));
+    // Images are outside the subset (a remote image is a network load); keep only the alt text.
+    const image = c === "!" && s[i + 1] === "[";
+    if (c === "[" || image) {
+      const open = image ? i + 1 : i;
+      const close = s.indexOf("](", open + 1);
+      const end = close > open ? s.indexOf(")", close + 2) : -1;
+      if (close > open && end > close) {
+        const inner = parseInline(s.slice(open + 1, close));
         const href = safeHref(s.slice(close + 2, end));
-        if (href) push({ t: "link", href, c: inner.filter((n) => n.t !== "link") });
+        if (href && !image) push({ t: "link", href, c: inner.filter((n) => n.t !== "link") });
         else for (const n of inner) push(n);
         i = end + 1;
         continue;
@@ -180,9 +183,10 @@ export function markdownToMarkdown(blocks: Block[], headingOffset = 1): string {
 
 function inlineMd(nodes: Inline[]): string {
   return nodes
-    .map((n) => {
+    .map((n, k) => {
       switch (n.t) {
-        case "text": return escapeMarkdownInline(n.v);
+        // A trailing "!" right before a link would turn the link into an image.
+        case "text": return nodes[k + 1]?.t === "link" ? escapeMarkdownInline(n.v).replace(/!$/, "\\!") : escapeMarkdownInline(n.v);
         case "code": {
           // The fence must be longer than any backtick run inside, padded so edge backticks survive.
           const longest = Math.max(0, ...(n.v.match(/`+/g) ?? []).map((run) => run.length));

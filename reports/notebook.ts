@@ -56,7 +56,8 @@ export const ChartCellSchema = z
     data: z.array(z.record(z.string(), Scalar)),
   })
   .superRefine((c, ctx) => {
-    for (const message of checkChartSpec(c.spec)) ctx.addIssue({ code: "custom", path: ["spec"], message });
+    // Messages already start with their path inside the spec ("spec.layer[1].encoding.y: ...").
+    for (const message of checkChartSpec(c.spec)) ctx.addIssue({ code: "custom", path: [], message });
   });
 
 export const HeadlineStatusSchema = z.enum(["holds", "fails", "inconsistent", "info"]);
@@ -122,7 +123,7 @@ function build<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => `  - ${i.path.length ? `${i.path.join(".")}: ` : ""}${i.message}`);
-  throw new ReportError({ message: `invalid ${what}:\n${lines.join("\n")}`, field: what });
+  throw new ReportError({ message: `invalid ${what}:\n${lines.join("\n")}` });
 }
 
 /** A prose cell in the Markdown subset (see markdown-lite.ts). Accepts a template literal. */

@@ -60,6 +60,8 @@ export function vegaLiteConfig(): Record<string, unknown> {
     line: { strokeWidth: 2 },
     point: { filled: true, size: 40 },
     axis,
+    // Vega-Lite turns nominal x labels vertical by default; horizontal ones read far better in a report.
+    axisX: { labelAngle: 0, labelLimit: 140 },
     legend: { labelFont: FONT_STACK, titleFont: FONT_STACK, labelFontSize: 11, titleFontSize: 12, orient: "bottom" },
     title: { font: FONT_STACK, fontSize: 13, anchor: "start" },
   };

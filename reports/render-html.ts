@@ -35,6 +35,8 @@ export function renderHtml(input: Notebook): string {
   const csp = [
     "default-src 'none'",
     // Only these exact scripts may run: injected markup can neither add a <script> nor an on* handler.
+    // No 'unsafe-eval': BOOT_SCRIPT renders with ast: true, so Vega interprets expressions instead of
+    // compiling them with new Function (without it every chart fails here with an EvalError).
     `script-src ${scripts.length ? scripts.map(cspHash).join(" ") : "'none'"}`,
     `style-src ${cspHash(REPORT_CSS)}`,
     "img-src data:",

@@ -100,7 +100,7 @@ describe("Router cascade", () => {
   it("returns the best below-threshold answer flagged best_effort", async () => {
     const { router } = setup({ fast: [{ reply: "zzz" }], quality: [{ reply: "auth but also ui", delayMs: 0 }], api: [{ reply: "?" }], api2: [{ reply: "?" }] }, {
       mutate: (d) => {
-        (d.actions as Record<string, { checks: unknown[] }>).classify.checks = [{ id: "label_set", labels: ["auth"], gate: false }, { id: "non_empty" }];
+        (d.actions as Record<string, { checks: unknown[] }>).classify!.checks = [{ id: "label_set", labels: ["auth"], gate: false }, { id: "non_empty" }];
       },
     });
     const r = await router.route({ action: "classify", prompt: "x" });

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { planAction, type ActionPlan } from "./action-plan.js";
 import type { BudgetGuard } from "./budget/contract.js";
+import type { ResponseCache } from "./cache/response-cache.js";
 import type { RouterConfig } from "./config/load.js";
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type Provider, type StreamChunk, type Usage } from "./contracts/provider.js";
 import { ROUTE_RESULT_VERSION, type Attempt, type RouteRequest, type RouteResult } from "./contracts/route-result.js";
@@ -24,6 +25,8 @@ export interface RouterOptions {
   ledger?: LedgerSink;
   providers?: ProviderOverrides;
   budget?: BudgetGuard;
+  /** Exact-match answer cache; a hit is one ledger row with cache_hit and $0. */
+  cache?: ResponseCache;
   now?: () => number;
   wallClock?: () => Date;
   rng?: Rng;
@@ -42,12 +45,15 @@ export class Router {
   private readonly plans = new Map<string, ActionPlan>();
   private readonly deps: CascadeDeps;
   private readonly ledger: LedgerSink | undefined;
+  /** Public so the gateway can tell a replay from a fresh answer (headers, metrics). */
+  readonly cache: ResponseCache | undefined;
   private readonly newId: () => string;
 
   constructor(opts: RouterOptions) {
     this.config = opts.config;
     this.registry = new ProviderRegistry(opts.config, opts.providers);
     this.ledger = opts.ledger;
+    this.cache = opts.cache;
     this.newId = opts.newId ?? randomUUID;
     const d = opts.config.data;
     this.deps = {
@@ -79,14 +85,21 @@ export class Router {
     const plan = this.plan(req.action);
     const requestId = req.requestId ?? this.newId();
     const start = this.deps.now();
+    const hit = this.cache?.get(req, { requestId, at: this.deps.wallClock() });
+    if (hit) {
+      await this.record(requestId, req, hit.attempts, true);
+      return hit;
+    }
     const attempts: Attempt[] = [];
     let outcome;
     try {
       outcome = await runCascade(plan, req, this.deps, attempts);
-    } finally {
+    } catch (err) {
       // Recorded even when the cascade throws (abort, budget refusal): spend must never go missing.
-      this.record(requestId, req, attempts);
+      await this.record(requestId, req, attempts);
+      throw err;
     }
+    await this.record(requestId, req, attempts);
     const chosen: CascadeAnswer | undefined = outcome.accepted ?? pickBestEffort(outcome.belowThreshold);
     const verdict = outcome.accepted ? "accepted" : chosen ? "best_effort" : "failed";
     const result: RouteResult = {
@@ -117,6 +130,7 @@ export class Router {
       (err as AllTiersFailedError & { result?: RouteResult }).result = result;
       throw err;
     }
+    this.cache?.set(req, result);
     return result;
   }
 
@@ -131,9 +145,10 @@ export class Router {
     yield { type: "result", result };
   }
 
-  private record(requestId: string, req: RouteRequest, attempts: Attempt[]): void {
+  /** Resolves once the attempts are committed: a request reported complete is in the ledger. */
+  private async record(requestId: string, req: RouteRequest, attempts: Attempt[], cacheHit = false): Promise<void> {
     if (!this.ledger || attempts.length === 0) return;
-    this.ledger.write(attemptsToRecords({ requestId, action: req.action, tag: req.tag, attempts, prompt: this.deps.storeAnswers ? req.prompt : undefined }));
+    await this.ledger.write(attemptsToRecords({ requestId, action: req.action, tag: req.tag, attempts, prompt: this.deps.storeAnswers ? req.prompt : undefined, cacheHit }));
   }
 
   /** The router as a Provider for one action: `model` is ignored, the action's chain decides. */

@@ -56,7 +56,7 @@ function banking77(shared: string, rng: Rng): Output[] {
   for (const label of labels) {
     const rowsOf = rows.flatMap((r, i) => (r.category === label ? [i] : []));
     if (rowsOf.length < SIZES.banking77PerLabel) throw new Error(`banking77: label ${label} has only ${rowsOf.length} rows`);
-    chosen.push(...sampleIndices(rowsOf.length, SIZES.banking77PerLabel, rng).map((k) => rowsOf[k]!));
+    chosen.push(...sampleIndices({ n: rowsOf.length, k: SIZES.banking77PerLabel, rng }).map((k) => rowsOf[k]!));
   }
   const items = chosen.sort((a, b) => a - b).map((i): DatasetItem => ({ id: `banking77-test-${i}`, action: "intent_banking77", input: rows[i]!.text, expected: rows[i]!.category, grader: "exact_label" }));
   const header: Header = {
@@ -65,7 +65,7 @@ function banking77(shared: string, rng: Rng): Output[] {
     source: "https://github.com/PolyAI-LDN/task-specific-datasets @57ec275d8078af65b7731c2a98be812d844a6d6b banking_data/test.csv",
     license: "CC-BY-4.0",
     attribution: "Casanueva et al. 2020, \"Efficient Intent Detection with Dual Sentence Encoders\", https://arxiv.org/abs/2003.04807 (PolyAI)",
-    derivation: `scripts/derive-datasets.ts seed ${DERIVE_SEED} stream 1: ${SIZES.banking77PerLabel} rows per category, stratified; id suffix = 0-based row of test.csv`,
+    derivation: `scripts/derive-datasets.ts seed ${DERIVE_SEED} stream 1: ${SIZES.banking77PerLabel} rows per category, stratified; id suffix = 0-based data row of test.csv (header excluded)`,
   };
   return [{ path: "banking77.jsonl", text: jsonl(header, items) }, { path: "labels/banking77.json", text: labelsJson(labels) }];
 }
@@ -81,13 +81,13 @@ function clinc150(shared: string, rng: Rng): Output[] {
   const chosen: number[] = [];
   for (const intent of intents) {
     const rowsOf = test.flatMap(([, l], i) => (l === intent ? [i] : []));
-    chosen.push(...sampleIndices(rowsOf.length, SIZES.clinc150PerIntent, rng).map((k) => rowsOf[k]!));
+    chosen.push(...sampleIndices({ n: rowsOf.length, k: SIZES.clinc150PerIntent, rng }).map((k) => rowsOf[k]!));
   }
   const inScope = chosen.sort((a, b) => a - b).map((i): DatasetItem => {
     const [text, label] = test[i]!;
     return { id: `clinc150-test-${i}`, action: "intent_clinc150", input: text, expected: label, grader: "exact_label", meta: { domain: domainOf.get(label)! } };
   });
-  const outOfScope = sampleIndices(oos.length, SIZES.clinc150Oos, rng).map((i): DatasetItem => {
+  const outOfScope = sampleIndices({ n: oos.length, k: SIZES.clinc150Oos, rng }).map((i): DatasetItem => {
     const [text, label] = oos[i]!;
     if (label !== "oos") throw new Error(`clinc150: oos_test row ${i} is labelled ${label}`);
     return { id: `clinc150-oos_test-${i}`, action: "intent_clinc150", input: text, expected: "oos", grader: "exact_label", meta: { oos: true } };
@@ -106,7 +106,7 @@ function clinc150(shared: string, rng: Rng): Output[] {
 
 function gsm8k(shared: string, rng: Rng): Output[] {
   const rows = readInput(shared, "gsm8k/test.jsonl").toString("utf8").trim().split("\n").map((l) => JSON.parse(l) as { question: string; answer: string });
-  const items = sampleIndices(rows.length, SIZES.gsm8k, rng).map((i): DatasetItem => {
+  const items = sampleIndices({ n: rows.length, k: SIZES.gsm8k, rng }).map((i): DatasetItem => {
     const final = rows[i]!.answer.split("#### ")[1]?.trim().replace(/,/g, "") ?? "";
     const value = Number(final);
     if (!/^-?\d+(\.\d+)?$/.test(final) || !Number.isFinite(value)) throw new Error(`gsm8k: row ${i} has no numeric final answer`);
@@ -127,7 +127,7 @@ interface HumanEvalRow { task_id: string; prompt: string; entry_point: string; c
 
 function humaneval(shared: string, rng: Rng): Output[] {
   const rows = gunzipSync(readInput(shared, "humaneval/HumanEval.jsonl.gz")).toString("utf8").trim().split("\n").map((l) => JSON.parse(l) as HumanEvalRow);
-  const items = sampleIndices(rows.length, SIZES.humaneval, rng).map((i): DatasetItem => {
+  const items = sampleIndices({ n: rows.length, k: SIZES.humaneval, rng }).map((i): DatasetItem => {
     const r = rows[i]!;
     return {
       id: `humaneval-${r.task_id.split("/")[1]}`,

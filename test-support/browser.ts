@@ -7,7 +7,7 @@ import { accessSync, constants } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 const CHROMIUM_ARGS = [
   "--headless",
@@ -39,7 +39,7 @@ export function findChromium(): ChromiumLookup {
  */
 export async function withChromium<T>(fn: (browser: Browser) => Promise<T>, opts: { skip: (note: string) => void }): Promise<T | undefined> {
   const found = findChromium();
-  if (!found.path) {
+  if (found.path === undefined) {
     console.warn(`[browser test skipped] ${found.reason}`);
     opts.skip(found.reason);
     return undefined;
@@ -76,7 +76,15 @@ export interface ReportLoad {
 
 const LOCAL = /^(file|data|blob|about):/i;
 
-export async function loadReport(browser: Browser, args: { htmlPath: string; screenshotPath: string; timeoutMs?: number }): Promise<ReportLoad> {
+export interface LoadReportArgs {
+  htmlPath: string;
+  screenshotPath: string;
+  timeoutMs?: number;
+  /** Runs after the charts are drawn and before the screenshot, with all collectors still listening. */
+  interact?: (page: Page) => Promise<void>;
+}
+
+export async function loadReport(browser: Browser, args: LoadReportArgs): Promise<ReportLoad> {
   const started = performance.now();
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, serviceWorkers: "block", acceptDownloads: false });
   const out: Omit<ReportLoad, "charts" | "screenshotPath" | "loadMs"> = {
@@ -123,6 +131,7 @@ export async function loadReport(browser: Browser, args: { htmlPath: string; scr
     const charts = await page.$$eval(".chart-box", (boxes) =>
       boxes.map((b) => ({ id: b.id, rendered: b.getAttribute("data-rendered"), marks: b.querySelectorAll("svg .role-mark > *").length })),
     );
+    if (args.interact) await args.interact(page);
     out.cspViolations.push(...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)));
     await mkdir(dirname(resolve(args.screenshotPath)), { recursive: true });
     await page.screenshot({ path: args.screenshotPath, fullPage: true });

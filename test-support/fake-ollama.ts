@@ -233,7 +233,9 @@ function doneObject(body: FakeOllamaChatBody, reply: FakeOllamaReply) {
 const replyModel = (body: FakeOllamaChatBody, reply: FakeOllamaReply) => reply.model ?? body.model;
 const line = (obj: unknown) => `${JSON.stringify(obj)}\n`;
 
-function tagEntry(name: string) {
+function tagEntry(listed: string) {
+  // Ollama always lists the full `name:tag`.
+  const name = normalizeOllamaName(listed);
   return {
     name,
     model: name,

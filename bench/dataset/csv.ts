@@ -12,15 +12,14 @@ const OPTIONAL = ["meta"] as const;
 
 interface CsvRow { record: string[]; raw: string; info: { lines: number } }
 
-function cell(text: string, column: string, line: number, issues: SourceIssue[]): unknown {
+function cell(text: string, column: string): { value: unknown; error?: string } {
   const t = text.trim();
-  if (column === "expected" && t === "") return null;
-  if (!/^[[{"]|^null$/.test(t)) return text;
+  if (column === "expected" && t === "") return { value: null };
+  if (!/^[[{"]|^null$/.test(t)) return { value: text };
   try {
-    return JSON.parse(t) as unknown;
+    return { value: JSON.parse(t) as unknown };
   } catch (err) {
-    issues.push({ line, field: column, message: `looks like JSON but does not parse: ${(err as Error).message}` });
-    return text;
+    return { value: text, error: `looks like JSON but does not parse: ${(err as Error).message}` };
   }
 }
 
@@ -58,7 +57,13 @@ export function parseCsvRows(text: string, issues: SourceIssue[]): RawRecord[] {
     columns.forEach((c, i) => {
       const text = record[i] ?? "";
       if (c === "meta" && text.trim() === "") return;
-      value[c] = c === "id" || c === "action" || c === "input" ? text : cell(text, c, line, issues);
+      if (c === "id" || c === "action" || c === "input") {
+        value[c] = text;
+        return;
+      }
+      const parsed = cell(text, c);
+      if (parsed.error) issues.push({ line, field: c, message: parsed.error });
+      value[c] = parsed.value;
     });
     return { line, value };
   });

@@ -86,10 +86,14 @@ function parseHeader(record: RawRecord | undefined, issues: SourceIssue[]): Data
 
 /** Loads and validates a whole dataset; throws ConfigError listing up to 5 problems, never a partial set. */
 export function loadDataset(file: string): Dataset {
+  const ext = extname(file).toLowerCase();
+  if (ext !== ".jsonl" && ext !== ".csv") {
+    throw new ConfigError({ file, message: `unsupported dataset type "${ext || "(none)"}"`, fix: "use a tierlab .jsonl dataset (see datasets/README.md) or a .csv with columns id, action, input, expected, grader" });
+  }
   const bytes = readBytes(file);
   const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
   const issues: SourceIssue[] = [];
-  const isCsv = extname(file).toLowerCase() === ".csv";
+  const isCsv = ext === ".csv";
   let header: DatasetHeader | undefined;
   let records: RawRecord[];
   if (isCsv) {

@@ -6,7 +6,7 @@ import type { DatasetItem } from "./schema.js";
  * k distinct indices out of n, ascending. A seeded Fisher-Yates prefix, so for one seed a smaller
  * k gives a subset of a larger k: raising --limit adds items instead of reshuffling them.
  */
-export function sampleIndices(n: number, k: number, rng: Rng): number[] {
+export function sampleIndices({ n, k, rng }: { n: number; k: number; rng: Rng }): number[] {
   const take = Math.max(0, Math.min(n, Math.floor(k)));
   const idx = Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < take; i++) {
@@ -27,5 +27,5 @@ export interface SampleOptions {
 export function sampleItems<T extends Pick<DatasetItem, "action">>(items: readonly T[], opts: SampleOptions): T[] {
   const pool = opts.action === undefined ? [...items] : items.filter((i) => i.action === opts.action);
   if (opts.limit === undefined || opts.limit >= pool.length) return pool;
-  return sampleIndices(pool.length, opts.limit, createRng(opts.seed)).map((i) => pool[i]!);
+  return sampleIndices({ n: pool.length, k: opts.limit, rng: createRng(opts.seed) }).map((i) => pool[i]!);
 }

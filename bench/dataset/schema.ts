@@ -23,6 +23,8 @@ export const DatasetHeader = z.strictObject({
 });
 export type DatasetHeader = z.infer<typeof DatasetHeader>;
 
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
 const GraderId = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a grader id like exact_label");
 
 /** A bare id, or `{ "id": ..., ...params }`; params are checked against the grader at load time. */
@@ -35,7 +37,8 @@ export const DatasetItem = z.strictObject({
   action: z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be an action name (letters, digits, _ . -)"),
   input: z.string().min(1, "must not be empty"),
   /** Gold answer in the shape the grader expects; null when the grader needs none (unit tests, regex). */
-  expected: z.json(),
+  // Lines come from JSON.parse, so any defined value is JSON; z.json() would only say "Invalid input" when missing.
+  expected: z.custom<JsonValue>((v) => v !== undefined, "required (null when the grader needs no expected answer)"),
   grader: GraderRef,
   meta: z.record(z.string(), z.json()).optional(),
 });

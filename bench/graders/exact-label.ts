@@ -7,7 +7,7 @@ export const exactLabel: GraderSpec<Record<string, never>> = {
   id: "exact_label",
   description: "the answer's label equals expected (case, quotes, punctuation, {\"label\": ...} ignored)",
   params: z.strictObject({}),
-  expected: z.string().min(1, "exact_label needs a non-empty expected label"),
+  expected: z.string({ error: "exact_label needs expected as a label string" }).min(1, "exact_label needs a non-empty expected label"),
   grade(answer, item) {
     const want = normaliseLabel(String(item.expected));
     const got = labelOf(answer);

@@ -1,9 +1,11 @@
 /**
  * Runs untrusted Python (model-written code plus unit tests) in a child process: isolated mode
- * (`-I`), a fresh temp cwd and HOME, an environment without proxies or secrets, its own process
- * group (killed whole on timeout, abort or exit), and no network. Where Linux allows an unprivileged
- * network namespace (`unshare -rn`) the child has no interfaces at all; everywhere, a guard inside
- * the interpreter also refuses sockets and subprocesses. A guard, not a security boundary.
+ * (`-I`), a fresh temp cwd and HOME, an environment without proxies or secrets, rlimits on memory
+ * and file size, its own process group (killed whole on timeout, abort or exit), and no network.
+ * Where Linux allows an unprivileged network namespace (`unshare -rn`) the child has no interfaces at
+ * all; everywhere, a guard inside the interpreter also refuses sockets and subprocesses, but code that
+ * tries can get around that guard. The filesystem is not isolated: the code can read and write what
+ * the user running tierlab can, so bench untrusted models as an unprivileged user or in a container.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -24,6 +26,7 @@ export interface PythonOutcome {
 export interface PythonRun {
   outcome: PythonOutcome | undefined;
   timedOut: boolean;
+  timeoutMs: number;
   exitCode: number | null;
   stderrTail: string;
   network: "namespace" | "guard";
@@ -143,7 +146,7 @@ export function runPython(args: { program: string; timeoutMs: number; signal?: A
       } catch {
         outcome = undefined;
       }
-      resolve({ outcome: timedOut ? undefined : outcome, timedOut, exitCode: code, stderrTail: stderr.slice(-2000), network });
+      resolve({ outcome: timedOut ? undefined : outcome, timedOut, timeoutMs: args.timeoutMs, exitCode: code, stderrTail: stderr.slice(-2000), network });
     }));
     let done = false;
     function finish(then: () => void): void {

@@ -40,11 +40,12 @@ export function assembleProgram(args: { prompt: string; completion: string; test
     // A whole function: keep what the prompt sets up before its stub (imports, helpers), drop the stub.
     mode = "function";
     const stub = new RegExp(`^def\\s+${args.entryPoint}\\s*\\(`, "m").exec(args.prompt);
-    parts.push(["prompt", stub ? args.prompt.slice(0, stub.index) : ""], ["completion", code]);
+    parts.push(["prompt", stub ? args.prompt.slice(0, stub.index) : ""], ["completion", `${code}\n`]);
   } else {
-    parts.push(["prompt", args.prompt], ["completion", code]);
+    parts.push(["prompt", args.prompt], ["completion", `${code}\n`]);
   }
-  parts.push(["test", `\n${args.test}\n`], ["check", `\ncheck(${args.entryPoint})\n`]);
+  // Separators end the previous part, so "test line N" is line N of the item's own test text.
+  parts.push(["test", `${args.test}\n`], ["check", `check(${args.entryPoint})\n`]);
   const sections: Section[] = [];
   let source = "";
   for (const [name, text] of parts) {
@@ -66,8 +67,8 @@ function sourceLine(program: Program, line: number | undefined): string {
   return text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 
-export function describeRun(program: Program, run: PythonRun, timeoutMs: number): GradeResult {
-  if (run.timedOut) return { pass: false, reason: `timeout after ${timeoutMs} ms (process group killed)`, score: 0 };
+export function describeRun(program: Program, run: PythonRun): GradeResult {
+  if (run.timedOut) return { pass: false, reason: `timeout after ${run.timeoutMs} ms (process group killed)`, score: 0 };
   const o = run.outcome;
   if (!o) {
     const err = run.stderrTail.trim().split("\n").pop() ?? "";
@@ -100,6 +101,6 @@ export const unitTests: GraderSpec<UnitTestsParams> = {
   async grade(answer, item, params, ctx) {
     const program = assembleProgram({ prompt: item.input, completion: answer, test: params.test, entryPoint: params.entry_point });
     const run = await runPython({ program: program.source, timeoutMs: params.timeout_ms, signal: ctx?.signal });
-    return describeRun(program, run, params.timeout_ms);
+    return describeRun(program, run);
   },
 };

@@ -34,7 +34,7 @@ describe("bench run against a fake Ollama with injected timings", () => {
     const fx = writeTestConfig((d) => {
       d.providers = { ollama: { kind: "ollama", host: fake.url } };
       d.tiers = { LOCAL_FAST: { local: true, models: [{ id: "phi3-mini", provider: "ollama", model: "phi3:mini" }] } };
-      (d.actions as Record<string, { escalate: string[] }>).classify.escalate = [];
+      (d.actions as Record<string, { escalate: string[] }>).classify!.escalate = [];
     });
     const results = mkdtempSync(join(tmpdir(), "tierlab-bench-"));
     const r = await runBench(base({ config: fx.file, dataset: writeDataset(fx.dir, 12), resultsDir: results, warmup: 1, runId: "timing" }));
@@ -76,7 +76,7 @@ describe("bench run against a fake Ollama with injected timings", () => {
     const fx = writeTestConfig((d) => {
       d.providers = { ollama: { kind: "ollama", host: fake.url } };
       d.tiers = { LOCAL_FAST: { local: true, models: [{ id: "phi3-mini", provider: "ollama", model: "phi3:mini" }] } };
-      (d.actions as Record<string, { escalate: string[] }>).classify.escalate = [];
+      (d.actions as Record<string, { escalate: string[] }>).classify!.escalate = [];
     });
     const results = mkdtempSync(join(tmpdir(), "tierlab-bench-"));
     const ac = new AbortController();

@@ -18,7 +18,7 @@ export function loadConfigFromArgs(args: { config: string; calibration?: string 
 
 export function openLedger(config: RouterConfig, override: string | undefined, opts: { readonly?: boolean } = {}): SqliteLedger {
   const path = override ?? resolveFrom(config.dir, config.data.ledger.path);
-  return new SqliteLedger(path, opts);
+  return new SqliteLedger(path, { ...opts, mode: config.data.ledger.commit, batchMs: config.data.ledger.batch_ms });
 }
 
 /** Runs a command body; known errors print their message and fix and exit with their code. */

@@ -108,7 +108,10 @@ export const RouterConfigSchema = z.strictObject({
   ledger: z.strictObject({
     path: z.string().default(".tierlab/ledger.sqlite"),
     store_prompts: z.boolean().default(false),
-  }).default({ path: ".tierlab/ledger.sqlite", store_prompts: false }),
+    /** durable: a request returns after its row is committed; batched: write-behind every batch_ms. */
+    commit: z.enum(["durable", "batched"]).default("durable"),
+    batch_ms: z.number().int().min(1).max(10_000).default(20),
+  }).default({ path: ".tierlab/ledger.sqlite", store_prompts: false, commit: "durable", batch_ms: 20 }),
   defaults: z.strictObject({
     threshold: Probability.default(0.7),
     timeout_ms: PositiveInt.default(60_000),

@@ -11,6 +11,7 @@ import { LEDGER_VERSION, LedgerRecordSchema, type LedgerRecord } from "../contra
 import { ConfigError } from "../errors.js";
 
 const COLUMNS = Object.keys(LedgerRecordSchema.shape) as (keyof LedgerRecord)[];
+const CACHE_HIT = COLUMNS.indexOf("cache_hit");
 
 const CREATE = `
 CREATE TABLE IF NOT EXISTS calls (
@@ -26,7 +27,8 @@ CREATE INDEX IF NOT EXISTS calls_request ON calls(request_id);
 `;
 
 export interface LedgerSink {
-  write(records: LedgerRecord[]): void;
+  /** Resolves once the records are committed. */
+  write(records: LedgerRecord[]): Promise<void>;
 }
 
 export interface LedgerQuery {
@@ -39,8 +41,21 @@ export class SqliteLedger implements LedgerSink {
   readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly writeMany: (records: LedgerRecord[]) => void;
+  private pending: LedgerRecord[] = [];
+  private flushing: Promise<void> | undefined;
 
-  constructor(readonly path: string, opts: { readonly?: boolean } = {}) {
+  /**
+   * `durable` (default): each write resolves after its group commit. `batched`: writes resolve at
+   * once and rows are committed every `batchMs`; a killed process may lose that window. For
+   * high-volume gateways that accept it.
+   */
+  readonly mode: "durable" | "batched";
+  private readonly batchMs: number;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly path: string, opts: { readonly?: boolean; mode?: "durable" | "batched"; batchMs?: number } = {}) {
+    this.mode = opts.mode ?? "durable";
+    this.batchMs = opts.batchMs ?? 20;
     try {
       if (path !== ":memory:" && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
       this.db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
@@ -56,13 +71,57 @@ export class SqliteLedger implements LedgerSink {
     } catch (err) {
       throw new ConfigError({ file: path, message: `cannot open the ledger: ${(err as Error).message}`, fix: "set ledger.path in the router config to a writable file, or pass --ledger", cause: err });
     }
-    this.insert = this.db.prepare(`INSERT INTO calls (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => `@${c}`).join(", ")})`);
+    // Positional parameters bind measurably faster than named ones in better-sqlite3.
+    this.insert = this.db.prepare(`INSERT INTO calls (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
+    const values = new Array<unknown>(COLUMNS.length);
     this.writeMany = this.db.transaction((records: LedgerRecord[]) => {
-      for (const r of records) this.insert.run({ ...r, cache_hit: r.cache_hit ? 1 : 0 });
+      for (const r of records) {
+        for (let i = 0; i < COLUMNS.length; i++) values[i] = r[COLUMNS[i]!];
+        values[CACHE_HIT] = r.cache_hit ? 1 : 0;
+        this.insert.run(values);
+      }
     });
   }
 
-  write(records: LedgerRecord[]): void {
+  /**
+   * Group commit: records from every request that finishes in the same event-loop turn share one
+   * transaction, and each caller resumes only after that commit, so a request reported complete
+   * is on disk while concurrent load pays one commit per batch instead of one per request.
+   */
+  write(records: LedgerRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    for (const r of records) this.pending.push(r);
+    if (this.mode === "batched") {
+      this.timer ??= setTimeout(() => this.flushNow(), this.batchMs);
+      return Promise.resolve();
+    }
+    this.flushing ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        const batch = this.pending;
+        this.pending = [];
+        this.flushing = undefined;
+        try {
+          if (batch.length > 0) this.writeMany(batch);
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    return this.flushing;
+  }
+
+  /** Commits whatever is pending now (close, exit handlers). */
+  flushNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length > 0) this.writeMany(batch);
+  }
+
+  /** Synchronous write for callers outside an event loop turn (crash tests, exit handlers). */
+  writeNow(records: LedgerRecord[]): void {
     if (records.length > 0) this.writeMany(records);
   }
 
@@ -91,6 +150,9 @@ export class SqliteLedger implements LedgerSink {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // A durable flush scheduled for this turn finds an empty queue and resolves its waiters.
+    this.flushNow();
+    this.db.close();
   }
 }

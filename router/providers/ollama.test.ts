@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChatRequest, StreamChunk } from "../contracts/provider.js";
@@ -192,6 +193,22 @@ describe("OllamaProvider network faults", () => {
     const start = performance.now();
     await expect(provider.chat(request({ signal: AbortSignal.timeout(100) }))).rejects.toBeInstanceOf(AbortedError);
     expect(performance.now() - start).toBeLessThan(200);
+  });
+
+  it("leaves no listener on the caller's signal once a call ends, so a long-lived signal does not pile up", async () => {
+    const { provider } = await setup();
+    const controller = new AbortController();
+    await provider.chat(request({ signal: controller.signal }));
+    await provider.availability(MODEL, controller.signal);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+
+  it("close() aborts calls in flight", async () => {
+    const { provider } = await setup({ respond: () => "hang_before_headers" });
+    const pending = provider.chat(request());
+    await new Promise((r) => setTimeout(r, 30));
+    await provider.close();
+    await expect(pending).rejects.toBeInstanceOf(AbortedError);
   });
 
   it("an already aborted signal fails before any request is sent", async () => {

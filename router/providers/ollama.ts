@@ -38,7 +38,8 @@ export class OllamaProvider implements Provider {
   readonly name = PROVIDER;
   readonly host: string;
   private readonly baseFetch: typeof fetch;
-  private readonly lifetime = new AbortController();
+  private readonly inFlight = new Set<AbortController>();
+  private closed = false;
 
   constructor(opts: OllamaProviderOptions = {}) {
     this.host = opts.host || process.env.OLLAMA_HOST || DEFAULT_OLLAMA_HOST;
@@ -48,12 +49,13 @@ export class OllamaProvider implements Provider {
   async *stream(req: ChatRequest): AsyncGenerator<StreamChunk> {
     const { signal, model } = req;
     if (signal?.aborted) throw abortError(signal, model);
+    const call = this.open(model, signal);
     let it: AbortableAsyncIterator<ChatResponse> | undefined;
     let finished = false;
     try {
-      // req.signal is linked into every fetch of this client, which stops both the wait for headers
-      // (before the client hands back its iterator) and the body stream.
-      it = await this.client(model, signal).chat({ ...toOllamaRequest(req), stream: true });
+      // The abort reaches the fetch itself, which stops both the wait for headers (before the client
+      // hands back its iterator) and the body stream.
+      it = await call.client.chat({ ...toOllamaRequest(req), stream: true });
       let text = "";
       let final: ChatResponse | undefined;
       for await (const part of it) {
@@ -72,6 +74,7 @@ export class OllamaProvider implements Provider {
     } finally {
       // The consumer may stop early (break, or an error of its own): free the socket now.
       if (!finished) it?.abort();
+      call.release();
     }
   }
 
@@ -80,38 +83,65 @@ export class OllamaProvider implements Provider {
   }
 
   async availability(model: string, signal?: AbortSignal): Promise<Availability> {
-    const probe = AbortSignal.any([AbortSignal.timeout(PROBE_TIMEOUT_MS), ...(signal ? [signal] : [])]);
+    const call = this.open(model, signal);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      call.abort();
+    }, PROBE_TIMEOUT_MS);
     let names: string[];
     try {
-      const list = await this.client(model, probe).list();
+      const list = await call.client.list();
       names = (Array.isArray(list?.models) ? list.models : []).flatMap((m) => [m.name, m.model]).filter((n) => typeof n === "string");
     } catch (err) {
       if (signal?.aborted) throw abortError(signal, model);
-      if (probe.aborted) {
+      if (timedOut) {
         return { ok: false, reason: `Ollama at ${this.host} did not answer /api/tags within ${PROBE_TIMEOUT_MS / 1000} s`, fix: "restart `ollama serve`, or check OLLAMA_HOST" };
       }
       const e = this.toError(err, model, signal);
       if (e instanceof ConnectionError) return { ok: false, reason: `Ollama is not reachable at ${this.host} (OLLAMA_HOST)`, fix: CONNECT_FIX };
       return { ok: false, reason: `Ollama at ${this.host} failed to list models: ${e.message}`, fix: e.fix ?? LOG_FIX };
+    } finally {
+      clearTimeout(timer);
+      call.release();
     }
     const want = normalizeOllamaName(model);
     if (names.some((n) => normalizeOllamaName(n) === want)) return { ok: true };
     return { ok: false, reason: `model ${model} is not pulled on ${this.host}`, fix: `ollama pull ${model}` };
   }
 
+  /** Aborts calls in flight; later calls fail with AbortedError. */
   async close(): Promise<void> {
-    this.lifetime.abort();
+    this.closed = true;
+    for (const link of this.inFlight) link.abort();
+    this.inFlight.clear();
   }
 
-  private client(model: string, signal: AbortSignal | undefined): Ollama {
-    const signals = [this.lifetime.signal, ...(signal ? [signal] : [])];
-    return new Ollama({ host: this.host, fetch: wireFetch({ base: this.baseFetch, model, signals }) });
+  /**
+   * One short-lived controller per call, fed by a listener on the caller's signal that is removed on release.
+   * Not AbortSignal.any over a long-lived signal: on Node 20 each call would stay in that signal's dependant
+   * set for good (measured: 1M calls, 1M entries, +90 MiB).
+   */
+  private open(model: string, signal: AbortSignal | undefined) {
+    const link = new AbortController();
+    const forward = () => link.abort(signal?.reason);
+    signal?.addEventListener("abort", forward, { once: true });
+    if (this.closed) link.abort();
+    else this.inFlight.add(link);
+    return {
+      client: new Ollama({ host: this.host, fetch: wireFetch({ base: this.baseFetch, model, signal: link.signal }) }),
+      abort: () => link.abort(),
+      release: () => {
+        signal?.removeEventListener("abort", forward);
+        this.inFlight.delete(link);
+      },
+    };
   }
 
   /** Every failure leaves as a TierlabError; the caller's abort wins over whatever it caused. */
   private toError(err: unknown, model: string, signal: AbortSignal | undefined): TierlabError {
     if (signal?.aborted) return abortError(signal, model);
-    if (this.lifetime.signal.aborted) return new AbortedError({ provider: PROVIDER, message: `ollama: provider closed while calling ${model}`, cause: err });
+    if (this.closed) return new AbortedError({ provider: PROVIDER, message: `ollama: provider closed while calling ${model}`, cause: err });
     if (err instanceof TierlabError) return err;
     const status = responseErrorStatus(err);
     if (status !== undefined) return errorFromStatus({ status, body: messageOf(err), provider: PROVIDER, model });
@@ -132,7 +162,7 @@ export class OllamaProvider implements Provider {
 /** GET /api/version; undefined when the daemon is absent, old or slow. For bench hardware info. */
 export async function ollamaVersion(host: string, fetchImpl: typeof fetch = globalThis.fetch): Promise<string | undefined> {
   try {
-    const client = new Ollama({ host, fetch: wireFetch({ base: fetchImpl, model: "", signals: [AbortSignal.timeout(VERSION_TIMEOUT_MS)] }) });
+    const client = new Ollama({ host, fetch: wireFetch({ base: fetchImpl, model: "", signal: AbortSignal.timeout(VERSION_TIMEOUT_MS) }) });
     const { version } = await client.version();
     return typeof version === "string" ? version : undefined;
   } catch {
@@ -187,10 +217,11 @@ function finishReason(reason: unknown): FinishReason {
 /** The client's types promise numbers, but Ollama omits fields (e.g. prompt_eval_count on a cached prompt). */
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
-function wireFetch(ctx: { base: typeof fetch; model: string; signals: AbortSignal[] }): typeof fetch {
+/** Both signals live no longer than one call, so combining them cannot pile up dependants. */
+function wireFetch(ctx: { base: typeof fetch; model: string; signal: AbortSignal }): typeof fetch {
   return async (input, init) => {
-    const signals = init?.signal ? [init.signal, ...ctx.signals] : ctx.signals;
-    const res = await ctx.base(input, { ...init, signal: signals.length ? AbortSignal.any(signals) : null });
+    const signal = init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal;
+    const res = await ctx.base(input, { ...init, signal });
     if (!res.ok) throw await httpError(res, ctx.model);
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     if (!res.body || !url.endsWith("/api/chat")) return res;

@@ -31,16 +31,26 @@ export const jsonSchemaCheck: QualityCheck = {
   },
 };
 
+// Params objects live as long as the config; the lower-cased set is built once per params object.
+const labelSets = new WeakMap<Record<string, unknown>, Set<string>>();
+function allowedLabels(params: Record<string, unknown>): Set<string> {
+  let set = labelSets.get(params);
+  if (!set) {
+    set = new Set(paramStringArray(params, "labels").map((l) => l.toLowerCase()));
+    labelSets.set(params, set);
+  }
+  return set;
+}
+
 export const labelSetCheck: QualityCheck = {
   id: "label_set",
   category: "format",
   description: "the answer names exactly one label from the allowed set",
   run(input, params) {
-    const labels = paramStringArray(params, "labels");
+    const allowed = allowedLabels(params);
     const label = extractLabel(input.text);
-    const allowed = new Set(labels.map((l) => l.toLowerCase()));
     if (allowed.has(label)) return result("label_set", 1, `label "${label}" is allowed`);
-    return result("label_set", 0, label ? `"${label.slice(0, 40)}" is not one of the ${labels.length} allowed labels` : "no label in the answer");
+    return result("label_set", 0, label ? `"${label.slice(0, 40)}" is not one of the ${allowed.size} allowed labels` : "no label in the answer");
   },
 };
 

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../../router/errors.js";
+import { EXIT } from "../../router/exit-codes.js";
+import type { BenchRecord } from "../contracts/bench-record.js";
+import { runCommandModule } from "../calibrate/test-cli.js";
+import { makeRecord, writeRun, type RecordInit } from "../calibrate/test-records.js";
+import { type GroupComparison, compareRuns } from "./compare.js";
+import { renderCompareMarkdown } from "./render-markdown.js";
+
+const N = 40;
+
+/** 40 items; base gets all but the last 4 right, with e2e 100, 105, …, 295 ms and TTFT a fifth of that. */
+function run(runId: string, tweak: (i: number, r: RecordInit) => RecordInit = (_, r) => r): BenchRecord[] {
+  return Array.from({ length: N }, (_, i) =>
+    makeRecord(tweak(i, { run_id: runId, item_id: `item-${i}`, pass: i < 36, e2e_ms: 100 + 5 * i, ttft_ms: 20 + i, confidence: 0.9 })),
+  );
+}
+
+const base = run("base");
+
+function only(result: { groups: GroupComparison[] }): GroupComparison {
+  expect(result.groups).toHaveLength(1);
+  return result.groups[0]!;
+}
+
+describe("compareRuns", () => {
+  it("flags a head that breaks 10 items base got right, with exit code 5", () => {
+    const head = run("head", (i, r) => (i < 10 ? { ...r, pass: false } : r));
+    const result = compareRuns(base, head);
+    expect(result).toMatchObject({ verdict: "regression", exit_code: EXIT.regression, base_run: "base", head_run: "head" });
+    const g = only(result);
+    expect(g.quality).toMatchObject({ n: 40, base_passes: 36, head_passes: 26, drop: 0.25, regression: true, mcnemar: { b: 10, c: 0 } });
+    expect(g.quality!.mcnemar.p_regression).toBeCloseTo(2 ** -10, 15);
+    expect(g.latency.find((l) => l.metric === "e2e_p50")?.regression).toBe(false);
+  });
+
+  it("does not flag noise: one item flipped each way", () => {
+    const head = run("head", (i, r) => (i === 0 ? { ...r, pass: false } : i === 39 ? { ...r, pass: true } : r));
+    const result = compareRuns(base, head);
+    expect(result).toMatchObject({ verdict: "ok", exit_code: EXIT.ok });
+    expect(only(result).quality).toMatchObject({ drop: 0, mcnemar: { b: 1, c: 1 }, regression: false });
+  });
+
+  it("needs both the margin and significance", () => {
+    // 2 of 40 broken: a 5-point drop, but p = 0.25.
+    const small = compareRuns(base, run("head", (i, r) => (i < 2 ? { ...r, pass: false } : r)));
+    expect(only(small).quality).toMatchObject({ drop: 0.05, regression: false });
+    // Significant (p = 2^-10) but 10 points is under a 20-point margin.
+    const lenient = compareRuns(base, run("head", (i, r) => (i < 4 ? { ...r, pass: false } : r)), { margin: 0.2, alpha: 0.1 });
+    expect(only(lenient).quality!.mcnemar.p_regression).toBeLessThan(0.1);
+    expect(lenient.verdict).toBe("ok");
+  });
+
+  it("flags a latency regression and respects both latency margins", () => {
+    const slow = run("head", (i, r) => ({ ...r, e2e_ms: r.e2e_ms! * 1.5 }));
+    const flagged = compareRuns(base, slow);
+    expect(flagged).toMatchObject({ verdict: "regression", exit_code: EXIT.regression });
+    const p50 = only(flagged).latency.find((l) => l.metric === "e2e_p50")!;
+    expect(p50).toMatchObject({ base: 197.5, head: 296.25, regression: true });
+    expect(p50.lower).toBeGreaterThan(0);
+    expect(p50.relative).toBeCloseTo(0.5, 12);
+    expect(only(flagged).quality!.regression).toBe(false);
+    // 5 % slower everywhere: a clear difference, but under the 10 % margin.
+    expect(compareRuns(base, run("head", (i, r) => ({ ...r, e2e_ms: r.e2e_ms! * 1.05 }))).verdict).toBe("ok");
+    // 50 % slower, but the interval does not clear a 150 ms absolute margin.
+    expect(compareRuns(base, slow, { latencyMarginMs: 150 }).verdict).toBe("ok");
+  });
+
+  it("pairs by (model, action, item), ignores warm-up and keeps errors out of pass rates", () => {
+    const head = [
+      makeRecord({ run_id: "head", item_id: "item-0", warmup: true, pass: false, e2e_ms: 99_999 }),
+      ...run("head", (i, r) => (i === 5 ? { ...r, error: "TimeoutError" } : r)).reverse(),
+      makeRecord({ run_id: "head", item_id: "item-0", model_id: "other-model", pass: false }),
+    ];
+    const result = compareRuns(base, head);
+    const g = only(result);
+    expect(g).toMatchObject({ paired: 40, errors: { base: 0, head: 1 }, regression: false });
+    expect(g.quality).toMatchObject({ n: 39, base_passes: 35, head_passes: 35 });
+    expect(g.latency.map((l) => [l.metric, l.n])).toEqual([["e2e_p50", 39], ["e2e_mean", 39], ["ttft_p50", 39]]);
+    expect(result.unpaired).toEqual({ base: 0, head: 1 });
+    expect(renderCompareMarkdown(result)).toMatch(/errors base 0, head 1 ⚠️/);
+  });
+
+  it("refuses runs with no items in common", () => {
+    const other = run("head", (i, r) => ({ ...r, item_id: `other-${i}` }));
+    expect(() => compareRuns(base, other)).toThrow(UsageError);
+    expect(() => compareRuns(base, other)).toThrow(/no \(model, action, item\) in common/);
+  });
+});
+
+describe("renderCompareMarkdown", () => {
+  it("is the same for the same inputs, whatever their order", () => {
+    const head = run("head", (i, r) => (i < 10 ? { ...r, pass: false, e2e_ms: r.e2e_ms! + 7 } : r));
+    const md = renderCompareMarkdown(compareRuns(base, head));
+    const shuffled = [...head.slice(20), ...head.slice(0, 20).reverse()];
+    expect(renderCompareMarkdown(compareRuns([...base].reverse(), shuffled))).toBe(md);
+    expect(md).toContain("❌ **Significant regression** in 1 of 1 model/action groups: fast-a · classify");
+    expect(md).toContain("| ❌ | pass rate | 90.0 % (36/40) [76.9, 96.0] | 65.0 % (26/40) [49.5, 77.9] | -25.0 pts | McNemar b=10 c=0, one-sided p=9.8e-4 |");
+    expect(md).toContain("|  | e2e mean | 198 ms | 199 ms | +1.8 ms (+0.9 %) | 95 % CI [+0.9, +");
+  });
+});
+
+describe("compare command", () => {
+  const COMMAND = { modulePath: "bench/compare/compare-command.ts", exportName: "compareCommand" };
+
+  it("exits 5 on a regression and prints the markdown", () => {
+    const head = run("head", (i, r) => (i < 10 ? { ...r, pass: false } : r));
+    const r = runCommandModule({ ...COMMAND, argv: ["compare", writeRun(base), writeRun(head)] });
+    expect(r.code).toBe(EXIT.regression);
+    expect(r.stdout).toContain("### ❌ fast-a · classify");
+  });
+
+  it("exits 2 and says so when the runs share no items", () => {
+    const other = run("head", (i, r) => ({ ...r, item_id: `other-${i}` }));
+    const r = runCommandModule({ ...COMMAND, argv: ["compare", writeRun(base), writeRun(other), "--json"] });
+    expect(r.code).toBe(EXIT.badInput);
+    expect(r.stderr).toMatch(/no \(model, action, item\) in common/);
+  });
+});

@@ -1,0 +1,18 @@
+/** `npm run perf`: every performance goal of the project, measured in one run on this machine. */
+import { cpus } from "node:os";
+import { runRouterPerf } from "./router-perf.js";
+import type { PerfRow } from "./types.js";
+
+const sections: Array<[string, () => Promise<PerfRow[]>]> = [["router", () => runRouterPerf()]];
+
+const only = process.argv[2];
+process.stdout.write(`tierlab perf on ${cpus()[0]?.model ?? "?"} × ${cpus().length}, node ${process.version}\n`);
+for (const [name, run] of sections) {
+  if (only && only !== name) continue;
+  process.stdout.write(`\n[${name}]\n`);
+  for (const r of await run()) {
+    const v = r.value >= 1000 ? Math.round(r.value).toLocaleString("en-US") : r.value.toFixed(r.value < 10 ? 2 : 1);
+    const verdict = r.ok === undefined ? "" : r.ok ? "  ok" : "  MISSED";
+    process.stdout.write(`  ${r.name.padEnd(58)} ${v.padStart(12)} ${r.unit.padEnd(6)}${r.target ? ` target ${r.target}` : ""}${verdict}\n`);
+  }
+}
