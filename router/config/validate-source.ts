@@ -43,7 +43,7 @@ export function parseAndValidate<S extends z.ZodType>(args: { text: string; file
   const doc = parseDocument(args.text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
+    const line = lc.linePos(e.pos[0]).line;
     throw new ConfigError({ file: args.file, line, message: `not valid YAML/JSON: ${e.message.split("\n")[0]}` });
   }
   const locate = (path: ReadonlyArray<PropertyKey>) => lineOf(doc, lc, path);
