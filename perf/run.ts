@@ -1,9 +1,13 @@
 /** `npm run perf`: every performance goal of the project, measured in one run on this machine. */
 import { cpus } from "node:os";
+import { runBenchPerf } from "./bench-perf.js";
 import { runRouterPerf } from "./router-perf.js";
 import type { PerfRow } from "./types.js";
 
-const sections: Array<[string, () => Promise<PerfRow[]>]> = [["router", () => runRouterPerf()]];
+const sections: Array<[string, () => Promise<PerfRow[]>]> = [
+  ["router", () => runRouterPerf()],
+  ["bench", () => runBenchPerf()],
+];
 
 const only = process.argv[2];
 process.stdout.write(`tierlab perf on ${cpus()[0]?.model ?? "?"} × ${cpus().length}, node ${process.version}\n`);

@@ -3,6 +3,7 @@
  * finished request appended to the run folder, so an interrupted run is consistent and resumable.
  */
 import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { SingleBar, Presets } from "cli-progress";
@@ -126,6 +127,8 @@ async function executeJobs(a: { o: BenchRunOptions; config: RouterConfig; folder
   const needsRouter = a.jobs.some((j) => j.target === "cascade");
   const ledger = needsRouter ? new SqliteLedger(join(folder.dir, "ledger.sqlite")) : undefined;
   const router = needsRouter ? new Router({ config, ledger, providers: o.providers }) : undefined;
+  // Every request in flight listens on the run's abort signal; that many listeners is expected.
+  setMaxListeners(o.concurrency + 16, o.signal);
   const started = performance.now();
   try {
     await runScheduled({
