@@ -3,6 +3,7 @@ import { hideBin } from "yargs/helpers";
 import { benchCommand } from "../bench/cli.js";
 import { routeCommand } from "../router/cli/route-command.js";
 import { usageCommand } from "../router/cli/usage-command.js";
+import { simulateCommand } from "../simulator/cli.js";
 import { runCli } from "./program.js";
 
-await runCli(hideBin(process.argv), [routeCommand, usageCommand, benchCommand]);
+await runCli(hideBin(process.argv), [routeCommand, usageCommand, benchCommand, simulateCommand]);
