@@ -4,6 +4,7 @@ import { benchCommand } from "../bench/cli.js";
 import { routeCommand } from "../router/cli/route-command.js";
 import { usageCommand } from "../router/cli/usage-command.js";
 import { simulateCommand } from "../simulator/cli.js";
+import { serveCommand } from "../gateway/serve-command.js";
 import { runCli } from "./program.js";
 
-await runCli(hideBin(process.argv), [routeCommand, usageCommand, benchCommand, simulateCommand]);
+await runCli(hideBin(process.argv), [routeCommand, usageCommand, benchCommand, simulateCommand, serveCommand]);

@@ -1,5 +1,6 @@
 /** `npm run perf`: every performance goal of the project, measured in one run on this machine. */
 import { cpus } from "node:os";
+import { runGatewayPerf } from "../gateway/perf.js";
 import { runBenchPerf } from "./bench-perf.js";
 import { runRouterPerf } from "./router-perf.js";
 import type { PerfRow } from "./types.js";
@@ -7,6 +8,7 @@ import type { PerfRow } from "./types.js";
 const sections: Array<[string, () => Promise<PerfRow[]>]> = [
   ["router", () => runRouterPerf()],
   ["bench", () => runBenchPerf()],
+  ["gateway", () => runGatewayPerf()],
 ];
 
 const only = process.argv[2];

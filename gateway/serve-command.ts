@@ -1,0 +1,69 @@
+/** `tierlab serve`: the OpenAI-compatible gateway as a long-running command, stopped by SIGINT or SIGTERM. */
+import type { Argv, CommandModule } from "yargs";
+import { loadConfigFromArgs, openLedger, runCommand, withConfigOptions } from "../router/cli/common.js";
+import { ResponseCache } from "../router/cache/response-cache.js";
+import { UsageError } from "../router/errors.js";
+import { Router } from "../router/router.js";
+import { createGateway } from "./server.js";
+
+interface ServeArgs {
+  config: string;
+  calibration?: string;
+  ledger?: string;
+  host: string;
+  port: number;
+  "token-env": string;
+  "cache-ttl": number;
+  "cache-max-entries": number;
+  "grace-ms": number;
+}
+
+export const serveCommand: CommandModule<object, ServeArgs> = {
+  command: "serve",
+  describe: "OpenAI-compatible endpoint (/v1/chat/completions, /v1/models, /metrics) that routes through tierlab",
+  builder: (y: Argv) =>
+    withConfigOptions(y)
+      .option("host", { type: "string", default: "127.0.0.1", describe: "address to bind; anything but loopback requires a token" })
+      .option("port", { type: "number", default: 8787, describe: "port to listen on" })
+      .option("token-env", { type: "string", default: "TIERLAB_TOKEN", describe: "environment variable holding the bearer token clients must send (unset = no token, loopback only)" })
+      .option("cache-ttl", { type: "number", default: 0, describe: "seconds an accepted answer is replayed for identical requests (0 = no cache)" })
+      .option("cache-max-entries", { type: "number", default: 1000, describe: "answers the cache holds before evicting the least recently used" })
+      .option("grace-ms", { type: "number", default: 10_000, describe: "on shutdown, how long in-flight requests may finish" })
+      .example("$0 serve --config config/router.embedded.yaml", "serve on 127.0.0.1:8787 with no token")
+      .example("TIERLAB_TOKEN=$(openssl rand -hex 32) $0 serve --host 0.0.0.0 --cache-ttl 600", "serve on every interface, token required") as unknown as Argv<ServeArgs>,
+  handler: (args) =>
+    runCommand(async (signal) => {
+      if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError({ message: `--port ${args.port} is not a port number` });
+      if (!(args["cache-ttl"] >= 0)) throw new UsageError({ message: "--cache-ttl must be >= 0 seconds" });
+      const config = loadConfigFromArgs(args);
+      const ledger = openLedger(config, args.ledger);
+      const cache = args["cache-ttl"] > 0 ? new ResponseCache({ ttlMs: args["cache-ttl"] * 1000, maxEntries: args["cache-max-entries"] }) : undefined;
+      // The Router enforces the config's `budgets:` on this ledger by default; a refusal reaches clients as 429.
+      const router = new Router({ config, ledger, cache });
+      try {
+        const gateway = await createGateway({ router, host: args.host, port: args.port, token: process.env[args["token-env"]] });
+        const auth = process.env[args["token-env"]] ? `bearer token from $${args["token-env"]}` : "no token (loopback only)";
+        process.stderr.write(`tierlab gateway on ${gateway.url}/v1 (${auth}; cache ${cache ? `${args["cache-ttl"]} s` : "off"}); models: ${Object.keys(config.data.actions).map((a) => `tierlab/${a}`).join(", ")}\n`);
+        await stopRequested(signal);
+        process.stderr.write(`tierlab gateway: shutting down, letting in-flight requests finish (up to ${args["grace-ms"]} ms)\n`);
+        await gateway.close({ graceMs: args["grace-ms"] });
+      } finally {
+        await router.close();
+        ledger.close();
+      }
+    }),
+};
+
+/** SIGINT arrives through runCommand's signal; SIGTERM (service managers, containers) is handled here. */
+function stopRequested(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGTERM", stop);
+      signal.removeEventListener("abort", stop);
+      resolve();
+    };
+    if (signal.aborted) return resolve();
+    process.on("SIGTERM", stop);
+    signal.addEventListener("abort", stop, { once: true });
+  });
+}
