@@ -1,6 +1,7 @@
 /** `npm run perf`: every performance goal of the project, measured in one run on this machine. */
 import { cpus } from "node:os";
 import { runGatewayPerf } from "../gateway/perf.js";
+import { runSimulatorPerf } from "../simulator/perf.js";
 import { runBenchPerf } from "./bench-perf.js";
 import { runRouterPerf } from "./router-perf.js";
 import type { PerfRow } from "./types.js";
@@ -9,6 +10,7 @@ const sections: Array<[string, () => Promise<PerfRow[]>]> = [
   ["router", () => runRouterPerf()],
   ["bench", () => runBenchPerf()],
   ["gateway", () => runGatewayPerf()],
+  ["simulator", () => runSimulatorPerf()],
 ];
 
 const only = process.argv[2];

@@ -9,6 +9,8 @@ export interface Rng {
   nextUint32(): number;
   /** A new independent stream derived from this one (for worker threads, per-trial streams). */
   fork(stream: number): Rng;
+  /** Bulk nextUint32(): the same values, faster, where the generator offers it. */
+  fillUint32?(out: Uint32Array): void;
 }
 
 function splitmix32(seed: number): () => number {
@@ -25,34 +27,46 @@ function splitmix32(seed: number): () => number {
 const INV_2_32 = 1 / 4294967296;
 
 export class Xoshiro128 implements Rng {
+  // State held as int32 (`| 0`): V8 keeps int32 fields unboxed, while uint32 values above 2^31 (`>>> 0`)
+  // become heap numbers on every write. The bits, and so the sequence, are the same.
   private a: number;
   private b: number;
   private c: number;
   private d: number;
   constructor(private readonly seed: number, private readonly stream = 0) {
     const sm = splitmix32((seed ^ Math.imul(stream + 1, 0x9e3779b1)) >>> 0);
-    this.a = sm(); this.b = sm(); this.c = sm(); this.d = sm();
+    this.a = sm() | 0; this.b = sm() | 0; this.c = sm() | 0; this.d = sm() | 0;
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
   }
   nextUint32(): number {
-    const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
-    const t = this.b << 9;
-    this.c ^= this.a; this.d ^= this.b; this.b ^= this.c; this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
+    const b = this.b;
+    const m = Math.imul(b, 5);
+    const r = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+    const t = b << 9;
+    let a = this.a, c = this.c, d = this.d, bb = b;
+    c ^= a; d ^= bb; bb ^= c; a ^= d; c ^= t;
+    this.a = a; this.b = bb; this.c = c; this.d = (d << 11) | (d >>> 21);
     return r;
   }
   next(): number {
     return this.nextUint32() * INV_2_32;
+  }
+  /** Fills `out` with the next out.length values of nextUint32(), in one tight loop (the simulator's hot path). */
+  fillUint32(out: Uint32Array): void {
+    let a = this.a, b = this.b, c = this.c, d = this.d;
+    for (let i = 0; i < out.length; i++) {
+      const m = Math.imul(b, 5);
+      out[i] = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = b << 9;
+      c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = (d << 11) | (d >>> 21);
+    }
+    this.a = a; this.b = b; this.c = c; this.d = d;
   }
   fork(stream: number): Rng {
     return new Xoshiro128((this.seed + Math.imul(stream + 1, 0x632be5ab)) >>> 0, this.stream * 1_000_003 + stream + 1);
   }
 }
 
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
-}
 
 export function createRng(seed: number): Rng {
   return new Xoshiro128(seed >>> 0);

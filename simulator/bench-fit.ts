@@ -1,0 +1,137 @@
+/**
+ * `--from-bench <run>`: reads a bench run's records.jsonl (bench/contracts/bench-record.ts), skips warm-up
+ * records, and reduces it to what the simulator needs: per (action, tier) pass/fail counts with the pass
+ * RECOMPUTED against today's thresholds (so a new calibration changes the simulation), latency samples,
+ * confidence means, and per-action token samples.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { BenchRecordSchema, type BenchRecord } from "../bench/contracts/bench-record.js";
+import type { RouterConfig } from "../router/config/load.js";
+import { formatPath } from "../router/config/validate-source.js";
+import { ConfigError } from "../router/errors.js";
+import { thresholdFor } from "../router/policy/escalation.js";
+
+/** Fewer samples than this and the prior / config range is kept. */
+export const MIN_BENCH_SAMPLES = 5;
+
+export interface BenchCell {
+  passes: number;
+  fails: number;
+  e2eMs: number[];
+  confPassSum: number;
+  confPassN: number;
+  confFailSum: number;
+  confFailN: number;
+}
+
+export interface BenchFit {
+  file: string;
+  sha256: string;
+  records: number;
+  warmupSkipped: number;
+  /** Key: `${action}\t${tier}`. */
+  cells: Map<string, BenchCell>;
+  /** Per action: ln(tokens) samples of successful calls. */
+  logInputTokens: Map<string, number[]>;
+  logOutputTokens: Map<string, number[]>;
+  /** Per tier: e2e samples pooled over actions (fallback when a cell is thin). */
+  tierE2eMs: Map<string, number[]>;
+}
+
+export const cellKey = (action: string, tier: string): string => `${action}\t${tier}`;
+
+/** A run id (results/<id>/records.jsonl), a run directory, or a records.jsonl path. */
+export function resolveBenchRecords(run: string, cwd: string = process.cwd()): string {
+  const candidates = [resolve(cwd, run), resolve(cwd, "results", run)];
+  for (const c of candidates) {
+    if (!existsSync(c)) continue;
+    if (statSync(c).isDirectory()) {
+      const f = join(c, "records.jsonl");
+      if (existsSync(f)) return f;
+    } else return c;
+  }
+  throw new ConfigError({
+    message: `--from-bench ${run}: no records.jsonl at ${candidates.map((c) => join(c, "records.jsonl")).join(" or ")}`,
+    fix: "give a bench run id under results/, a run directory, or the path of its records.jsonl",
+  });
+}
+
+export function readBenchRecords(file: string): { records: BenchRecord[]; sha256: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError({ file, message: `cannot read bench records (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
+  }
+  const records: BenchRecord[] = [];
+  const lines = text.split("\n");
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (err) {
+      throw new ConfigError({ file, line: i + 1, message: `not valid JSON: ${(err as Error).message}` });
+    }
+    const parsed = BenchRecordSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ConfigError({ file, line: i + 1, field: formatPath(issue.path), message: issue.message, fix: "records must follow bench/contracts/bench-record.ts (version 1)" });
+    }
+    records.push(parsed.data);
+  });
+  return { records, sha256: createHash("sha256").update(text).digest("hex") };
+}
+
+export function fitBench(config: RouterConfig, file: string): BenchFit {
+  const { records, sha256 } = readBenchRecords(file);
+  const fit: BenchFit = { file, sha256, records: records.length, warmupSkipped: 0, cells: new Map(), logInputTokens: new Map(), logOutputTokens: new Map(), tierE2eMs: new Map() };
+  for (const r of records) {
+    if (r.warmup) {
+      fit.warmupSkipped++;
+      continue;
+    }
+    const key = cellKey(r.action, r.tier);
+    let cell = fit.cells.get(key);
+    if (!cell) fit.cells.set(key, (cell = { passes: 0, fails: 0, e2eMs: [], confPassSum: 0, confPassN: 0, confFailSum: 0, confFailN: 0 }));
+    if (r.error) {
+      // A failed call gives no acceptable answer at this tier: the router moves on, so it counts as a fail.
+      cell.fails++;
+      continue;
+    }
+    if (r.confidence !== null) {
+      const pass = r.confidence >= thresholdFor(config, r.action, r.tier).threshold;
+      if (pass) {
+        cell.passes++;
+        cell.confPassSum += r.confidence;
+        cell.confPassN++;
+      } else {
+        cell.fails++;
+        cell.confFailSum += r.confidence;
+        cell.confFailN++;
+      }
+    }
+    cell.e2eMs.push(r.e2e_ms);
+    push(fit.tierE2eMs, r.tier, r.e2e_ms);
+    if (r.input_tokens !== null && r.input_tokens > 0) push(fit.logInputTokens, r.action, Math.log(r.input_tokens));
+    if (r.output_tokens !== null && r.output_tokens > 0) push(fit.logOutputTokens, r.action, Math.log(r.output_tokens));
+  }
+  return fit;
+}
+
+/** Lognormal fit by the mean and sample SD of ln(x); undefined below MIN_BENCH_SAMPLES. */
+export function fitLogNormal(logs: number[] | undefined): { median: number; log_sd: number; n: number } | undefined {
+  if (!logs || logs.length < MIN_BENCH_SAMPLES) return undefined;
+  const n = logs.length;
+  const mu = logs.reduce((s, x) => s + x, 0) / n;
+  const v = logs.reduce((s, x) => s + (x - mu) * (x - mu), 0) / (n - 1);
+  return { median: Math.exp(mu), log_sd: Math.sqrt(v), n };
+}
+
+function push<K>(m: Map<K, number[]>, k: K, v: number): void {
+  const a = m.get(k);
+  if (a) a.push(v);
+  else m.set(k, [v]);
+}

@@ -1,0 +1,60 @@
+/** Shared fixtures for the simulator tests: the fixture router config, temp files, bench records. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BenchRecord } from "../bench/contracts/bench-record.js";
+
+export const FIXTURE_CONFIG = "simulator/testdata/router.yaml";
+export const PROFILES = "config/usage-profiles.yaml";
+
+export function tempDir(prefix = "tierlab-sim-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function writeTemp(dir: string, name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** A valid bench record; override what the test is about. */
+export function benchRecord(over: Partial<BenchRecord>): BenchRecord {
+  return {
+    version: 1, run_id: "test-run", item_id: "item-1", dataset: "test", action: "classify_memory", tier: "LOCAL_FAST",
+    model_id: "phi3-mini", provider: "ollama", started_at: "2026-11-25T10:00:00.000Z", warmup: false,
+    ttft_ms: 40, e2e_ms: 120, tpot_ms: null, itl_ms: [], output_tokens_per_s: null, input_tokens: 90, output_tokens: 6,
+    server_ns: null, confidence: 0.9, checks: null, threshold: 0.7, quality_pass: true, grade: null, error: null,
+    cascade: null, answer: null, ...over,
+  };
+}
+
+/** A small usage-profiles file: one profile `test` with the given daily volume and mix. */
+export function profilesYaml(args: { iterations: number; calls: number; mix: Record<string, number>; dispersion?: number; fixedUsdPerDay?: number }): string {
+  const base = `version: 1
+calendar:
+  start_weekday: mon
+  weekday_factors: { mon: 1.16, tue: 1.16, wed: 1.16, thu: 1.16, fri: 1.16, sat: 0.6, sun: 0.6 }
+profiles:
+  test:
+    iterations_per_day: ${args.iterations}
+    calls_per_iteration: ${args.calls}
+    dispersion: ${args.dispersion ?? 16}
+    action_mix: { ${Object.entries(args.mix).map(([a, s]) => `${a}: ${s}`).join(", ")} }
+assumptions:
+  tokens:
+    classify_memory: { input: { median: 90, log_sd: 0.35 }, output: { median: 6, log_sd: 0.3 } }
+    code: { input: { median: 350, log_sd: 0.5 }, output: { median: 180, log_sd: 0.5 } }
+    summarize: { input: { median: 900, log_sd: 0.7 }, output: { median: 60, log_sd: 0.35 } }
+    orchestration: { input: { median: 2500, log_sd: 0.5 }, output: { median: 350, log_sd: 0.4 } }
+  pass_prior:
+    tiers:
+      LOCAL_FAST: { mean: 0.8, n: 20 }
+      LOCAL_QUALITY: { mean: 0.75, n: 20 }
+      API_FALLBACK: { mean: 0.97, n: 50 }
+  local_fixed_usd_per_day: ${args.fixedUsdPerDay ?? 0}
+success_metrics:
+  week: { max_cost_usd: 5, min_savings: 0.70, max_mean_latency_ms: 500, min_pass_rate: 0.95, min_local_share: 0.60 }
+  month: { max_cost_usd: 20, min_savings: 0.75, no_budget_overrun: true, min_mean_confidence: 0.8 }
+`;
+  return base;
+}
