@@ -5,6 +5,7 @@ import { routeCommand } from "../router/cli/route-command.js";
 import { usageCommand } from "../router/cli/usage-command.js";
 import { simulateCommand } from "../simulator/cli.js";
 import { serveCommand } from "../gateway/serve-command.js";
+import { reportCommand } from "../scenarios/report-command.js";
 import { runCli } from "./program.js";
 
-await runCli(hideBin(process.argv), [routeCommand, usageCommand, benchCommand, simulateCommand, serveCommand]);
+await runCli(hideBin(process.argv), [routeCommand, usageCommand, benchCommand, simulateCommand, reportCommand, serveCommand]);

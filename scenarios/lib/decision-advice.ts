@@ -1,0 +1,150 @@
+/**
+ * The decision report's reasoning, as pure functions of its inputs: the bench evidence on local
+ * answers, the recommendation, and what to change. Every rule is stated in the text it produces, so a
+ * reader can redo it; nothing here is a judgement the report does not show.
+ */
+import type { BenchRecord } from "../../bench/contracts/bench-record.js";
+import { wilsonInterval, type Interval } from "../../bench/stats/proportion.js";
+import type { HeadlineStatus } from "../../reports/notebook.js";
+import { SEED } from "../../simulator/reproduce-seed.js";
+import type { SimulationResults } from "../../simulator/results.js";
+import type { DecisionInputs } from "./decision-pipeline.js";
+import { likelihood, listing, ms, pct, usd } from "./text.js";
+
+/** The seed's quality target ("quality pass > 95 %"), applied to answers the grader checked. */
+export const QUALITY_TARGET = SEED.week.minPassRate;
+
+export interface Rate {
+  k: number;
+  n: number;
+  rate: number;
+  ci: Interval;
+}
+
+export interface Evidence {
+  localTiers: string[];
+  /** Local answers the router's check accepted, and how many of them the grader found right. */
+  accepted: Rate | null;
+  /** Share of local answers the check accepted. */
+  checkPassed: Rate | null;
+  /** Per action and local tier: graded right, kept by the check, and right among the kept. */
+  perAction: { action: string; tier: string; pass: Rate; kept: Rate; keptRight: Rate | null }[];
+  e2eP95: { tier: string; ms: number }[];
+  standIns: boolean;
+  /** Paid tiers whose pass rates in the simulation are priors, not measurements. */
+  priorTiers: string[];
+  cpu: string | undefined;
+}
+
+const rate = (k: number, n: number): Rate | null => (n === 0 ? null : { k, n, rate: k / n, ci: wilsonInterval(k, n) });
+
+export function gatherEvidence(inputs: DecisionInputs): Evidence {
+  const sim = inputs.sim;
+  const localTiers = sim.inputs.tiers.filter((t) => t.local).map((t) => t.name);
+  const records = (inputs.run?.records ?? []).filter((r) => !r.warmup && r.error === null && localTiers.includes(r.tier));
+  const accepted = records.filter((r) => r.quality_pass === true && r.grade !== null);
+  const checked = records.filter((r) => r.quality_pass !== null);
+  const perAction: Evidence["perAction"] = [];
+  for (const key of [...new Set(records.map((r) => `${r.action}\u0000${r.tier}`))].sort()) {
+    const [action, tier] = key.split("\u0000") as [string, string];
+    const graded = records.filter((r) => r.action === action && r.tier === tier && r.grade !== null);
+    const kept = graded.filter((r) => r.quality_pass === true);
+    const p = rate(graded.filter((r) => r.grade!.pass).length, graded.length);
+    if (p) perAction.push({ action, tier, pass: p, kept: rate(kept.length, graded.length)!, keptRight: rate(kept.filter((r) => r.grade!.pass).length, kept.length) });
+  }
+  const e2eP95 = localTiers.flatMap((tier) => {
+    const xs = records.filter((r) => r.tier === tier).map((r) => r.e2e_ms).sort((x, y) => x - y);
+    return xs.length ? [{ tier, ms: xs[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)]! }] : [];
+  });
+  const priorTiers = [...new Set(sim.inputs.actions.flatMap((a) => a.chain).filter((c) => !localTiers.includes(c.tier) && c.pass_source !== "bench").map((c) => c.tier))];
+  const hw = inputs.run?.meta?.hardware;
+  return {
+    localTiers,
+    accepted: rate(accepted.filter((r) => r.grade!.pass).length, accepted.length),
+    checkPassed: rate(checked.filter((r) => r.quality_pass).length, checked.length),
+    perAction,
+    e2eP95,
+    standIns: (inputs.run?.records ?? []).some((r: BenchRecord) => r.provider === "embedded"),
+    priorTiers,
+    cpu: hw ? `${String(hw.cpu_model ?? "unknown CPU")} × ${String(hw.cpu_count ?? "?")}${Array.isArray(hw.gpu) && hw.gpu.length ? `, ${hw.gpu.join(", ")}` : ", no GPU"}` : undefined,
+  };
+}
+
+export const metricsOf = (sim: SimulationResults) => [...(sim.success_metrics.week?.metrics ?? []), ...(sim.success_metrics.month?.metrics ?? [])];
+export const monthOf = (sim: SimulationResults) => sim.month ?? sim.horizon;
+
+export interface Recommendation {
+  title: string;
+  status: HeadlineStatus;
+  reasons: string[];
+}
+
+export function recommend(sim: SimulationResults, ev: Evidence): Recommendation {
+  const m = monthOf(sim);
+  const save = m.api_cost_usd.p50 - m.hybrid_cost_usd.p50;
+  const pMonth = metricsOf(sim).find((x) => x.id === "month_savings")?.probability ?? null;
+  const costLine = `P50 savings ${pct(m.savings.p50)} over ${m.days} days: ${usd(m.hybrid_cost_usd.p50)} hybrid vs ${usd(m.api_cost_usd.p50)} pure API (${usd(save)} less)`;
+  const reasons = [costLine];
+  if (ev.accepted) {
+    reasons.push(`of the local answers the quality check accepted, the grader found ${pct(ev.accepted.rate)} right (${ev.accepted.k}/${ev.accepted.n}, 95 % interval ${pct(ev.accepted.ci.lower)} – ${pct(ev.accepted.ci.upper)}); the target is ${pct(QUALITY_TARGET, 0)}`);
+  } else {
+    reasons.push("no graded bench answers from the local tiers: their quality is a prior in the simulation, not a measurement");
+  }
+  if (ev.accepted && ev.accepted.ci.upper < QUALITY_TARGET) {
+    return { title: "Not yet: the local answers are not good enough to keep", status: "fails", reasons: [...reasons, "the savings come from keeping answers locally that are wrong; fix quality (models or checks) before routing traffic locally"] };
+  }
+  if (m.savings.p50 <= 0) return { title: "Stay on the API: the hybrid does not save money here", status: "fails", reasons };
+  const l = likelihood(pMonth);
+  if (l === "likely") return { title: "Adopt the hybrid router", status: "holds", reasons: [...reasons, `the seed's > 75 % monthly savings target is likely (P = ${pct(pMonth)})`] };
+  return {
+    title: `Adopt for cost, expecting about ${pct(m.savings.p50, 0)} savings, not 75 %`,
+    status: "info",
+    reasons: [...reasons, `the seed's > 75 % monthly savings target is ${l} (P = ${pct(pMonth)})`],
+  };
+}
+
+export interface Change {
+  area: "Thresholds" | "Tier choice" | "Hardware" | "Cost drivers" | "Evidence";
+  text: string;
+}
+
+export function whatToChange(inputs: DecisionInputs, ev: Evidence): Change[] {
+  const out: Change[] = [];
+  const cal = inputs.calibration;
+  if (!cal) out.push({ area: "Thresholds", text: "no bench run, so thresholds were not checked: run `bench run` on the local tiers with --store-answers, then `bench calibrate`" });
+  else if (cal.report.written === 0) {
+    const tierGroups = cal.report.groups.filter((g) => g.tier !== null);
+    const largest = Math.max(0, ...tierGroups.map((g) => g.n));
+    out.push({ area: "Thresholds", text: `bench calibrate refused all ${cal.report.groups.length} groups: the largest action × tier group had ${largest} graded items, and ${cal.report.min_items} is the minimum. Bench at least ${cal.report.min_items} labelled items per action on each local tier (a larger --limit, more dataset items) and calibrate again; until then the config's thresholds apply` });
+  } else {
+    out.push({ area: "Thresholds", text: `use the ${cal.report.written} calibrated thresholds${cal.file ? ` in ${cal.file}` : ""} (pass it as --calibration, or point the config's calibration: at it); ${cal.report.refused_actions.length ? `${listing(cal.report.refused_actions)} still use the config's` : "every action is covered"}` });
+  }
+  const blind = (cal?.report.groups ?? []).filter((g) => g.tier !== null && g.auroc !== null && g.auroc <= 0.6);
+  if (blind.length) out.push({ area: "Thresholds", text: `the quality score cannot tell right from wrong for ${listing([...new Set(blind.map((g) => g.action))])} (AUROC ≤ 0.6): no threshold fixes that; add checks that test content, not only format` });
+  const actions = [...new Set(ev.perAction.map((p) => p.action))];
+  // A local tier is worth its place when what its check keeps is right; a low raw pass rate is fine if the rest escalates.
+  const leaky = ev.perAction.filter((p) => p.keptRight !== null && p.keptRight.ci.upper < QUALITY_TARGET);
+  if (leaky.length) {
+    const detail = [...new Set(leaky.map((p) => p.action))].map((a) => `${a} (${leaky.filter((p) => p.action === a).map((p) => `${p.tier}: kept ${pct(p.kept.rate, 0)}, ${pct(p.keptRight!.rate, 0)} of them right`).join("; ")})`);
+    out.push({ area: "Tier choice", text: `below ${pct(QUALITY_TARGET, 0)} of the answers the check keeps are right for ${listing(detail)}: start those actions on the paid tier, or use a stronger local model or stricter checks there` });
+  }
+  const idle = ev.perAction.filter((p) => p.kept.rate < 0.1 && !leaky.includes(p));
+  if (idle.length) out.push({ area: "Tier choice", text: `${listing(idle.map((p) => `${p.tier} keeps only ${pct(p.kept.rate, 0)} of ${p.action}`))}: it adds latency and saves little there; skip it for those actions` });
+  if (ev.localTiers.length >= 2) {
+    const [fast, quality] = ev.localTiers as [string, string];
+    const noGain = actions.filter((a) => {
+      const f = ev.perAction.find((p) => p.action === a && p.tier === fast);
+      const q = ev.perAction.find((p) => p.action === a && p.tier === quality);
+      return f && q && q.pass.rate <= f.pass.rate;
+    });
+    if (noGain.length) out.push({ area: "Tier choice", text: `${quality} was no better than ${fast} for ${listing(noGain)}: escalating there adds latency without adding right answers; escalate straight to the paid tier for them` });
+  }
+  const lat = metricsOf(inputs.sim).find((x) => x.id === "week_latency");
+  const mean = inputs.sim.horizon.mean_latency_ms;
+  const measured = ev.e2eP95.map((t) => `${t.tier} p95 ${ms(t.ms)}`).join(", ");
+  out.push({ area: "Hardware", text: `simulated mean latency P50 ${ms(mean.p50)} against the seed's < 500 ms (${lat?.probability == null ? "not computed" : `P = ${pct(lat.probability)}`})${measured ? `; measured locally: ${measured}${ev.cpu ? ` on ${ev.cpu}` : ""}` : ""}. Escalations pay the paid tier's latency on top of the local attempt, so fewer escalations (better local answers) help more than faster local hardware` });
+  const top = inputs.sim.sensitivity?.tornado.slice(0, 2) ?? [];
+  if (top.length) out.push({ area: "Cost drivers", text: `the monthly cost moves most with ${listing(top.map((t) => `${t.input.replace(/_/g, " ")} (${usd(t.low.hybrid_p50_usd)} – ${usd(t.high.hybrid_p50_usd)} for ${t.low_label} / ${t.high_label})`))}` });
+  if (ev.standIns) out.push({ area: "Evidence", text: "re-run this report on the models you would deploy (config/router.yaml with Ollama, `--config`), with an API bench for the paid tier (needs ANTHROPIC_API_KEY), before deciding" });
+  return out;
+}

@@ -1,0 +1,97 @@
+/**
+ * The decision notebook: one page a decision maker reads top to bottom. Recommendation, monthly cost
+ * P50/P95 against pure API, savings, which success metrics are likely to hold, what to change, and how
+ * much of it is measured versus assumed.
+ */
+import { headline, md, table, type Cell } from "../../reports/notebook.js";
+import { barChart, exceedanceChart } from "./charts.js";
+import { gatherEvidence, metricsOf, monthOf, QUALITY_TARGET, recommend, whatToChange, type Evidence } from "./decision-advice.js";
+import type { DecisionInputs } from "./decision-pipeline.js";
+import { count, LIKELIHOOD_RULE, likelihood, listing, pct, usd } from "./text.js";
+
+/** Okabe–Ito green / orange / vermillion; the legend's words carry the meaning too. */
+const READING_COLOURS = { likely: "#009E73", uncertain: "#E69F00", unlikely: "#D55E00" };
+
+export interface DecisionPage {
+  cells: Cell[];
+  /** Printed under the headline figures. */
+  notes: string[];
+}
+
+export function decisionCells(inputs: DecisionInputs): DecisionPage {
+  const sim = inputs.sim;
+  const ev = gatherEvidence(inputs);
+  const rec = recommend(sim, ev);
+  const m = monthOf(sim);
+  const metrics = metricsOf(sim);
+  const pMonth = metrics.find((x) => x.id === "month_savings");
+  const lm = likelihood(pMonth?.probability ?? null);
+  const likely = metrics.filter((x) => likelihood(x.probability) === "likely");
+  const window = `days ${m.from_day + 1}-${m.from_day + m.days}, ${sim.profile.name} profile (${sim.profile.iterations_per_day} iterations/day × ${sim.profile.calls_per_iteration} calls), ${sim.trials} trials`;
+  const cells: Cell[] = [
+    headline({ label: "Recommendation", value: rec.title, status: rec.status, explanation: rec.reasons.map((r) => `• ${r}`).join("\n") }),
+    headline({ label: "Monthly cost, hybrid (P50 / P95)", value: `${usd(m.hybrid_cost_usd.p50)} / ${usd(m.hybrid_cost_usd.p95)}`, status: "info", explanation: `${window}; P5 ${usd(m.hybrid_cost_usd.p5)}` }),
+    headline({ label: "Monthly cost, pure API (P50 / P95)", value: `${usd(m.api_cost_usd.p50)} / ${usd(m.api_cost_usd.p95)}`, status: "info", explanation: `the same requests, all on ${sim.inputs.baseline_tier}, same random numbers` }),
+    headline({
+      label: "Savings vs pure API (P50)", value: m.savings.p50 * 100, unit: "%", digits: 1,
+      target: pMonth ? `savings ${pMonth.target} after a month (seed): ${lm}` : undefined,
+      status: lm === "likely" ? "holds" : lm === "unlikely" ? "fails" : "info",
+      explanation: `1 − hybrid / pure API per trial: P5 ${pct(m.savings.p5)}, P95 ${pct(m.savings.p95)}${pMonth ? `; P(${pMonth.target}) = ${pct(pMonth.probability)}` : ""}`,
+    }),
+  ];
+  if (ev.accepted) {
+    const a = ev.accepted;
+    cells.push(headline({
+      label: "Local answers kept that are right (bench)", value: a.rate * 100, unit: "%", digits: 1, target: `> ${pct(QUALITY_TARGET, 0)} (the seed's quality target)`,
+      status: a.ci.lower > QUALITY_TARGET ? "holds" : a.ci.upper < QUALITY_TARGET ? "fails" : "info",
+      explanation: `${a.k} of ${a.n} local answers that passed the router's quality check were graded right; 95 % interval ${pct(a.ci.lower)} – ${pct(a.ci.upper)}`,
+    }));
+  }
+  cells.push(headline({
+    label: "Seed success metrics likely to hold", value: `${likely.length} of ${metrics.length}`, status: "info",
+    explanation: metrics.map((x) => `${x.id.startsWith("week") ? "week" : "month"}: ${x.label} ${x.target}: ${x.probability === null ? "not computed" : pct(x.probability)} (${likelihood(x.probability)})`).join("\n") + `\n${LIKELIHOOD_RULE}`,
+  }));
+  cells.push(exceedanceChart({
+    title: `P(cost over ${sim.days} days > X), hybrid and pure API`,
+    description: "Read a budget on the x axis across to the chance of spending more than it.",
+    rows: [
+      ...sim.exceedance.hybrid_cost_usd.map((p) => ({ profile: sim.profile.name, routing: "hybrid", usd: p.usd, p: p.p })),
+      ...sim.exceedance.api_cost_usd.map((p) => ({ profile: sim.profile.name, routing: "pure API", usd: p.usd, p: p.p })),
+    ],
+    costLabel: `Cost over ${sim.days} days`,
+  }));
+  const probs = metrics.filter((x) => x.probability !== null).map((x) => ({ label: `${x.id.startsWith("week") ? "week" : "month"}: ${x.label} ${x.target}`, group: likelihood(x.probability), value: x.probability! }));
+  if (probs.length) cells.push(barChart({ title: "Probability each seed success metric holds", rows: probs, valueLabel: "P(metric holds)", unit: "%", labelTitle: "Metric", groupTitle: "Reading", colors: READING_COLOURS }));
+  const changes = whatToChange(inputs, ev);
+  cells.push(md`## What to change`, md(changes.map((c) => `- **${c.area}**: ${c.text}`).join("\n")));
+  cells.push(...caveats(inputs, ev));
+  cells.push(...method(inputs));
+  const notes = metrics.map((x) => `P(${x.id.startsWith("week") ? "week" : "month"}: ${x.label} ${x.target}) = ${x.probability === null ? "n/a" : pct(x.probability)}`);
+  return { cells, notes };
+}
+
+function caveats(inputs: DecisionInputs, ev: Evidence): Cell[] {
+  const lines: string[] = [];
+  if (ev.standIns) lines.push("- **The local models are stand-ins.** This run used the embedded engine's tiny GGUF models (a 260K-parameter TinyStories model and a random-weight Llama): the pipeline and its arithmetic are real, their answers are not representative of phi3, llama3 or mixtral.");
+  if (ev.priorTiers.length) lines.push(`- **${listing(ev.priorTiers)} pass rates are priors, not measurements**: no bench run of the paid tier was given (it needs an API key), so the simulation uses the stated Beta priors from the profiles file.`);
+  if (ev.checkPassed && ev.accepted) lines.push(`- **The simulator's "pass" is the router's quality check**, which accepted ${pct(ev.checkPassed.rate)} of local answers; the dataset grader found only ${pct(ev.accepted.rate)} of those right. Cost and savings follow the check; whether the answers are usable follows the grader.`);
+  if (!inputs.run) lines.push("- **No bench run**: pass rates, token sizes and latencies in the simulation are the profiles file's assumptions.");
+  return lines.length ? [md`## How much of this is measured`, md(lines.join("\n"))] : [];
+}
+
+function method(inputs: DecisionInputs): Cell[] {
+  const sim = inputs.sim;
+  const run = inputs.run;
+  const cal = inputs.calibration;
+  const rows: (string | number | null)[][] = [
+    ...(run ? [["bench", `run ${run.id}: ${count(run.summary.requests, "measured request")} on ${listing([...new Set(run.records.map((r) => r.model_id))])}`]] : []),
+    ...(cal ? [["calibrate", cal.report.written ? `${cal.report.written} of ${cal.report.groups.length} groups calibrated (${cal.report.method})` : `refused all ${cal.report.groups.length} groups (min ${cal.report.min_items} items each)`]] : []),
+    ["simulate", `${sim.profile.name}, ${sim.days} days, ${sim.trials} trials, seed ${sim.seed}, ${sim.mode}; ${sim.files.bench ? "measured pass rates, tokens and latencies from the bench run" : "assumptions from the profiles file"}`],
+  ];
+  // No wall times here: they would make two reports from the same inputs differ.
+  return [
+    md`## How these numbers were made`,
+    table({ columns: [{ label: "Step" }, { label: "What" }], rows }),
+    md`Every file behind these steps is listed under Inputs with its hash. The full evidence is in the \`bench\`, \`calibration\` and \`usage-profiles\` reports (\`tierlab report <name>\`).`,
+  ];
+}

@@ -1,0 +1,119 @@
+/**
+ * The decision report's inputs, produced when not given: bench the config's local tiers on a seeded
+ * sample, calibrate from that run, simulate the profile from it. Each step writes what it made into the
+ * run folder (calibration.json, simulation.json), so the report's inputs are files a person can reopen.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { calibrateRecords, type CalibrationReport } from "../../bench/calibrate/calibrate.js";
+import { writeJsonAtomic } from "../../bench/run/run-folder.js";
+import { runBench } from "../../bench/run/runner.js";
+import type { Calibration } from "../../router/config/calibration.js";
+import { allModels, loadRouterConfig } from "../../router/config/load.js";
+import { UsageError } from "../../router/errors.js";
+import type { SimulationResults } from "../../simulator/results.js";
+import { sha256File } from "./context.js";
+import { loadCalibrationFile, loadRun, loadSimulation, type LoadedRun } from "./inputs.js";
+import type { ScenarioContext } from "./scenario.js";
+import { simulateAndRecord } from "./simulate.js";
+
+export interface DecisionArgs {
+  run?: string;
+  simulation?: string;
+  calibration?: string;
+  config: string;
+  profiles: string;
+  dataset: string;
+  limit: number;
+  seed: number;
+  usage: string;
+  days: number;
+  trials: number;
+  "sensitivity-trials": number;
+  "results-dir": string;
+}
+
+export interface DecisionInputs {
+  run: LoadedRun | undefined;
+  calibration: { report: CalibrationReport; calibration: Calibration | undefined; file: string | undefined; computed: boolean } | undefined;
+  sim: SimulationResults;
+  /** What ran here, with wall times, for the report's method section. */
+  steps: { step: string; detail: string; seconds: number }[];
+  /** When the inputs were made: the bench run's start, else the calibration's, else undefined. */
+  madeAt: string | undefined;
+}
+
+export async function decisionInputs(ctx: ScenarioContext<DecisionArgs>): Promise<DecisionInputs> {
+  const a = ctx.args;
+  const steps: DecisionInputs["steps"] = [];
+  const timed = async <T>(step: string, detail: (x: T) => string, f: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    ctx.log(`${step}…`);
+    const x = await f();
+    const seconds = (performance.now() - t0) / 1000;
+    steps.push({ step, detail: detail(x), seconds });
+    ctx.log(`${step}: ${detail(x)} (${seconds.toFixed(1)} s)`);
+    return x;
+  };
+  let runDir = a.run;
+  let given: SimulationResults | undefined;
+  if (a.simulation) {
+    given = loadSimulation(ctx, a.simulation);
+    runDir ??= benchOfSimulation(given);
+  } else if (!runDir) {
+    runDir = await timed("bench", (d: string) => `local tiers on ${a.dataset}, ${a.limit} items (seed ${a.seed}) → ${d}`, () => benchLocalTiers(ctx));
+  }
+  const run = runDir ? loadRun(ctx, runDir) : undefined;
+  let calibration: DecisionInputs["calibration"];
+  if (a.calibration) {
+    const f = loadCalibrationFile(ctx, a.calibration);
+    calibration = f.report ? { report: f.report, calibration: f.calibration, file: resolve(ctx.cwd, a.calibration), computed: false } : undefined;
+  } else if (run) {
+    calibration = await timed("calibrate", (c: NonNullable<DecisionInputs["calibration"]>) => (c.file ? `${c.report.written} thresholds → ${c.file}` : `refused every group: nothing written`), () => calibrate({ ctx, run, file: a.run || a.simulation ? resolve(ctx.cwd, ctx.args["out-dir"], "decision-inputs", "calibration.json") : join(run.dir, "calibration.json") }));
+  }
+  const sim = given ?? (await timed("simulate", (s: SimulationResults) => `${s.profile.name}, ${s.days} days, ${s.trials} trials, seed ${s.seed}`, () => simulateAndRecord(ctx, {
+    usage: a.usage, days: a.days, trials: a.trials, seed: a.seed, config: a.config, profiles: a.profiles,
+    calibration: calibration?.file, fromBench: run?.dir, sensitivity: true, sensitivityTrials: a["sensitivity-trials"],
+    // A pipeline run keeps its simulation with its bench run; a report on given inputs writes next to the report.
+    ...(run && !a.run ? { outFile: join(run.dir, "simulation.json") } : {}), scenarioId: "decision",
+  })));
+  return { run, calibration, sim, steps, madeAt: run?.startedAt ?? calibration?.calibration?.created_at };
+}
+
+/** The bench run a simulation was fitted to, when its records are still there unchanged. */
+function benchOfSimulation(sim: SimulationResults): string | undefined {
+  const ref = sim.files.bench;
+  if (!ref) return undefined;
+  const file = resolve(ref.path);
+  return existsSync(file) && sha256File(file) === ref.sha256 ? dirname(file) : undefined;
+}
+
+async function benchLocalTiers(ctx: ScenarioContext<DecisionArgs>): Promise<string> {
+  const a = ctx.args;
+  const configFile = resolve(ctx.cwd, a.config);
+  const local = allModels(loadRouterConfig(configFile)).filter((m) => m.local).map((m) => m.id);
+  if (local.length === 0) throw new UsageError({ message: `${a.config} has no local tier to bench`, fix: "pass a config with local models, or an existing run with --run" });
+  const resultsDir = resolve(ctx.cwd, a["results-dir"]);
+  const base = `demo-${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}`;
+  let runId = base;
+  for (let i = 2; existsSync(join(resultsDir, runId)); i++) runId = `${base}-${i}`;
+  const result = await runBench({
+    config: configFile, dataset: resolve(ctx.cwd, a.dataset), models: local, cascade: false, limit: a.limit, seed: a.seed,
+    concurrency: 1, warmup: 1, slo: {}, resultsDir, runId, storeAnswers: true, progress: false, signal: ctx.signal, command: "report decision",
+  });
+  if (result.interrupted) throw new UsageError({ message: `bench interrupted; partial run in ${result.dir}`, fix: `finish it with bench run --resume ${runId}, then pass --run ${result.dir}` });
+  return result.dir;
+}
+
+/**
+ * `bench calibrate` with its defaults. Like the command, it writes a file only when some threshold was
+ * chosen: into the run folder this pipeline made, else next to the report (never into a given run).
+ */
+function calibrate({ ctx, run, file }: { ctx: ScenarioContext<unknown>; run: LoadedRun; file: string }): NonNullable<DecisionInputs["calibration"]> {
+  const { calibration, report } = calibrateRecords(run.records, { sourceRun: run.id, now: () => new Date(run.startedAt) });
+  if (report.written === 0) return { report, calibration: undefined, file: undefined, computed: true };
+  mkdirSync(dirname(file), { recursive: true });
+  writeJsonAtomic(file, calibration);
+  ctx.input({ name: "calibration (computed here)", path: file, note: `bench calibrate defaults on run ${run.id}` });
+  return { report, calibration, file, computed: true };
+}
