@@ -1,9 +1,10 @@
 /** Builds a yargs program from command modules, with tierlab's failure handling and exit codes. */
 import yargs, { type CommandModule } from "yargs";
 import { EXIT } from "../router/exit-codes.js";
+import { TierlabError } from "../router/errors.js";
 
 export const EXIT_CODES_HELP =
-  "Exit codes: 0 ok, 1 internal error, 2 bad input (config, dataset, flags), 3 no tier answered, 4 budget refused, 5 significant regression (bench compare), 130 interrupted.";
+  "Exit codes: 0 ok, 1 internal error, 2 bad input (config, dataset, flags), 3 no tier answered, 4 budget refused, 5 significant regression (bench compare, report regression), 6 doctor found a failing check, 130 interrupted.";
 
 export async function runCli(argv: string[], commands: CommandModule<any, any>[], scriptName = "tierlab"): Promise<void> {
   let program = yargs(argv).scriptName(scriptName);
@@ -14,8 +15,13 @@ export async function runCli(argv: string[], commands: CommandModule<any, any>[]
     .recommendCommands()
     .epilogue(EXIT_CODES_HELP)
     .fail((msg, err) => {
-      if (err) throw err;
-      process.stderr.write(`${scriptName}: ${msg}\nRun with --help for usage.\n`);
+      // Handlers report their own errors through runCommand; what reaches here is argument parsing
+      // and `.check()` validation, i.e. bad input.
+      if (err instanceof TierlabError) {
+        process.stderr.write(`${scriptName}: ${err.describe()}\n`);
+        process.exit(err.exitCode);
+      }
+      process.stderr.write(`${scriptName}: ${err ? err.message : msg}\nRun with --help for usage.\n`);
       process.exit(EXIT.badInput);
     })
     .help()

@@ -2,14 +2,18 @@
  * The escalation cascade: try the action's tiers in order, each tier's models in order, retry
  * what is retryable, score every answer, stop at the first answer above threshold. Every attempt
  * becomes an Attempt record. The decisions come from policy/escalation.ts, shared with the simulator.
+ * Before each attempt a model with an open circuit is skipped, and a paid attempt reserves its
+ * worst-case cost; either refusal is recorded as a `skipped` attempt.
  */
 import type { ActionPlan, TierPlan } from "./action-plan.js";
 import { runAttempt, type AttemptRun } from "./attempt.js";
+import { inputTokenUpperBound, worstCaseUsd } from "./budget/worst-case.js";
+import { circuitOutcome, type CircuitBreaker } from "./circuit/breaker.js";
 import type { ResolvedModel } from "./config/load.js";
 import { tokenCostUsd } from "./config/prices.js";
-import type { Usage } from "./contracts/provider.js";
+import type { ChatMessage, Usage } from "./contracts/provider.js";
 import type { Attempt, RouteRequest } from "./contracts/route-result.js";
-import { AbortedError, BudgetExceededError, TierlabError } from "./errors.js";
+import { AbortedError, BudgetExceededError, CircuitOpenError, TierlabError } from "./errors.js";
 import { nextStep } from "./policy/escalation.js";
 import { scoreAnswer } from "./quality/score.js";
 import { retryDelayMs, type BackoffPolicy } from "./retry.js";
@@ -29,6 +33,8 @@ export interface CascadeDeps {
   backoff: BackoffPolicy;
   storeAnswers: boolean;
   budget: BudgetGuard | undefined;
+  /** Per-model circuit breaker shared by every route of the router; undefined = disabled. */
+  circuit?: CircuitBreaker | undefined;
 }
 
 export interface CascadeAnswer {
@@ -60,14 +66,35 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
     const escalatedFrom = previousTier;
     let movedOn = false;
     for (const model of tier.models) {
-      const reservation = reserveIfPaid({ tier, model, req, plan, messagesChars: charCount(messages), maxTokens, deps });
-      if (reservation === "skip") {
-        attempts.push(skipped({ n: attempts.length + 1, tier, model, deps, escalatedFrom, reason: "budget limit: degraded to local tiers" }));
-        continue;
-      }
-      previousTier = tier.name;
+      const provider = deps.registry.get(model.provider);
       for (let retries = 0; ; retries++) {
-        const provider = deps.registry.get(model.provider);
+        // Checked before every attempt, retries included: a circuit that opened mid-retry stops them.
+        const ticket = deps.circuit?.admit(model.id);
+        if (ticket && !ticket.ok) {
+          lastError = new CircuitOpenError({
+            modelId: model.id,
+            retryInMs: ticket.retryInMs,
+            message: `circuit open for ${model.id} after ${ticket.failures} consecutive failures; next probe in ${Math.ceil(ticket.retryInMs / 1000)} s`,
+            fix: "see the earlier attempts' errors for why the model fails; `tierlab doctor` checks the providers",
+          });
+          attempts.push(skipped({ n: attempts.length + 1, tier, model, deps, escalatedFrom, error: lastError }));
+          previousTier = tier.name;
+          break;
+        }
+        let reservation: ReturnType<typeof reserveIfPaid>;
+        try {
+          reservation = reserveIfPaid({ tier, model, req, plan, messages, maxTokens, deps, attempt: attempts.length + 1 });
+        } catch (err) {
+          ticket?.report("neutral"); // a half-open probe slot must not leak with a refused request
+          throw err;
+        }
+        if (reservation && "skip" in reservation) {
+          ticket?.report("neutral");
+          lastError = new BudgetExceededError({ message: `${reservation.skip}: degraded to local tiers`, fix: BUDGET_FIX });
+          attempts.push(skipped({ n: attempts.length + 1, tier, model, deps, escalatedFrom, error: lastError }));
+          break;
+        }
+        previousTier = tier.name;
         const run = await runAttempt({
           provider,
           request: { model: deps.registry.modelName(model.provider, model.model), messages, maxTokens, temperature: plan.action.temperature, responseFormat: plan.responseFormat },
@@ -76,6 +103,7 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
           signal: req.signal,
           now: deps.now,
         });
+        ticket?.report(circuitOutcome(run.ok ? undefined : run.error));
         const attempt = toAttempt({ n: attempts.length + 1, tier, model, run, deps, escalatedFrom, provider: provider.name });
         attempts.push(attempt);
         if (!run.ok) {
@@ -84,7 +112,10 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
           if (run.error instanceof AbortedError) throw run.error;
           const step = nextStep({ kind: "error", retryable: run.error.isRetryable }, retries, deps.maxRetries);
           if (step === "retry") {
-            await deps.sleep(retryDelayMs({ retry: retries, retryAfterMs: (run.error as { retryAfterMs?: number }).retryAfterMs, policy: deps.backoff, rng: deps.rng }), req.signal);
+            const delay = retryDelayMs({ retry: retries, retryAfterMs: (run.error as { retryAfterMs?: number }).retryAfterMs, policy: deps.backoff, rng: deps.rng });
+            // A wait that outlasts the route's deadline cannot lead to an answer: the next model may.
+            if (deps.now() + delay >= deadlineAt) break;
+            await deps.sleep(delay, req.signal);
             continue;
           }
           break; // next model of this tier
@@ -110,23 +141,18 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
   return { attempts, accepted: undefined, belowThreshold, lastError };
 }
 
-function charCount(messages: { content: string }[]): number {
-  let n = 0;
-  for (const m of messages) n += m.content.length;
-  return n;
-}
-
-/** Reserve the worst-case cost of a paid call; "skip" when the budget says degrade. */
-function reserveIfPaid(args: { tier: TierPlan; model: ResolvedModel; req: RouteRequest; plan: ActionPlan; messagesChars: number; maxTokens: number; deps: CascadeDeps }) {
+/** Reserve the worst-case cost of a paid attempt; "skip" when the budget says degrade. */
+function reserveIfPaid(args: { tier: TierPlan; model: ResolvedModel; req: RouteRequest; plan: ActionPlan; messages: ChatMessage[]; maxTokens: number; deps: CascadeDeps; attempt: number }) {
   const { tier, model, deps } = args;
   if (tier.local || !deps.budget || !model.pricing) return undefined;
-  // ~3 characters per token over-estimates input tokens for English, so the reservation is an upper bound.
-  const worst = Math.ceil(args.messagesChars / 3) * model.pricing.input_cost_per_token + args.maxTokens * model.pricing.output_cost_per_token;
-  const decision = deps.budget.reserve({ action: args.plan.name, tag: args.req.tag, costUsd: worst, at: deps.wallClock() });
+  const worst = worstCaseUsd({ pricing: model.pricing, inputTokens: inputTokenUpperBound(args.messages, args.plan.responseFormat), maxOutputTokens: args.maxTokens });
+  const decision = deps.budget.reserve({ action: args.plan.name, tag: args.req.tag, costUsd: worst, at: deps.wallClock(), requestId: args.req.requestId, attempt: args.attempt });
   if (decision.ok) return decision.reservation;
-  if (decision.onExceed === "degrade") return "skip" as const;
-  throw new BudgetExceededError({ message: decision.reason, fix: "raise the limit in config/router.yaml `budgets:`, or set on_exceed: degrade to fall back to local tiers" });
+  if (decision.onExceed === "degrade") return { skip: decision.reason };
+  throw new BudgetExceededError({ message: decision.reason, fix: `${BUDGET_FIX}, or set on_exceed: degrade to fall back to local tiers` });
 }
+
+const BUDGET_FIX = "raise limit_usd in the config's `budgets:` or wait for the next period";
 
 function usageCost(model: ResolvedModel, local: boolean, usage: Usage): number {
   return local || !model.pricing ? 0 : tokenCostUsd(model.pricing, usage);
@@ -159,10 +185,10 @@ function toAttempt(a: { n: number; tier: TierPlan; model: ResolvedModel; run: At
   return base;
 }
 
-function skipped(a: { n: number; tier: TierPlan; model: ResolvedModel; deps: CascadeDeps; escalatedFrom: string | undefined; reason: string }): Attempt {
+function skipped(a: { n: number; tier: TierPlan; model: ResolvedModel; deps: CascadeDeps; escalatedFrom: string | undefined; error: TierlabError }): Attempt {
   return {
     attempt: a.n, tier: a.tier.name, modelId: a.model.id, provider: a.model.provider, model: a.model.model,
     startedAt: a.deps.wallClock().toISOString(), latencyMs: 0, usage: {}, costUsd: 0, verdict: "skipped",
-    escalatedFrom: a.escalatedFrom, error: { class: "BudgetExceededError", message: a.reason, retryable: false },
+    escalatedFrom: a.escalatedFrom, error: { class: a.error.name, message: a.error.message, retryable: false },
   };
 }

@@ -100,6 +100,18 @@ export class BudgetExceededError extends TierlabError {
 export class DeadlineExceededError extends TierlabError {
   override readonly exitCode = EXIT.providerFailure;
 }
+/** The model's circuit breaker is open after repeated failures: the cascade skips it without a call. */
+export class CircuitOpenError extends TierlabError {
+  override readonly exitCode = EXIT.providerFailure;
+  readonly modelId: string;
+  /** Time until the breaker lets a probe through. */
+  readonly retryInMs: number;
+  constructor(init: ErrorInit & { modelId: string; retryInMs: number }) {
+    super(init);
+    this.modelId = init.modelId;
+    this.retryInMs = init.retryInMs;
+  }
+}
 
 const CONTEXT_LENGTH_HINTS = /context length|context window|maximum context|too many tokens|prompt is too long|exceeds the context/i;
 

@@ -11,6 +11,8 @@ export const EXIT = {
   budget: 4,
   /** `bench compare` found a significant regression. */
   regression: 5,
+  /** `tierlab doctor` found at least one failing check. */
+  doctorFailed: 6,
   /** Interrupted by SIGINT; partial results were saved. */
   interrupted: 130,
 } as const;

@@ -6,16 +6,19 @@
 import { randomUUID } from "node:crypto";
 import { planAction, type ActionPlan } from "./action-plan.js";
 import type { BudgetGuard } from "./budget/contract.js";
+import { SqliteBudget } from "./budget/sqlite-budget.js";
 import type { ResponseCache } from "./cache/response-cache.js";
 import type { RouterConfig } from "./config/load.js";
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type Provider, type StreamChunk, type Usage } from "./contracts/provider.js";
 import { ROUTE_RESULT_VERSION, type Attempt, type RouteRequest, type RouteResult } from "./contracts/route-result.js";
 import { runCascade, type CascadeAnswer, type CascadeDeps } from "./cascade.js";
+import { CircuitBreaker } from "./circuit/breaker.js";
 import { AllTiersFailedError, UsageError } from "./errors.js";
 import { attemptsToRecords } from "./ledger/records.js";
-import type { LedgerSink } from "./ledger/sqlite-ledger.js";
+import { SqliteLedger, type LedgerSink } from "./ledger/sqlite-ledger.js";
 import { pickBestEffort } from "./policy/escalation.js";
 import { ProviderRegistry, type ProviderOverrides } from "./providers/registry.js";
+import { checkRequestFits } from "./reliability/input-guard.js";
 import { abortableSleep } from "./retry.js";
 import { createRng, type Rng } from "./util/rng.js";
 
@@ -24,7 +27,10 @@ export interface RouterOptions {
   /** Where attempts are recorded; omit for no ledger (tests of pure routing). */
   ledger?: LedgerSink;
   providers?: ProviderOverrides;
-  budget?: BudgetGuard;
+  /** Default: the config's `budgets:` enforced on the ledger's SQLite file when the ledger is a SqliteLedger; false = none. */
+  budget?: BudgetGuard | false;
+  /** Default: one built from the config's `circuit:` on the router's clock; false = none. */
+  circuit?: CircuitBreaker | false;
   /** Exact-match answer cache; a hit is one ledger row with cache_hit and $0. */
   cache?: ResponseCache;
   now?: () => number;
@@ -56,9 +62,10 @@ export class Router {
     this.cache = opts.cache;
     this.newId = opts.newId ?? randomUUID;
     const d = opts.config.data;
+    const now = opts.now ?? (() => performance.now());
     this.deps = {
       registry: this.registry,
-      now: opts.now ?? (() => performance.now()),
+      now,
       wallClock: opts.wallClock ?? (() => new Date()),
       rng: opts.rng ?? createRng(Date.now()),
       sleep: opts.sleep ?? abortableSleep,
@@ -67,7 +74,10 @@ export class Router {
       maxRetries: d.retry.max_retries,
       backoff: { baseDelayMs: d.retry.base_delay_ms, maxDelayMs: d.retry.max_delay_ms },
       storeAnswers: d.ledger.store_prompts,
-      budget: opts.budget,
+      budget: opts.budget === false ? undefined : (opts.budget ?? configBudget(opts.config, opts.ledger)),
+      circuit: opts.circuit === false || !d.circuit.enabled
+        ? undefined
+        : (opts.circuit ?? new CircuitBreaker({ failureThreshold: d.circuit.failure_threshold, cooldownMs: d.circuit.cooldown_ms, now })),
     };
   }
 
@@ -83,6 +93,7 @@ export class Router {
   async route(req: RouteRequest): Promise<RouteResult> {
     if (req.prompt.trim() === "" && !req.history?.length) throw new UsageError({ message: "the prompt is empty", fix: "pass the text to route with --prompt" });
     const plan = this.plan(req.action);
+    checkRequestFits(plan, req);
     const requestId = req.requestId ?? this.newId();
     const start = this.deps.now();
     const hit = this.cache?.get(req, { requestId, at: this.deps.wallClock() });
@@ -93,7 +104,8 @@ export class Router {
     const attempts: Attempt[] = [];
     let outcome;
     try {
-      outcome = await runCascade(plan, req, this.deps, attempts);
+      // The id reaches the budget, which keys each reservation to the ledger row it becomes.
+      outcome = await runCascade(plan, { ...req, requestId }, this.deps, attempts);
     } catch (err) {
       // Recorded even when the cascade throws (abort, budget refusal): spend must never go missing.
       await this.record(requestId, req, attempts);
@@ -177,6 +189,14 @@ export class Router {
   async close(): Promise<void> {
     await this.registry.closeAll();
   }
+}
+
+/** Budgets are enforced where the spend is recorded: on the ledger's own SQLite file. */
+function configBudget(config: RouterConfig, ledger: LedgerSink | undefined): BudgetGuard | undefined {
+  if (!(ledger instanceof SqliteLedger) || config.data.budgets.length === 0) return undefined;
+  const d = config.data.defaults;
+  // An open reservation outlives any attempt (each is cut at timeout_ms, the route at deadline_ms).
+  return new SqliteBudget({ ledger, budgets: config.data.budgets, ttlMs: Math.max(d.timeout_ms, d.deadline_ms) + 60_000 });
 }
 
 function sumUsage(attempts: Attempt[]): Usage {

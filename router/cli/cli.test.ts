@@ -36,7 +36,7 @@ describe("tierlab CLI", () => {
     const csv = runCli(["usage", "--config", fx.file, "--export", join(fx.dir, "u.csv")]);
     expect(csv.status).toBe(0);
     expect(readFileSync(join(fx.dir, "u.csv"), "utf8").split("\n")[0]).toMatch(/^version,ts,request_id,action,tier/);
-  });
+  }, 120_000);
 
   it("route --stream prints only the accepted answer", () => {
     const fx = scripted();

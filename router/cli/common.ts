@@ -16,8 +16,12 @@ export function loadConfigFromArgs(args: { config: string; calibration?: string 
   return loadRouterConfig(args.config, args.calibration ? { calibration: args.calibration } : {});
 }
 
+export function ledgerPath(config: RouterConfig, override: string | undefined): string {
+  return override ?? resolveFrom(config.dir, config.data.ledger.path);
+}
+
 export function openLedger(config: RouterConfig, override: string | undefined, opts: { readonly?: boolean } = {}): SqliteLedger {
-  const path = override ?? resolveFrom(config.dir, config.data.ledger.path);
+  const path = ledgerPath(config, override);
   return new SqliteLedger(path, { ...opts, mode: config.data.ledger.commit, batchMs: config.data.ledger.batch_ms });
 }
 
@@ -39,6 +43,10 @@ export async function runCommand(body: (signal: AbortSignal) => Promise<number |
     } else if (err instanceof TierlabError) {
       process.stderr.write(`tierlab: ${err.describe()}\n`);
       process.exitCode = err.exitCode;
+    } else if (isPathError(err)) {
+      // A path given on the command line or in a config that cannot be used is bad input, not a crash.
+      process.stderr.write(`tierlab: cannot use ${err.path} (${err.code})\n  fix: check that the folder exists and is writable\n`);
+      process.exitCode = EXIT.badInput;
     } else {
       process.stderr.write(`tierlab: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
       process.exitCode = EXIT.failure;
@@ -46,6 +54,13 @@ export async function runCommand(body: (signal: AbortSignal) => Promise<number |
   } finally {
     process.off("SIGINT", onSigint);
   }
+}
+
+const PATH_CODES = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "EROFS", "EEXIST"]);
+
+function isPathError(err: unknown): err is NodeJS.ErrnoException & { path: string; code: string } {
+  const e = err as NodeJS.ErrnoException | undefined;
+  return typeof e?.path === "string" && typeof e.code === "string" && PATH_CODES.has(e.code);
 }
 
 export function printJson(value: unknown): void {

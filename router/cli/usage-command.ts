@@ -3,7 +3,8 @@ import type { Argv, CommandModule } from "yargs";
 import { UsageError } from "../errors.js";
 import { exportUsageLog } from "../ledger/export.js";
 import { parseWindow, summariseUsage, type UsageSummary } from "../ledger/usage.js";
-import { loadConfigFromArgs, ms, openLedger, pct, printJson, runCommand, usd, withConfigOptions } from "./common.js";
+import { existsSync } from "node:fs";
+import { ledgerPath, loadConfigFromArgs, ms, openLedger, pct, printJson, runCommand, usd, withConfigOptions } from "./common.js";
 
 interface UsageArgs {
   config: string;
@@ -37,11 +38,14 @@ export const usageCommand: CommandModule<object, UsageArgs> = {
         throw new UsageError({ message: `--recent: ${(err as Error).message}` });
       }
       const config = loadConfigFromArgs(args);
-      const ledger = openLedger(config, args.ledger);
+      const path = ledgerPath(config, args.ledger);
+      // Reading must never create a ledger (a mistyped --ledger would leave an empty one behind).
+      const ledger = existsSync(path) ? openLedger(config, args.ledger, { readonly: true }) : undefined;
+      if (!ledger) process.stderr.write(`no ledger at ${path} yet: nothing has been routed with this config\n`);
       try {
         const until = new Date();
         const since = new Date(until.getTime() - windowMs);
-        const records = ledger.query({ since, until, action: args.action });
+        const records = ledger?.query({ since, until, action: args.action }) ?? [];
         const local = new Set(Object.entries(config.data.tiers).filter(([, t]) => t.local).map(([n]) => n));
         const summary = summariseUsage(records, { since, until }, local);
         if (args.export) {
@@ -51,7 +55,7 @@ export const usageCommand: CommandModule<object, UsageArgs> = {
         if (args.json) printJson(summary);
         else printSummary(summary, args.recent);
       } finally {
-        ledger.close();
+        ledger?.close();
       }
     }),
 };

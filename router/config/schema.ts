@@ -100,6 +100,14 @@ export const BudgetConfig = z.strictObject({
 });
 export type BudgetConfig = z.infer<typeof BudgetConfig>;
 
+/** Per-model circuit breaker: after N consecutive transient failures the model is skipped for a cool-down. */
+export const CircuitConfig = z.strictObject({
+  enabled: z.boolean().default(true),
+  failure_threshold: z.number().int().min(1).max(1000).default(5),
+  cooldown_ms: z.number().int().min(0).max(3_600_000).default(30_000),
+});
+export type CircuitConfig = z.infer<typeof CircuitConfig>;
+
 export const RouterConfigSchema = z.strictObject({
   version: z.literal(1, { error: "must be 1 (the only config version this tierlab reads)" }),
   prices: z.string().default("prices.json"),
@@ -119,6 +127,7 @@ export const RouterConfigSchema = z.strictObject({
     max_tokens: PositiveInt.default(512),
   }).default({ threshold: 0.7, timeout_ms: 60_000, deadline_ms: 180_000, max_tokens: 512 }),
   retry: RetryConfig.default({ max_retries: 2, base_delay_ms: 500, max_delay_ms: 8000 }),
+  circuit: CircuitConfig.default({ enabled: true, failure_threshold: 5, cooldown_ms: 30_000 }),
   local_cost: LocalCostConfig.optional(),
   providers: z.record(z.string(), ProviderConfig),
   tiers: z.record(z.string(), TierConfig),

@@ -1,0 +1,28 @@
+/**
+ * The reservation must be an upper bound of what the call can cost, or concurrent calls could
+ * together overshoot the limit. Output is capped by max_tokens (every provider sends it). Input
+ * is bounded by UTF-8 bytes: byte-level BPE tokenizers (GPT, Claude, Llama) never produce more
+ * tokens than bytes. Chat templates add a few tokens per message. This over-reserves input ~3-4x
+ * for English, which only makes the guard degrade slightly before the limit, never after it.
+ */
+import type { ModelPrice } from "../config/prices.js";
+import type { ChatMessage, ResponseFormat } from "../contracts/provider.js";
+
+/** Role markers and separators of chat templates, generously. */
+const TEMPLATE_TOKENS_PER_MESSAGE = 8;
+const TEMPLATE_TOKENS_FIXED = 16;
+
+export function inputTokenUpperBound(messages: ChatMessage[], format?: ResponseFormat): number {
+  let bytes = 0;
+  for (const m of messages) bytes += Buffer.byteLength(m.content, "utf8");
+  // A JSON schema travels with the request (tool definition or response_format) and is billed as input.
+  if (format?.type === "json" && format.schema) bytes += Buffer.byteLength(JSON.stringify(format.schema), "utf8");
+  return bytes + messages.length * TEMPLATE_TOKENS_PER_MESSAGE + TEMPLATE_TOKENS_FIXED;
+}
+
+/** Every input token priced at the dearest input rate (cache writes cost more than plain input). */
+export function worstCaseUsd(args: { pricing: ModelPrice; inputTokens: number; maxOutputTokens: number }): number {
+  const p = args.pricing;
+  const inputRate = Math.max(p.input_cost_per_token, p.cache_creation_input_token_cost ?? 0, p.cache_read_input_token_cost ?? 0);
+  return args.inputTokens * inputRate + args.maxOutputTokens * p.output_cost_per_token;
+}
