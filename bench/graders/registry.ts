@@ -49,8 +49,12 @@ export function checkGraderRef(ref: GraderRef, expected: unknown): GraderIssue[]
 }
 
 /** Grades one answer with the item's own grader. Throws ConfigError for an item the loader would reject. */
+// Items are immutable once loaded; their grader reference is checked once, not per answer.
+const checkedItems = new WeakSet<DatasetItem>();
+
 export async function grade(answer: string, item: DatasetItem, ctx?: GradeContext): Promise<GradeResult> {
-  const issues = checkGraderRef(item.grader, item.expected);
+  const issues = checkedItems.has(item) ? [] : checkGraderRef(item.grader, item.expected);
+  if (issues.length === 0) checkedItems.add(item);
   if (issues.length > 0) {
     const first = issues[0]!;
     throw new ConfigError({ message: `item ${item.id}: ${formatPath(first.path)}: ${first.message}`, fix: "load datasets with loadDataset, which checks graders up front" });

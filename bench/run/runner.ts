@@ -152,12 +152,14 @@ async function executeJobs(a: { o: BenchRunOptions; config: RouterConfig; folder
     });
   } finally {
     bar?.stop();
+    folder.close();
     await registry.closeAll();
     await router?.close();
     ledger?.close();
   }
   const interrupted = o.signal.aborted;
-  const summary = summarizeRun({ runId: a.runId, records: folder.records(), wallS: (performance.now() - started) / 1000, complete: !interrupted, slo: o.slo });
+  const wallS = (performance.now() - started) / 1000;
+  const summary = summarizeRun({ runId: a.runId, records: folder.records(), wallS, complete: !interrupted, slo: o.slo });
   folder.writeSummary(summary);
   return { dir: folder.dir, summary, interrupted };
 }
