@@ -9,17 +9,13 @@ import { headline, md, notebook, table, type Cell } from "../reports/notebook.js
 import { intervalChart } from "./lib/charts.js";
 import { loadRun } from "./lib/inputs.js";
 import { isMain, runMain } from "./lib/main.js";
+import { withCompareCriteria, type CompareCriteriaArgs } from "../bench/compare/options.js";
 import { defineScenario, type CommonArgs } from "./lib/scenario.js";
 import { count, ms, num } from "./lib/text.js";
 
-interface RegressionArgs {
+interface RegressionArgs extends CompareCriteriaArgs {
   base: string;
   head: string;
-  margin: number;
-  alpha: number;
-  "latency-margin-ms": number;
-  "latency-margin": number;
-  seed: number;
   iterations: number;
 }
 
@@ -28,14 +24,11 @@ export const regressionScenario = defineScenario<RegressionArgs>({
   title: "Regression check",
   describe: "the `bench compare` result as a report for CI; exit 5 on a significant regression",
   options: (y: Argv<CommonArgs>) =>
-    y
-      .option("base", { type: "string", demandOption: true, describe: "base run id (under results/) or folder" })
-      .option("head", { type: "string", demandOption: true, describe: "head run id (under results/) or folder" })
-      .option("margin", { type: "number", default: COMPARE_DEFAULTS.margin, describe: "pass-rate drop that counts, as a fraction (0.02 = 2 points)" })
-      .option("alpha", { type: "number", default: COMPARE_DEFAULTS.alpha, describe: "significance level of McNemar's one-sided test" })
-      .option("latency-margin-ms", { type: "number", default: COMPARE_DEFAULTS.latencyMarginMs, describe: "the e2e p50 increase's interval must start above this" })
-      .option("latency-margin", { type: "number", default: COMPARE_DEFAULTS.latencyMargin, describe: "relative e2e p50 increase that counts (0.1 = 10 %)" })
-      .option("seed", { type: "number", default: COMPARE_DEFAULTS.seed, describe: "bootstrap seed (same seed, same report)" })
+    withCompareCriteria(
+      y
+        .option("base", { type: "string", demandOption: true, describe: "base run id (under results/) or folder" })
+        .option("head", { type: "string", demandOption: true, describe: "head run id (under results/) or folder" }),
+    )
       .option("iterations", { type: "number", default: COMPARE_DEFAULTS.iterations, describe: "bootstrap resamples" }) as Argv<RegressionArgs & CommonArgs>,
   async run(ctx) {
     const a = ctx.args;
