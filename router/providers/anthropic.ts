@@ -16,9 +16,8 @@ import {
   type StreamChunk,
   type Usage,
 } from "../contracts/provider.js";
-import { MalformedResponseError, ProviderUnavailableError } from "../errors.js";
 import { collectStream } from "./collect.js";
-import { abortError, translateError, type ErrorContext } from "./sdk-errors.js";
+import { abortError, missingKeyError, missingKeyFix, streamCutError, translateError, type ErrorContext } from "./sdk-errors.js";
 
 export interface AnthropicProviderOptions {
   /** The key itself; the config loader reads it from the variable named by `apiKeyEnv`. */
@@ -92,13 +91,7 @@ export class AnthropicProvider implements Provider {
     }
     // The SDK ends an aborted stream quietly instead of throwing.
     if (req.signal?.aborted) throw abortError(req.signal, this.name);
-    if (!stopped) {
-      throw new MalformedResponseError({
-        provider: this.name,
-        message: `${this.name}: the stream for model "${req.model}" ended before message_stop`,
-        fix: "the server or a proxy cut the stream; tierlab retries",
-      });
-    }
+    if (!stopped) throw streamCutError(this.name, req.model, "message_stop");
     yield { type: "done", result: { text, finishReason: finishReason ?? "unknown", usage, model } };
   }
 
@@ -108,18 +101,15 @@ export class AnthropicProvider implements Provider {
 
   async availability(_model: string): Promise<Availability> {
     // No network probe: the hosted API is assumed up, and a probe per check would cost a request.
-    if (!this.#client) return { ok: false, reason: `${this.#keyEnv} is not set`, fix: this.#keyFix() };
+    if (!this.#client) return { ok: false, reason: `${this.#keyEnv} is not set`, fix: missingKeyFix(this.#keyEnv) };
     return { ok: true };
   }
 
   #requireClient(): Anthropic {
     if (this.#client) return this.#client;
-    throw new ProviderUnavailableError({ provider: this.name, message: `${this.name}: ${this.#keyEnv} is not set`, fix: this.#keyFix() });
+    throw missingKeyError(this.name, this.#keyEnv);
   }
 
-  #keyFix(): string {
-    return `export ${this.#keyEnv}=... or remove the tier`;
-  }
 }
 
 function requestBody(req: ChatRequest): MessageCreateParamsStreaming {

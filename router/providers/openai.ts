@@ -15,9 +15,8 @@ import {
   type StreamChunk,
   type Usage,
 } from "../contracts/provider.js";
-import { MalformedResponseError, ProviderUnavailableError } from "../errors.js";
 import { collectStream } from "./collect.js";
-import { abortError, translateError, type ErrorContext } from "./sdk-errors.js";
+import { abortError, missingKeyError, missingKeyFix, streamCutError, translateError, type ErrorContext } from "./sdk-errors.js";
 
 export interface OpenAIProviderOptions {
   /** The key itself; the config loader reads it from the variable named by `apiKeyEnv`. */
@@ -89,13 +88,7 @@ export class OpenAIProvider implements Provider {
     }
     // The SDK ends an aborted stream quietly instead of throwing.
     if (req.signal?.aborted) throw abortError(req.signal, this.name);
-    if (finishReason === undefined) {
-      throw new MalformedResponseError({
-        provider: this.name,
-        message: `${this.name}: the stream for model "${req.model}" ended before a finish_reason`,
-        fix: "the server or a proxy cut the stream; tierlab retries",
-      });
-    }
+    if (finishReason === undefined) throw streamCutError(this.name, req.model, "a finish_reason");
     yield { type: "done", result: { text, finishReason, usage, model } };
   }
 
@@ -104,7 +97,7 @@ export class OpenAIProvider implements Provider {
   }
 
   async availability(model: string, signal?: AbortSignal): Promise<Availability> {
-    if (!this.#client) return { ok: false, reason: `${this.#keyEnv} is not set`, fix: this.#keyFix() };
+    if (!this.#client) return { ok: false, reason: `${this.#keyEnv} is not set`, fix: missingKeyFix(this.#keyEnv) };
     // The hosted API is assumed up: probing it costs a request per check and proves little.
     if (!this.#baseURL) return { ok: true };
     try {
@@ -119,12 +112,9 @@ export class OpenAIProvider implements Provider {
 
   #requireClient(): OpenAI {
     if (this.#client) return this.#client;
-    throw new ProviderUnavailableError({ provider: this.name, message: `${this.name}: ${this.#keyEnv} is not set`, fix: this.#keyFix() });
+    throw missingKeyError(this.name, this.#keyEnv);
   }
 
-  #keyFix(): string {
-    return `export ${this.#keyEnv}=... or remove the tier`;
-  }
 }
 
 function requestBody(req: ChatRequest): ChatCompletionCreateParamsStreaming {

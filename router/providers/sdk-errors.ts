@@ -9,6 +9,7 @@ import {
   ConnectionError,
   MalformedResponseError,
   ProviderError,
+  ProviderUnavailableError,
   RateLimitError,
   ServerError,
   TierlabError,
@@ -39,6 +40,24 @@ export interface ErrorContext {
   signal?: AbortSignal | undefined;
   /** The API key, scrubbed from every message we build. */
   secret?: string | undefined;
+}
+
+/** Both SDK providers without a key: the tier is unavailable, and the message names the variable. */
+export function missingKeyError(provider: string, keyEnv: string): ProviderUnavailableError {
+  return new ProviderUnavailableError({ provider, message: `${provider}: ${keyEnv} is not set`, fix: missingKeyFix(keyEnv) });
+}
+
+export function missingKeyFix(keyEnv: string): string {
+  return `export ${keyEnv}=... or remove the tier`;
+}
+
+/** A stream that ended cleanly but without its protocol's last event (`what`): cut by a server or proxy. */
+export function streamCutError(provider: string, model: string, what: string): MalformedResponseError {
+  return new MalformedResponseError({
+    provider,
+    message: `${provider}: the stream for model "${model}" ended before ${what}`,
+    fix: "the server or a proxy cut the stream; tierlab retries",
+  });
 }
 
 /** The router aborts with a TierlabError reason (e.g. its per-attempt TimeoutError); anything else is the caller's abort. */
