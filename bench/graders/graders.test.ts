@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../router/errors.js";
 import type { DatasetItem } from "../dataset/schema.js";
-import { finalNumber, labelOf } from "./normalise.js";
+import { finalNumber, labelOf } from "../../router/answers/normalise.js";
 import { checkGraderRef, getGrader, grade, knownGraderIds } from "./registry.js";
 
 const item = (expected: DatasetItem["expected"], grader: DatasetItem["grader"]): DatasetItem => ({ id: "t", action: "a", input: "q", expected, grader });
