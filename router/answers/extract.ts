@@ -1,8 +1,9 @@
 /**
  * Finds the `answer` field of a reply that was asked for `{"reasoning": ..., "answer": ...}`.
- * Real replies (see answers.real-cases.test.ts) wrap it in fences and prose, use single quotes,
- * leave newlines and quotes unescaped, or stop mid-object. Each reading says whether it needed
- * a repair and which one, so a report can show how much of a score rests on repairs.
+ * Real replies (real-replies.fixture.ts) wrap it in fences and prose, leave newlines and quotes
+ * unescaped, escape what JSON does not, give a number or a list instead of a string, or stop
+ * mid-object; jsonrepair also covers single quotes, trailing commas and bare keys. Each reading says
+ * whether it needed a repair and which, so a report can show how much of a score rests on repairs.
  */
 import { jsonrepair } from "jsonrepair";
 import { balancedObjects, fencedBlocks, objectStarts, onlyFence, slicesFrom, valueSourceAfterKey, type RegionKind } from "./json-regions.js";
@@ -81,9 +82,9 @@ function repairAndParse(text: string): { ok: true; value: unknown; cause: string
   }
 }
 
-const PLACE: Record<RegionKind, string> = {
-  reply: "",
-  fence: "",
+// How a region that is only part of the reply (or of its one fence) came to be read, for `how`.
+const PART_OF: Record<RegionKind, string> = {
+  fence: "text around the JSON object inside the fence",
   "fenced block in prose": "fenced JSON with prose around it",
   "object in prose": "JSON object inside prose",
 };
@@ -139,11 +140,12 @@ function fieldIn(text: string): AnswerField {
     const f = parsed.ok ? fieldOf(parsed.value) : { found: false as const };
     if (!f.found) continue;
     const where: RegionKind = fence !== undefined ? "fence" : inFence(obj.start) ? "fenced block in prose" : "object in prose";
-    return found({ value: f.value, status: "repaired", how: [PLACE[where] || "text around the JSON object"], source: obj.text });
+    return found({ value: f.value, status: "repaired", how: [PART_OF[where]], source: obj.text });
   }
 
   // 3. Repair: the whole reply or fence, then each object that starts like the requested one, last first.
-  const repairable: Array<{ text: string; where: RegionKind }> = [{ text: whole, where: fence === undefined ? "reply" : "fence" }];
+  // `where` is undefined for the whole reply or fence, whose repair needs no note on its place.
+  const repairable: Array<{ text: string; where?: RegionKind }> = [{ text: whole }];
   const scopes: Array<{ text: string; where: RegionKind }> = fence === undefined
     ? [...[...blocks].reverse().map((b) => ({ text: b.text, where: "fenced block in prose" as const })), { text, where: "object in prose" }]
     : [{ text: whole, where: "fence" }];
@@ -156,7 +158,9 @@ function fieldIn(text: string): AnswerField {
     if (!region.text.startsWith("{")) continue;
     const r = repairAndParse(region.text);
     const f = r.ok ? fieldOf(r.value) : { found: false as const };
-    if (r.ok && f.found) return found({ value: f.value, status: "repaired", how: [PLACE[region.where], r.cause ? `repaired JSON: ${r.cause}` : ""].filter(Boolean), source: region.text });
+    if (!r.ok || !f.found) continue;
+    const how = [region.where ? PART_OF[region.where] : "", r.cause ? `repaired JSON: ${r.cause}` : ""].filter(Boolean);
+    return found({ value: f.value, status: "repaired", how, source: region.text });
   }
 
   // 4. The field's text by pattern, for objects no repair could parse.

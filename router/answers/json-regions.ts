@@ -3,12 +3,8 @@
  * `{...}` span in prose. Pure string scanning; extract.ts decides what to parse and in which order.
  */
 
-export interface Region {
-  text: string;
-  /** "reply", "fence" (the reply is one fenced block), "fenced block in prose", "object in prose". */
-  where: RegionKind;
-}
-export type RegionKind = "reply" | "fence" | "fenced block in prose" | "object in prose";
+/** Where a region sits: inside the reply's one fence, in a fenced block among prose, or in bare prose. */
+export type RegionKind = "fence" | "fenced block in prose" | "object in prose";
 
 const WHOLE_FENCE = /^```[A-Za-z0-9_+-]*[ \t]*\r?\n([\s\S]*?)\r?\n?[ \t]*```$/;
 const FENCES = /```[A-Za-z0-9_+-]*[ \t]*\r?\n([\s\S]*?)(?:```|$)/g;

@@ -2,7 +2,7 @@
  * Reads one number from an answer field such as "18", "$1,080", "-$10,000", "25%", "18 dollars" or
  * "3/4". Anything that does not name one number is refused with a reason rather than guessed at:
  * "86 glasses and 42 plates" answers a different question than "how many in all".
- * Cases that need a rule say so in `how` (see answers.real-cases.test.ts for the real replies behind each).
+ * Cases that need a rule say so in `how` (see real-replies.fixture.ts for the real replies behind each).
  */
 
 export type NumberReading = { ok: true; value: number; how?: string } | { ok: false; how: string };
@@ -75,7 +75,8 @@ export function canonicalNumber(n: number): string {
 
 // The reply format asks for the answer in a JSON field; some replies never close the reasoning string and
 // end with a line "Answer: 15" (Phi-3.5-mini on GSM8K, 13 replies) instead.
-const ANSWER_LINE = /^[\s*#>_-]*(?:final\s+)?answer\s*[:=]\s*(.+)$/gim;
+// A line starts at a newline or, in replies that escaped their own newlines, at a literal "\n".
+const ANSWER_LINE = /(?:^|\\n)[ \t*#>_-]*(?:final\s+)?answer\s*[:=]\s*(.+)$/gim;
 
 /**
  * The last "Answer: ..." line of a reply without an answer field, unwrapped from quotes and a stray

@@ -10,28 +10,22 @@
  * - complex numbers (`1j`), f-strings, `\N{...}` escapes and `...` are parse errors.
  * - `set()` is the empty set (literal_eval accepts it since Python 3.9); `1, 2` at top level is a tuple.
  */
-import { TierlabError } from "../errors.js";
 import { canonicalPyRepr, pyTypeName, type PyValue } from "./py-value.js";
+import { PythonLiteralError } from "./python-literal-error.js";
+import { readStringToken, STRING_START } from "./python-string.js";
 
 export { canonicalPyRepr, pyEquals, pyRepr, type PyValue } from "./py-value.js";
+export { PythonLiteralError } from "./python-literal-error.js";
 
-/** A text that is not a Python literal; `position` is the 0-based offset where reading stopped. */
-export class PythonLiteralError extends TierlabError {
-  readonly position: number;
-  constructor(message: string, position: number) {
-    super({ message: `${message} at position ${position}`, fix: "write the value as a Python literal, e.g. [1, 'a'], (1,), {'k': None}" });
-    this.position = position;
-  }
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = { "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
 const DIGITS = { int: /^(?:0(?:_?0)*|[1-9](?:_?\d)*)/, hex: /^0[xX](?:_?[0-9a-fA-F])+/, oct: /^0[oO](?:_?[0-7])+/, bin: /^0[bB](?:_?[01])+/ };
 const FLOAT = /^(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*\.(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*[eE][+-]?\d(?:_?\d)*)/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
-const STRING_START = /^([rRbBuUfF]{0,2})('''|"""|'|")/;
+
+const MAX_DEPTH = 200;
 
 class Reader {
   pos = 0;
+  depth = 0;
   constructor(readonly src: string) {}
 
   fail(message: string, at = this.pos): never {
@@ -78,6 +72,16 @@ class Reader {
   }
 
   value(): PyValue {
+    // Bounded, so a runaway "[[[[..." from a model is a parse error rather than a stack overflow.
+    if (++this.depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
+    try {
+      return this.scalarOrContainer();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  scalarOrContainer(): PyValue {
     const c = this.peek();
     const start = this.pos;
     if (c === undefined) this.fail("unexpected end, expected a value");
@@ -219,7 +223,9 @@ class Reader {
     const start = this.pos;
     const parts: Array<{ bytes: boolean; text: string }> = [];
     while (this.pos < this.src.length && STRING_START.test(this.src.slice(this.pos))) {
-      parts.push(this.string());
+      const token = readStringToken(this.src, this.pos);
+      this.pos = token.end;
+      parts.push(token);
       const save = this.pos;
       this.skipSpace();
       if (!STRING_START.test(this.src.slice(this.pos))) this.pos = save;
@@ -231,68 +237,6 @@ class Reader {
     return { type: "bytes", value: Uint8Array.from(text, (ch) => ch.charCodeAt(0)) };
   }
 
-  string(): { bytes: boolean; text: string } {
-    const start = this.pos;
-    const m = STRING_START.exec(this.src.slice(this.pos))!;
-    const prefix = m[1]!.toLowerCase();
-    if (!/^(?:|r|u|b|br|rb)$/.test(prefix)) this.fail(prefix.includes("f") ? "f-strings are not literals" : `invalid string prefix ${JSON.stringify(m[1])}`);
-    const quote = m[2]!;
-    const raw = prefix.includes("r");
-    const bytes = prefix.includes("b");
-    this.pos += m[0].length;
-    let text = "";
-    for (;;) {
-      if (this.pos >= this.src.length) this.fail("unterminated string", start);
-      if (this.src.startsWith(quote, this.pos)) {
-        this.pos += quote.length;
-        return { bytes, text };
-      }
-      const ch = this.src[this.pos]!;
-      if (ch === "\n" && quote.length === 1) this.fail("newline inside a single-quoted string", this.pos);
-      if (bytes && ch.charCodeAt(0) > 0x7f) this.fail("bytes can only contain ASCII characters", this.pos);
-      if (ch !== "\\") {
-        text += ch;
-        this.pos++;
-      } else if (raw) {
-        // In raw strings a backslash keeps the next character (a quote does not end the string).
-        text += this.src.slice(this.pos, this.pos + 2);
-        this.pos += 2;
-      } else {
-        text += this.escape(bytes);
-      }
-    }
-  }
-
-  escape(bytes: boolean): string {
-    const at = this.pos;
-    const next = this.src[this.pos + 1];
-    if (next === undefined) this.fail("unterminated string", at);
-    this.pos += 2;
-    if (next === "\n") return "";
-    if (next in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[next]!;
-    const hexDigits = (n: number) => {
-      const digits = this.src.slice(this.pos, this.pos + n);
-      if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(digits)) this.fail(`truncated \\${next} escape`, at);
-      this.pos += n;
-      return parseInt(digits, 16);
-    };
-    if (/[0-7]/.test(next)) {
-      const digits = next + (/^[0-7]{0,2}/.exec(this.src.slice(this.pos))?.[0] ?? "");
-      this.pos += digits.length - 1;
-      const code = parseInt(digits, 8);
-      if (bytes && code > 0xff) this.fail("octal escape out of range for bytes", at);
-      return String.fromCharCode(code);
-    }
-    if (next === "x") return String.fromCharCode(hexDigits(2));
-    if (!bytes && (next === "u" || next === "U")) {
-      const cp = hexDigits(next === "u" ? 4 : 8);
-      if (cp > 0x10ffff) this.fail("\\U escape out of range", at);
-      return String.fromCodePoint(cp);
-    }
-    if (!bytes && next === "N") this.fail("\\N{...} escapes are not supported", at);
-    // Python keeps unknown escapes as written (with a warning): "\d" is backslash + d.
-    return `\\${next}`;
-  }
 }
 
 function hashable(v: PyValue): boolean {

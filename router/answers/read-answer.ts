@@ -50,6 +50,7 @@ function readNumber(text: string, field: AnswerField, opts: ReadAnswerOptions): 
   return reading({ value: n.value, canonical: canonicalNumber(n.value), repaired: field.status === "repaired", how: joinHow(field.how, n.how) });
 }
 
+const LITERAL_START = /^\s*(?:[rRbBuUfF]{0,2}['"]|[`([{])/;
 const CONTROL_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 const CONTROL = /[\x00-\x1f\x7f]/;
 const pyEscape = (ch: string) => CONTROL_ESCAPES[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`;
@@ -72,7 +73,7 @@ function repairLiteral(raw: string): { value: PyValue; how: string } | undefined
   // ZeroEval's own CRUXEval scorer reads unquoted text as a str, and models (gpt-4o too) often write
   // "answer": "abc" for 'abc'. Text that starts like a literal (a quote or a bracket) but does not
   // parse is malformed, not text.
-  if (!/^\s*['"`([{]/.test(raw)) return { value: { type: "str", value: raw }, how: "unquoted text read as a str" };
+  if (!LITERAL_START.test(raw)) return { value: { type: "str", value: raw }, how: "unquoted text read as a str" };
   return undefined;
 }
 
