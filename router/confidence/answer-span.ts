@@ -31,10 +31,7 @@ const OPENERS: Record<string, string> = { "[": "]", "{": "}", "(": ")" };
  * reasoning. Falls back to the last occurrence of `canonical`; undefined when neither is found.
  */
 export function findAnswerSpan(text: string, opts: FindAnswerSpanOptions = {}): AnswerSpan | undefined {
-  const field = opts.field ?? "answer";
-  const key = new RegExp(`(["'])${escapeRegExp(field)}\\1\\s*:\\s*`, "g");
-  let found: TextSpan | undefined;
-  for (const m of text.matchAll(key)) found = valueSpan(text, m.index + m[0].length) ?? found;
+  const found = lastFieldValue(text, opts.field ?? "answer");
   if (found) return { ...found, how: "json_field" };
   const canonical = opts.canonical?.trim();
   if (canonical) {
@@ -43,6 +40,24 @@ export function findAnswerSpan(text: string, opts: FindAnswerSpanOptions = {}): 
   }
   return undefined;
 }
+
+/** Scans backwards with lastIndexOf (this runs per answer on the router's path; a regex pass costs more). */
+function lastFieldValue(text: string, field: string): TextSpan | undefined {
+  for (let at = text.lastIndexOf(field); at > 0; at = text.lastIndexOf(field, at - 1)) {
+    const quote = text[at - 1];
+    if ((quote !== '"' && quote !== "'") || text[at + field.length] !== quote) continue;
+    let i = at + field.length + 1;
+    while (i < text.length && isSpace(text[i]!)) i++;
+    if (text[i] !== ":") continue;
+    i++;
+    while (i < text.length && isSpace(text[i]!)) i++;
+    const span = valueSpan(text, i);
+    if (span) return span;
+  }
+  return undefined;
+}
+
+const isSpace = (c: string) => c === " " || c === "\t" || c === "\n" || c === "\r";
 
 function valueSpan(text: string, from: number): TextSpan | undefined {
   const first = text[from];
@@ -90,5 +105,3 @@ function closingBracket(text: string, open: number): number | undefined {
   }
   return undefined;
 }
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

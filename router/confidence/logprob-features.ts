@@ -46,19 +46,23 @@ export function logprobFeatures(input: LogprobFeatureInput): LogprobFeatures | u
  * Undefined when neither holds.
  */
 export function tokenOffsets(text: string, logprobs: readonly TokenLogprob[]): number[] | undefined {
+  const out = new Array<number>(logprobs.length);
+  // The usual case, checked without building the joined string: the tokens spell the text exactly.
+  let at = 0;
+  let exact = true;
+  for (let i = 0; i < logprobs.length; i++) {
+    const token = logprobs[i]!.token;
+    if (exact && !text.startsWith(token, at)) exact = false;
+    out[i] = at;
+    at += token.length;
+  }
+  if (exact && at === text.length) return out;
   const joined = logprobs.map((t) => t.token).join("");
   let shift: number;
-  if (joined === text) shift = 0;
-  else if (text !== "" && joined.includes(text)) shift = -joined.indexOf(text);
+  if (text !== "" && joined.includes(text)) shift = -joined.indexOf(text);
   else if (joined !== "" && text.includes(joined)) shift = text.indexOf(joined);
   else return undefined;
-  const out: number[] = [];
-  let at = shift;
-  for (const t of logprobs) {
-    out.push(at);
-    at += t.token.length;
-  }
-  return out;
+  return out.map((o) => o + shift);
 }
 
 /** A token counts when it shares a character with the span; an empty token when it sits inside it. */
