@@ -71,6 +71,16 @@ describe("fitScorer", () => {
     expect(fit.model.fit.oof_brier).toBe(Math.min(fit.model.fit.cv_brier.platt!, fit.model.fit.cv_brier.isotonic!));
   });
 
+  it("gives each row a P(correct) its own label took no part in (nested cross-fitting)", () => {
+    // Same folds, one label flipped: every stage that scores row 7 was fitted without it.
+    const flipped = rows.map((r, i) => (i === 7 ? { ...r, correct: !r.correct } : r));
+    const again = ok(fitScorer(flipped, { featureNames: NAMES, seed: 1, foldAssignment: fit.folds }));
+    expect(again.oof[7]!.score).toBe(fit.oof[7]!.score);
+    // Rows in other folds did see it, through their training folds.
+    const other = fit.folds.findIndex((f) => f !== fit.folds[7]);
+    expect(again.oof[other]!.score).not.toBe(fit.oof[other]!.score);
+  });
+
   it("is reproducible from the seed, and the seed moves the folds", () => {
     expect(ok(fitScorer(rows, { featureNames: NAMES, seed: 1 }))).toEqual(fit);
     const other = ok(fitScorer(rows, { featureNames: NAMES, seed: 2 }));
@@ -106,5 +116,6 @@ describe("fitScorer", () => {
     expect(() => fitScorer(rows, { featureNames: NAMES, seed: 1, folds: 2 })).toThrow(/≥ 3/);
     expect(() => fitScorer(rows, { featureNames: ["a", "a"], seed: 1 })).toThrow(/unique/);
     expect(() => fitScorer(rows, { featureNames: NAMES, seed: 1, l2: 0 })).toThrow(/l2 must be > 0/);
+    expect(() => fitScorer(rows, { featureNames: NAMES, seed: 1, foldAssignment: rows.map(() => 0) })).toThrow(/leaves 4 of the 5 folds empty/);
   });
 });

@@ -44,6 +44,11 @@ export interface FitScorerOptions {
   calibration?: CalibrationChoice;
   /** Names the group in refusals, e.g. "action gsm / tier LOCAL_FAST". */
   label?: string;
+  /**
+   * The fold of each row (0 … folds−1), e.g. to keep items of one template together. Default: seeded
+   * stratified folds (bench/stats/folds.ts).
+   */
+  foldAssignment?: readonly number[];
 }
 
 export interface ScorerFitResult {
@@ -77,7 +82,7 @@ export function fitScorer(rows: readonly ScorerTrainingRow[], opts: FitScorerOpt
     };
   }
 
-  const folds = stratifiedFolds({ labels, k, seed: opts.seed });
+  const folds = opts.foldAssignment ? checkAssignment(opts.foldAssignment, rows.length, k) : stratifiedFolds({ labels, k, seed: opts.seed });
   const all = rows.map((_, i) => i);
   const eta = outOfFoldEta({ rows, index: all, folds, names: opts.featureNames, l2 });
   const methods: Method[] = choice === "auto" ? ["platt", "isotonic"] : [choice];
@@ -172,6 +177,17 @@ function outOfFoldEta(args: { rows: readonly ScorerTrainingRow[]; index: readonl
 }
 
 const brier = (scores: readonly number[], labels: readonly boolean[]) => brierScore(scores.map((score, i) => ({ score, correct: labels[i]! })))!;
+
+function checkAssignment(folds: readonly number[], n: number, k: number): number[] {
+  if (folds.length !== n) throw new RangeError(`fitScorer: foldAssignment has ${folds.length} entries for ${n} rows`);
+  const seen = new Set<number>();
+  folds.forEach((f, i) => {
+    if (!(Number.isInteger(f) && f >= 0 && f < k)) throw new RangeError(`fitScorer: foldAssignment[${i}] is ${f}; folds are integers from 0 to ${k - 1}`);
+    seen.add(f);
+  });
+  if (seen.size !== k) throw new RangeError(`fitScorer: foldAssignment leaves ${k - seen.size} of the ${k} folds empty`);
+  return [...folds];
+}
 
 function checkOptions(opts: FitScorerOptions, k: number, l2: number): void {
   // Nested cross-fitting leaves out two folds at the inner level, so at least one is left to fit on.

@@ -80,3 +80,15 @@ export const PolicyPoint = z.strictObject({
   delta: z.number().nullable(),
 });
 export type PolicyPoint = z.infer<typeof PolicyPoint>;
+
+export const EVALUATE_REPORT_VERSION = 1;
+
+/** The whole `bench evaluate --json` document of issue 12; readers check `version` first. */
+export const EvaluateReport = z.strictObject({
+  version: z.literal(EVALUATE_REPORT_VERSION),
+  dataset: z.string(),
+  /** Items the scorer and thresholds were fitted on, items the policies were judged on, and the split's seed. */
+  split: z.strictObject({ fit: z.number().int().min(0), eval: z.number().int().min(0), seed: z.number().int() }),
+  policies: z.array(PolicyPoint),
+});
+export type EvaluateReport = z.infer<typeof EvaluateReport>;

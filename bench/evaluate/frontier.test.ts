@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { wilsonInterval } from "../stats/proportion.js";
 import { evaluatePolicies, evaluatePolicy } from "./frontier.js";
-import type { FrontierItem, ModelTier, PolicySpec } from "./frontier-types.js";
+import { EvaluateReport, type FrontierItem, type ModelTier, type PolicySpec } from "./frontier-types.js";
 
 /**
  * Five items, two local models (L1 costs $0.0001 a call, L2 $0.0002) and an API model A ($0.01):
@@ -114,5 +114,14 @@ describe("frontier policies on the hand case", () => {
   it("escalates an answer without a score", () => {
     const unscored: FrontierItem[] = [{ id: "u", outcomes: { L1: { correct: true, costUsd: 0 }, A: { correct: false, costUsd: 1 } } }];
     expect(evaluatePolicy({ items: unscored, models }, { kind: "cascade", models: ["L1", "A"], thresholds: [0] })).toMatchObject({ accuracy: 0, api_share: 1 });
+  });
+});
+
+describe("bench evaluate --json document", () => {
+  it("validates a report built from the policy points, and rejects another version", () => {
+    const policies = evaluatePolicies({ items, models }, [{ kind: "single", model: "A" }, { kind: "random", local: "L1", api: "A", apiShare: 0.3 }]);
+    const report = { version: 1, dataset: "hand", split: { fit: 0, eval: 5, seed: 1 }, policies };
+    expect(EvaluateReport.parse(JSON.parse(JSON.stringify(report)))).toEqual(report);
+    expect(() => EvaluateReport.parse({ ...report, version: 2 })).toThrow();
   });
 });
