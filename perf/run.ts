@@ -4,10 +4,12 @@ import { runGatewayPerf } from "../gateway/perf.js";
 import { runSimulatorPerf } from "../simulator/perf.js";
 import { runBenchPerf } from "./bench-perf.js";
 import { runRouterPerf } from "./router-perf.js";
+import { runScorerPerf } from "./scorer-perf.js";
 import type { PerfRow } from "./types.js";
 
 const sections: Array<[string, () => Promise<PerfRow[]>]> = [
   ["router", () => runRouterPerf()],
+  ["scorer", () => runScorerPerf()],
   ["bench", () => runBenchPerf()],
   ["gateway", () => runGatewayPerf()],
   ["simulator", () => runSimulatorPerf()],

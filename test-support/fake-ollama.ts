@@ -20,6 +20,10 @@
  *   following chunk i-1, each measured from the previous actual write, then the done line carrying the
  *   usage fields. eval_count defaults to chunks.length; prompt_eval_count is omitted unless given.
  *   With `fault` set, the chunks are sent and the fault replaces the done line.
+ *   When the request sends `logprobs: true` (and `top_logprobs: N`), each chunk line carries
+ *   `logprobs: [{token, logprob, bytes, top_logprobs?}]` for its one token, as Ollama ≥ 0.12.11 does, and a
+ *   `stream:false` body carries them all; `logprobs` in the reply scripts the values (fake-logprobs.ts).
+ *   `ignoreLogprobs` plays an older Ollama that drops the flag.
  * - an HTTP error `{ status, error, headers? }`: body `{"error": error}` with that status.
  * - a fault name alone: the same as `{ chunks: ["partial", " answer"], fault }`.
  *
@@ -37,6 +41,7 @@
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { gapBefore, resetConnection, sleep, stallForever, startFakeServer, type FakeServer, type RecordedRequest } from "./fake-http.js";
+import { askedTop, wireLogprob, type FakeTokenScore } from "./fake-logprobs.js";
 
 export type FakeOllamaFault =
   | "hang_before_headers"
@@ -62,6 +67,10 @@ export interface FakeOllamaReply {
   /** Reported model name; defaults to the requested one. */
   model?: string;
   fault?: FakeOllamaFault;
+  /** One score per chunk, sent only when the request asks for logprobs. */
+  logprobs?: FakeTokenScore[];
+  /** Play an Ollama older than 0.12.11: the flag is accepted and no logprobs come back. */
+  ignoreLogprobs?: boolean;
 }
 
 export interface FakeOllamaHttpError {
@@ -170,7 +179,7 @@ async function replyStream(res: ServerResponse, body: FakeOllamaChatBody, reply:
   for (let i = 0; i < reply.chunks.length; i++) {
     last = await waitUntil(last + gapBefore(i, reply));
     if (res.destroyed) return;
-    res.write(line(chunkObject(body, reply, reply.chunks[i]!)));
+    res.write(line(chunkObject({ body, reply, index: i })));
     timeline.chunkAt.push(last);
   }
   const done = line(doneObject(body, reply));
@@ -197,7 +206,9 @@ async function replyWhole(res: ServerResponse, body: FakeOllamaChatBody, reply: 
   if (total > 0) await waitUntil(performance.now() + total);
   if (res.destroyed) return;
   if (reply.fault === "error_mid_stream") return sendJson(res, 500, { error: MID_STREAM_ERROR });
-  const whole = JSON.stringify({ ...doneObject(body, reply), message: { role: "assistant", content: reply.chunks.join("") } });
+  const top = reply.ignoreLogprobs ? undefined : askedTop(body);
+  const logprobs = top === undefined ? {} : { logprobs: reply.chunks.map((chunk, index) => wireLogprob({ chunk, index, scores: reply.logprobs, top, omitEmptyTop: true })) };
+  const whole = JSON.stringify({ ...doneObject(body, reply), message: { role: "assistant", content: reply.chunks.join("") }, ...logprobs });
   res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
   res.flushHeaders();
   if (reply.fault === "stall_mid_stream") return stallForever(res);
@@ -207,8 +218,12 @@ async function replyWhole(res: ServerResponse, body: FakeOllamaChatBody, reply: 
   res.end(whole);
 }
 
-function chunkObject(body: FakeOllamaChatBody, reply: FakeOllamaReply, content: string) {
-  return { model: replyModel(body, reply), created_at: new Date().toISOString(), message: { role: "assistant", content }, done: false };
+function chunkObject(args: { body: FakeOllamaChatBody; reply: FakeOllamaReply; index: number }) {
+  const { body, reply, index } = args;
+  const content = reply.chunks[index]!;
+  const top = reply.ignoreLogprobs ? undefined : askedTop(body);
+  const logprobs = top === undefined ? {} : { logprobs: [wireLogprob({ chunk: content, index, scores: reply.logprobs, top, omitEmptyTop: true })] };
+  return { model: replyModel(body, reply), created_at: new Date().toISOString(), message: { role: "assistant", content }, done: false, ...logprobs };
 }
 
 function doneObject(body: FakeOllamaChatBody, reply: FakeOllamaReply) {

@@ -17,10 +17,14 @@
  * then carries `"usage": null`, as the API does), then `data: [DONE]\n\n`. `stream: false` gets one
  * chat.completion object. Error bodies are `{"error":{"message","type","param","code"}}`; every
  * response carries `x-request-id`. The in-band error event is `data: {"error":{...}}` (server_error).
- * Scripts, timing and faults: see fake-script.ts.
+ * With `logprobs: true` (and `top_logprobs: N`) in the request, each content chunk's choice carries
+ * `logprobs: {content: [{token, logprob, bytes, top_logprobs}], refusal: null}` for its one token (other
+ * chunks `logprobs: null`), and a `stream: false` reply carries every entry in `choices[0].logprobs.content`.
+ * Scripts, timing and faults: see fake-script.ts; log-probability values: fake-logprobs.ts.
  */
 import type { ServerResponse } from "node:http";
 import { startFakeServer, type FakeServer, type RecordedRequest } from "./fake-http.js";
+import { askedTop, wireLogprob } from "./fake-logprobs.js";
 import {
   fakeId,
   playScript,
@@ -94,7 +98,12 @@ function openAIDialect(body: WireBody, headers: Record<string, string>): WireDia
       choices,
       ...(includeUsage ? { usage: usage ?? null } : {}),
     });
-  const choice = (delta: unknown, finish: string | null) => ({ index: 0, delta, logprobs: null, finish_reason: finish });
+  const top = askedTop(body);
+  const tokenEntries = (reply: ReplyScript, from: number, to: number) =>
+    top === undefined || reply.ignoreLogprobs
+      ? null
+      : { content: reply.chunks.slice(from, to).map((chunk, k) => wireLogprob({ chunk, index: from + k, scores: reply.logprobs, top, omitEmptyTop: false })), refusal: null };
+  const choice = (delta: unknown, finish: string | null, logprobs: unknown = null) => ({ index: 0, delta, logprobs, finish_reason: finish });
   const usageObject = (reply: ReplyScript) => {
     const u = resolveUsage(reply, body);
     return {
@@ -118,11 +127,11 @@ function openAIDialect(body: WireBody, headers: Record<string, string>): WireDia
         created: CREATED,
         model: model(reply),
         system_fingerprint: "fp_fake",
-        choices: [{ index: 0, message: { role: "assistant", content: reply.chunks.join(""), refusal: null }, logprobs: null, finish_reason: reply.finish ?? "stop" }],
+        choices: [{ index: 0, message: { role: "assistant", content: reply.chunks.join(""), refusal: null }, logprobs: tokenEntries(reply, 0, reply.chunks.length), finish_reason: reply.finish ?? "stop" }],
         ...(reply.omitUsage ? {} : { usage: usageObject(reply) }),
       }),
     preamble: (reply) => chunk(reply, [choice({ role: "assistant", content: "", refusal: null }, null)]),
-    delta: (text, reply) => chunk(reply, [choice({ content: text }, null)]),
+    delta: (text, reply, index) => chunk(reply, [choice({ content: text }, null, tokenEntries(reply, index, index + 1))]),
     finish: (reply) => finishChunk(reply) + (includeUsage && !reply.omitUsage ? chunk(reply, [], usageObject(reply)) : "") + sseEvent("[DONE]"),
     truncatedFinish: (reply) => {
       const f = finishChunk(reply);

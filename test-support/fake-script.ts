@@ -27,6 +27,7 @@
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { gapBefore, resetConnection, sleep, stallForever } from "./fake-http.js";
+import type { FakeTokenScore } from "./fake-logprobs.js";
 
 export type Fault =
   | "hang_before_headers"
@@ -51,6 +52,10 @@ export interface ReplyScript {
   /** Reported model name; defaults to the requested one. */
   model?: string;
   fault?: Fault;
+  /** One score per chunk (each chunk is one token), sent where the API has logprobs and the request asks. */
+  logprobs?: FakeTokenScore[];
+  /** Play a compatible server that accepts the logprobs flag and sends none. */
+  ignoreLogprobs?: boolean;
 }
 
 export interface HttpErrorScript {
@@ -87,7 +92,8 @@ export interface WireDialect {
   /** The whole non-streaming reply. */
   json(reply: ReplyScript): string;
   preamble(reply: ReplyScript): string;
-  delta(text: string, reply: ReplyScript): string;
+  /** Chunk `index` of the reply. */
+  delta(text: string, reply: ReplyScript, index: number): string;
   finish(reply: ReplyScript): string;
   /** The finish events cut so that the finish reason never arrives whole. */
   truncatedFinish(reply: ReplyScript): string;
@@ -136,7 +142,7 @@ async function playStream(res: ServerResponse, reply: ReplyScript, d: WireDialec
     if (res.destroyed) return;
     // The finish rides in the last chunk's write, so the final token and the end arrive together as on the real APIs.
     const tail = i === n - 1 && reply.fault === undefined ? d.finish(reply) : "";
-    res.write(d.delta(reply.chunks[i]!, reply) + tail);
+    res.write(d.delta(reply.chunks[i]!, reply, i) + tail);
   }
   if (n === 0 && reply.fault === undefined) {
     await waitUntil(last + (reply.ttftMs ?? 0));

@@ -19,8 +19,23 @@ export interface Interval {
  */
 export function wilsonInterval(successes: number, n: number, opts: { z?: number } = {}): Interval {
   assertCounts(successes, n, "wilsonInterval");
-  const z = opts.z ?? Z_95;
-  if (!(Number.isFinite(z) && z > 0)) throw new RangeError(`wilsonInterval: z must be positive, got ${z}`);
+  return wilson(successes, n, opts.z, "wilsonInterval");
+}
+
+/**
+ * The Wilson interval at an expected rate rather than an observed count: for a modelled policy whose
+ * accuracy is an exact expectation over n items (random routing), read as if that rate had been
+ * observed on n items. Equals wilsonInterval(rate·n, n) whenever rate·n is whole.
+ */
+export function wilsonIntervalOfRate(rate: number, n: number, opts: { z?: number } = {}): Interval {
+  if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`wilsonIntervalOfRate: n must be a non-negative integer, got ${n}`);
+  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`wilsonIntervalOfRate: rate must be in [0, 1], got ${rate}`);
+  return wilson(rate * n, n, opts.z, "wilsonIntervalOfRate");
+}
+
+function wilson(successes: number, n: number, zOpt: number | undefined, fn: string): Interval {
+  const z = zOpt ?? Z_95;
+  if (!(Number.isFinite(z) && z > 0)) throw new RangeError(`${fn}: z must be positive, got ${z}`);
   if (n === 0) return { lower: 0, upper: 1 };
   const p = successes / n;
   const z2 = z * z;

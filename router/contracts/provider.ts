@@ -25,8 +25,32 @@ export interface ChatRequest {
   seed?: number;
   stop?: string[];
   responseFormat?: ResponseFormat;
+  /**
+   * Ask for the log-probability of each generated token (and of the `top` most likely alternatives at
+   * each position, 0–20). Backends without them (Anthropic) ignore it and leave `ChatResult.logprobs` undefined.
+   */
+  logprobs?: LogprobRequest;
   /** Aborts this one attempt; providers must stop network or compute work promptly. */
   signal?: AbortSignal;
+}
+
+export interface LogprobRequest {
+  /** Alternatives per position, 0–20 (OpenAI's and Ollama's limit). Default 0: only the sampled token. */
+  top?: number;
+}
+
+/** One candidate token at a position: its text and its natural-log probability under the model. */
+export interface TopLogprob {
+  token: string;
+  logprob: number;
+}
+
+/**
+ * One generated token. The tokens' texts concatenate to `ChatResult.text` where the backend's tokens
+ * spell it exactly (OpenAI, Ollama, the embedded engine); `top` is present when alternatives were asked for.
+ */
+export interface TokenLogprob extends TopLogprob {
+  top?: TopLogprob[];
 }
 
 /** Token counts as the backend reported them. Unknown is `undefined`, never 0. */
@@ -54,6 +78,8 @@ export interface ChatResult {
   /** The model name the backend says answered (may differ from the request's alias). */
   model: string;
   serverTimings?: ServerTimings;
+  /** Per generated token, in order; only when the request asked and the backend can. Unknown is `undefined`. */
+  logprobs?: TokenLogprob[];
 }
 
 export type StreamChunk = { type: "text"; text: string } | { type: "done"; result: ChatResult };

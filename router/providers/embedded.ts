@@ -5,11 +5,13 @@
  */
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
-import { getLlama, LlamaChatSession, LlamaLogLevel, LlamaCompletion, resolveModelFile, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
+import { getLlama, LlamaChatSession, LlamaLogLevel, LlamaCompletion, resolveModelFile, type Llama, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type FinishReason, type Provider, type StreamChunk } from "../contracts/provider.js";
 import { AbortedError, ContextLengthError, ModelNotFoundError, ProviderError, TierlabError } from "../errors.js";
 import { PushIterator } from "../util/push-iterator.js";
 import { collectStream } from "./collect.js";
+import { replayLogprobs } from "./embedded-logprobs.js";
+import { requestedTopLogprobs } from "./logprob-request.js";
 
 export interface EmbeddedOptions {
   threads?: number;
@@ -98,6 +100,7 @@ export class EmbeddedProvider implements Provider {
 
   private async generate(l: Loaded, request: ChatRequest, out: PushIterator<StreamChunk>): Promise<ChatResult> {
     request.signal?.throwIfAborted();
+    const top = requestedTopLogprobs(request, "embedded");
     const sequence = l.context.getSequence();
     try {
       const system = request.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n");
@@ -115,6 +118,8 @@ export class EmbeddedProvider implements Provider {
         ? schema ? await llama.createGrammarForJsonSchema(schema as Parameters<Llama["createGrammarForJsonSchema"]>[0]) : await llama.getGrammarFor("json")
         : undefined;
       let outputTokens = 0;
+      const generated: Token[] = [];
+      let startHint: number | undefined;
       const opts = {
         maxTokens,
         temperature: request.temperature ?? 0,
@@ -122,7 +127,12 @@ export class EmbeddedProvider implements Provider {
         grammar,
         signal: request.signal,
         customStopTriggers: request.stop,
-        onToken: (t: unknown[]) => { outputTokens += t.length; },
+        onToken: (t: Token[]) => {
+          outputTokens += t.length;
+          if (top === undefined) return;
+          startHint ??= sequence.contextTokens.length;
+          generated.push(...t);
+        },
         onTextChunk: (text: string) => { if (text) out.push({ type: "text", text }); },
       };
       let text: string;
@@ -138,7 +148,13 @@ export class EmbeddedProvider implements Provider {
         text = res.response;
         finishReason = res.metadata.stopReason === "maxTokens" ? "length" : "stop";
       }
-      return { text, finishReason, usage: { inputTokens, outputTokens }, model: request.model };
+      const result: ChatResult = { text, finishReason, usage: { inputTokens, outputTokens }, model: request.model };
+      if (top !== undefined) {
+        const logprobs = await replayLogprobs({ model: l.model, sequence, generated, startHint, top });
+        request.signal?.throwIfAborted();
+        if (logprobs) result.logprobs = logprobs;
+      }
+      return result;
     } finally {
       sequence.dispose();
     }

@@ -14,9 +14,11 @@ import {
   type Provider,
   type ServerTimings,
   type StreamChunk,
+  type TokenLogprob,
 } from "../contracts/provider.js";
 import { AbortedError, ConnectionError, errorFromStatus, ProviderError, TierlabError } from "../errors.js";
 import { collectStream } from "./collect.js";
+import { fromWireLogprobs, requestedTopLogprobs } from "./logprob-request.js";
 import { LOG_FIX, malformed, wireFetch } from "./ollama-wire.js";
 
 export interface OllamaProviderOptions {
@@ -48,26 +50,35 @@ export class OllamaProvider implements Provider {
   async *stream(req: ChatRequest): AsyncGenerator<StreamChunk> {
     const { signal, model } = req;
     if (signal?.aborted) throw abortError(signal, model);
+    const top = requestedTopLogprobs(req, PROVIDER);
     const call = this.open(model, signal);
     let it: AbortableAsyncIterator<ChatResponse> | undefined;
     let finished = false;
     try {
       // The abort reaches the fetch itself, which stops both the wait for headers (before the client
       // hands back its iterator) and the body stream.
-      it = await call.client.chat({ ...toOllamaRequest(req), stream: true });
+      it = await call.client.chat({ ...toOllamaRequest(req, top), stream: true });
       let text = "";
       let final: ChatResponse | undefined;
+      // Each NDJSON line carries the entries of the tokens in its own content.
+      const logprobs: TokenLogprob[] | undefined = top === undefined ? undefined : [];
       for await (const part of it) {
         const piece = part.message?.content;
         if (piece) {
           text += piece;
           yield { type: "text", text: piece };
         }
+        if (logprobs && part.logprobs !== undefined && part.logprobs !== null) {
+          logprobs.push(...fromWireLogprobs(part.logprobs, { top: top!, provider: PROVIDER, model }));
+        }
         if (part.done) final = part;
       }
       if (!final) throw malformed(model, "the stream ended before the final done:true line");
       finished = true;
-      yield { type: "done", result: toResult(final, text, model) };
+      const result = toResult(final, text, model);
+      // An Ollama older than 0.12.11 ignores the flag: no entries at all means "unknown", not "no tokens".
+      if (logprobs && (logprobs.length > 0 || text === "")) result.logprobs = logprobs;
+      yield { type: "done", result };
     } catch (err) {
       throw this.toError(err, model, signal);
     } finally {
@@ -176,7 +187,7 @@ export function normalizeOllamaName(name: string): string {
   return n;
 }
 
-function toOllamaRequest(req: ChatRequest): OllamaChatRequest {
+function toOllamaRequest(req: ChatRequest, top: number | undefined): OllamaChatRequest {
   const options: Partial<Options> = {};
   if (req.maxTokens !== undefined) options.num_predict = req.maxTokens;
   if (req.temperature !== undefined) options.temperature = req.temperature;
@@ -189,6 +200,7 @@ function toOllamaRequest(req: ChatRequest): OllamaChatRequest {
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
     ...(format === undefined ? {} : { format }),
     ...(Object.keys(options).length ? { options } : {}),
+    ...(top === undefined ? {} : { logprobs: true, ...(top > 0 ? { top_logprobs: top } : {}) }),
   };
 }
 

@@ -13,9 +13,11 @@ import {
   type FinishReason,
   type Provider,
   type StreamChunk,
+  type TokenLogprob,
   type Usage,
 } from "../contracts/provider.js";
 import { collectStream } from "./collect.js";
+import { fromWireLogprobs, requestedTopLogprobs } from "./logprob-request.js";
 import { abortError, missingKeyError, missingKeyFix, streamCutError, translateError, type ErrorContext } from "./sdk-errors.js";
 
 export interface OpenAIProviderOptions {
@@ -70,8 +72,11 @@ export class OpenAIProvider implements Provider {
     let model = req.model;
     let finishReason: FinishReason | undefined;
     let usage: Usage = {};
+    const top = requestedTopLogprobs(req, this.name);
+    // Streamed chunks carry the entries of their own delta in `choices[0].logprobs.content`.
+    const logprobs: TokenLogprob[] | undefined = top === undefined ? undefined : [];
     try {
-      const stream = await client.chat.completions.create(requestBody(req), { signal: req.signal });
+      const stream = await client.chat.completions.create(requestBody(req, top), { signal: req.signal });
       for await (const chunk of stream) {
         if (chunk.model) model = chunk.model;
         if (chunk.usage) usage = mapUsage(chunk.usage);
@@ -81,6 +86,8 @@ export class OpenAIProvider implements Provider {
           text += piece;
           yield { type: "text", text: piece };
         }
+        const entries = choice?.logprobs?.content;
+        if (logprobs && entries) logprobs.push(...fromWireLogprobs(entries, { top: top!, provider: this.name, model: req.model }));
         if (choice?.finish_reason) finishReason = mapFinish(choice.finish_reason);
       }
     } catch (err) {
@@ -89,7 +96,10 @@ export class OpenAIProvider implements Provider {
     // The SDK ends an aborted stream quietly instead of throwing.
     if (req.signal?.aborted) throw abortError(req.signal, this.name);
     if (finishReason === undefined) throw streamCutError(this.name, req.model, "a finish_reason");
-    yield { type: "done", result: { text, finishReason, usage, model } };
+    const result: ChatResult = { text, finishReason, usage, model };
+    // A compatible server that ignores the flag sends none: that is "unknown", not "no tokens".
+    if (logprobs && (logprobs.length > 0 || text === "")) result.logprobs = logprobs;
+    yield { type: "done", result };
   }
 
   chat(req: ChatRequest): Promise<ChatResult> {
@@ -117,7 +127,7 @@ export class OpenAIProvider implements Provider {
 
 }
 
-function requestBody(req: ChatRequest): ChatCompletionCreateParamsStreaming {
+function requestBody(req: ChatRequest, top: number | undefined): ChatCompletionCreateParamsStreaming {
   const body: ChatCompletionCreateParamsStreaming = {
     model: req.model,
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -129,6 +139,10 @@ function requestBody(req: ChatRequest): ChatCompletionCreateParamsStreaming {
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.seed !== undefined) body.seed = req.seed;
   if (req.stop?.length) body.stop = req.stop;
+  if (top !== undefined) {
+    body.logprobs = true;
+    if (top > 0) body.top_logprobs = top;
+  }
   const format = req.responseFormat;
   if (format?.type === "json") {
     body.response_format = format.schema
