@@ -243,6 +243,12 @@ async function hashFile(path: string, hash: Hash): Promise<void> {
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
 }
 
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  await hashFile(path, hash);
+  return hash.digest("hex");
+}
+
 /** If-Range takes a strong ETag or a date; a weak ETag would make every resume start over. */
 function strongValidator(h: Headers): string | undefined {
   const etag = h.get("etag");

@@ -7,7 +7,7 @@ import { isAbsolute, relative } from "node:path";
 import { ModelDownloadError, ModelNotFoundError } from "../errors.js";
 import { downloadFile, partialPathOf, type DownloadProgress, type DownloadResult } from "./download.js";
 import { cachePathOf, MODELS_DIR_ENV, type DownloadPolicy, type ModelSource } from "./model-store.js";
-import { modelUrl } from "./model-uri.js";
+import { isHubUri, modelUrl } from "./model-uri.js";
 
 export interface FetchModelArgs {
   source: ModelSource;
@@ -86,7 +86,7 @@ function fixFor(reason: ModelDownloadError["reason"], c: { source: ModelSource; 
   switch (reason) {
     case "offline":
     case "connect_timeout":
-      return `connect to the network (or set HF_ENDPOINT to a mirror) and run \`${pull}\`, ${copy}`;
+      return `connect to the network${c.source.uri && isHubUri(c.source.uri) ? " (or set HF_ENDPOINT to a mirror)" : ""} and run \`${pull}\`, ${copy}`;
     case "stall_timeout":
     case "cut":
       return `run \`${pull}\` again: it resumes from the bytes kept in ${partialPathOf(c.dest)}, ${copy}`;

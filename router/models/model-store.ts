@@ -87,7 +87,7 @@ export function embeddedModelSources(config: RouterConfig, provider?: string): M
 
 /** The flag beats $TIERLAB_MODEL_DOWNLOAD, which beats the provider's `download:` (default auto). */
 export function downloadPolicyOf(cfg: ProviderConfig | undefined, o: { override?: DownloadMode; env?: NodeJS.ProcessEnv } = {}): DownloadPolicy {
-  const fromEnv = (o.env ?? process.env)[DOWNLOAD_ENV];
+  const fromEnv = (o.env ?? process.env)[DOWNLOAD_ENV] || undefined;
   if (fromEnv !== undefined && fromEnv !== "auto" && fromEnv !== "never") {
     throw new UsageError({ message: `${DOWNLOAD_ENV}=${fromEnv} is not a download mode`, fix: `set ${DOWNLOAD_ENV} to auto or never, or unset it` });
   }

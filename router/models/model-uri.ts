@@ -18,6 +18,8 @@ export interface ModelUrl {
 
 const HF_PREFIXES = ["hf://", "huggingface://", "hf:", "huggingface:"];
 
+export const isHubUri = (uri: string) => HF_PREFIXES.some((p) => uri.startsWith(p));
+
 /** Throws a plain Error whose message says what form is expected; callers add the config location. */
 export function modelUrl(uri: string, env: NodeJS.ProcessEnv = process.env): ModelUrl {
   const prefix = HF_PREFIXES.find((p) => uri.startsWith(p));
