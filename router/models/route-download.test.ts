@@ -28,6 +28,8 @@ async function routeWithMissingModel(o: { mode?: DownloadMode; configMode?: Down
       { id: "stories", provider: "fast", model: "models/stories260K.gguf", uri: `${url}${FILE}`, sha256: GGUF_SHA256, size: GGUF_BYTES.length },
     ];
     (d.providers as Record<string, unknown>).quality = { kind: "scripted", script: [{ reply: "ui" }] };
+    // Loading llama.cpp the first time takes seconds on a busy 2-core machine; the fixture's 2 s would cut it.
+    d.defaults = { threshold: 0.7, timeout_ms: 30_000, deadline_ms: 60_000, max_tokens: 16 };
   });
   const cache = mkdtempSync(join(tmpdir(), "tierlab-cache-"));
   const events: ModelProgressEvent[] = [];
@@ -44,6 +46,7 @@ describe.runIf(modelsPresent)("route time: a missing embedded model", () => {
   it("is downloaded into TIERLAB_MODELS_DIR when allowed, then loaded and run", async () => {
     const { result, events, cache, fx } = await routeWithMissingModel({});
     const first = (result as RouteResult).attempts[0]!;
+    expect(first.error).toBeUndefined();
     expect(first).toMatchObject({ tier: "LOCAL_FAST", modelId: "stories" });
     expect(first.usage.outputTokens).toBeGreaterThan(0);
     expect(statSync(join(cache, "stories260K.gguf")).size).toBe(GGUF_BYTES.length);
