@@ -60,7 +60,6 @@ const metaPathOf = (dest: string) => `${dest}.partial.json`;
 const PartialMeta = z.object({ version: z.literal(1), url: z.string(), validator: z.string().optional(), totalBytes: z.number().int().nonnegative().optional() });
 type PartialMeta = z.infer<typeof PartialMeta>;
 
-
 export async function downloadFile(o: DownloadFileOptions): Promise<DownloadResult> {
   const now = o.now ?? (() => performance.now());
   const started = now();
