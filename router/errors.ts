@@ -83,6 +83,26 @@ export class MalformedResponseError extends ProviderError {
 export class AuthenticationError extends ProviderError {}
 export class PermissionDeniedError extends ProviderError {}
 export class ModelNotFoundError extends ProviderError {}
+
+/** Why a model file could not be fetched; stable values for scripts and tests. */
+export type ModelFetchFailure =
+  | "offline" | "not_found" | "http_error" | "connect_timeout" | "stall_timeout" | "cut"
+  | "size_mismatch" | "checksum_mismatch" | "download_disabled" | "busy";
+
+/**
+ * A model file is missing and fetching it failed or was not allowed. Never retried by the cascade:
+ * a second try a few hundred ms later meets the same network, and each try costs a full timeout.
+ */
+export class ModelDownloadError extends ModelNotFoundError {
+  readonly reason: ModelFetchFailure;
+  /** The model URI as configured (hf:… or https://…), when there was one. */
+  readonly uri: string | undefined;
+  constructor(init: ProviderInit & { reason: ModelFetchFailure; uri?: string }) {
+    super({ ...init, retryable: false });
+    this.reason = init.reason;
+    this.uri = init.uri;
+  }
+}
 export class ContextLengthError extends ProviderError {}
 export class BadRequestError extends ProviderError {}
 /** The backend cannot be used at all (missing key, daemon absent, file missing): skip to the next tier. */

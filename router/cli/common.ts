@@ -5,9 +5,12 @@ import { EXIT } from "../exit-codes.js";
 import { TierlabError } from "../errors.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
 
+export function withConfigOption<T>(y: Argv<T>) {
+  return y.option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, describe: "router config (YAML); config/router.embedded.yaml runs with no Ollama and no key", normalize: true });
+}
+
 export function withConfigOptions<T>(y: Argv<T>) {
-  return y
-    .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, describe: "router config (YAML); config/router.embedded.yaml runs with no Ollama and no key", normalize: true })
+  return withConfigOption(y)
     .option("calibration", { type: "string", describe: "calibration file to use instead of the config's (thresholds from `bench calibrate`)" })
     .option("ledger", { type: "string", describe: "SQLite ledger path (default: ledger.path in the config)" });
 }

@@ -2,7 +2,10 @@
 import type { Argv, CommandModule } from "yargs";
 import type { RouteResult } from "../contracts/route-result.js";
 import { AllTiersFailedError } from "../errors.js";
+import { DOWNLOAD_ENV, type DownloadMode } from "../models/model-store.js";
+import { pullCommand } from "../models/fetch-model.js";
 import { Router } from "../router.js";
+import { downloadProgressView } from "./download-progress.js";
 import { loadConfigFromArgs, ms, openLedger, printJson, runCommand, usd, withConfigOptions } from "./common.js";
 
 interface RouteArgs {
@@ -16,6 +19,7 @@ interface RouteArgs {
   stream: boolean;
   tag?: string;
   "max-tokens"?: number;
+  download?: DownloadMode;
 }
 
 export const routeCommand: CommandModule<object, RouteArgs> = {
@@ -30,12 +34,14 @@ export const routeCommand: CommandModule<object, RouteArgs> = {
       .option("stream", { type: "boolean", default: false, describe: "print the answer as it is released (only after it passed its check)" })
       .option("tag", { type: "string", describe: "caller tag, for per-caller budgets and reports" })
       .option("max-tokens", { type: "number", describe: "override the action's max_tokens" })
+      .option("download", { type: "string", choices: ["auto", "never"] as const, describe: `may a missing embedded model be downloaded now? (default: $${DOWNLOAD_ENV}, else the provider's \`download:\`)` })
       .example("$0 route --config config/router.embedded.yaml --prompt 'Extract topic from: Fixed auth bug' --action classify_memory --quality-check", "") as unknown as Argv<RouteArgs>,
   handler: (args) =>
     runCommand(async (signal) => {
       const config = loadConfigFromArgs(args);
       const ledger = openLedger(config, args.ledger);
-      const router = new Router({ config, ledger });
+      const progress = downloadProgressView();
+      const router = new Router({ config, ledger, providers: { modelDownload: args.download, onModelProgress: (e) => progress.update(e.model.id, e.progress) } });
       try {
         const req = { action: args.action, prompt: args.prompt, signal, tag: args.tag, maxTokens: args["max-tokens"] };
         let result: RouteResult;
@@ -54,11 +60,14 @@ export const routeCommand: CommandModule<object, RouteArgs> = {
           const failed = (err as { result?: RouteResult }).result;
           if (err instanceof AllTiersFailedError && failed && args.json) printJson(failed);
           else if (err instanceof AllTiersFailedError && failed) printAttempts(failed);
+          if (failed) hintMissingModels(failed, config.file);
           throw err;
         }
         if (args.json) printJson(result);
         else printHuman(result, { answer: !args.stream, checks: args["quality-check"] });
+        hintMissingModels(result, config.file);
       } finally {
+        progress.stop();
         ledger.close();
         await router.close();
       }
@@ -80,4 +89,11 @@ function printAttempts(r: RouteResult): void {
     const what = a.error ? `${a.verdict} ${a.error.class}: ${a.error.message.split("\n")[0]}` : `${a.verdict} confidence ${a.confidence?.toFixed(2)}`;
     process.stdout.write(`  #${a.attempt} ${a.tier} ${a.modelId}: ${what} (${ms(a.latencyMs)}, ${usd(a.costUsd)})\n`);
   }
+}
+
+/** The attempt lines carry no fix; a missing model file gets its own line on stderr, whatever tier answered. */
+function hintMissingModels(r: RouteResult, configFile: string): void {
+  const missing = r.attempts.filter((a) => a.error?.class === "ModelDownloadError" || (a.provider === "embedded" && a.error?.class === "ModelNotFoundError"));
+  if (missing.length === 0) return;
+  process.stderr.write(`hint: model file missing for ${[...new Set(missing.map((a) => a.modelId))].join(", ")}: run \`${pullCommand(configFile)}\` (\`tierlab models list\` shows where each file is looked for)\n`);
 }

@@ -10,6 +10,7 @@ import { loadPriceTable, type ModelPrice, type PriceTable } from "./prices.js";
 import { ActionTableSchema, RouterConfigSchema, type ActionConfig, type ModelConfig, type RouterConfigData, type TierConfig } from "./schema.js";
 import { issuesToError, parseAndValidate, readTextFile, type SourceIssue } from "./validate-source.js";
 import { resolveActionChecks } from "./resolve-checks.js";
+import { modelUrl } from "../models/model-uri.js";
 
 export { resolveFrom };
 
@@ -85,6 +86,13 @@ function checkTiers(src: Source, data: RouterConfigData, prices: PriceTable): vo
       if (prev) add([...at, "id"], `model id "${m.id}" is already used in tier ${prev}; ids must be unique`);
       seenIds.set(m.id, tierName);
       if (!tier.local && !prices.models[m.price ?? m.id]) add([...at, "price"], `no price for "${m.price ?? m.id}" in the price table; add it or set \`price:\` to an existing entry`);
+      if (m.uri !== undefined) {
+        try {
+          modelUrl(m.uri, {});
+        } catch (err) {
+          add([...at, "uri"], (err as Error).message);
+        }
+      }
     });
   }
   data.budgets.forEach((b, i) => {

@@ -20,6 +20,16 @@ export const ProviderConfig = z.strictObject({
   /** Embedded engine: CPU threads per context (1 is fastest on 2-core machines). */
   threads: PositiveInt.optional(),
   context_size: PositiveInt.optional(),
+  /**
+   * Embedded engine: may a missing GGUF with a `uri:` be downloaded when a request needs it (default auto)?
+   * `never` fails at once with the `tierlab models pull` command instead. $TIERLAB_MODEL_DOWNLOAD and
+   * `route --download` override it.
+   */
+  download: z.enum(["auto", "never"]).optional(),
+  /** Embedded downloads: longest wait for the server's response headers (default 10 s). */
+  download_connect_timeout_ms: PositiveInt.optional(),
+  /** Embedded downloads: longest silence between two chunks of the body (default 20 s). */
+  download_stall_timeout_ms: PositiveInt.optional(),
   /** Scripted provider (tests, perf, demos): canned answers by prompt substring. */
   script: z.array(z.strictObject({ match: z.string().optional(), reply: z.string(), delay_ms: z.number().min(0).optional() })).optional(),
 });
@@ -31,8 +41,15 @@ export const ModelConfig = z.strictObject({
   provider: z.string().min(1),
   /** Provider-native name (`phi3:mini`, `gpt-4o`) or, for the embedded engine, a GGUF path relative to the config file. */
   model: z.string().min(1),
-  /** Embedded engine: a model URI (hf:...) node-llama-cpp resolves and downloads when `model` is not on disk. */
+  /**
+   * Embedded engine: where to fetch the GGUF when it is not on disk: hf:owner/repo/path/file.gguf[#branch]
+   * or an http(s):// URL. Fetched by `tierlab models pull`, or at route time when `download:` allows.
+   */
   uri: z.string().optional(),
+  /** Embedded engine: the GGUF's sha256 (hex); a download that does not match is deleted. */
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex digits (the output of `sha256sum`)").optional(),
+  /** Embedded engine: the GGUF's size in bytes; checked before and after a download. */
+  size: PositiveInt.optional(),
   /** Key into the price table; defaults to `id`. */
   price: z.string().optional(),
   context_tokens: PositiveInt.optional(),

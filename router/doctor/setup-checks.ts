@@ -6,7 +6,8 @@
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { allModels } from "../config/load.js";
-import { resolveFrom } from "../config/paths.js";
+import { missingWithoutUri, pullCommand } from "../models/fetch-model.js";
+import { downloadPolicyOf, embeddedModelSources, locateModel, modelsDir } from "../models/model-store.js";
 import { ollamaVersion, OllamaProvider, DEFAULT_OLLAMA_HOST } from "../providers/ollama.js";
 import type { DoctorContext, DoctorFinding } from "./contract.js";
 
@@ -84,14 +85,40 @@ export function checkKeys(ctx: DoctorContext): DoctorFinding[] {
   return out;
 }
 
+/** Each embedded model: on disk (where), or missing with what a request would do and the command that fetches it. */
 export function checkEmbedded(ctx: DoctorContext): DoctorFinding[] {
   const out: DoctorFinding[] = [];
-  for (const m of allModels(ctx.config)) {
-    if (ctx.config.data.providers[m.provider]?.kind !== "embedded") continue;
-    const path = resolveFrom(ctx.config.dir, m.model);
-    if (existsSync(path)) out.push({ id: `embedded.${m.id}`, status: "ok", message: `GGUF present: ${path}` });
-    else if (m.uri) out.push({ id: `embedded.${m.id}`, status: "warn", message: `GGUF not downloaded yet: ${path}; the first request downloads ${m.uri}`, fix: "route one request now, on a network, to download it ahead of time" });
-    else out.push({ id: `embedded.${m.id}`, status: "fail", message: `GGUF file not found: ${path}`, fix: "put the file there, or give the model a `uri:` (hf:owner/repo/file.gguf) to download it" });
+  const dir = modelsDir(ctx.env);
+  const pull = pullCommand(ctx.config.file);
+  for (const source of embeddedModelSources(ctx.config)) {
+    const id = `embedded.${source.id}`;
+    const at = locateModel(source, dir);
+    if (at.state === "present") {
+      if (source.size !== undefined && at.bytes !== source.size) {
+        out.push({ id, status: "fail", message: `${at.path} is ${at.bytes} bytes, the config says size: ${source.size} (a truncated or different file)`, fix: `delete it and run \`${pull}\`, or correct size:` });
+      } else {
+        out.push({ id, status: "ok", message: `GGUF present: ${at.path}${at.where === "models_dir" ? " (models folder)" : ""}` });
+      }
+      continue;
+    }
+    const looked = `looked at ${source.path} and ${at.cachePath}`;
+    const partial = at.partialBytes > 0 ? `; ${at.partialBytes} bytes of an interrupted download wait in ${at.cachePath}.partial` : "";
+    if (!source.uri) {
+      const err = missingWithoutUri(source, at.cachePath);
+      out.push({ id, status: "fail", message: err.message, fix: err.fix });
+      continue;
+    }
+    let mode: string;
+    try {
+      mode = downloadPolicyOf(ctx.config.data.providers[source.provider], { env: ctx.env }).mode;
+    } catch (err) {
+      mode = `unknown (${(err as Error).message})`;
+    }
+    out.push(
+      mode === "auto"
+        ? { id, status: "warn", message: `GGUF not downloaded yet (${looked})${partial}; the first request will fetch ${source.uri}, which fails on a machine without network`, fix: `run \`${pull}\` now, or copy the file to ${at.cachePath}` }
+        : { id, status: "fail", message: `GGUF missing (${looked})${partial} and download is ${mode}: requests to ${source.id} fail`, fix: `run \`${pull}\`, or copy the file to ${at.cachePath}` },
+    );
   }
   return out;
 }

@@ -3,12 +3,12 @@
  * One loaded model and one single-sequence context per file; requests to the same file queue,
  * because a CPU context serves one sequence fastest (2-core machines: threads: 1).
  */
-import { existsSync } from "node:fs";
-import { dirname } from "node:path";
-import { getLlama, LlamaChatSession, LlamaLogLevel, LlamaCompletion, resolveModelFile, type Llama, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
+import { getLlama, LlamaChatSession, LlamaLogLevel, LlamaCompletion, type Llama, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type FinishReason, type Provider, type StreamChunk } from "../contracts/provider.js";
-import { AbortedError, ContextLengthError, ModelNotFoundError, ProviderError, TierlabError } from "../errors.js";
+import { AbortedError, ContextLengthError, ProviderError, TierlabError } from "../errors.js";
+import { ModelResolver } from "../models/resolver.js";
 import { PushIterator } from "../util/push-iterator.js";
+import { untilAborted } from "../util/until-aborted.js";
 import { collectStream } from "./collect.js";
 import { replayLogprobs } from "./embedded-logprobs.js";
 import { requestedTopLogprobs } from "./logprob-request.js";
@@ -16,8 +16,8 @@ import { requestedTopLogprobs } from "./logprob-request.js";
 export interface EmbeddedOptions {
   threads?: number;
   contextSize?: number;
-  /** model path → hf: URI to download when the file is absent (resolved by node-llama-cpp). */
-  uris?: Record<string, string>;
+  /** Finds a model's GGUF (config path, then the models folder) and fetches it when allowed; default: look on disk only. */
+  resolver?: ModelResolver;
 }
 
 interface Loaded {
@@ -39,32 +39,21 @@ export class EmbeddedProvider implements Provider {
   readonly specificationVersion = PROVIDER_SPEC_VERSION;
   readonly name = "embedded";
   private readonly loaded = new Map<string, Promise<Loaded>>();
-  constructor(private readonly options: EmbeddedOptions = {}) {}
-
-  async availability(model: string): Promise<Availability> {
-    if (existsSync(model)) return { ok: true };
-    const uri = this.options.uris?.[model];
-    if (uri) return { ok: true };
-    return { ok: false, reason: `GGUF file not found: ${model}`, fix: "put the file there, or give the model a `uri:` (hf:owner/repo/file.gguf) to download it" };
+  private readonly resolver: ModelResolver;
+  constructor(private readonly options: EmbeddedOptions = {}) {
+    this.resolver = options.resolver ?? new ModelResolver();
   }
 
-  private async resolvePath(model: string): Promise<string> {
-    if (existsSync(model)) return model;
-    const uri = this.options.uris?.[model];
-    if (!uri) throw new ModelNotFoundError({ provider: "embedded", message: `GGUF file not found: ${model}`, fix: "put the file there or add `uri:` to the model in the config" });
-    try {
-      return await resolveModelFile(uri, { directory: dirname(model), cli: false });
-    } catch (err) {
-      throw new ModelNotFoundError({ provider: "embedded", message: `cannot resolve ${uri}: ${(err as Error).message}`, fix: "check the network, or download the file by hand to " + model, cause: err });
-    }
+  async availability(model: string): Promise<Availability> {
+    return this.resolver.availability(model);
   }
 
   private load(model: string): Promise<Loaded> {
     let p = this.loaded.get(model);
     if (!p) {
       p = (async () => {
+        const modelPath = await this.resolver.resolve(model);
         const llama = await sharedLlama();
-        const modelPath = await this.resolvePath(model);
         const m = await llama.loadModel({ modelPath });
         const context = await m.createContext({ threads: this.options.threads ?? 1, contextSize: Math.min(this.options.contextSize ?? 2048, m.trainContextSize) });
         return { model: m, context, hasChatTemplate: Boolean(m.fileInfo.metadata.tokenizer?.chat_template), tail: Promise.resolve() };
@@ -92,7 +81,8 @@ export class EmbeddedProvider implements Provider {
   }
 
   private async run(request: ChatRequest, out: PushIterator<StreamChunk>): Promise<ChatResult> {
-    const loaded = await this.load(request.model);
+    // A load may wait on a download: the request leaves on its own signal, the load goes on.
+    const loaded = await untilAborted(this.load(request.model), request.signal);
     const turn = loaded.tail.then(() => this.generate(loaded, request, out));
     loaded.tail = turn.catch(() => undefined);
     return turn;
@@ -161,6 +151,7 @@ export class EmbeddedProvider implements Provider {
   }
 
   async close(): Promise<void> {
+    this.resolver.close();
     for (const p of this.loaded.values()) {
       const l = await p.catch(() => undefined);
       await l?.context.dispose();

@@ -7,6 +7,8 @@ import { resolveFrom } from "../config/paths.js";
 import type { ProviderConfig } from "../config/schema.js";
 import type { Provider } from "../contracts/provider.js";
 import { ConfigError } from "../errors.js";
+import { downloadPolicyOf, embeddedModelSources, type DownloadMode } from "../models/model-store.js";
+import { ModelResolver, type ModelProgressEvent } from "../models/resolver.js";
 import { AnthropicProvider } from "./anthropic.js";
 import { EmbeddedProvider } from "./embedded.js";
 import { OllamaProvider } from "./ollama.js";
@@ -18,6 +20,10 @@ export interface ProviderOverrides {
   providers?: Record<string, Provider>;
   fetch?: typeof fetch;
   env?: NodeJS.ProcessEnv;
+  /** Overrides every embedded provider's `download:` (the CLI's --download). */
+  modelDownload?: DownloadMode;
+  /** Progress of model downloads started by a request (the CLI draws a bar on a TTY). */
+  onModelProgress?: (e: ModelProgressEvent) => void;
 }
 
 const DEFAULT_KEY_ENV: Partial<Record<ProviderConfig["kind"], string>> = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" };
@@ -58,11 +64,15 @@ export class ProviderRegistry {
       case "anthropic":
         return new AnthropicProvider({ apiKey: key, apiKeyEnv: keyEnv, baseURL: cfg.base_url ?? cfg.host, fetch: fetchImpl });
       case "embedded": {
-        const uris: Record<string, string> = {};
-        for (const tier of Object.values(this.config.data.tiers)) {
-          for (const m of tier.models) if (m.provider === name && m.uri) uris[this.modelName(name, m.model)] = m.uri;
-        }
-        return new EmbeddedProvider({ threads: cfg.threads, contextSize: cfg.context_size, uris });
+        const resolver = new ModelResolver({
+          sources: embeddedModelSources(this.config, name),
+          policy: downloadPolicyOf(cfg, { override: this.overrides.modelDownload, env }),
+          configFile: this.config.file,
+          env,
+          fetch: fetchImpl,
+          onProgress: this.overrides.onModelProgress,
+        });
+        return new EmbeddedProvider({ threads: cfg.threads, contextSize: cfg.context_size, resolver });
       }
       case "scripted":
         return new ScriptedProvider((cfg.script ?? []).map((l) => ({ match: l.match, reply: l.reply, delayMs: l.delay_ms })), { name });
