@@ -144,6 +144,10 @@ export function calibrateRecords(records: readonly BenchRecord[], opts: Calibrat
     method: o.method,
     params: { alpha: o.alpha, delta: o.delta, share: o.share },
     thresholds,
+    // Filled by the scorer and policy steps where the records carry the signals they need.
+    scorers: [],
+    policies: [],
+    final_accuracy: [],
     diagnostics: report,
   };
   return { calibration, report };

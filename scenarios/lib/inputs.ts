@@ -9,7 +9,7 @@ import type { CalibrationReport } from "../../bench/calibrate/calibrate.js";
 import { RunFolder, resolveRunDir, type RunMeta } from "../../bench/run/run-folder.js";
 import { summarizeRun, type RunSummary } from "../../bench/run/summary.js";
 import type { Slo } from "../../bench/stats/latency.js";
-import { CalibrationSchema, type Calibration } from "../../router/config/calibration.js";
+import { AnyCalibrationSchema, type Calibration } from "../../router/config/calibration.js";
 import { parseAndValidate, readTextFile } from "../../router/config/validate-source.js";
 import { ConfigError } from "../../router/errors.js";
 import { readSimulationResults, type SimulationResults } from "../../simulator/results.js";
@@ -97,7 +97,7 @@ export interface LoadedCalibration {
 
 export function loadCalibrationFile(ctx: ScenarioContext<unknown>, file: string): LoadedCalibration {
   const abs = resolve(ctx.cwd, file);
-  const calibration = parseAndValidate({ text: readTextFile(abs, "calibration file"), file: abs, schema: CalibrationSchema }).value;
+  const calibration = parseAndValidate({ text: readTextFile(abs, "calibration file"), file: abs, schema: AnyCalibrationSchema }).value;
   ctx.input({ name: "calibration", path: abs, note: `from run ${calibration.source_run}, ${calibration.method}, ${calibration.thresholds.length} thresholds` });
   const d = calibration.diagnostics;
   const report = d && Array.isArray(d.groups) && typeof d.source_run === "string" ? (d as unknown as CalibrationReport) : undefined;
