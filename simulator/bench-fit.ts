@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BenchRecordSchema, type BenchRecord } from "../bench/contracts/bench-record.js";
+import { parseBenchRecord, READABLE_BENCH_RECORD_VERSIONS, type BenchRecord } from "../bench/contracts/bench-record.js";
 import type { RouterConfig } from "../router/config/load.js";
 import { formatPath } from "../router/config/validate-source.js";
 import { ConfigError } from "../router/errors.js";
@@ -75,12 +75,9 @@ export function readBenchRecords(file: string): { records: BenchRecord[]; sha256
     } catch (err) {
       throw new ConfigError({ file, line: i + 1, message: `not valid JSON: ${(err as Error).message}` });
     }
-    const parsed = BenchRecordSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ConfigError({ file, line: i + 1, field: formatPath(issue.path), message: issue.message, fix: "records must follow bench/contracts/bench-record.ts (version 1)" });
-    }
-    records.push(parsed.data);
+    const parsed = parseBenchRecord(json);
+    if (!parsed.ok) throw new ConfigError({ file, line: i + 1, field: parsed.field, message: parsed.message, fix: `records must follow bench/contracts/bench-record.ts (version ${READABLE_BENCH_RECORD_VERSIONS.join(" or ")})` });
+    records.push(parsed.record);
   });
   return { records, sha256: createHash("sha256").update(text).digest("hex") };
 }

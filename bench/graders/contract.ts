@@ -11,6 +11,10 @@ export interface GradeResult {
   reason: string;
   /** 0..1 partial credit where the grader has a notion of it (fields matched, patterns found). */
   score?: number;
+  /** True when no answer could be read from the text at all (counted as wrong, and counted in summaries). */
+  unparseable?: boolean;
+  /** The answer the grader read from the text, canonical; null when none could be read. */
+  extracted?: string | null;
 }
 
 export interface GradeContext {
@@ -31,4 +35,9 @@ export interface GraderSpec<P = unknown> {
   check?(params: P, expected: unknown): string | undefined;
   // Method syntax keeps specs with different P assignable to one registry type.
   grade(answer: string, item: DatasetItem, params: P, ctx?: GradeContext): GradeResult | Promise<GradeResult>;
+}
+
+/** A verdict as bench records store it: unknown parse information is null, never guessed. */
+export function gradeForRecord(g: GradeResult): { pass: boolean; reason: string; unparseable: boolean | null; extracted: string | null } {
+  return { pass: g.pass, reason: g.reason, unparseable: g.unparseable ?? null, extracted: g.extracted === undefined ? null : g.extracted };
 }

@@ -7,7 +7,7 @@ import { basename, join, resolve } from "node:path";
 import type { BenchRecord } from "../../bench/contracts/bench-record.js";
 import type { CalibrationReport } from "../../bench/calibrate/calibrate.js";
 import { RunFolder, resolveRunDir, type RunMeta } from "../../bench/run/run-folder.js";
-import { summarizeRun, type RunSummary } from "../../bench/run/summary.js";
+import { READABLE_SUMMARY_VERSIONS, summarizeRun, type RunSummary } from "../../bench/run/summary.js";
 import type { Slo } from "../../bench/stats/latency.js";
 import { CalibrationSchema, type Calibration } from "../../router/config/calibration.js";
 import { parseAndValidate, readTextFile } from "../../router/config/validate-source.js";
@@ -60,7 +60,7 @@ export function loadRun(ctx: ScenarioContext<unknown>, run: string, opts: { name
 function wallSeconds(summaryFile: string, records: readonly BenchRecord[]): number {
   if (existsSync(summaryFile)) {
     const s = JSON.parse(readFileSync(summaryFile, "utf8")) as { version?: unknown; wall_s?: unknown };
-    if (s.version === 1 && typeof s.wall_s === "number" && s.wall_s > 0) return s.wall_s;
+    if (typeof s.version === "number" && READABLE_SUMMARY_VERSIONS.includes(s.version) && typeof s.wall_s === "number" && s.wall_s > 0) return s.wall_s;
   }
   const starts = records.map((r) => Date.parse(r.started_at));
   const ends = records.map((r, i) => starts[i]! + r.e2e_ms);
