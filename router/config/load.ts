@@ -32,6 +32,8 @@ export interface ResolvedModel extends ModelConfig {
 
 export const DEFAULT_CONFIG = "config/router.yaml";
 export const EMBEDDED_CONFIG = "config/router.embedded.yaml";
+/** Recorded real answers of the seed's models, replayed: the demo's default. */
+export const REPLAY_CONFIG = "config/router.replay.yaml";
 
 type Locate = (path: ReadonlyArray<PropertyKey>) => number | undefined;
 interface Source { file: string; locate: Locate }

@@ -10,6 +10,8 @@ import { ConfigError } from "../errors.js";
 import { promptHash, REPLAY_FORMAT, ReplayHeader, ReplayRecord } from "./replay-format.js";
 
 export interface RecordedAnswer {
+  /** The model that gave this answer, as its file's header names it. */
+  model: string;
   output: string;
   finishReason: FinishReason;
   /** Hash of the prompt the answer was recorded for, when the file says. */
@@ -19,8 +21,6 @@ export interface RecordedAnswer {
 }
 
 export interface Recordings {
-  /** The model the headers name (all files of one replayed model must agree). */
-  model: string;
   headers: { file: string; header: ReplayHeader }[];
   byId: Map<string, RecordedAnswer>;
   /** A hash recorded more than once maps to every answer; a lookup then refuses to pick. */
@@ -92,7 +92,11 @@ export function parseRecordingFile(file: string): ParsedFile {
   return { header, records };
 }
 
-/** Loads every file of one replayed model into one index; ids must be unique across the files. */
+/**
+ * Loads every file of one replayed model into one index; ids must be unique across the files. The
+ * files may name different models (one configured model can stand for a family: Phi-3.5-mini on one
+ * task, Phi-3-mini on another); each answer keeps its own.
+ */
 export function loadRecordings(files: readonly string[]): Recordings {
   if (files.length === 0) throw new ConfigError({ message: "a replayed model needs at least one recording file", fix: "list its files under `recordings:`" });
   const byId = new Map<string, RecordedAnswer>();
@@ -100,14 +104,10 @@ export function loadRecordings(files: readonly string[]): Recordings {
   const headers: Recordings["headers"] = [];
   for (const file of files) {
     const parsed = parseRecordingFile(file);
-    const first = headers[0];
-    if (first && first.header.model !== parsed.header.model) {
-      throw new ConfigError({ file, line: 1, field: "model", message: `records "${parsed.header.model}" but ${first.file} records "${first.header.model}": one replayed model cannot mix answers of two`, fix: "list each model's files under its own entry" });
-    }
     headers.push({ file, header: parsed.header });
     for (const { line, record } of parsed.records) {
       const hash = record.prompt_hash ?? (record.prompt !== undefined ? promptHash(record.prompt) : undefined);
-      const answer: RecordedAnswer = { output: record.output, finishReason: record.finish_reason ?? "stop", promptHash: hash, file, line };
+      const answer: RecordedAnswer = { model: parsed.header.model, output: record.output, finishReason: record.finish_reason ?? "stop", promptHash: hash, file, line };
       if (record.id !== undefined) {
         const prev = byId.get(record.id);
         if (prev) throw new ConfigError({ file, line, field: "id", message: `duplicate id "${record.id}" (first at ${prev.file}:${prev.line})`, fix: "ids must be unique across one model's recordings" });
@@ -120,5 +120,5 @@ export function loadRecordings(files: readonly string[]): Recordings {
       }
     }
   }
-  return { model: headers[0]!.header.model, headers, byId, byHash };
+  return { headers, byId, byHash };
 }

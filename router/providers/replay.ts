@@ -135,7 +135,7 @@ export class ReplayProvider implements Provider {
       text,
       finishReason,
       usage: { inputTokens, outputTokens },
-      model: l.recordings.model,
+      model: answer.model,
       timing: modelTiming({ profile: a.spec.latency, inputTokens, outputTokens, seed: this.seed, key: `${request.model}\u0000${a.key}` }),
       usageCountedBy: { tokenizer: l.tokenizer.label, ...(a.spec.tokenizerStandIn ? { standIn: a.spec.tokenizerStandIn } : {}) },
     };

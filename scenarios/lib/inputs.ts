@@ -46,12 +46,13 @@ export function loadRun(ctx: ScenarioContext<unknown>, run: string, opts: { name
   const slo = opts.slo ?? (meta?.options.slo as Slo | undefined) ?? {};
   const summary = summarizeRun({ runId: id, records, wallS: wallSeconds(folder.summaryFile, records), complete: true, slo });
   const measured = records.filter((r) => !r.warmup).length;
+  const modelled = records.some((r) => r.latency_source === "modelled");
   ctx.input({
     name,
     path: dir,
     gitCommit: meta?.git_commit ?? null,
     ...(meta ? { seed: meta.options.seed as number } : {}),
-    note: `run ${id}: ${measured} measured records${meta ? `, dataset ${meta.dataset.name} (sha256 ${meta.dataset.sha256.slice(0, 12)}), config ${basename(meta.config.file)}` : ""}`,
+    note: `run ${id}: ${measured} ${modelled ? "records (replayed answers, latencies modelled)" : "measured records"}${meta ? `, dataset ${meta.dataset.name} (sha256 ${meta.dataset.sha256.slice(0, 12)}), config ${basename(meta.config.file)}` : ""}`,
   });
   return { dir, id, meta, records, summary, startedAt };
 }
