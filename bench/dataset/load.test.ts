@@ -63,7 +63,7 @@ describe("loadDataset (JSONL)", () => {
 
   it("rejects an unknown grader, naming the known ones", () => {
     const err = loadError(write("jsonl", jsonl(HEADER, item("a", { grader: "fuzzy_match" }))));
-    expect(err.message).toContain(':2: grader: unknown grader "fuzzy_match"; known graders: exact_label, json_fields, label_in_set, numeric, regex, unit_tests');
+    expect(err.message).toContain(':2: grader: unknown grader "fuzzy_match"; known graders: answer_literal, answer_number, exact_label, json_fields, label_in_set, numeric, regex, unit_tests');
     const err2 = loadError(write("jsonl", jsonl(HEADER, item("a", { grader: { id: "nope" } }))));
     expect(err2.message).toContain("grader.id: unknown grader");
   });

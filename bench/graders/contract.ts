@@ -11,9 +11,12 @@ export interface GradeResult {
   reason: string;
   /** 0..1 partial credit where the grader has a notion of it (fields matched, patterns found). */
   score?: number;
-  /** True when no answer could be read from the text at all (counted as wrong, and counted in summaries). */
+  /**
+   * Set by graders that read a structured answer (answer_number, answer_literal): true when no answer
+   * could be read from the reply. Unparseable answers fail, and summaries count them separately.
+   */
   unparseable?: boolean;
-  /** The answer the grader read from the text, canonical; null when none could be read. */
+  /** The answer as read, in canonical form (router/answers: equal texts = same answer); null when unparseable. */
   extracted?: string | null;
 }
 

@@ -1,7 +1,7 @@
 /** exact_label: the answer's label equals `expected`, ignoring case, quotes, edge punctuation and wrappers. */
 import { z } from "zod";
 import type { GraderSpec } from "./contract.js";
-import { labelOf, normaliseLabel } from "./normalise.js";
+import { labelOf, normaliseLabel } from "../../router/answers/normalise.js";
 
 export const exactLabel: GraderSpec<Record<string, never>> = {
   id: "exact_label",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../router/errors.js";
 import type { DatasetItem } from "../dataset/schema.js";
-import { finalNumber, labelOf } from "./normalise.js";
+import { finalNumber, labelOf } from "../../router/answers/normalise.js";
 import { checkGraderRef, getGrader, grade, knownGraderIds } from "./registry.js";
 
 const item = (expected: DatasetItem["expected"], grader: DatasetItem["grader"]): DatasetItem => ({ id: "t", action: "a", input: "q", expected, grader });
@@ -9,7 +9,7 @@ const passes = async (answer: string, it: DatasetItem) => (await grade(answer, i
 
 describe("registry", () => {
   it("lists every grader and finds each by id", () => {
-    expect(knownGraderIds()).toEqual(["exact_label", "json_fields", "label_in_set", "numeric", "regex", "unit_tests"]);
+    expect(knownGraderIds()).toEqual(["answer_literal", "answer_number", "exact_label", "json_fields", "label_in_set", "numeric", "regex", "unit_tests"]);
     for (const id of knownGraderIds()) expect(getGrader(id)?.id).toBe(id);
     expect(getGrader("nope")).toBeUndefined();
   });

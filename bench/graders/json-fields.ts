@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { GraderSpec } from "./contract.js";
-import { parseJsonAnswer } from "./normalise.js";
+import { parseJsonAnswer } from "../../router/answers/normalise.js";
 
 export interface JsonFieldsParams {
   /** Dotted paths to compare; default: every top-level key of expected. */

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { GraderSpec } from "./contract.js";
-import { labelOf, normaliseLabel } from "./normalise.js";
+import { labelOf, normaliseLabel } from "../../router/answers/normalise.js";
 
 export interface LabelInSetParams {
   labels?: string[] | undefined;

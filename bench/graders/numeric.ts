@@ -1,7 +1,7 @@
 /** numeric: the answer's final number (after "####", else the last one) equals expected within a tolerance. */
 import { z } from "zod";
 import type { GraderSpec } from "./contract.js";
-import { finalNumber } from "./normalise.js";
+import { finalNumber } from "../../router/answers/normalise.js";
 
 export interface NumericParams {
   /** Absolute tolerance; 0 = exact. */

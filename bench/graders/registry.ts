@@ -3,6 +3,8 @@ import { ConfigError } from "../../router/errors.js";
 import { formatPath } from "../../router/config/validate-source.js";
 import { graderOf, type DatasetItem, type GraderRef } from "../dataset/schema.js";
 import type { GradeContext, GradeResult, GraderSpec } from "./contract.js";
+import { answerLiteral } from "./answer-literal.js";
+import { answerNumber } from "./answer-number.js";
 import { exactLabel } from "./exact-label.js";
 import { jsonFields } from "./json-fields.js";
 import { labelInSet } from "./label-in-set.js";
@@ -11,7 +13,7 @@ import { regex } from "./regex.js";
 import { unitTests } from "./unit-tests.js";
 
 const GRADERS: ReadonlyMap<string, GraderSpec> = new Map<string, GraderSpec>(
-  [exactLabel, labelInSet, numeric, jsonFields, regex, unitTests].map((g) => [g.id, g]),
+  [exactLabel, labelInSet, numeric, jsonFields, regex, unitTests, answerNumber, answerLiteral].map((g) => [g.id, g]),
 );
 
 export function knownGraderIds(): string[] {
