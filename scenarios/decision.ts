@@ -28,7 +28,7 @@ export const decisionScenario = defineScenario<DecisionArgs>({
       .option("config", { type: "string", default: REPLAY_CONFIG, describe: "router config (default: replayed real answers; config/router.embedded.yaml runs the embedded engine live)" })
       .option("profiles", { type: "string", default: DEFAULT_PROFILES, describe: "usage profiles file" })
       .option("dataset", { type: "string", describe: `dataset the bench step replays (default: ${REPLAY_DEMO.dataset} on a replay config, ${LIVE_DEMO.dataset} otherwise)` })
-      .option("limit", { type: "number", describe: `items the bench step samples, seeded (default: all on a replay config, ${LIVE_DEMO.limit} otherwise)` })
+      .option("limit", { type: "number", describe: `items the bench step samples, seeded (default: ${REPLAY_DEMO.limit} on a replay config, ${LIVE_DEMO.limit} otherwise)` })
       .option("seed", { type: "number", default: 1, describe: "seed for the bench sample and the simulation" })
       .option("usage", { type: "string", describe: `usage profile to simulate (default: ${REPLAY_DEMO.usage} on a replay config, ${LIVE_DEMO.usage} otherwise)` })
       .option("days", { type: "number", default: 30, describe: "days to simulate (30 gives the monthly figures)" })
@@ -49,7 +49,7 @@ export const decisionScenario = defineScenario<DecisionArgs>({
     return notebook({
       id: "decision",
       title: `Hybrid routing: should we adopt it? (${sim.profile.name} profile)`,
-      subtitle: `config ${sim.files.router_config.path}; local models: ${models}`,
+      subtitle: `config ${sim.files.router_config.path}; models benched: ${models}`,
       generatedAt: ctx.stamp(inputs.madeAt ?? simulationStamp([sim])),
       inputs: ctx.inputs(),
       cells: page.cells,

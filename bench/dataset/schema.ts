@@ -3,13 +3,11 @@
  * source and licence, then one labelled item per line. zod is the source of truth; types are z.infer.
  */
 import { z } from "zod";
-import { ActionConfig, CheckConfig } from "../../router/config/schema.js";
+import { AnswerKind } from "../../router/answers/kinds.js";
+import { CheckConfig } from "../../router/config/schema.js";
 
 export const DATASET_FORMAT = "tierlab-dataset";
 export const DATASET_FORMAT_VERSION = 1;
-
-/** What an answer to the task is: how `router/answers` reads it and which graders fit. */
-export const AnswerKindSchema = ActionConfig.shape.answer.unwrap();
 
 /**
  * An action a dataset brings with it, so a new task runs without editing the router config. Used only
@@ -21,8 +19,8 @@ export const DatasetAction = z
     system: z.string().optional(),
     /** `{input}` is replaced by the item's input; default "{input}" (the input is the whole prompt). */
     template: z.string().optional(),
-    /** The kind of answer the task expects. */
-    answer: AnswerKindSchema,
+    /** What an answer to the task is: how router/answers reads it and which graders fit. */
+    answer: AnswerKind,
     /** The allowed labels, for `answer: label`. */
     labels: z.array(z.string().min(1)).min(1).optional(),
     max_tokens: z.number().int().positive().optional(),

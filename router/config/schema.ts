@@ -3,6 +3,7 @@
  * Field names are snake_case as users write YAML; the loader keeps them as written.
  */
 import { z } from "zod";
+import { AnswerKind } from "../answers/kinds.js";
 import { HardwareProfile } from "../providers/replay-latency.js";
 import { TokenizerId } from "../providers/replay-tokenizers.js";
 
@@ -93,7 +94,7 @@ export const ActionConfig = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   output: z.enum(["text", "json"]).default("text"),
   /** The kind of answer the action expects (number, python_literal, label, text), where it is known. */
-  answer: z.enum(["number", "python_literal", "label", "text"]).optional(),
+  answer: AnswerKind.optional(),
   /** JSON Schema for structured actions; passed to the backend and checked by the json_schema check. */
   schema: z.record(z.string(), z.unknown()).optional(),
 });
