@@ -3,6 +3,7 @@ import { cpus } from "node:os";
 import { runGatewayPerf } from "../gateway/perf.js";
 import { runSimulatorPerf } from "../simulator/perf.js";
 import { runBenchPerf } from "./bench-perf.js";
+import { runReplayPerf } from "./replay-perf.js";
 import { runRouterPerf } from "./router-perf.js";
 import { runScorerPerf } from "./scorer-perf.js";
 import type { PerfRow } from "./types.js";
@@ -13,6 +14,7 @@ const sections: Array<[string, () => Promise<PerfRow[]>]> = [
   ["bench", () => runBenchPerf()],
   ["gateway", () => runGatewayPerf()],
   ["simulator", () => runSimulatorPerf()],
+  ["replay", () => runReplayPerf()],
 ];
 
 const only = process.argv[2];

@@ -8,10 +8,14 @@ import { AbortedError, DeadlineExceededError, ProviderError, TierlabError, Timeo
 
 export interface AttemptTiming {
   startedAtMs: number;
+  /** The attempt's latency: observed, or the backend's modelled figure when `source` is `modelled`. */
   latencyMs: number;
   ttftMs: number | undefined;
-  /** Arrival times of content chunks relative to the start, for inter-token latency. */
+  /** Arrival times of content chunks relative to the start, for inter-token latency; empty when modelled. */
   chunkTimesMs: number[];
+  source: "measured" | "modelled";
+  /** What the clock saw, whatever `source` says (a modelled attempt may return at once). */
+  wallMs: number;
 }
 
 export type AttemptRun = ({ ok: true; result: ChatResult } | { ok: false; error: TierlabError }) & { timing: AttemptTiming };
@@ -34,19 +38,20 @@ export async function runAttempt(args: RunAttemptArgs): Promise<AttemptRun> {
   const controller = new AbortController();
   const chunkTimesMs: number[] = [];
   let ttftMs: number | undefined;
-  const timing = (): AttemptTiming => ({ startedAtMs: start, latencyMs: args.now() - start, ttftMs, chunkTimesMs });
+  const timing = (): AttemptTiming => {
+    const wallMs = args.now() - start;
+    return { startedAtMs: start, latencyMs: wallMs, ttftMs, chunkTimesMs, source: "measured", wallMs };
+  };
 
   if (budgetMs <= 0) {
     return { ok: false, error: new DeadlineExceededError({ message: "route deadline passed before this attempt could start", fix: "raise defaults.deadline_ms" }), timing: timing() };
   }
   const deadlineHit = budgetMs < args.timeoutMs;
-  const timer = setTimeout(() => {
-    controller.abort(
-      deadlineHit
-        ? new DeadlineExceededError({ message: `route deadline reached after ${Math.round(args.now() - start)} ms in this attempt`, fix: "raise defaults.deadline_ms" })
-        : new TimeoutError({ provider: args.provider.name, message: `${args.provider.name} did not finish within ${args.timeoutMs} ms`, fix: "raise defaults.timeout_ms, or check the server's load" }),
-    );
-  }, budgetMs);
+  const cutOff = (afterMs: number): TierlabError =>
+    deadlineHit
+      ? new DeadlineExceededError({ message: `route deadline reached after ${Math.round(afterMs)} ms in this attempt`, fix: "raise defaults.deadline_ms" })
+      : new TimeoutError({ provider: args.provider.name, message: `${args.provider.name} did not finish within ${args.timeoutMs} ms`, fix: "raise defaults.timeout_ms, or check the server's load" });
+  const timer = setTimeout(() => controller.abort(cutOff(args.now() - start)), budgetMs);
   const onCallerAbort = () => controller.abort(new AbortedError({ provider: args.provider.name, message: "request cancelled by the caller" }));
   if (args.signal?.aborted) onCallerAbort();
   else args.signal?.addEventListener("abort", onCallerAbort, { once: true });
@@ -58,7 +63,10 @@ export async function runAttempt(args: RunAttemptArgs): Promise<AttemptRun> {
         ttftMs ??= t;
         if (args.recordChunks) chunkTimesMs.push(t);
       } else {
-        return { ok: true, result: chunk.result, timing: timing() };
+        const t = resultTiming(timing(), chunk.result);
+        // A modelled answer slower than the budget is what a live call would have been cut at.
+        if (t.source === "modelled" && t.latencyMs > budgetMs) return { ok: false, error: cutOff(budgetMs), timing: { ...t, latencyMs: budgetMs, ttftMs: t.ttftMs !== undefined && t.ttftMs <= budgetMs ? t.ttftMs : undefined } };
+        return { ok: true, result: chunk.result, timing: t };
       }
     }
     throw new ProviderError({ provider: args.provider.name, retryable: true, message: `${args.provider.name} stream ended without a final chunk` });
@@ -68,6 +76,16 @@ export async function runAttempt(args: RunAttemptArgs): Promise<AttemptRun> {
     clearTimeout(timer);
     args.signal?.removeEventListener("abort", onCallerAbort);
   }
+}
+
+/**
+ * A backend that computed its timing (replay) is believed over the clock: the clock only saw a file
+ * lookup, or a pacing that approximates the model. Chunk gaps are dropped rather than invented.
+ */
+function resultTiming(observed: AttemptTiming, result: ChatResult): AttemptTiming {
+  const m = result.timing;
+  if (!m) return observed;
+  return { ...observed, latencyMs: m.totalMs, ttftMs: m.ttftMs, chunkTimesMs: [], source: "modelled" };
 }
 
 /** The abort reason wins over whatever the library threw while unwinding. */

@@ -49,6 +49,11 @@ export interface CascadeOutcome {
   accepted: CascadeAnswer | undefined;
   belowThreshold: CascadeAnswer[];
   lastError: TierlabError | undefined;
+  /**
+   * Modelled time the clock did not see: Σ (modelled − wall) over replayed attempts. The route's
+   * latency is its wall time plus this; 0 when every attempt was measured.
+   */
+  modelledShiftMs: number;
 }
 
 /** `attempts` is filled as the cascade goes, so the caller can record them even if it throws. */
@@ -58,6 +63,7 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
   const belowThreshold: CascadeAnswer[] = [];
   let lastError: TierlabError | undefined;
   let previousTier: string | undefined;
+  let modelledShiftMs = 0;
   const messages = plan.messages(req.prompt, req.history);
   const maxTokens = req.maxTokens ?? plan.maxTokens;
 
@@ -97,13 +103,16 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
         previousTier = tier.name;
         const run = await runAttempt({
           provider,
-          request: { model: deps.registry.modelName(model.provider, model.model), messages, maxTokens, temperature: plan.action.temperature, responseFormat: plan.responseFormat },
+          request: { model: deps.registry.modelName(model.provider, model.model), messages, maxTokens, temperature: plan.action.temperature, responseFormat: plan.responseFormat, itemId: req.itemId },
           timeoutMs: deps.timeoutMs,
-          deadlineAt,
+          // Modelled time already spent counts against the deadline as if it had passed.
+          deadlineAt: deadlineAt - modelledShiftMs,
           signal: req.signal,
           now: deps.now,
         });
         ticket?.report(circuitOutcome(run.ok ? undefined : run.error));
+        const shiftBefore = modelledShiftMs;
+        if (run.timing.source === "modelled") modelledShiftMs += run.timing.latencyMs - run.timing.wallMs;
         const attempt = toAttempt({ n: attempts.length + 1, tier, model, run, deps, escalatedFrom, provider: provider.name });
         attempts.push(attempt);
         if (!run.ok) {
@@ -114,7 +123,7 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
           if (step === "retry") {
             const delay = retryDelayMs({ retry: retries, retryAfterMs: (run.error as { retryAfterMs?: number }).retryAfterMs, policy: deps.backoff, rng: deps.rng });
             // A wait that outlasts the route's deadline cannot lead to an answer: the next model may.
-            if (deps.now() + delay >= deadlineAt) break;
+            if (deps.now() + modelledShiftMs + delay >= deadlineAt) break;
             await deps.sleep(delay, req.signal);
             continue;
           }
@@ -124,11 +133,11 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
         const verdict = scoreAnswer(plan.checks, { text: run.result.text, finishReason: run.result.finishReason, action: plan.name, prompt: req.prompt, schema: plan.action.schema }, tier.threshold);
         attempt.confidence = verdict.confidence;
         attempt.checks = verdict.checks;
-        const answer: CascadeAnswer = { attempt, text: run.result.text, confidence: verdict.confidence, offsetMs: run.timing.startedAtMs - routeStart };
+        const answer: CascadeAnswer = { attempt, text: run.result.text, confidence: verdict.confidence, offsetMs: run.timing.startedAtMs - routeStart + shiftBefore };
         const step = nextStep({ kind: "answer", confidence: verdict.confidence, threshold: tier.threshold }, retries, deps.maxRetries);
         if (step === "accept") {
           attempt.verdict = "accepted";
-          return { attempts, accepted: answer, belowThreshold, lastError };
+          return { attempts, accepted: answer, belowThreshold, lastError, modelledShiftMs };
         }
         attempt.verdict = "rejected";
         belowThreshold.push(answer);
@@ -138,7 +147,7 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
       if (movedOn) break;
     }
   }
-  return { attempts, accepted: undefined, belowThreshold, lastError };
+  return { attempts, accepted: undefined, belowThreshold, lastError, modelledShiftMs };
 }
 
 /** Reserve the worst-case cost of a paid attempt; "skip" when the budget says degrade. */
@@ -169,6 +178,7 @@ function toAttempt(a: { n: number; tier: TierPlan; model: ResolvedModel; run: At
     startedAt: a.deps.wallClock().toISOString(),
     latencyMs: run.timing.latencyMs,
     ttftMs: run.timing.ttftMs,
+    ...(run.timing.source === "modelled" ? { latencySource: "modelled" as const } : {}),
     usage: run.ok ? run.result.usage : {},
     costUsd: run.ok ? usageCost(model, tier.local, run.result.usage) : 0,
     verdict: run.ok ? "rejected" : "error",
@@ -176,6 +186,7 @@ function toAttempt(a: { n: number; tier: TierPlan; model: ResolvedModel; run: At
   };
   if (run.ok) {
     base.finishReason = run.result.finishReason;
+    if (run.result.usageCountedBy) base.usageCountedBy = run.result.usageCountedBy;
     if (run.result.serverTimings) base.serverTimings = run.result.serverTimings;
     if (a.deps.storeAnswers) base.answer = run.result.text;
   } else {

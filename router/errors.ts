@@ -107,6 +107,11 @@ export class ContextLengthError extends ProviderError {}
 export class BadRequestError extends ProviderError {}
 /** The backend cannot be used at all (missing key, daemon absent, file missing): skip to the next tier. */
 export class ProviderUnavailableError extends ProviderError {}
+/**
+ * The replay backend has no recorded answer for this request (by item id or prompt hash), or the
+ * recording was made for a different prompt. Never retried: the file will not change in a second.
+ */
+export class RecordingNotFoundError extends ProviderError {}
 /** The caller aborted; never retried, never escalated. */
 export class AbortedError extends ProviderError {}
 

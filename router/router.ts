@@ -129,8 +129,9 @@ export class Router {
       attempts: outcome.attempts,
       usage: sumUsage(outcome.attempts),
       costUsd: outcome.attempts.reduce((s, a) => s + a.costUsd, 0),
-      latencyMs: this.deps.now() - start,
+      latencyMs: this.deps.now() - start + outcome.modelledShiftMs,
       ttftMs: chosen?.attempt.ttftMs === undefined ? undefined : chosen.offsetMs + chosen.attempt.ttftMs,
+      ...(outcome.attempts.some((x) => x.latencySource === "modelled") ? { latencySource: "modelled" as const } : {}),
     };
     if (verdict === "failed") {
       const last = outcome.lastError;
@@ -172,8 +173,9 @@ export class Router {
       async chat(request: ChatRequest): Promise<ChatResult> {
         const history = request.messages.slice(0, -1).filter((m) => m.role !== "system");
         const last = request.messages[request.messages.length - 1];
-        const r = await router.route({ action, prompt: last?.content ?? "", history, signal: request.signal, maxTokens: request.maxTokens });
-        return { text: r.text, finishReason: "stop", usage: r.usage, model: r.modelId ?? action };
+        const r = await router.route({ action, prompt: last?.content ?? "", history, signal: request.signal, maxTokens: request.maxTokens, itemId: request.itemId });
+        const timing = r.latencySource === "modelled" ? { timing: { source: "modelled" as const, ttftMs: r.ttftMs ?? r.latencyMs, totalMs: r.latencyMs } } : {};
+        return { text: r.text, finishReason: "stop", usage: r.usage, model: r.modelId ?? action, ...timing };
       },
       async *stream(request: ChatRequest): AsyncIterable<StreamChunk> {
         const result = await this.chat(request);

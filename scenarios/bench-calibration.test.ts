@@ -24,7 +24,7 @@ describe("bench report", () => {
       "End-to-end latency, cumulative", "Time to first token, cumulative", "Time per output token, cumulative", "Pass rate per action and model, with 95 % intervals",
     ]);
     // Flip every fast-a answer to right: the headline must follow the input file.
-    const flipped = records.map((r) => (r.model_id === "fast-a" ? { ...r, grade: { pass: true, reason: "matches" } } : r));
+    const flipped = records.map((r) => (r.model_id === "fast-a" ? { ...r, grade: { pass: true, reason: "matches", unparseable: null, extracted: null } } : r));
     const run2 = writeRunFolder(join(dir, "changed"), { runId: "fixture-run", hostile: true }, flipped);
     const b = await build("bench", ["--run", run2], join(dir, "out-b"));
     expect(headlineOf(b.notebook, "Pass rate, fast-a").value).toBe(100);

@@ -42,16 +42,20 @@ export const benchScenario = defineScenario<BenchArgs>({
     const run = loadRun(ctx, a.run, hasOverride ? { slo: override } : {});
     const ok = run.records.filter((r) => !r.warmup && r.error === null);
     const models = modelsOf(run.summary.groups);
-    const cells: Cell[] = [intro(run.id, run.meta, run.summary.requests, run.records.length - run.summary.requests)];
+    const modelled = ok.some((r) => r.latency_source === "modelled");
+    // Every latency figure of a replayed run is computed from the config's hardware profile: its titles say so.
+    const lat = (title: string) => (modelled ? `${title} (modelled)` : title);
+    const cells: Cell[] = [intro(run.id, run.meta, run.summary.requests, run.records.length - run.summary.requests, modelled)];
     for (const m of models) cells.push(modelHeadline(m, run.summary.groups.filter((g) => g.model_id === m.model)));
     const series = (f: (r: BenchRecord) => number | null) =>
       models.map((m) => ({ name: m.label, values: ok.filter((r) => r.model_id === m.model).map(f).filter((x): x is number => x !== null) })).filter((s) => s.values.length > 0);
     cells.push(md`## Latency`);
-    cells.push(cdfChart({ title: "End-to-end latency, cumulative", description: "Each line is one model: the share of its requests that finished within x milliseconds (log scale).", series: series((r) => r.e2e_ms), label: "End-to-end latency", unit: "ms", seriesTitle: "Model (tier)", log: true }));
+    if (modelled) cells.push(md`These latencies are **modelled**, not measured: the replay provider computes each from the config's hardware profile (round trip, prefill and decode speeds per model) and the answer's token counts.`);
+    cells.push(cdfChart({ title: lat("End-to-end latency, cumulative"), description: "Each line is one model: the share of its requests that finished within x milliseconds (log scale).", series: series((r) => r.e2e_ms), label: "End-to-end latency", unit: "ms", seriesTitle: "Model (tier)", log: true }));
     const ttft = series((r) => r.ttft_ms);
-    if (ttft.length) cells.push(cdfChart({ title: "Time to first token, cumulative", series: ttft, label: "Time to first token", unit: "ms", seriesTitle: "Model (tier)", log: true }));
+    if (ttft.length) cells.push(cdfChart({ title: lat("Time to first token, cumulative"), series: ttft, label: "Time to first token", unit: "ms", seriesTitle: "Model (tier)", log: true }));
     const tpot = series((r) => r.tpot_ms);
-    if (tpot.length) cells.push(cdfChart({ title: "Time per output token, cumulative", description: "(e2e − TTFT) / (output tokens − 1); answers of one token have none.", series: tpot, label: "Time per output token", unit: "ms", seriesTitle: "Model (tier)", log: true }));
+    if (tpot.length) cells.push(cdfChart({ title: lat("Time per output token, cumulative"), description: "(e2e − TTFT) / (output tokens − 1); answers of one token have none.", series: tpot, label: "Time per output token", unit: "ms", seriesTitle: "Model (tier)", log: true }));
     cells.push(latencyTable(ok, models));
     cells.push(md`
       ## Pass rate
@@ -89,11 +93,12 @@ function modelsOf(groups: readonly GroupSummary[]): ModelRef[] {
   });
 }
 
-function intro(id: string, meta: ReturnType<typeof loadRun>["meta"], measured: number, warmup: number): Cell {
+function intro(id: string, meta: ReturnType<typeof loadRun>["meta"], measured: number, warmup: number, replayed: boolean): Cell {
   const hw = meta?.hardware ?? {};
-  const where = meta ? `Dataset \`${meta.dataset.name}\` (${count(meta.dataset.items, "item")}), config \`${meta.config.file.split("/").pop()}\`, on ${String(hw.cpu_model ?? "unknown CPU")} × ${String(hw.cpu_count ?? "?")}, Node ${String(hw.node ?? "?")}.` : "No meta.json: dataset, config and hardware are unknown.";
+  const machine = replayed ? `replayed on ${String(hw.cpu_model ?? "unknown CPU")} × ${String(hw.cpu_count ?? "?")} (the answers were recorded elsewhere; latencies are modelled)` : `on ${String(hw.cpu_model ?? "unknown CPU")} × ${String(hw.cpu_count ?? "?")}`;
+  const where = meta ? `Dataset \`${meta.dataset.name}\` (${count(meta.dataset.items, "item")}), config \`${meta.config.file.split("/").pop()}\`, ${machine}, Node ${String(hw.node ?? "?")}.` : "No meta.json: dataset, config and hardware are unknown.";
   return md`
-    Run \`${id}\`: ${count(measured, "measured request")}; ${count(warmup, "warm-up request")} recorded but excluded from every figure.
+    Run \`${id}\`: ${count(measured, replayed ? "replayed request" : "measured request")}; ${count(warmup, "warm-up request")} recorded but excluded from every figure.
     ${where} Every number below is recomputed from the run's \`records.jsonl\` (listed under Inputs with its hash).
   `;
 }
@@ -117,11 +122,15 @@ function latencyTable(ok: readonly BenchRecord[], models: ModelRef[]): Cell {
     const mine = ok.filter((r) => r.model_id === m.model);
     const q = (f: (r: BenchRecord) => number | null) => summarize(mine.map(f).filter((x): x is number => x !== null));
     const e2e = q((r) => r.e2e_ms);
-    return [m.model, m.tier, mine.length, e2e.p50 ?? null, e2e.p95 ?? null, q((r) => r.ttft_ms).p50 ?? null, q((r) => r.tpot_ms).p50 ?? null];
+    const modelled = mine.filter((r) => r.latency_source === "modelled").length;
+    const source = modelled === 0 ? "measured" : modelled === mine.length ? "modelled" : "mixed";
+    const counter = mine.find((r) => r.token_counter !== null)?.token_counter;
+    const tokens = counter ? `${counter.tokenizer}${counter.stand_in ? ` (STAND-IN: ${counter.stand_in})` : ""}` : "reported by the backend";
+    return [m.model, m.tier, mine.length, source, e2e.p50 ?? null, e2e.p95 ?? null, q((r) => r.ttft_ms).p50 ?? null, q((r) => r.tpot_ms).p50 ?? null, tokens];
   });
   return table({
     caption: "Latency per model, over every action (requests without error)",
-    columns: [{ label: "Model" }, { label: "Tier" }, { label: "n", digits: 0 }, { label: "e2e p50", unit: "ms", digits: 1 }, { label: "e2e p95", unit: "ms", digits: 1 }, { label: "TTFT p50", unit: "ms", digits: 1 }, { label: "TPOT p50", unit: "ms", digits: 2 }],
+    columns: [{ label: "Model" }, { label: "Tier" }, { label: "n", digits: 0 }, { label: "Latency" }, { label: "e2e p50", unit: "ms", digits: 1 }, { label: "e2e p95", unit: "ms", digits: 1 }, { label: "TTFT p50", unit: "ms", digits: 1 }, { label: "TPOT p50", unit: "ms", digits: 2 }, { label: "Tokens counted by" }],
     rows,
   });
 }
@@ -129,11 +138,11 @@ function latencyTable(ok: readonly BenchRecord[], models: ModelRef[]): Cell {
 function passTable(groups: readonly GroupSummary[], records: readonly BenchRecord[]): Cell {
   return table({
     caption: "Per action and model",
-    columns: [{ label: "Action" }, { label: "Model" }, { label: "n", digits: 0 }, { label: "Errors", digits: 0 }, { label: "Pass", percent: true }, { label: "95 % interval" }, { label: "Check passed", percent: true }, { label: "Accepted but wrong", digits: 0 }],
+    columns: [{ label: "Action" }, { label: "Model" }, { label: "n", digits: 0 }, { label: "Errors", digits: 0 }, { label: "Pass", percent: true }, { label: "95 % interval" }, { label: "Unparseable", digits: 0 }, { label: "Check passed", percent: true }, { label: "Accepted but wrong", digits: 0 }],
     rows: groups.map((g) => {
       const wrong = records.filter((r) => !r.warmup && r.model_id === g.model_id && r.action === g.action && r.quality_pass === true && r.grade?.pass === false).length;
       const ci = g.pass_rate_ci95 ? `${pct(g.pass_rate_ci95.lower)} – ${pct(g.pass_rate_ci95.upper)}` : null;
-      return [g.action, g.model_id, g.n, g.errors, g.pass_rate, ci, g.quality_pass_rate, wrong];
+      return [g.action, g.model_id, g.n, g.errors, g.pass_rate, ci, g.unparseable, g.quality_pass_rate, wrong];
     }),
   });
 }

@@ -1,6 +1,7 @@
 /**
- * The front door, end to end on the real embedded models: `npx tsx scenarios/decision.ts` benches the
- * tiny GGUF models, calibrates, simulates and writes the report in under a minute, as the README says.
+ * The live path end to end on the real embedded models: `npx tsx scenarios/decision.ts --config
+ * config/router.embedded.yaml` benches the tiny GGUF models, calibrates, simulates and writes the report
+ * in under a minute. (The default, on replayed answers, is covered by decision.replay.e2e.test.ts.)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -9,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { modelsPresent, REPO_ROOT } from "../test-support/models.js";
 import { tempDir } from "./lib/fixtures.js";
 
-describe("decision on the embedded defaults", () => {
+describe("decision on the embedded engine", () => {
   it("runs bench → calibrate → simulate → report on the real tiny models in under 60 s", (ctx) => {
     if (!modelsPresent) {
       console.warn("[skip] decision e2e: ../shared/models is absent (needs stories260K.gguf and llama-2-tiny-random.gguf)");
@@ -19,7 +20,7 @@ describe("decision on the embedded defaults", () => {
     const out = join(dir, "out");
     const results = join(dir, "results");
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scenarios/decision.ts"), "--out-dir", out, "--results-dir", results], {
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scenarios/decision.ts"), "--config", "config/router.embedded.yaml", "--out-dir", out, "--results-dir", results], {
       cwd: REPO_ROOT, encoding: "utf8", timeout: 110_000, env: { ...process.env, ANTHROPIC_API_KEY: "" },
     });
     const seconds = (performance.now() - t0) / 1000;

@@ -56,7 +56,8 @@ describe("decision report from given inputs", () => {
 
   it("with only --run, calibrates and simulates from it and keeps both files next to the report", async () => {
     const out = join(dir, "pipeline");
-    const r = await build("decision", ["--run", run, "--trials", "200", "--sensitivity-trials", "40"], out);
+    // The fixture run holds the seed's actions, so it is simulated on the embedded config's medium profile.
+    const r = await build("decision", ["--run", run, "--config", "config/router.embedded.yaml", "--trials", "200", "--sensitivity-trials", "40"], out);
     const calFile = join(out, "decision-inputs", "calibration.json");
     const simOut = join(out, "decision-inputs", "medium.simulation.json");
     expect(existsSync(calFile)).toBe(true);

@@ -1,16 +1,17 @@
 /**
  * `tierlab report decision` (also `npm run demo`): one page for a decision maker. With no flags it runs
- * the whole pipeline on the embedded defaults (no Ollama, no key): bench the local tiers of
- * config/router.embedded.yaml on a seeded sample of datasets/seed-actions.jsonl, calibrate from that
- * run, simulate the medium profile from it, and write the report. `--run`, `--simulation` and
- * `--calibration` use existing results instead.
+ * the whole pipeline on replayed real answers (no model, no key): bench every model of
+ * config/router.replay.yaml on datasets/gsm8k-replay.jsonl, calibrate from that run, simulate the
+ * gsm8k-like profile from it, and write the report. `--config config/router.embedded.yaml` runs the
+ * same pipeline live on the embedded engine (local tiers, a seeded sample of datasets/seed-actions.jsonl,
+ * the medium profile). `--run`, `--simulation` and `--calibration` use existing results instead.
  */
 import type { Argv } from "yargs";
 import { notebook } from "../reports/notebook.js";
-import { EMBEDDED_CONFIG } from "../router/config/load.js";
+import { REPLAY_CONFIG } from "../router/config/load.js";
 import { DEFAULT_PROFILES } from "../simulator/profiles.js";
 import { decisionCells } from "./lib/decision-cells.js";
-import { decisionInputs, type DecisionArgs } from "./lib/decision-pipeline.js";
+import { decisionInputs, LIVE_DEMO, REPLAY_DEMO, type DecisionArgs } from "./lib/decision-pipeline.js";
 import { isMain, runMain } from "./lib/main.js";
 import { defineScenario, type CommonArgs } from "./lib/scenario.js";
 import { simulationStamp } from "./lib/simulate.js";
@@ -24,18 +25,18 @@ export const decisionScenario = defineScenario<DecisionArgs>({
       .option("run", { type: "string", describe: "existing bench run (id under results/ or folder) instead of benching now" })
       .option("simulation", { type: "string", describe: "existing simulation results file instead of simulating now" })
       .option("calibration", { type: "string", describe: "calibration file instead of calibrating from the run" })
-      .option("config", { type: "string", default: EMBEDDED_CONFIG, describe: "router config (default: the embedded engine, no Ollama and no key)" })
+      .option("config", { type: "string", default: REPLAY_CONFIG, describe: "router config (default: replayed real answers; config/router.embedded.yaml runs the embedded engine live)" })
       .option("profiles", { type: "string", default: DEFAULT_PROFILES, describe: "usage profiles file" })
-      .option("dataset", { type: "string", default: "datasets/seed-actions.jsonl", describe: "dataset the bench step replays" })
-      .option("limit", { type: "number", default: 60, describe: "items the bench step samples (seeded)" })
+      .option("dataset", { type: "string", describe: `dataset the bench step replays (default: ${REPLAY_DEMO.dataset} on a replay config, ${LIVE_DEMO.dataset} otherwise)` })
+      .option("limit", { type: "number", describe: `items the bench step samples, seeded (default: ${REPLAY_DEMO.limit} on a replay config, ${LIVE_DEMO.limit} otherwise)` })
       .option("seed", { type: "number", default: 1, describe: "seed for the bench sample and the simulation" })
-      .option("usage", { type: "string", default: "medium", describe: "usage profile to simulate" })
+      .option("usage", { type: "string", describe: `usage profile to simulate (default: ${REPLAY_DEMO.usage} on a replay config, ${LIVE_DEMO.usage} otherwise)` })
       .option("days", { type: "number", default: 30, describe: "days to simulate (30 gives the monthly figures)" })
       .option("trials", { type: "number", default: 2000, describe: "Monte Carlo trials" })
       .option("sensitivity-trials", { type: "number", default: 300, describe: "trials per sensitivity run" })
       .option("results-dir", { type: "string", default: "results", describe: "where the bench step writes its run folder" })
       .check((a) => {
-        if (!(Number.isInteger(a.limit) && a.limit >= 1)) throw new Error("--limit must be a whole number ≥ 1");
+        if (a.limit !== undefined && !(Number.isInteger(a.limit) && a.limit >= 1)) throw new Error("--limit must be a whole number ≥ 1");
         if (!(Number.isInteger(a.trials) && a.trials >= 1)) throw new Error("--trials must be a whole number ≥ 1");
         return true;
       }) as unknown as Argv<DecisionArgs & CommonArgs>,
@@ -48,7 +49,7 @@ export const decisionScenario = defineScenario<DecisionArgs>({
     return notebook({
       id: "decision",
       title: `Hybrid routing: should we adopt it? (${sim.profile.name} profile)`,
-      subtitle: `config ${sim.files.router_config.path}; local models: ${models}`,
+      subtitle: `config ${sim.files.router_config.path}; models benched: ${models}`,
       generatedAt: ctx.stamp(inputs.madeAt ?? simulationStamp([sim])),
       inputs: ctx.inputs(),
       cells: page.cells,

@@ -19,7 +19,7 @@ beforeAll(async () => {
   const reports = join(OUT, "html");
   mkdirSync(reports, { recursive: true });
   const run = writeRunFolder(dir, { runId: "browser-run", hostile: true });
-  const slower = makeRecords({ runId: "browser-head", extraMs: 30 }).map((r, i) => (i % 3 === 0 ? { ...r, grade: { pass: false, reason: "differs" } } : r));
+  const slower = makeRecords({ runId: "browser-head", extraMs: 30 }).map((r, i) => (i % 3 === 0 ? { ...r, grade: { pass: false, reason: "differs", unparseable: null, extracted: null } } : r));
   const head = writeRunFolder(dir, { runId: "browser-head" }, slower);
   const sims: string[] = [];
   for (const p of ["light", "medium", "heavy"]) sims.push((await writeSimulation(dir, p, { trials: 300 })).file);

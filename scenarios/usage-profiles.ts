@@ -35,7 +35,13 @@ const savingsMetric = (s: SimulationResults, id: string) => [s.success_metrics.w
 
 export function usageProfileCells(sims: SimulationResults[]): Cell[] {
   const first = sims[0]!;
-  const bench = first.files.bench ? `pass rates, token sizes and latencies measured by the bench run \`${first.files.bench.path}\`` : "pass rates, token sizes and latencies taken from the stated assumptions in the profiles file (no bench run given)";
+  // A replayed bench run's latencies are modelled from a hardware profile; the simulation's sources say so.
+  const modelled = first.inputs.actions.some((a) => a.chain.some((c) => c.latency_source.endsWith("_modelled")));
+  const bench = first.files.bench
+    ? modelled
+      ? `pass rates and token sizes from the bench run \`${first.files.bench.path}\` (replayed answers) and latencies modelled from its hardware profile, not measured`
+      : `pass rates, token sizes and latencies measured by the bench run \`${first.files.bench.path}\``
+    : "pass rates, token sizes and latencies taken from the stated assumptions in the profiles file (no bench run given)";
   const cells: Cell[] = [
     md`
       Each profile is simulated ${num(first.trials, 0)} times over ${first.days} days (seed ${first.seed}, ${first.mode} mode) with ${bench}.

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BenchRecordSchema, type BenchRecord } from "../bench/contracts/bench-record.js";
+import { parseBenchRecord, READABLE_BENCH_RECORD_VERSIONS, type BenchRecord } from "../bench/contracts/bench-record.js";
 import type { RouterConfig } from "../router/config/load.js";
 import { formatPath } from "../router/config/validate-source.js";
 import { ConfigError } from "../router/errors.js";
@@ -20,6 +20,8 @@ export interface BenchCell {
   passes: number;
   fails: number;
   e2eMs: number[];
+  /** How many of e2eMs were modelled from a hardware profile (replay) rather than measured. */
+  modelled: number;
   confPassSum: number;
   confPassN: number;
   confFailSum: number;
@@ -38,6 +40,8 @@ export interface BenchFit {
   logOutputTokens: Map<string, number[]>;
   /** Per tier: e2e samples pooled over actions (fallback when a cell is thin). */
   tierE2eMs: Map<string, number[]>;
+  /** Per tier: how many of those samples were modelled (replayed answers), not measured. */
+  tierModelled: Map<string, number>;
 }
 
 export const cellKey = (action: string, tier: string): string => `${action}\t${tier}`;
@@ -75,19 +79,16 @@ export function readBenchRecords(file: string): { records: BenchRecord[]; sha256
     } catch (err) {
       throw new ConfigError({ file, line: i + 1, message: `not valid JSON: ${(err as Error).message}` });
     }
-    const parsed = BenchRecordSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ConfigError({ file, line: i + 1, field: formatPath(issue.path), message: issue.message, fix: "records must follow bench/contracts/bench-record.ts (version 1)" });
-    }
-    records.push(parsed.data);
+    const parsed = parseBenchRecord(json);
+    if (!parsed.ok) throw new ConfigError({ file, line: i + 1, field: parsed.field, message: parsed.message, fix: `records must follow bench/contracts/bench-record.ts (version ${READABLE_BENCH_RECORD_VERSIONS.join(" or ")})` });
+    records.push(parsed.record);
   });
   return { records, sha256: createHash("sha256").update(text).digest("hex") };
 }
 
 export function fitBench(config: RouterConfig, file: string): BenchFit {
   const { records, sha256 } = readBenchRecords(file);
-  const fit: BenchFit = { file, sha256, records: records.length, warmupSkipped: 0, cells: new Map(), logInputTokens: new Map(), logOutputTokens: new Map(), tierE2eMs: new Map() };
+  const fit: BenchFit = { file, sha256, records: records.length, warmupSkipped: 0, cells: new Map(), logInputTokens: new Map(), logOutputTokens: new Map(), tierE2eMs: new Map(), tierModelled: new Map() };
   for (const r of records) {
     if (r.warmup) {
       fit.warmupSkipped++;
@@ -95,7 +96,7 @@ export function fitBench(config: RouterConfig, file: string): BenchFit {
     }
     const key = cellKey(r.action, r.tier);
     let cell = fit.cells.get(key);
-    if (!cell) fit.cells.set(key, (cell = { passes: 0, fails: 0, e2eMs: [], confPassSum: 0, confPassN: 0, confFailSum: 0, confFailN: 0 }));
+    if (!cell) fit.cells.set(key, (cell = { passes: 0, fails: 0, e2eMs: [], modelled: 0, confPassSum: 0, confPassN: 0, confFailSum: 0, confFailN: 0 }));
     if (r.error) {
       // A failed call gives no acceptable answer at this tier: the router moves on, so it counts as a fail.
       cell.fails++;
@@ -115,6 +116,10 @@ export function fitBench(config: RouterConfig, file: string): BenchFit {
     }
     cell.e2eMs.push(r.e2e_ms);
     push(fit.tierE2eMs, r.tier, r.e2e_ms);
+    if (r.latency_source === "modelled") {
+      cell.modelled++;
+      fit.tierModelled.set(r.tier, (fit.tierModelled.get(r.tier) ?? 0) + 1);
+    }
     if (r.input_tokens !== null && r.input_tokens > 0) push(fit.logInputTokens, r.action, Math.log(r.input_tokens));
     if (r.output_tokens !== null && r.output_tokens > 0) push(fit.logOutputTokens, r.action, Math.log(r.output_tokens));
   }

@@ -31,6 +31,8 @@ function successLines(title: string, b: SuccessBlock | null): string[] {
 export function formatResults(r: SimulationResults): string {
   const h = r.horizon;
   const bench = r.files.bench ? `bench ${r.files.bench.path} (${r.files.bench.records} records)` : "no bench data (priors and config ranges)";
+  // Replayed bench runs give modelled latencies; the row says so rather than passing them off as measured.
+  const lat = r.inputs.actions.some((a) => a.chain.some((c) => c.latency_source.endsWith("_modelled"))) ? " (modelled)" : "";
   const lines = [
     `tierlab simulate: ${r.profile.name} profile, ${r.days} days, ${num(r.trials)} trials, seed ${r.seed}, ${r.mode} mode`,
     `  config ${r.files.router_config.path} (prices ${r.files.prices.path}${r.files.calibration ? `, calibration ${r.files.calibration.path}` : ""}), profiles ${r.files.profiles.path}, ${bench}`,
@@ -42,8 +44,8 @@ export function formatResults(r: SimulationResults): string {
     qRow("savings", h.savings, pct),
     qRow("local share", h.local_share, pct),
     qRow("quality pass rate", h.pass_rate, pct),
-    qRow("mean latency", h.mean_latency_ms, ms),
-    qRow("p95 latency", h.p95_latency_ms, ms),
+    qRow(`mean latency${lat}`, h.mean_latency_ms, ms),
+    qRow(`p95 latency${lat}`, h.p95_latency_ms, ms),
     qRow("mean confidence", h.mean_confidence, (x) => x.toFixed(3)),
     qRow("requests", h.requests, num),
     "",

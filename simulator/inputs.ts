@@ -13,7 +13,8 @@ import { cellKey, fitLogNormal, MIN_BENCH_SAMPLES, type BenchFit } from "./bench
 import { chainsOf } from "./decision-table.js";
 import { profileByName, profileFieldError, WEEKDAYS, type BetaPrior, type LoadedProfiles, type LogNormalSpec, type Profile } from "./profiles.js";
 
-export type Source = "bench" | "bench_tier" | "assumption" | "config";
+/** `bench_modelled` / `bench_tier_modelled`: bench latencies that a replay modelled from a hardware profile. */
+export type Source = "bench" | "bench_tier" | "bench_modelled" | "bench_tier_modelled" | "assumption" | "config";
 
 export interface TokenInput extends LogNormalSpec {
   source: Source;
@@ -22,7 +23,7 @@ export interface TokenInput extends LogNormalSpec {
 
 export type LatencyInput =
   | { kind: "uniform"; lo: number; hi: number; source: "config" }
-  | { kind: "empirical"; samples: number[]; source: "bench" | "bench_tier" };
+  | { kind: "empirical"; samples: number[]; source: "bench" | "bench_tier" | "bench_modelled" | "bench_tier_modelled" };
 
 export interface CellInput {
   tier: string;
@@ -113,6 +114,8 @@ export function buildInputs(args: { config: RouterConfig; profiles: LoadedProfil
   if (!bench) notes.push("no bench data: pass rates are Beta priors, token sizes and latencies are assumptions (config/usage-profiles.yaml, latency_ms ranges); thresholds and calibration act only through bench confidences");
   else {
     notes.push(`bench ${bench.file}: ${bench.records} records, ${bench.warmupSkipped} warm-up records skipped; pass recomputed as confidence >= thresholdFor(action, tier)`);
+    const modelled = [...bench.tierModelled.values()].reduce((s, n) => s + n, 0);
+    if (modelled > 0) notes.push(`${modelled} bench latencies are MODELLED from the replay config's hardware profile (replayed answers), not measured; latency sources say bench_modelled`);
     const priorCells = actions.flatMap((a) => a.cells.filter((c) => c.pass.source !== "bench").map((c) => `${a.name}@${c.tier}`));
     if (priorCells.length > 0) notes.push(`no bench answers for ${priorCells.join(", ")}: their pass rates stay Beta priors`);
     const tokenPriors = actions.filter((a) => a.tokens.input.source !== "bench" || a.tokens.output.source !== "bench").map((a) => a.name);
@@ -137,10 +140,11 @@ function passInput(profiles: LoadedProfiles, bench: BenchFit | undefined, action
 }
 
 function latencyInput(config: RouterConfig, bench: BenchFit | undefined, action: string, tier: string): LatencyInput {
-  const own = bench?.cells.get(cellKey(action, tier))?.e2eMs;
-  if (own && own.length >= MIN_BENCH_SAMPLES) return { kind: "empirical", samples: [...own].sort((a, b) => a - b), source: "bench" };
+  const cell = bench?.cells.get(cellKey(action, tier));
+  const own = cell?.e2eMs;
+  if (own && own.length >= MIN_BENCH_SAMPLES) return { kind: "empirical", samples: [...own].sort((a, b) => a - b), source: cell!.modelled > 0 ? "bench_modelled" : "bench" };
   const pooled = bench?.tierE2eMs.get(tier);
-  if (pooled && pooled.length >= MIN_BENCH_SAMPLES) return { kind: "empirical", samples: [...pooled].sort((a, b) => a - b), source: "bench_tier" };
+  if (pooled && pooled.length >= MIN_BENCH_SAMPLES) return { kind: "empirical", samples: [...pooled].sort((a, b) => a - b), source: (bench!.tierModelled.get(tier) ?? 0) > 0 ? "bench_tier_modelled" : "bench_tier" };
   const range = config.data.tiers[tier]?.latency_ms;
   if (!range) throw new ConfigError({ file: config.file, field: `tiers.${tier}.latency_ms`, message: `tier ${tier} has no latency_ms range and the bench gave no latencies for it`, fix: "add `latency_ms: [lo, hi]` to the tier or pass --from-bench" });
   return { kind: "uniform", lo: Math.min(range[0], range[1]), hi: Math.max(range[0], range[1]), source: "config" };

@@ -7,6 +7,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { relative, sep } from "node:path";
 import { loadRouterConfig, type RouterConfig } from "../router/config/load.js";
+import { withActions } from "../bench/dataset/actions.js";
+import { declaredActionsOfRun } from "../bench/run/run-folder.js";
 import { fitBench, resolveBenchRecords, type BenchFit } from "./bench-fit.js";
 import { compileInputs, type CompiledSim } from "./compile.js";
 import { basePerturbation, type SimMode, type TrialBlock } from "./engine-common.js";
@@ -46,9 +48,12 @@ export interface Prepared {
 }
 
 export function prepareSimulation(opts: Pick<SimulateOptions, "usage" | "days" | "config" | "calibration" | "profiles" | "fromBench">): Prepared {
-  const config = loadRouterConfig(opts.config, opts.calibration ? { calibration: opts.calibration } : {});
+  const loaded = loadRouterConfig(opts.config, opts.calibration ? { calibration: opts.calibration } : {});
   const profiles = loadUsageProfiles(opts.profiles ?? DEFAULT_PROFILES);
-  const bench = opts.fromBench ? fitBench(config, resolveBenchRecords(opts.fromBench)) : undefined;
+  const records = opts.fromBench ? resolveBenchRecords(opts.fromBench) : undefined;
+  // Actions a bench run took from its dataset's header are as good as the config's own for this simulation.
+  const config = records ? withActions(loaded, declaredActionsOfRun(records)) : loaded;
+  const bench = records ? fitBench(config, records) : undefined;
   const inputs = buildInputs({ config, profiles, profile: opts.usage, days: opts.days, bench });
   return { config, profiles, bench, inputs, compiled: compileInputs(inputs, config) };
 }

@@ -20,7 +20,7 @@ export function writeTemp(dir: string, name: string, text: string): string {
 /** A valid bench record; override what the test is about. */
 export function benchRecord(over: Partial<BenchRecord>): BenchRecord {
   return {
-    version: 1, run_id: "test-run", item_id: "item-1", dataset: "test", action: "classify_memory", tier: "LOCAL_FAST",
+    version: 2, latency_source: "measured", token_counter: null, run_id: "test-run", item_id: "item-1", dataset: "test", action: "classify_memory", tier: "LOCAL_FAST",
     model_id: "phi3-mini", provider: "ollama", started_at: "2026-11-25T10:00:00.000Z", warmup: false,
     ttft_ms: 40, e2e_ms: 120, tpot_ms: null, itl_ms: [], output_tokens_per_s: null, input_tokens: 90, output_tokens: 6,
     server_ns: null, confidence: 0.9, checks: null, threshold: 0.7, quality_pass: true, grade: null, error: null,

@@ -34,6 +34,20 @@ describe("compareRuns", () => {
     expect(g.latency.find((l) => l.metric === "e2e_p50")?.regression).toBe(false);
   });
 
+  it("gives no latency verdict between a measured and a modelled run, and says which is which", () => {
+    const modelled = (rs: BenchRecord[]) => rs.map((r) => ({ ...r, latency_source: "modelled" as const }));
+    const slow = run("head", (_, r) => ({ ...r, e2e_ms: (r.e2e_ms ?? 0) * 3 }));
+    const mixed = only(compareRuns(base, modelled(slow)));
+    const p50 = mixed.latency.find((l) => l.metric === "e2e_p50")!;
+    expect(p50).toMatchObject({ regression: null, source: { base: "measured", head: "modelled" } });
+    expect(mixed.regression).toBe(false);
+    const md = renderCompareMarkdown(compareRuns(base, modelled(slow)));
+    expect(md).toMatch(/\| e2e p50 \| [\d.]+ ms \| [\d.]+ ms \(modelled\) \|.*no verdict: base measured, head modelled/);
+    // Both modelled: compared like any two runs, and labelled in every cell.
+    const both = only(compareRuns(modelled(base), modelled(slow)));
+    expect(both.latency.find((l) => l.metric === "e2e_p50")).toMatchObject({ regression: true, source: { base: "modelled", head: "modelled" } });
+  });
+
   it("does not flag noise: one item flipped each way", () => {
     const head = run("head", (i, r) => (i === 0 ? { ...r, pass: false } : i === 39 ? { ...r, pass: true } : r));
     const result = compareRuns(base, head);

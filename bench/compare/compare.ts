@@ -10,8 +10,10 @@ import { type Interval, wilsonInterval } from "../stats/proportion.js";
 import { UsageError } from "../../router/errors.js";
 import { EXIT } from "../../router/exit-codes.js";
 
-/** Version of the `--json` output, for scripts that read it. */
-export const COMPARE_VERSION = 1 as const;
+/** Version of the `--json` output, for scripts that read it (2: latency rows say whether they are measured or modelled). */
+export const COMPARE_VERSION = 2 as const;
+
+export type LatencySourceOfRun = "measured" | "modelled" | "mixed";
 
 export const COMPARE_DEFAULTS = { margin: 0.02, alpha: 0.05, latencyMarginMs: 0, latencyMargin: 0.1, seed: 1, iterations: 10_000 };
 
@@ -55,8 +57,13 @@ export type LatencyComparison = {
   confidence: number;
   /** diff / base; null when base is 0. */
   relative: number | null;
-  /** Only e2e p50 carries a verdict; the others are shown for context (null). */
+  /**
+   * Only e2e p50 carries a verdict; the others are shown for context (null). Also null when the two
+   * runs' latencies do not have the same source: a measured run against a modelled one says nothing.
+   */
   regression: boolean | null;
+  /** Where each side's latencies came from: observed, or modelled from a hardware profile (replay). */
+  source: { base: LatencySourceOfRun; head: LatencySourceOfRun };
 };
 
 export type GroupComparison = {
@@ -179,17 +186,23 @@ function compareLatency(ok: [BenchRecord, BenchRecord][], o: Required<CompareOpt
   const boot = { seed: o.seed, iterations: o.iterations };
   const e2eBase = ok.map(([x]) => x.e2e_ms);
   const e2eHead = ok.map(([, y]) => y.e2e_ms);
+  const source = { base: sourceOf(ok.map(([x]) => x)), head: sourceOf(ok.map(([, y]) => y)) };
   const out: LatencyComparison[] = [];
-  const p50 = row("e2e_p50", e2eBase, e2eHead, pairedBootstrapQuantileDiff(e2eBase, e2eHead, { ...boot, q: 0.5 }), "p50");
-  p50.regression = p50.lower > o.latencyMarginMs && p50.relative !== null && p50.relative >= o.latencyMargin - EPS;
-  out.push(p50, row("e2e_mean", e2eBase, e2eHead, pairedBootstrapDiff(e2eBase, e2eHead, boot), "mean"));
+  const p50 = row("e2e_p50", e2eBase, e2eHead, pairedBootstrapQuantileDiff(e2eBase, e2eHead, { ...boot, q: 0.5 }), "p50", source);
+  if (source.base === source.head && source.base !== "mixed") p50.regression = p50.lower > o.latencyMarginMs && p50.relative !== null && p50.relative >= o.latencyMargin - EPS;
+  out.push(p50, row("e2e_mean", e2eBase, e2eHead, pairedBootstrapDiff(e2eBase, e2eHead, boot), "mean", source));
   const ttft = ok.filter(([x, y]) => x.ttft_ms !== null && y.ttft_ms !== null);
   if (ttft.length > 0) {
     const tb = ttft.map(([x]) => x.ttft_ms!);
     const th = ttft.map(([, y]) => y.ttft_ms!);
-    out.push(row("ttft_p50", tb, th, pairedBootstrapQuantileDiff(tb, th, { ...boot, q: 0.5 }), "p50"));
+    out.push(row("ttft_p50", tb, th, pairedBootstrapQuantileDiff(tb, th, { ...boot, q: 0.5 }), "p50", source));
   }
   return out;
+}
+
+function sourceOf(records: readonly BenchRecord[]): LatencySourceOfRun {
+  const modelled = records.filter((r) => r.latency_source === "modelled").length;
+  return modelled === 0 ? "measured" : modelled === records.length ? "modelled" : "mixed";
 }
 
 function row(
@@ -198,10 +211,11 @@ function row(
   head: number[],
   d: { diff: number; lower: number; upper: number; confidence: number },
   stat: "p50" | "mean",
+  source: LatencyComparison["source"],
 ): LatencyComparison {
   const b = summarize(base)[stat]!;
   const h = summarize(head)[stat]!;
-  return { metric, n: base.length, base: b, head: h, diff: d.diff, lower: d.lower, upper: d.upper, confidence: d.confidence, relative: b > 0 ? d.diff / b : null, regression: null };
+  return { metric, n: base.length, base: b, head: h, diff: d.diff, lower: d.lower, upper: d.upper, confidence: d.confidence, relative: b > 0 ? d.diff / b : null, regression: null, source };
 }
 
 /** Measured records by (model, action, item); a second record for the same key makes pairing ambiguous. */

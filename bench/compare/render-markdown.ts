@@ -2,7 +2,7 @@
  * Markdown for a CI job summary: a verdict line, the criteria, then one table per model/action.
  * Nothing here depends on time or input order, so the same runs give byte-identical output.
  */
-import type { CompareResult, GroupComparison, LatencyComparison } from "./compare.js";
+import type { CompareResult, GroupComparison, LatencyComparison, LatencySourceOfRun } from "./compare.js";
 
 const PASS = "✅";
 const FAIL = "❌";
@@ -49,12 +49,19 @@ function renderGroup(g: GroupComparison): string[] {
   for (const l of g.latency) {
     const mark = l.regression === null ? "" : l.regression ? FAIL : PASS;
     const rel = l.relative === null ? "" : ` (${signed(l.relative * 100, 1)} %)`;
+    const apart = l.source.base !== l.source.head || l.source.base === "mixed";
+    const why = apart && l.metric === "e2e_p50" ? `; ${WARN} no verdict: base ${l.source.base}, head ${l.source.head}` : "";
     lines.push(
-      `| ${mark} | ${METRIC_NAMES[l.metric]} | ${msText(l.base)} | ${msText(l.head)} | ${signed(l.diff, msDigits(l.diff))} ms${rel} | ` +
-        `${Math.round(l.confidence * 100)} % CI [${signed(l.lower, msDigits(l.lower))}, ${signed(l.upper, msDigits(l.upper))}] ms, n=${l.n} |`,
+      `| ${mark} | ${METRIC_NAMES[l.metric]} | ${msText(l.base)}${tag(l.source.base)} | ${msText(l.head)}${tag(l.source.head)} | ${signed(l.diff, msDigits(l.diff))} ms${rel} | ` +
+        `${Math.round(l.confidence * 100)} % CI [${signed(l.lower, msDigits(l.lower))}, ${signed(l.upper, msDigits(l.upper))}] ms, n=${l.n}${why} |`,
     );
   }
   return lines;
+}
+
+/** Measured is the default a reader assumes; anything else is said in the cell. */
+function tag(source: LatencySourceOfRun): string {
+  return source === "measured" ? "" : ` (${source})`;
 }
 
 function rate(passes: number, n: number, ci: { lower: number; upper: number }): string {

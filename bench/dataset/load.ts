@@ -95,6 +95,7 @@ export function loadDataset(file: string): Dataset {
   const issues: SourceIssue[] = [];
   const isCsv = ext === ".csv";
   let header: DatasetHeader | undefined;
+  let headerLine: number | undefined;
   let records: RawRecord[];
   if (isCsv) {
     records = parseCsvRows(text, issues);
@@ -103,6 +104,7 @@ export function loadDataset(file: string): Dataset {
   } else {
     records = jsonlRecords(text, issues);
     const first = records.shift();
+    headerLine = first?.line;
     // A broken first line is already reported; do not also call it a missing header.
     header = issues.some((i) => i.line !== undefined && first !== undefined && i.line < first.line) ? undefined : parseHeader(first, issues);
   }
@@ -112,5 +114,5 @@ export function loadDataset(file: string): Dataset {
     const sorted = [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     throw issuesToError(file, sorted.slice(0, MAX_ISSUES), sorted.length);
   }
-  return { file, format: isCsv ? "csv" : "jsonl", header, items, hash: createHash("sha256").update(bytes).digest("hex") };
+  return { file, format: isCsv ? "csv" : "jsonl", header, items, hash: createHash("sha256").update(bytes).digest("hex"), headerLine };
 }

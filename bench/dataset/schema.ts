@@ -3,9 +3,38 @@
  * source and licence, then one labelled item per line. zod is the source of truth; types are z.infer.
  */
 import { z } from "zod";
+import { AnswerKind } from "../../router/answers/kinds.js";
+import { CheckConfig } from "../../router/config/schema.js";
 
 export const DATASET_FORMAT = "tierlab-dataset";
 export const DATASET_FORMAT_VERSION = 1;
+
+/**
+ * An action a dataset brings with it, so a new task runs without editing the router config. Used only
+ * when the config has no action of that name; the config's tiers and checks registry still apply.
+ */
+export const DatasetAction = z
+  .strictObject({
+    description: z.string().optional(),
+    system: z.string().optional(),
+    /** `{input}` is replaced by the item's input; default "{input}" (the input is the whole prompt). */
+    template: z.string().optional(),
+    /** What an answer to the task is: how router/answers reads it and which graders fit. */
+    answer: AnswerKind,
+    /** The allowed labels, for `answer: label`. */
+    labels: z.array(z.string().min(1)).min(1).optional(),
+    max_tokens: z.number().int().positive().optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    /** First tier; default: the config's first tier. */
+    tier: z.string().min(1).optional(),
+    /** Escalation chain; default: the config's tiers after `tier`, in config order. */
+    escalate: z.array(z.string().min(1)).optional(),
+    threshold: z.number().min(0).max(1).optional(),
+    /** Quality checks (router/quality/registry.ts); default: label_set for labels, else the router's defaults. */
+    checks: z.array(CheckConfig).optional(),
+  })
+  .refine((a) => (a.labels !== undefined) === (a.answer === "label"), { message: "`labels` goes with `answer: label`, and `answer: label` needs `labels`", path: ["labels"] });
+export type DatasetAction = z.infer<typeof DatasetAction>;
 
 export const DatasetHeader = z.strictObject({
   format: z.literal(DATASET_FORMAT, { error: `must be "${DATASET_FORMAT}" (the first line of a dataset is its header)` }),
@@ -20,6 +49,8 @@ export const DatasetHeader = z.strictObject({
   attribution: z.string(),
   /** How the file was made (script, seed, sizes), so it can be rebuilt. */
   derivation: z.string().optional(),
+  /** Actions the items name that a router config need not define (see DatasetAction). */
+  actions: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be an action name (letters, digits, _ . -)"), DatasetAction).optional(),
 });
 export type DatasetHeader = z.infer<typeof DatasetHeader>;
 
@@ -51,6 +82,8 @@ export interface Dataset {
   items: DatasetItem[];
   /** sha256 of the file's bytes, so a bench run records exactly what it replayed. */
   hash: string;
+  /** Line of the header (errors about declared actions point at it); undefined for CSV. */
+  headerLine: number | undefined;
 }
 
 /** The id and params of an item's grader, whichever way the item wrote it. */

@@ -39,3 +39,8 @@ export interface GraderSpec<P = unknown> {
   // Method syntax keeps specs with different P assignable to one registry type.
   grade(answer: string, item: DatasetItem, params: P, ctx?: GradeContext): GradeResult | Promise<GradeResult>;
 }
+
+/** A verdict as bench records store it: unknown parse information is null, never guessed. */
+export function gradeForRecord(g: GradeResult): { pass: boolean; reason: string; unparseable: boolean | null; extracted: string | null } {
+  return { pass: g.pass, reason: g.reason, unparseable: g.unparseable ?? null, extracted: g.extracted === undefined ? null : g.extracted };
+}

@@ -11,6 +11,7 @@ import type { ProviderRegistry } from "../../router/providers/registry.js";
 import { scoreAnswer } from "../../router/quality/score.js";
 import { BENCH_RECORD_VERSION, type BenchRecord } from "../contracts/bench-record.js";
 import type { DatasetItem } from "../dataset/schema.js";
+import { gradeForRecord } from "../graders/contract.js";
 import { grade } from "../graders/registry.js";
 import { interTokenLatencies, tpotMs } from "../stats/latency.js";
 
@@ -42,6 +43,7 @@ export async function measureItem(a: MeasureArgs): Promise<BenchRecord> {
       maxTokens: a.plan.maxTokens,
       temperature: a.plan.action.temperature,
       responseFormat: a.plan.responseFormat,
+      itemId: a.item.id,
     },
     timeoutMs: a.timeoutMs,
     deadlineAt: now() + a.timeoutMs,
@@ -63,13 +65,14 @@ export async function measureItem(a: MeasureArgs): Promise<BenchRecord> {
     warmup: a.warmup,
     ttft_ms: t.ttftMs ?? null,
     e2e_ms: t.latencyMs,
+    latency_source: t.source,
     itl_ms: interTokenLatencies(t.chunkTimesMs),
     threshold: a.tier.threshold,
     cascade: null,
   };
   if (!run.ok) {
     return {
-      ...base, tpot_ms: null, output_tokens_per_s: null, input_tokens: null, output_tokens: null, server_ns: null,
+      ...base, tpot_ms: null, output_tokens_per_s: null, input_tokens: null, output_tokens: null, token_counter: null, server_ns: null,
       confidence: null, checks: null, quality_pass: null, grade: null, answer: null,
       error: { class: run.error.name, message: run.error.message },
     };
@@ -85,11 +88,12 @@ export async function measureItem(a: MeasureArgs): Promise<BenchRecord> {
     output_tokens_per_s: out !== undefined && t.latencyMs > 0 ? out / (t.latencyMs / 1000) : null,
     input_tokens: r.usage.inputTokens ?? null,
     output_tokens: out ?? null,
+    token_counter: r.usageCountedBy ? { tokenizer: r.usageCountedBy.tokenizer, stand_in: r.usageCountedBy.standIn ?? null } : null,
     server_ns: st ? { total: st.totalNs ?? null, load: st.loadNs ?? null, prompt_eval: st.promptEvalNs ?? null, eval: st.evalNs ?? null } : null,
     confidence: verdict.confidence,
     checks: verdict.checks,
     quality_pass: verdict.pass,
-    grade: { pass: g.pass, reason: g.reason },
+    grade: gradeForRecord(g),
     error: null,
     answer: a.storeAnswers ? r.text : null,
   };

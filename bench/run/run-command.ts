@@ -1,6 +1,7 @@
 /** `bench run`: flags → runBench/resumeBench, a progress bar on a TTY, a table or --json at the end. */
 import type { Argv, CommandModule } from "yargs";
 import { loadConfigFromArgs, ms, pct, printJson, runCommand, withConfigOptions } from "../../router/cli/common.js";
+import { ProviderKind } from "../../router/config/schema.js";
 import { EXIT } from "../../router/exit-codes.js";
 import { resumeBench, runBench, type BenchRunResult } from "./runner.js";
 
@@ -37,7 +38,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
       .option("dataset", { type: "string", describe: "dataset file (.jsonl or .csv), e.g. datasets/seed-actions.jsonl" })
       .option("tier", { type: "string", describe: "measure every model of this tier (any case: local_quality)" })
       .option("model", { type: "string", array: true, describe: "measure these model ids" })
-      .option("engine", { type: "string", choices: ["ollama", "openai", "anthropic", "embedded", "scripted"], describe: "only models served by this provider kind" })
+      .option("engine", { type: "string", choices: ProviderKind.options, describe: "only models served by this provider kind" })
       .option("cascade", { type: "boolean", default: false, describe: "run the full router and record which tier finally answered" })
       .option("limit", { type: "number", describe: "sample this many items (seeded)" })
       .option("seed", { type: "number", default: 1, describe: "seed for sampling and Poisson arrivals" })
@@ -87,14 +88,19 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
 function printTable(r: BenchRunResult): void {
   const s = r.summary;
   const lines = [`run ${s.run_id}: ${s.requests} requests in ${s.wall_s.toFixed(1)} s (${s.requests_per_s.toFixed(2)}/s)${s.complete ? "" : " — INTERRUPTED, finish with --resume " + s.run_id}`];
-  lines.push("  model                tier           action               n    err   pass (95% CI)            quality  e2e p50/p95        ttft p50    tpot p50");
+  lines.push("  model                tier           action               n    err   pass (95% CI)            unparsed quality  e2e p50/p95        ttft p50    tpot p50");
   for (const g of s.groups) {
     const ci = g.pass_rate_ci95 ? ` [${(g.pass_rate_ci95.lower * 100).toFixed(0)}–${(g.pass_rate_ci95.upper * 100).toFixed(0)}]` : "";
     lines.push(
-      `  ${g.model_id.padEnd(20)} ${g.tier.padEnd(14)} ${g.action.padEnd(20)} ${String(g.n).padStart(4)} ${pct(g.error_rate).padStart(6)} ${(pct(g.pass_rate) + ci).padEnd(24)} ${pct(g.quality_pass_rate).padStart(7)}  ${ms(g.e2e_ms.p50)}/${ms(g.e2e_ms.p95)}`.padEnd(150).trimEnd() +
+      `  ${g.model_id.padEnd(20)} ${g.tier.padEnd(14)} ${g.action.padEnd(20)} ${String(g.n).padStart(4)} ${pct(g.error_rate).padStart(6)} ${(pct(g.pass_rate) + ci).padEnd(24)} ${String(g.unparseable ?? "n/a").padStart(8)} ${pct(g.quality_pass_rate).padStart(7)}  ${ms(g.e2e_ms.p50)}/${ms(g.e2e_ms.p95)}`.padEnd(159).trimEnd() +
         `  ${ms(g.ttft_ms.p50)}  ${ms(g.tpot_ms.p50)}`,
     );
   }
+  const modelled = s.groups.filter((g) => g.latency_source !== "measured").map((g) => g.model_id);
+  if (modelled.length) lines.push(`latency of ${[...new Set(modelled)].join(", ")}: MODELLED from the config's hardware profile (replayed answers), not measured`);
+  const counters = new Map(s.groups.flatMap((g) => (g.token_counter ? [[g.model_id, g.token_counter] as const] : [])));
+  for (const [model, c] of counters) lines.push(`tokens of ${model}: counted by ${c.tokenizer}${c.stand_in ? ` — STAND-IN: ${c.stand_in}` : ""}`);
+  if (s.groups.some((g) => g.quality_pass_rate !== null)) lines.push("quality = the router's own check (format, not correctness); pass = the dataset grader");
   lines.push(`records: ${r.dir}/records.jsonl  summary: ${r.dir}/summary.json`);
   process.stdout.write(lines.join("\n") + "\n");
 }

@@ -4,10 +4,12 @@
  * `summary.json` (rewritten at the end, or on interrupt with `complete: false`).
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../../router/errors.js";
-import { BenchRecordSchema, type BenchRecord } from "../contracts/bench-record.js";
+import type { ActionConfig } from "../../router/config/schema.js";
+import { parseBenchRecord, type BenchRecord } from "../contracts/bench-record.js";
+import { parseRecordedActions } from "../dataset/actions.js";
 
 export const RUN_META_VERSION = 1 as const;
 
@@ -22,6 +24,8 @@ export const RunMetaSchema = z.strictObject({
   targets: z.array(z.strictObject({ tier: z.string(), model_id: z.string(), provider: z.string(), model: z.string() })),
   git_commit: z.string().nullable(),
   hardware: z.record(z.string(), z.unknown()),
+  /** Actions the dataset declared and the config lacked, as the run used them (bench/dataset/actions.ts). */
+  declared_actions: z.record(z.string(), z.unknown()).optional(),
 });
 export type RunMeta = z.infer<typeof RunMetaSchema>;
 
@@ -87,12 +91,9 @@ export class RunFolder {
         if (isLast) return;
         throw new ConfigError({ file: this.recordsFile, line: i + 1, message: "not valid JSON" });
       }
-      const r = BenchRecordSchema.safeParse(json);
-      if (!r.success) {
-        const issue = r.error.issues[0]!;
-        throw new ConfigError({ file: this.recordsFile, line: i + 1, field: issue.path.join("."), message: issue.message });
-      }
-      out.push(r.data);
+      const r = parseBenchRecord(json);
+      if (!r.ok) throw new ConfigError({ file: this.recordsFile, line: i + 1, field: r.field, message: r.message, fix: "records must follow bench/contracts/bench-record.ts" });
+      out.push(r.record);
     });
     return out;
   }
@@ -108,4 +109,14 @@ export function resolveRunDir(run: string, resultsDir = "results"): string {
   const candidate = join(resultsDir, run);
   if (existsSync(join(candidate, "records.jsonl"))) return candidate;
   throw new ConfigError({ file: run, message: "not a bench run folder (no records.jsonl here or under results/)", fix: "pass the run id printed by `bench run`, or its folder" });
+}
+
+/**
+ * The actions a run took from its dataset's header, read from the meta.json beside a records.jsonl
+ * (none when there is no meta.json): readers of the run (simulate --from-bench) need them too.
+ */
+export function declaredActionsOfRun(recordsFile: string): Record<string, ActionConfig> {
+  const folder = new RunFolder(dirname(recordsFile));
+  if (!existsSync(folder.metaFile)) return {};
+  return parseRecordedActions(folder.meta().declared_actions, folder.metaFile);
 }

@@ -16,6 +16,7 @@ import { createRng } from "../../router/util/rng.js";
 import { SqliteLedger } from "../../router/ledger/sqlite-ledger.js";
 import { Router } from "../../router/router.js";
 import type { BenchRecord } from "../contracts/bench-record.js";
+import { withDatasetActions } from "../dataset/actions.js";
 import { loadDataset, sampleItems } from "../dataset/load.js";
 import type { DatasetItem } from "../dataset/schema.js";
 import type { Slo } from "../stats/latency.js";
@@ -67,12 +68,12 @@ export interface BenchRunResult {
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
 export async function runBench(o: BenchRunOptions): Promise<BenchRunResult> {
-  const config = loadRouterConfig(o.config, o.calibration ? { calibration: o.calibration } : {});
   const dataset = loadDataset(o.dataset);
+  const { config, declared } = withDatasetActions(loadRouterConfig(o.config, o.calibration ? { calibration: o.calibration } : {}), dataset);
   const items = sampleItems(dataset.items, { limit: o.limit, seed: o.seed, action: o.action });
   if (items.length === 0) throw new UsageError({ message: `no items in ${o.dataset}${o.action ? ` for action ${o.action}` : ""}`, fix: "check --dataset and --action" });
   const missing = [...new Set(items.map((i) => i.action))].filter((a) => !config.data.actions[a]);
-  if (missing.length) throw new UsageError({ message: `dataset actions not in ${config.file}: ${missing.join(", ")}`, fix: "add them to the action table or pick another dataset" });
+  if (missing.length) throw new UsageError({ message: `dataset actions not in ${config.file}: ${missing.join(", ")}`, fix: "add them to the action table, declare them in the dataset's header (`actions:`, see datasets/README.md), or pick another dataset" });
   const targets: (ResolvedModel | "cascade")[] = o.cascade ? ["cascade"] : selectTargets(config, { tier: o.tier, models: o.models, engine: o.engine });
   const runId = o.runId ?? `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}-${dataset.header.name}`;
   const folder = RunFolder.create(join(o.resultsDir, runId), {
@@ -86,6 +87,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchRunResult> {
     targets: o.cascade ? [] : (targets as ResolvedModel[]).map((m) => ({ tier: m.tier, model_id: m.id, provider: m.provider, model: m.model })),
     git_commit: gitCommit(config.dir),
     hardware: await hardwareWithOllama(config, targets),
+    ...(Object.keys(declared).length ? { declared_actions: declared } : {}),
   } satisfies RunMeta);
   const jobs: Job[] = [];
   for (const target of targets) {
@@ -100,8 +102,8 @@ export async function resumeBench(o: Pick<BenchRunOptions, "resultsDir" | "signa
   const folder = new RunFolder(join(o.resultsDir, o.runId));
   const meta = folder.meta();
   const opt = meta.options as Record<string, unknown>;
-  const config = loadRouterConfig(meta.config.file, typeof opt.calibration === "string" ? { calibration: opt.calibration } : {});
   const dataset = loadDataset(meta.dataset.file);
+  const { config } = withDatasetActions(loadRouterConfig(meta.config.file, typeof opt.calibration === "string" ? { calibration: opt.calibration } : {}), dataset);
   if (dataset.hash !== meta.dataset.sha256) throw new UsageError({ message: `${meta.dataset.file} changed since the run started`, fix: "restore the dataset or start a new run" });
   const items = sampleItems(dataset.items, { limit: (opt.limit as number | null) ?? undefined, seed: opt.seed as number, action: (opt.action as string | null) ?? undefined });
   const done = new Set(folder.records().filter((r) => !r.warmup).map((r) => `${r.item_id}\u0000${opt.cascade ? "cascade" : r.model_id}`));

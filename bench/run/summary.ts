@@ -1,12 +1,15 @@
 /**
  * summary.json: per model and action, latency percentiles, throughput, error rate, pass rate with
- * a Wilson 95 % interval, quality-check pass rate and goodput against the SLO. Warm-up excluded.
+ * a Wilson 95 % interval, unparseable answers, quality-check pass rate and goodput against the SLO.
+ * Warm-up excluded. Version 2 adds where the latencies and token counts came from, and `unparseable`.
  */
 import type { BenchRecord } from "../contracts/bench-record.js";
 import { goodput, summarize, type LatencySummary, type Slo } from "../stats/latency.js";
 import { wilsonInterval } from "../stats/proportion.js";
 
-export const SUMMARY_VERSION = 1 as const;
+export const SUMMARY_VERSION = 2 as const;
+/** summary.json versions a reader may meet (version 1 lacks the provenance fields). */
+export const READABLE_SUMMARY_VERSIONS: readonly number[] = [1, 2];
 
 export interface GroupSummary {
   model_id: string;
@@ -16,6 +19,10 @@ export interface GroupSummary {
   n: number;
   errors: number;
   error_rate: number;
+  /** `modelled` when the latencies below were computed from a hardware profile (replay), `mixed` when some were. */
+  latency_source: "measured" | "modelled" | "mixed";
+  /** Who counted the tokens when the backend did not: tokenizer and, for a stand-in, whose it stands in for. */
+  token_counter: BenchRecord["token_counter"];
   e2e_ms: LatencySummary;
   ttft_ms: LatencySummary;
   tpot_ms: LatencySummary;
@@ -24,6 +31,8 @@ export interface GroupSummary {
   /** Dataset grader: is the answer right? */
   pass_rate: number | null;
   pass_rate_ci95: { lower: number; upper: number } | null;
+  /** Graded answers from which no answer could be read (counted wrong); null when the grader does not tell. */
+  unparseable: number | null;
   /** Router quality check at the run's threshold. */
   quality_pass_rate: number | null;
   mean_confidence: number | null;
@@ -70,6 +79,9 @@ export function summarizeRun(args: { runId: string; records: BenchRecord[]; wall
       n: rows.length,
       errors: rows.length - ok.length,
       error_rate: (rows.length - ok.length) / rows.length,
+      // The latency figures are over answered requests; a failed lookup's few measured ms are not among them.
+      latency_source: latencySourceOf(ok),
+      token_counter: ok.find((r) => r.token_counter !== null)?.token_counter ?? null,
       e2e_ms: summarize(nums((r) => r.e2e_ms)),
       ttft_ms: summarize(nums((r) => r.ttft_ms)),
       tpot_ms: summarize(nums((r) => r.tpot_ms)),
@@ -77,6 +89,7 @@ export function summarizeRun(args: { runId: string; records: BenchRecord[]; wall
       output_tokens_per_s: summarize(nums((r) => r.output_tokens_per_s)),
       pass_rate: graded.length ? passes / graded.length : null,
       pass_rate_ci95: ci,
+      unparseable: graded.some((r) => r.grade!.unparseable !== null) ? graded.filter((r) => r.grade!.unparseable === true).length : null,
       quality_pass_rate: qual.length ? qual.filter((r) => r.quality_pass).length / qual.length : null,
       mean_confidence: ok.length ? ok.reduce((s, r) => s + (r.confidence ?? 0), 0) / ok.length : null,
       goodput: { share: gp.share ?? null, per_s: gp.perSecond },
@@ -94,4 +107,9 @@ export function summarizeRun(args: { runId: string; records: BenchRecord[]; wall
     slo: args.slo,
     groups: out,
   };
+}
+
+function latencySourceOf(rows: readonly BenchRecord[]): GroupSummary["latency_source"] {
+  const modelled = rows.filter((r) => r.latency_source === "modelled").length;
+  return modelled === 0 ? "measured" : modelled === rows.length ? "modelled" : "mixed";
 }

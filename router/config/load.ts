@@ -33,6 +33,8 @@ export interface ResolvedModel extends ModelConfig {
 
 export const DEFAULT_CONFIG = "config/router.yaml";
 export const EMBEDDED_CONFIG = "config/router.embedded.yaml";
+/** Recorded real answers of the seed's models, replayed: the demo's default. */
+export const REPLAY_CONFIG = "config/router.replay.yaml";
 
 type Locate = (path: ReadonlyArray<PropertyKey>) => number | undefined;
 interface Source { file: string; locate: Locate }
@@ -75,13 +77,21 @@ function collector(src: Source, prefix: PropertyKey[] = []) {
   return { add, raise };
 }
 
+const REPLAY_ONLY = ["pace", "seed", "hardware_profile", "models"] as const;
+
 function checkTiers(src: Source, data: RouterConfigData, prices: PriceTable): void {
   const { add, raise } = collector(src);
+  for (const [name, p] of Object.entries(data.providers)) {
+    if (p.kind === "replay" && (!p.models || Object.keys(p.models).length === 0)) add(["providers", name, "models"], "a replay provider needs `models:` (model name → recordings, tokenizer, latency)");
+    if (p.kind !== "replay") for (const k of REPLAY_ONLY) if (p[k] !== undefined) add(["providers", name, k], `only a \`kind: replay\` provider takes \`${k}:\``);
+  }
   const seenIds = new Map<string, string>();
   for (const [tierName, tier] of Object.entries(data.tiers)) {
     tier.models.forEach((m, i) => {
       const at = ["tiers", tierName, "models", i];
-      if (!data.providers[m.provider]) add([...at, "provider"], `unknown provider "${m.provider}"; defined: ${Object.keys(data.providers).join(", ") || "none"}`);
+      const provider = data.providers[m.provider];
+      if (!provider) add([...at, "provider"], `unknown provider "${m.provider}"; defined: ${Object.keys(data.providers).join(", ") || "none"}`);
+      else if (provider.kind === "replay" && provider.models && !provider.models[m.model]) add([...at, "model"], `replay provider "${m.provider}" has no model "${m.model}"; its models: ${Object.keys(provider.models).join(", ")}`);
       const prev = seenIds.get(m.id);
       if (prev) add([...at, "id"], `model id "${m.id}" is already used in tier ${prev}; ids must be unique`);
       seenIds.set(m.id, tierName);

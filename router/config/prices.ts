@@ -18,6 +18,10 @@ export const ModelPrice = z.looseObject({
   mode: z.string().optional(),
   max_input_tokens: z.number().int().positive().optional(),
   max_output_tokens: z.number().int().positive().optional(),
+  /** When this entry's prices were taken, if not with the rest of the table (`taken` below). */
+  taken: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD").optional(),
+  /** Where this entry's prices come from, if not the table's `source`. */
+  source: z.string().min(1).optional(),
 });
 export type ModelPrice = z.infer<typeof ModelPrice>;
 

@@ -3,12 +3,28 @@
  * Field names are snake_case as users write YAML; the loader keeps them as written.
  */
 import { z } from "zod";
+import { AnswerKind } from "../answers/kinds.js";
+import { HardwareProfile } from "../providers/replay-latency.js";
+import { TokenizerId } from "../providers/replay-tokenizers.js";
 
 const Probability = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
 const PositiveInt = z.number().int().positive();
 
-export const ProviderKind = z.enum(["ollama", "openai", "anthropic", "embedded", "scripted"]);
+export const ProviderKind = z.enum(["ollama", "openai", "anthropic", "embedded", "scripted", "replay"]);
 export type ProviderKind = z.infer<typeof ProviderKind>;
+
+/** One model of a replay provider: its recorded answers, its tokenizer and its modelled speed. */
+export const ReplayModelConfig = z.strictObject({
+  /** Recording files (tierlab-replay JSONL, plain or gzip), relative to the config file; e.g. one per task. */
+  recordings: z.array(z.string().min(1)).min(1, "list at least one recording file"),
+  /** The tokenizer that counts this model's tokens. */
+  tokenizer: TokenizerId,
+  /** Set when `tokenizer` is not the model's own: whose counts it stands in for, and why. Reports flag these counts. */
+  tokenizer_stand_in: z.string().min(1).optional(),
+  /** This model's speed on the assumed hardware: latencies are computed from it, never measured. */
+  latency: HardwareProfile,
+});
+export type ReplayModelConfig = z.infer<typeof ReplayModelConfig>;
 
 export const ProviderConfig = z.strictObject({
   kind: ProviderKind,
@@ -32,6 +48,14 @@ export const ProviderConfig = z.strictObject({
   download_stall_timeout_ms: PositiveInt.optional(),
   /** Scripted provider (tests, perf, demos): canned answers by prompt substring. */
   script: z.array(z.strictObject({ match: z.string().optional(), reply: z.string(), delay_ms: z.number().min(0).optional() })).optional(),
+  /** Replay: `instant` returns at once with the modelled timing; `realtime` streams at the modelled pace. */
+  pace: z.enum(["instant", "realtime"]).optional(),
+  /** Replay: seed of the modelled round-trip draws. */
+  seed: z.number().int().optional(),
+  /** Replay: the machine the `latency:` figures assume, in words (shown in reports next to modelled latencies). */
+  hardware_profile: z.string().min(1).optional(),
+  /** Replay: model name (the tier's `model:`) → its recordings, tokenizer and speed. */
+  models: z.record(z.string(), ReplayModelConfig).optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
@@ -86,6 +110,8 @@ export const ActionConfig = z.strictObject({
   max_tokens: PositiveInt.optional(),
   temperature: z.number().min(0).max(2).optional(),
   output: z.enum(["text", "json"]).default("text"),
+  /** The kind of answer the action expects (number, python_literal, label, text), where it is known. */
+  answer: AnswerKind.optional(),
   /** JSON Schema for structured actions; passed to the backend and checked by the json_schema check. */
   schema: z.record(z.string(), z.unknown()).optional(),
 });

@@ -32,6 +32,11 @@ export interface ChatRequest {
   logprobs?: LogprobRequest;
   /** Aborts this one attempt; providers must stop network or compute work promptly. */
   signal?: AbortSignal;
+  /**
+   * The dataset item this request replays, when the caller has one (bench). Live backends ignore it;
+   * the replay backend looks its recording up by it instead of by the prompt's hash.
+   */
+  itemId?: string;
 }
 
 export interface LogprobRequest {
@@ -80,6 +85,28 @@ export interface ChatResult {
   serverTimings?: ServerTimings;
   /** Per generated token, in order; only when the request asked and the backend can. Unknown is `undefined`. */
   logprobs?: TokenLogprob[];
+  /**
+   * Set by backends that do not run a model (replay): the latency is computed from a hardware
+   * profile, not observed. Whoever records latency must then label it `modelled`, never measured.
+   */
+  timing?: ModelledTiming;
+  /** How `usage` was counted when the backend did not report it itself; absent = reported by the backend. */
+  usageCountedBy?: TokenCounter;
+}
+
+export interface ModelledTiming {
+  source: "modelled";
+  /** Time to first token, from the request being sent. */
+  ttftMs: number;
+  /** Time to the last token. */
+  totalMs: number;
+}
+
+export interface TokenCounter {
+  /** Package and vocabulary that counted, e.g. `gpt-tokenizer o200k_base`. */
+  tokenizer: string;
+  /** Set when that tokenizer is not the model's own: whose counts it stands in for, and why. */
+  standIn?: string;
 }
 
 export type StreamChunk = { type: "text"; text: string } | { type: "done"; result: ChatResult };

@@ -1,7 +1,10 @@
-import type { ChatMessage, FinishReason, ServerTimings, Usage } from "./provider.js";
+import type { ChatMessage, FinishReason, ServerTimings, TokenCounter, Usage } from "./provider.js";
 import type { CheckResult } from "./quality.js";
 
 export const ROUTE_RESULT_VERSION = 1 as const;
+
+/** Whether a latency was observed on the clock or computed from a hardware profile (replay). */
+export type LatencySource = "measured" | "modelled";
 
 export type AttemptVerdict = "accepted" | "rejected" | "error" | "skipped";
 
@@ -24,7 +27,11 @@ export interface Attempt {
   latencyMs: number;
   /** Time to first content chunk, client side; undefined when no text arrived. */
   ttftMs?: number;
+  /** `modelled` when the backend computed the timing (replay) instead of it being observed; absent = measured. */
+  latencySource?: LatencySource;
   usage: Usage;
+  /** Who counted `usage` when the backend did not report it (replay: a tokenizer, maybe a stand-in). */
+  usageCountedBy?: TokenCounter;
   costUsd: number;
   finishReason?: FinishReason;
   serverTimings?: ServerTimings;
@@ -59,6 +66,8 @@ export interface RouteRequest {
   /** Skip tiers whose name is not listed (bench: measure one tier). */
   onlyTiers?: string[];
   maxTokens?: number;
+  /** Dataset item id (bench), passed to every attempt so a replay backend can find its recording. */
+  itemId?: string;
 }
 
 export interface RouteResult {
@@ -78,4 +87,6 @@ export interface RouteResult {
   costUsd: number;
   latencyMs: number;
   ttftMs?: number;
+  /** `modelled` when any attempt's timing was computed (replay): the route's latency then includes it; absent = measured. */
+  latencySource?: LatencySource;
 }

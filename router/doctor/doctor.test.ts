@@ -120,4 +120,21 @@ describe("tierlab doctor", () => {
     expect(find("ledger.latency.API_FALLBACK")!.status).toBe("ok");
     expect(find("ledger.quality.fast-a")).toMatchObject({ status: "warn", message: expect.stringContaining("20 of 30 answers (67 %) failed their quality checks in the last 24 h; most often label_set") });
   });
+
+  it("replay recordings: a file that loads is ok and says latencies are modelled; a broken one fails at its line", async () => {
+    const fx = writeTestConfig((d) => {
+      const latency = { prefill_tokens_per_s: 1000, decode_tokens_per_s: 50, round_trip_ms: { median: 10, log_sd: 0 } };
+      d.providers = { replay: { kind: "replay", models: { good: { recordings: ["good.jsonl"], tokenizer: "o200k_base", latency }, bad: { recordings: ["bad.jsonl"], tokenizer: "o200k_base", latency } } } };
+      d.tiers = { LOCAL_FAST: { local: true, models: [{ id: "g", provider: "replay", model: "good" }, { id: "b", provider: "replay", model: "bad" }] } };
+      (d.actions as Record<string, { escalate: string[] }>).classify!.escalate = [];
+    });
+    const head = JSON.stringify({ format: "tierlab-replay", version: 1, model: "m", source: "test", license: "CC0-1.0", attribution: "" });
+    writeFileSync(join(fx.dir, "good.jsonl"), `${head}\n{"id":"a","output":"x"}\n`);
+    writeFileSync(join(fx.dir, "bad.jsonl"), `${head}\n{"id":"a"}\n`);
+    const report = await runDoctor({ config: fx.load(), env: {}, fetch: globalThis.fetch, now: () => NOW, which: () => undefined, ledgerPath: join(fx.dir, "l.sqlite"), thresholds: DEFAULT_THRESHOLDS });
+    const find = (id: string) => report.findings.find((f) => f.id === id);
+    expect(find("replay.g")).toMatchObject({ status: "ok", message: expect.stringContaining("modelled, not measured") });
+    expect(find("replay.b")).toMatchObject({ status: "fail", message: expect.stringContaining(`${join(fx.dir, "bad.jsonl")}:2: output:`) });
+    expect(report.ok).toBe(false);
+  });
 });

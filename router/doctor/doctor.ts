@@ -4,10 +4,10 @@ import type { LedgerRecord } from "../contracts/ledger-record.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
 import { DOCTOR_REPORT_VERSION, type DoctorContext, type DoctorFinding, type DoctorReport } from "./contract.js";
 import { checkFallbackRate, checkLatency, checkQuality } from "./ledger-checks.js";
-import { checkEmbedded, checkKeys, checkLedgerWritable, checkOllama } from "./setup-checks.js";
+import { checkEmbedded, checkKeys, checkLedgerWritable, checkOllama, checkReplay } from "./setup-checks.js";
 
 export async function runDoctor(ctx: DoctorContext): Promise<DoctorReport> {
-  const findings: DoctorFinding[] = [...(await checkOllama(ctx)), ...checkKeys(ctx), ...checkEmbedded(ctx), checkLedgerWritable(ctx), ...ledgerFindings(ctx)];
+  const findings: DoctorFinding[] = [...(await checkOllama(ctx)), ...checkKeys(ctx), ...checkEmbedded(ctx), ...(await checkReplay(ctx)), checkLedgerWritable(ctx), ...ledgerFindings(ctx)];
   return { version: DOCTOR_REPORT_VERSION, config: ctx.config.file, ok: findings.every((f) => f.status !== "fail"), findings };
 }
 

@@ -9,6 +9,7 @@ import { allModels } from "../config/load.js";
 import { missingWithoutUri, pullCommand } from "../models/fetch-model.js";
 import { downloadPolicyOf, embeddedModelSources, locateModel, modelsDir } from "../models/model-store.js";
 import { ollamaVersion, OllamaProvider, DEFAULT_OLLAMA_HOST } from "../providers/ollama.js";
+import { ProviderRegistry } from "../providers/registry.js";
 import type { DoctorContext, DoctorFinding } from "./contract.js";
 
 const INSTALL_FIX = "install Ollama (Linux: `curl -fsSL https://ollama.com/install.sh | sh`, else https://ollama.com/download), then run `ollama serve`";
@@ -120,6 +121,23 @@ export function checkEmbedded(ctx: DoctorContext): DoctorFinding[] {
         : { id, status: "fail", message: `GGUF missing (${looked})${partial} and download is ${mode}: requests to ${source.id} fail`, fix: `run \`${pull}\`, or copy the file to ${at.cachePath}` },
     );
   }
+  return out;
+}
+
+/** Replay providers: each tier model's recordings load and hold answers; a broken file is named with its line. */
+export async function checkReplay(ctx: DoctorContext): Promise<DoctorFinding[]> {
+  const out: DoctorFinding[] = [];
+  const registry = new ProviderRegistry(ctx.config, { env: ctx.env });
+  for (const m of allModels(ctx.config)) {
+    const cfg = ctx.config.data.providers[m.provider];
+    if (cfg?.kind !== "replay") continue;
+    const files = cfg.models?.[m.model]?.recordings.length ?? 0;
+    const a = await registry.get(m.provider).availability(m.model);
+    out.push(a.ok
+      ? { id: `replay.${m.id}`, status: "ok", message: `${m.model}: ${files} recording file(s) load; latencies of this model are modelled, not measured` }
+      : { id: `replay.${m.id}`, status: "fail", message: a.reason, fix: a.fix });
+  }
+  await registry.closeAll();
   return out;
 }
 

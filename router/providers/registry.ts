@@ -13,6 +13,7 @@ import { AnthropicProvider } from "./anthropic.js";
 import { EmbeddedProvider } from "./embedded.js";
 import { OllamaProvider } from "./ollama.js";
 import { OpenAIProvider } from "./openai.js";
+import { ReplayProvider } from "./replay.js";
 import { ScriptedProvider } from "./scripted.js";
 
 export interface ProviderOverrides {
@@ -76,6 +77,15 @@ export class ProviderRegistry {
       }
       case "scripted":
         return new ScriptedProvider((cfg.script ?? []).map((l) => ({ match: l.match, reply: l.reply, delayMs: l.delay_ms })), { name });
+      case "replay": {
+        const models = Object.fromEntries(Object.entries(cfg.models ?? {}).map(([model, m]) => [model, {
+          recordings: m.recordings.map((f) => resolveFrom(this.config.dir, f)),
+          tokenizer: m.tokenizer,
+          tokenizerStandIn: m.tokenizer_stand_in,
+          latency: m.latency,
+        }]));
+        return new ReplayProvider({ name, models, pace: cfg.pace, seed: cfg.seed });
+      }
     }
   }
 

@@ -30,6 +30,10 @@ export interface Evidence {
   /** Per action and local tier: graded right, kept by the check, and right among the kept. */
   perAction: { action: string; tier: string; pass: Rate; kept: Rate; keptRight: Rate | null }[];
   e2eP95: { tier: string; ms: number }[];
+  /** Where those latencies come from: `modelled` on replayed answers (the config's hardware profile). */
+  latencySource: "measured" | "modelled" | "mixed";
+  /** Answers were replayed from recordings (real models' answers, not produced here). */
+  replayed: boolean;
   standIns: boolean;
   /** Paid tiers whose pass rates in the simulation are priors, not measurements. */
   priorTiers: string[];
@@ -64,6 +68,8 @@ export function gatherEvidence(inputs: DecisionInputs): Evidence {
     checkPassed: rate(checked.filter((r) => r.quality_pass).length, checked.length),
     perAction,
     e2eP95,
+    latencySource: records.every((r) => r.latency_source === "modelled") && records.length > 0 ? "modelled" : records.some((r) => r.latency_source === "modelled") ? "mixed" : "measured",
+    replayed: records.some((r) => r.latency_source === "modelled" && r.provider === "replay"),
     standIns: (inputs.run?.records ?? []).some((r: BenchRecord) => r.provider === "embedded"),
     priorTiers,
     cpu: hw ? `${String(hw.cpu_model ?? "unknown CPU")} × ${String(hw.cpu_count ?? "?")}${Array.isArray(hw.gpu) && hw.gpu.length ? `, ${hw.gpu.join(", ")}` : ", no GPU"}` : undefined,
@@ -141,8 +147,10 @@ export function whatToChange(inputs: DecisionInputs, ev: Evidence): Change[] {
   }
   const lat = metricsOf(inputs.sim).find((x) => x.id === "week_latency");
   const mean = inputs.sim.horizon.mean_latency_ms;
-  const measured = ev.e2eP95.map((t) => `${t.tier} p95 ${ms(t.ms)}`).join(", ");
-  out.push({ area: "Hardware", text: `simulated mean latency P50 ${ms(mean.p50)} against the seed's < 500 ms (${lat?.probability == null ? "not computed" : `P = ${pct(lat.probability)}`})${measured ? `; measured locally: ${measured}${ev.cpu ? ` on ${ev.cpu}` : ""}` : ""}. Escalations pay the paid tier's latency on top of the local attempt, so fewer escalations (better local answers) help more than faster local hardware` });
+  const p95s = ev.e2eP95.map((t) => `${t.tier} p95 ${ms(t.ms)}`).join(", ");
+  // A replayed run's latencies come from the config's hardware profile, never from this machine.
+  const where = ev.latencySource === "measured" ? `measured locally: ${p95s}${ev.cpu ? ` on ${ev.cpu}` : ""}` : `${ev.latencySource === "modelled" ? "modelled" : "partly modelled"} from the replay config's hardware profile, not measured: ${p95s}`;
+  out.push({ area: "Hardware", text: `simulated mean latency P50 ${ms(mean.p50)} against the seed's < 500 ms (${lat?.probability == null ? "not computed" : `P = ${pct(lat.probability)}`})${p95s ? `; ${where}` : ""}. Escalations pay the paid tier's latency on top of the local attempt, so fewer escalations (better local answers) help more than faster local hardware` });
   const top = inputs.sim.sensitivity?.tornado.slice(0, 2) ?? [];
   if (top.length) out.push({ area: "Cost drivers", text: `the monthly cost moves most with ${listing(top.map((t) => `${t.input.replace(/_/g, " ")} (${usd(t.low.hybrid_p50_usd)} – ${usd(t.high.hybrid_p50_usd)} for ${t.low_label} / ${t.high_label})`))}` });
   if (ev.standIns) out.push({ area: "Evidence", text: "re-run this report on the models you would deploy (config/router.yaml with Ollama, `--config`), with an API bench for the paid tier (needs ANTHROPIC_API_KEY), before deciding" });

@@ -65,7 +65,7 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
   const changes = whatToChange(inputs, ev);
   cells.push(md`## What to change`, md(changes.map((c) => `- **${c.area}**: ${c.text}`).join("\n")));
   cells.push(...caveats(inputs, ev));
-  cells.push(...method(inputs));
+  cells.push(...method(inputs, ev));
   const notes = metrics.map((x) => `P(${x.id.startsWith("week") ? "week" : "month"}: ${x.label} ${x.target}) = ${x.probability === null ? "n/a" : pct(x.probability)}`);
   return { cells, notes };
 }
@@ -73,20 +73,24 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
 function caveats(inputs: DecisionInputs, ev: Evidence): Cell[] {
   const lines: string[] = [];
   if (ev.standIns) lines.push("- **The local models are stand-ins.** This run used the embedded engine's tiny GGUF models (a 260K-parameter TinyStories model and a random-weight Llama): the pipeline and its arithmetic are real, their answers are not representative of phi3, llama3 or mixtral.");
+  if (ev.replayed) {
+    const standIns = [...new Set((inputs.run?.records ?? []).flatMap((r) => (r.token_counter?.stand_in ? [r.model_id] : [])))];
+    lines.push(`- **Replayed answers, modelled latencies.** The answers are what the models answered when they were recorded (see the dataset's attribution), graded here; every latency is modelled from the replay config's hardware profile, not measured; tokens are counted by each model family's tokenizer${standIns.length ? ` (a stand-in tokenizer for ${listing(standIns)})` : ""}.`);
+  }
   if (ev.priorTiers.length) lines.push(`- **${listing(ev.priorTiers)} pass rates are priors, not measurements**: no bench run of the paid tier was given (it needs an API key), so the simulation uses the stated Beta priors from the profiles file.`);
   if (ev.checkPassed && ev.accepted) lines.push(`- **The simulator's "pass" is the router's quality check**, which accepted ${pct(ev.checkPassed.rate)} of local answers; the dataset grader found only ${pct(ev.accepted.rate)} of those right. Cost and savings follow the check; whether the answers are usable follows the grader.`);
   if (!inputs.run) lines.push("- **No bench run**: pass rates, token sizes and latencies in the simulation are the profiles file's assumptions.");
   return lines.length ? [md`## How much of this is measured`, md(lines.join("\n"))] : [];
 }
 
-function method(inputs: DecisionInputs): Cell[] {
+function method(inputs: DecisionInputs, ev: Evidence): Cell[] {
   const sim = inputs.sim;
   const run = inputs.run;
   const cal = inputs.calibration;
   const rows: (string | number | null)[][] = [
-    ...(run ? [["bench", `run ${run.id}: ${count(run.summary.requests, "measured request")} on ${listing([...new Set(run.records.map((r) => r.model_id))])}`]] : []),
+    ...(run ? [["bench", `run ${run.id}: ${count(run.summary.requests, ev.replayed ? "replayed request" : "measured request")} on ${listing([...new Set(run.records.map((r) => r.model_id))])}${ev.replayed ? " (recorded real answers, graded here; latencies modelled from the config's hardware profile)" : ""}`]] : []),
     ...(cal ? [["calibrate", cal.report.written ? `${cal.report.written} of ${cal.report.groups.length} groups calibrated (${cal.report.method})` : `refused all ${cal.report.groups.length} groups (min ${cal.report.min_items} items each)`]] : []),
-    ["simulate", `${sim.profile.name}, ${sim.days} days, ${sim.trials} trials, seed ${sim.seed}, ${sim.mode}; ${sim.files.bench ? "measured pass rates, tokens and latencies from the bench run" : "assumptions from the profiles file"}`],
+    ["simulate", `${sim.profile.name}, ${sim.days} days, ${sim.trials} trials, seed ${sim.seed}, ${sim.mode}; ${sim.files.bench ? (ev.latencySource === "measured" ? "measured pass rates, tokens and latencies from the bench run" : "pass rates and token counts from the bench run's answers, latencies modelled from the replay hardware profile") : "assumptions from the profiles file"}`],
   ];
   // No wall times here: they would make two reports from the same inputs differ.
   return [

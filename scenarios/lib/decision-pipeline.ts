@@ -1,6 +1,7 @@
 /**
  * The decision report's inputs, produced when not given: bench the config's local tiers on a seeded
- * sample, calibrate from that run, simulate the profile from it. Each step writes what it made into the
+ * sample (on a replay config, every replayed model: their answers cost nothing), calibrate from that
+ * run, simulate the profile from it. Each step writes what it made into the
  * run folder (calibration.json, simulation.json), so the report's inputs are files a person can reopen.
  */
 import { existsSync, mkdirSync } from "node:fs";
@@ -23,10 +24,11 @@ export interface DecisionArgs {
   calibration?: string;
   config: string;
   profiles: string;
-  dataset: string;
-  limit: number;
+  /** Defaults depend on the config: see demoPlan. */
+  dataset?: string;
+  limit?: number;
   seed: number;
-  usage: string;
+  usage?: string;
   days: number;
   trials: number;
   "sensitivity-trials": number;
@@ -43,8 +45,36 @@ export interface DecisionInputs {
   madeAt: string | undefined;
 }
 
+/**
+ * What the demo benches and simulates when not told, on a config that replays recorded answers: a seeded
+ * 400 of GSM8K's 1,319 items on every model (±5 points at 95 % per model), so bench → calibrate → simulate
+ * stays well inside a minute on a shared 2-core machine; `--limit 1319` benches them all.
+ */
+export const REPLAY_DEMO = { dataset: "datasets/gsm8k-replay.jsonl", limit: 400, usage: "gsm8k-like" } as const;
+/** ...and on a live config (the embedded engine, Ollama, APIs): a small sample, since each answer costs time or money. */
+export const LIVE_DEMO = { dataset: "datasets/seed-actions.jsonl", limit: 60, usage: "medium" } as const;
+
+export interface DemoPlan {
+  dataset: string;
+  limit: number | undefined;
+  usage: string;
+  /** Every local model replays recorded answers (so API models are replayed too, at no cost). */
+  replay: boolean;
+}
+
+/** The bench and simulation settings: the flags where given, else the defaults for this kind of config. */
+export function demoPlan(ctx: ScenarioContext<DecisionArgs>): DemoPlan {
+  const a = ctx.args;
+  const config = loadRouterConfig(resolve(ctx.cwd, a.config));
+  const local = allModels(config).filter((m) => m.local);
+  const replay = local.length > 0 && local.every((m) => config.data.providers[m.provider]?.kind === "replay");
+  const d = replay ? REPLAY_DEMO : LIVE_DEMO;
+  return { dataset: a.dataset ?? d.dataset, limit: a.limit ?? d.limit, usage: a.usage ?? d.usage, replay };
+}
+
 export async function decisionInputs(ctx: ScenarioContext<DecisionArgs>): Promise<DecisionInputs> {
   const a = ctx.args;
+  const plan = demoPlan(ctx);
   const steps: DecisionInputs["steps"] = [];
   const timed = async <T>(step: string, detail: (x: T) => string, f: () => Promise<T> | T): Promise<T> => {
     const t0 = performance.now();
@@ -61,7 +91,9 @@ export async function decisionInputs(ctx: ScenarioContext<DecisionArgs>): Promis
     given = loadSimulation(ctx, a.simulation);
     runDir ??= benchOfSimulation(given);
   } else if (!runDir) {
-    runDir = await timed("bench", (d: string) => `local tiers on ${a.dataset}, ${a.limit} items (seed ${a.seed}) → ${d}`, () => benchLocalTiers(ctx));
+    const what = plan.replay ? "every replayed model" : "local tiers";
+    const items = plan.limit === undefined ? "all items" : `${plan.limit} items (seed ${a.seed})`;
+    runDir = await timed("bench", (d: string) => `${what} on ${plan.dataset}, ${items} → ${d}`, () => benchDemoModels(ctx, plan));
   }
   const run = runDir ? loadRun(ctx, runDir) : undefined;
   let calibration: DecisionInputs["calibration"];
@@ -72,7 +104,7 @@ export async function decisionInputs(ctx: ScenarioContext<DecisionArgs>): Promis
     calibration = await timed("calibrate", (c: NonNullable<DecisionInputs["calibration"]>) => (c.file ? `${c.report.written} thresholds → ${c.file}` : `refused every group: nothing written`), () => calibrate({ ctx, run, file: a.run || a.simulation ? resolve(ctx.cwd, ctx.args["out-dir"], "decision-inputs", "calibration.json") : join(run.dir, "calibration.json") }));
   }
   const sim = given ?? (await timed("simulate", (s: SimulationResults) => `${s.profile.name}, ${s.days} days, ${s.trials} trials, seed ${s.seed}`, () => simulateAndRecord(ctx, {
-    usage: a.usage, days: a.days, trials: a.trials, seed: a.seed, config: a.config, profiles: a.profiles,
+    usage: plan.usage, days: a.days, trials: a.trials, seed: a.seed, config: a.config, profiles: a.profiles,
     calibration: calibration?.file, fromBench: run?.dir, sensitivity: true, sensitivityTrials: a["sensitivity-trials"],
     // A pipeline run keeps its simulation with its bench run; a report on given inputs writes next to the report.
     ...(run && !a.run ? { outFile: join(run.dir, "simulation.json") } : {}), scenarioId: "decision",
@@ -88,17 +120,19 @@ function benchOfSimulation(sim: SimulationResults): string | undefined {
   return existsSync(file) && sha256File(file) === ref.sha256 ? dirname(file) : undefined;
 }
 
-async function benchLocalTiers(ctx: ScenarioContext<DecisionArgs>): Promise<string> {
+async function benchDemoModels(ctx: ScenarioContext<DecisionArgs>, plan: DemoPlan): Promise<string> {
   const a = ctx.args;
   const configFile = resolve(ctx.cwd, a.config);
-  const local = allModels(loadRouterConfig(configFile)).filter((m) => m.local).map((m) => m.id);
+  const config = loadRouterConfig(configFile);
+  // Replayed API answers cost nothing, so a replay run measures the API tier too; a live run never pays for it.
+  const local = allModels(config).filter((m) => m.local || (plan.replay && config.data.providers[m.provider]?.kind === "replay")).map((m) => m.id);
   if (local.length === 0) throw new UsageError({ message: `${a.config} has no local tier to bench`, fix: "pass a config with local models, or an existing run with --run" });
   const resultsDir = resolve(ctx.cwd, a["results-dir"]);
   const base = `demo-${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}`;
   let runId = base;
   for (let i = 2; existsSync(join(resultsDir, runId)); i++) runId = `${base}-${i}`;
   const result = await runBench({
-    config: configFile, dataset: resolve(ctx.cwd, a.dataset), models: local, cascade: false, limit: a.limit, seed: a.seed,
+    config: configFile, dataset: resolve(ctx.cwd, plan.dataset), models: local, cascade: false, limit: plan.limit, seed: a.seed,
     concurrency: 1, warmup: 1, slo: {}, resultsDir, runId, storeAnswers: true, progress: false, signal: ctx.signal, command: "report decision",
   });
   if (result.interrupted) throw new UsageError({ message: `bench interrupted; partial run in ${result.dir}`, fix: `finish it with bench run --resume ${runId}, then pass --run ${result.dir}` });

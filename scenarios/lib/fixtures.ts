@@ -59,10 +59,10 @@ export function makeRecords(spec: RunSpec): BenchRecord[] {
         out.push(BenchRecordSchema.parse({
           version: BENCH_RECORD_VERSION, run_id: spec.runId, item_id: `${action}-${String(i + 1).padStart(3, "0")}`, dataset: "fixture", action,
           tier: m.tier, model_id: m.model_id, provider: m.provider, started_at: `2026-01-0${MODELS.indexOf(m) + 1}T10:00:${String(i % 60).padStart(2, "0")}.000Z`,
-          warmup: false, ttft_ms: ttft, e2e_ms: e2e, tpot_ms: tpot, itl_ms: [tpot, tpot], output_tokens_per_s: out_tokens / (e2e / 1000),
+          warmup: false, latency_source: "measured", token_counter: null, ttft_ms: ttft, e2e_ms: e2e, tpot_ms: tpot, itl_ms: [tpot, tpot], output_tokens_per_s: out_tokens / (e2e / 1000),
           input_tokens: 60 + Math.floor(80 * rng.next()), output_tokens: out_tokens, server_ns: null,
           confidence: hostile ? 0.1 : confidence, checks: null, threshold: 0.7, quality_pass: !hostile && confidence >= 0.7,
-          grade: hostile ? { pass: false, reason: "label mismatch" } : { pass: right, reason: right ? "matches" : "differs" },
+          grade: { ...(hostile ? { pass: false, reason: "label mismatch" } : { pass: right, reason: right ? "matches" : "differs" }), unparseable: null, extracted: null },
           error: null, cascade: null, answer: hostile ? HOSTILE_ANSWER : `{"label": "${right ? "ok" : "wrong"}"}`,
         }));
       }

@@ -7,7 +7,7 @@ import { basename, join, resolve } from "node:path";
 import type { BenchRecord } from "../../bench/contracts/bench-record.js";
 import type { CalibrationReport } from "../../bench/calibrate/calibrate.js";
 import { RunFolder, resolveRunDir, type RunMeta } from "../../bench/run/run-folder.js";
-import { summarizeRun, type RunSummary } from "../../bench/run/summary.js";
+import { READABLE_SUMMARY_VERSIONS, summarizeRun, type RunSummary } from "../../bench/run/summary.js";
 import type { Slo } from "../../bench/stats/latency.js";
 import { AnyCalibrationSchema, type Calibration } from "../../router/config/calibration.js";
 import { parseAndValidate, readTextFile } from "../../router/config/validate-source.js";
@@ -46,12 +46,13 @@ export function loadRun(ctx: ScenarioContext<unknown>, run: string, opts: { name
   const slo = opts.slo ?? (meta?.options.slo as Slo | undefined) ?? {};
   const summary = summarizeRun({ runId: id, records, wallS: wallSeconds(folder.summaryFile, records), complete: true, slo });
   const measured = records.filter((r) => !r.warmup).length;
+  const modelled = records.some((r) => r.latency_source === "modelled");
   ctx.input({
     name,
     path: dir,
     gitCommit: meta?.git_commit ?? null,
     ...(meta ? { seed: meta.options.seed as number } : {}),
-    note: `run ${id}: ${measured} measured records${meta ? `, dataset ${meta.dataset.name} (sha256 ${meta.dataset.sha256.slice(0, 12)}), config ${basename(meta.config.file)}` : ""}`,
+    note: `run ${id}: ${measured} ${modelled ? "records (replayed answers, latencies modelled)" : "measured records"}${meta ? `, dataset ${meta.dataset.name} (sha256 ${meta.dataset.sha256.slice(0, 12)}), config ${basename(meta.config.file)}` : ""}`,
   });
   return { dir, id, meta, records, summary, startedAt };
 }
@@ -60,7 +61,7 @@ export function loadRun(ctx: ScenarioContext<unknown>, run: string, opts: { name
 function wallSeconds(summaryFile: string, records: readonly BenchRecord[]): number {
   if (existsSync(summaryFile)) {
     const s = JSON.parse(readFileSync(summaryFile, "utf8")) as { version?: unknown; wall_s?: unknown };
-    if (s.version === 1 && typeof s.wall_s === "number" && s.wall_s > 0) return s.wall_s;
+    if (typeof s.version === "number" && READABLE_SUMMARY_VERSIONS.includes(s.version) && typeof s.wall_s === "number" && s.wall_s > 0) return s.wall_s;
   }
   const starts = records.map((r) => Date.parse(r.started_at));
   const ends = records.map((r, i) => starts[i]! + r.e2e_ms);
