@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -81,8 +81,13 @@ describe("bench run against a fake Ollama with injected timings", () => {
     const results = mkdtempSync(join(tmpdir(), "tierlab-bench-"));
     const ac = new AbortController();
     const dataset = writeDataset(fx.dir, 30);
-    setTimeout(() => ac.abort(), 400);
+    // Cut once a few records are on disk, not after a fixed time: a loaded machine may not have started by then.
+    const cut = setInterval(() => {
+      const f = join(results, "cut", "records.jsonl");
+      if (existsSync(f) && readFileSync(f, "utf8").split("\n").filter(Boolean).length >= 3) ac.abort();
+    }, 5);
     const first = await runBench(base({ config: fx.file, dataset, resultsDir: results, runId: "cut", concurrency: 2, signal: ac.signal }));
+    clearInterval(cut);
     expect(first.interrupted).toBe(true);
     const partial = new RunFolder(first.dir).records();
     expect(partial.length).toBeGreaterThan(0);

@@ -79,7 +79,7 @@ describe("router config loading", () => {
   });
 
   it("rejects a calibration file of another version with its path", () => {
-    const fx = writeTestConfig(undefined, { calibration: { version: 2 } });
+    const fx = writeTestConfig(undefined, { calibration: { version: 3 } });
     expectConfigError(() => fx.load(), /calibration\.json.*version/);
   });
 });
