@@ -41,6 +41,8 @@ describe("LiteLLM's price file, as published", () => {
     expect(tokenCostUsd(p, { inputTokens: 250_000, outputTokens: 1000 })).toBeCloseTo(250_000 * 6e-6 + 1000 * 2.25e-5, 12);
     expect(tokenCostUsd(p, { inputTokens: 250_000, cacheReadTokens: 100_000, cacheWriteTokens: 50_000, outputTokens: 0 })).toBeCloseTo(100_000 * 6e-6 + 100_000 * 6e-7 + 50_000 * 7.5e-6, 12);
     expect(requestRates(p, 250_000).aboveTokens).toBe(200_000);
+    // A sum of many small calls (the simulator's day totals) is priced at the rate of its calls, not of its sum.
+    expect(tokenCostUsd(p, { inputTokens: 5_000_000, outputTokens: 0 }, 2_500)).toBeCloseTo(5_000_000 * 3e-6, 9);
   });
 
   it("applies GPT-5.4's rates above 272k tokens, and the base rates a tier leaves out", () => {

@@ -88,13 +88,17 @@ export function requestRates(price: ModelPrice, inputTokens: number): RequestRat
   };
 }
 
-/** Marginal USD for one call. Unknown token counts cost nothing here but are flagged by the caller. */
-export function tokenCostUsd(price: ModelPrice, usage: Usage): number {
+/**
+ * Marginal USD for one call. Unknown token counts cost nothing here but are flagged by the caller.
+ * `requestInputTokens` picks the long-context tier when `usage` sums many calls (the simulator's day
+ * totals); by default the usage is one request and its own input size picks it.
+ */
+export function tokenCostUsd(price: ModelPrice, usage: Usage, requestInputTokens?: number): number {
   const input = usage.inputTokens ?? 0;
   const cachedIn = usage.cacheReadTokens ?? 0;
   const written = usage.cacheWriteTokens ?? 0;
   const plainIn = Math.max(0, input - cachedIn - written);
-  const r = requestRates(price, input);
+  const r = requestRates(price, requestInputTokens ?? input);
   return plainIn * r.input + cachedIn * r.cacheRead + written * r.cacheWrite + (usage.outputTokens ?? 0) * r.output;
 }
 
