@@ -4,6 +4,7 @@
  * probabilities; per-day fan-chart bands; the exceedance curve; the savings histogram.
  */
 import type { BudgetConfig } from "../router/config/schema.js";
+import { quantileOfSorted } from "../bench/stats/quantile.js";
 import { F_API, F_CONF, F_HYBRID, F_LAT, F_LOCAL, F_PASSED, F_REQ, K, type TrialBlock } from "./engine-common.js";
 import type { SuccessMetricTargets } from "./profiles.js";
 import type { Band, BudgetResult, MetricResult, PerDay, QuantileSummary, SuccessBlock, WindowSummary } from "./results.js";
@@ -17,13 +18,9 @@ export function sorted(values: Float64Array): Float64Array {
   return Float64Array.from(values).sort();
 }
 
-/** Type-7 (linear interpolation) quantile of sorted values. */
+/** Type-7 quantile of sorted values: the one definition, bench/stats/quantile.ts. */
 export function quantileSorted(s: Float64Array, q: number): number {
-  if (s.length === 0) return NaN;
-  const h = (s.length - 1) * q;
-  const i = Math.floor(h);
-  const j = Math.min(i + 1, s.length - 1);
-  return s[i]! + (h - i) * (s[j]! - s[i]!);
+  return quantileOfSorted(s, q);
 }
 
 export function summarize(values: Float64Array): QuantileSummary {

@@ -3,7 +3,8 @@
  * McNemar's exact test on right/wrong outcomes, and paired bootstrap intervals for mean and quantile
  * differences (head − base). Randomness comes only from the seeded RNG, so a seed reproduces a report.
  */
-import { mean, quantileSorted } from "simple-statistics";
+import { mean } from "simple-statistics";
+import { quantileOfSorted as quantileSorted } from "./quantile.js";
 import { createRng } from "../../router/util/rng.js";
 import { binomialCdf } from "./proportion.js";
 

@@ -6,7 +6,7 @@
  * threshold is 1, so "escalate everything" is written as 1 and answers scoring exactly 1 are still
  * accepted; coverage is always computed with that rule, never assumed to be 0. Likewise 0 accepts all.
  */
-import { quantileSorted } from "simple-statistics";
+import { quantileOfSorted as quantileSorted } from "./quantile.js";
 import { type ScoredOutcome, assertScoredOutcomes, riskCoverageCurve } from "./calibration-metrics.js";
 import { clopperPearsonUpper } from "./proportion.js";
 

@@ -5,6 +5,7 @@
  */
 import type { BenchRecord } from "../../bench/contracts/bench-record.js";
 import { wilsonInterval, type Interval } from "../../bench/stats/proportion.js";
+import { quantile } from "../../bench/stats/quantile.js";
 import type { HeadlineStatus } from "../../reports/notebook.js";
 import { SEED } from "../../simulator/reproduce-seed.js";
 import type { SimulationResults } from "../../simulator/results.js";
@@ -53,8 +54,8 @@ export function gatherEvidence(inputs: DecisionInputs): Evidence {
     if (p) perAction.push({ action, tier, pass: p, kept: rate(kept.length, graded.length)!, keptRight: rate(kept.filter((r) => r.grade!.pass).length, kept.length) });
   }
   const e2eP95 = localTiers.flatMap((tier) => {
-    const xs = records.filter((r) => r.tier === tier).map((r) => r.e2e_ms).sort((x, y) => x - y);
-    return xs.length ? [{ tier, ms: xs[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)]! }] : [];
+    const xs = records.filter((r) => r.tier === tier).map((r) => r.e2e_ms);
+    return xs.length ? [{ tier, ms: quantile(xs, 0.95) }] : [];
   });
   const priorTiers = [...new Set(sim.inputs.actions.flatMap((a) => a.chain).filter((c) => !localTiers.includes(c.tier) && c.pass_source !== "bench").map((c) => c.tier))];
   const hw = inputs.run?.meta?.hardware;
