@@ -106,6 +106,30 @@ export function pairedBootstrapQuantileDiff(
   });
 }
 
+/**
+ * quantile(head, q) / quantile(base, q) with a paired percentile-bootstrap interval: the latency gate's
+ * significance test. A ratio, because a slowdown is relative: 10 ms matters at 50 ms, not at 5 s.
+ */
+export function pairedBootstrapQuantileRatio(
+  base: readonly number[],
+  head: readonly number[],
+  opts: BootstrapOptions & { q: number },
+): BootstrapDiff {
+  assertPairedSamples(base, head, "pairedBootstrapQuantileRatio");
+  const quantileOf = (xs: number[]): number => quantileSorted(xs.sort((x, y) => x - y), opts.q);
+  const ratio = (h: number, b: number) => (b > 0 ? h / b : h > 0 ? Infinity : 1);
+  const n = base.length;
+  const b: number[] = new Array<number>(n);
+  const h: number[] = new Array<number>(n);
+  return bootstrap(n, opts, ratio(quantileOf([...head]), quantileOf([...base])), (idx) => {
+    for (let j = 0; j < n; j++) {
+      b[j] = base[idx[j]!]!;
+      h[j] = head[idx[j]!]!;
+    }
+    return ratio(quantileOf(h), quantileOf(b));
+  });
+}
+
 function bootstrap(n: number, opts: BootstrapOptions, diff: number, statistic: (idx: Uint32Array) => number): BootstrapDiff {
   const iterations = opts.iterations ?? 10_000;
   const confidence = opts.confidence ?? 0.95;
