@@ -95,6 +95,8 @@ function printTable(r: BenchRunResult): void {
         `  ${ms(g.ttft_ms.p50)}  ${ms(g.tpot_ms.p50)}`,
     );
   }
+  const slo = Object.entries(s.slo).filter(([, v]) => v !== undefined).map(([k, v]) => `${k.replace(/Ms$/, "")} ≤ ${v} ms`);
+  lines.push(`goodput: ${s.goodput.met} of ${s.requests} requests met ${slo.length ? slo.join(", ") : "no SLO (none set: every answered request counts)"} (${pct(s.goodput.share)}), ${s.goodput.per_s.toFixed(2)}/s`);
   lines.push(`records: ${r.dir}/records.jsonl  summary: ${r.dir}/summary.json`);
   process.stdout.write(lines.join("\n") + "\n");
 }

@@ -6,6 +6,8 @@
 import type { BenchRecord } from "../../bench/contracts/bench-record.js";
 import { wilsonInterval, type Interval } from "../../bench/stats/proportion.js";
 import { quantile } from "../../bench/stats/quantile.js";
+import { riskControlMinItems } from "../../bench/stats/thresholds.js";
+import { CALIBRATE_DEFAULTS } from "../../bench/calibrate/calibrate.js";
 import type { HeadlineStatus } from "../../reports/notebook.js";
 import { SEED } from "../../simulator/reproduce-seed.js";
 import type { SimulationResults } from "../../simulator/results.js";
@@ -104,6 +106,17 @@ export function recommend(sim: SimulationResults, ev: Evidence): Recommendation 
   };
 }
 
+/** What a group needs before calibration can choose a threshold; older files without items_needed get it recomputed from their params. */
+export function itemsNeeded(cal: NonNullable<DecisionInputs["calibration"]>): number {
+  if (typeof cal.report.items_needed === "number") return cal.report.items_needed;
+  const alpha = cal.calibration?.params.alpha ?? CALIBRATE_DEFAULTS.alpha, delta = cal.calibration?.params.delta ?? CALIBRATE_DEFAULTS.delta;
+  return cal.report.method === "risk_control" ? Math.max(cal.report.min_items, riskControlMinItems({ alpha, delta })) : cal.report.min_items;
+}
+
+function fmtParam(cal: NonNullable<DecisionInputs["calibration"]>, key: "alpha" | "delta"): string {
+  return String(cal.calibration?.params[key] ?? CALIBRATE_DEFAULTS[key]);
+}
+
 export interface Change {
   area: "Thresholds" | "Tier choice" | "Hardware" | "Cost drivers" | "Evidence";
   text: string;
@@ -116,7 +129,8 @@ export function whatToChange(inputs: DecisionInputs, ev: Evidence): Change[] {
   else if (cal.report.written === 0) {
     const tierGroups = cal.report.groups.filter((g) => g.tier !== null);
     const largest = Math.max(0, ...tierGroups.map((g) => g.n));
-    out.push({ area: "Thresholds", text: `bench calibrate refused all ${cal.report.groups.length} groups: the largest action × tier group had ${largest} graded items, and ${cal.report.min_items} is the minimum. Bench at least ${cal.report.min_items} labelled items per action on each local tier (a larger --limit, more dataset items) and calibrate again; until then the config's thresholds apply` });
+    const needed = itemsNeeded(cal);
+    out.push({ area: "Thresholds", text: `bench calibrate refused all ${cal.report.groups.length} groups: the largest action × tier group had ${largest} graded items. Bench at least ${needed} labelled items per action on each local tier (a larger --limit, more dataset items) and calibrate again; until then the config's thresholds apply. ${needed} is what ${cal.report.method === "risk_control" ? `risk control needs at alpha ${fmtParam(cal, "alpha")}, δ ${fmtParam(cal, "delta")}: with fewer, even all answers right cannot bound the error rate (bench/stats/thresholds.ts)` : "the calibration's --min-items asks for"}` });
   } else {
     out.push({ area: "Thresholds", text: `use the ${cal.report.written} calibrated thresholds${cal.file ? ` in ${cal.file}` : ""} (pass it as --calibration, or point the config's calibration: at it); ${cal.report.refused_actions.length ? `${listing(cal.report.refused_actions)} still use the config's` : "every action is covered"}` });
   }

@@ -5,7 +5,7 @@
  */
 import { headline, md, table, type Cell } from "../../reports/notebook.js";
 import { barChart, exceedanceChart } from "./charts.js";
-import { gatherEvidence, metricsOf, monthOf, QUALITY_TARGET, recommend, whatToChange, type Evidence } from "./decision-advice.js";
+import { gatherEvidence, itemsNeeded, metricsOf, monthOf, QUALITY_TARGET, recommend, whatToChange, type Evidence } from "./decision-advice.js";
 import type { DecisionInputs } from "./decision-pipeline.js";
 import { count, LIKELIHOOD_RULE, likelihood, listing, pct, usd } from "./text.js";
 
@@ -85,7 +85,7 @@ function method(inputs: DecisionInputs): Cell[] {
   const cal = inputs.calibration;
   const rows: (string | number | null)[][] = [
     ...(run ? [["bench", `run ${run.id}: ${count(run.summary.requests, "measured request")} on ${listing([...new Set(run.records.map((r) => r.model_id))])}`]] : []),
-    ...(cal ? [["calibrate", cal.report.written ? `${cal.report.written} of ${cal.report.groups.length} groups calibrated (${cal.report.method})` : `refused all ${cal.report.groups.length} groups (min ${cal.report.min_items} items each)`]] : []),
+    ...(cal ? [["calibrate", cal.report.written ? `${cal.report.written} of ${cal.report.groups.length} groups calibrated (${cal.report.method})` : `refused all ${cal.report.groups.length} groups (each needs at least ${itemsNeeded(cal)} labelled items)`]] : []),
     ["simulate", `${sim.profile.name}, ${sim.days} days, ${sim.trials} trials, seed ${sim.seed}, ${sim.mode}; ${sim.files.bench ? "measured pass rates, tokens and latencies from the bench run" : "assumptions from the profiles file"}`],
   ];
   // No wall times here: they would make two reports from the same inputs differ.
