@@ -3,6 +3,7 @@ import { cpus } from "node:os";
 import { runGatewayPerf } from "../gateway/perf.js";
 import { runSimulatorPerf } from "../simulator/perf.js";
 import { runBenchPerf } from "./bench-perf.js";
+import { runGatePerf } from "./gate-perf.js";
 import { runRouterPerf } from "./router-perf.js";
 import type { PerfRow } from "./types.js";
 
@@ -11,6 +12,7 @@ const sections: Array<[string, () => Promise<PerfRow[]>]> = [
   ["bench", () => runBenchPerf()],
   ["gateway", () => runGatewayPerf()],
   ["simulator", () => runSimulatorPerf()],
+  ["gate", () => runGatePerf()],
 ];
 
 const only = process.argv[2];
