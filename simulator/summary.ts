@@ -174,7 +174,7 @@ export function monthMetrics(w: WindowSeries, targets: SuccessMetricTargets["mon
     ["month_cost", "cost", `< $${targets.max_cost_usd}/month`, (t) => w.hybrid[t]! < targets.max_cost_usd, null],
     ["month_savings", "savings vs pure API", `> ${pct(targets.min_savings)}`, (t) => w.savings[t]! > targets.min_savings, null],
     ["month_budget", "no budget overruns", "(global budgets)", targets.no_budget_overrun ? (t) => clean[t] === 1 : null, targets.no_budget_overrun ? null : "disabled in the profiles file"],
-    ["month_confidence", "quality confidence", `mean > ${targets.min_mean_confidence}`, hasConf ? (t) => w.confidence[t]! > targets.min_mean_confidence : null, hasConf ? null : "needs confidence scores: run with --from-bench"],
+    ["month_confidence", "quality confidence", `mean > ${targets.min_mean_confidence}`, hasConf ? (t) => w.confidence[t]! > targets.min_mean_confidence : null, hasConf ? null : "needs confidence scores of every tier the traffic reaches: bench each one (the paid tier too) and run with --from-bench"],
   ];
   const metrics: MetricResult[] = checks.map(([id, label, target, f, note]) => ({ id, label, target, probability: f ? prob(f, n) : null, note }));
   const active = checks.map((c) => c[3]).filter((f): f is (t: number) => boolean => f !== null);
