@@ -10,6 +10,7 @@ import { riskControlMinItems } from "../../bench/stats/thresholds.js";
 import { CALIBRATE_DEFAULTS } from "../../bench/calibrate/calibrate.js";
 import type { HeadlineStatus } from "../../reports/notebook.js";
 import { SEED } from "../../simulator/reproduce-seed.js";
+import { savingsCap, type SavingsCap } from "../../simulator/savings-cap.js";
 import type { SimulationResults } from "../../simulator/results.js";
 import type { DecisionInputs } from "./decision-pipeline.js";
 import { likelihood, listing, ms, pct, usd } from "./text.js";
@@ -73,6 +74,30 @@ export function gatherEvidence(inputs: DecisionInputs): Evidence {
   };
 }
 
+/**
+ * What the simulated profile's action mix lets the hybrid save at most: actions starting on a paid tier
+ * cost the same either way (simulator/savings-cap.ts), computed from the simulation's own inputs.
+ */
+export function mixCap(sim: SimulationResults, paidShareScale = 1): SavingsCap | null {
+  const baseline = sim.inputs.tiers.find((t) => t.name === sim.inputs.baseline_tier);
+  if (!baseline || baseline.input_usd_per_mtok === null || baseline.output_usd_per_mtok === null) return null;
+  const local = new Set(sim.inputs.tiers.filter((t) => t.local).map((t) => t.name));
+  const spec = (t: { median: number; log_sd: number }) => ({ median: t.median, log_sd: t.log_sd });
+  return savingsCap({
+    profile: sim.profile.name,
+    mix: Object.fromEntries(sim.inputs.actions.map((a) => [a.name, a.share])),
+    tokens: Object.fromEntries(sim.inputs.actions.map((a) => [a.name, { input: spec(a.tokens.input), output: spec(a.tokens.output) }])),
+    price: { input_cost_per_token: baseline.input_usd_per_mtok / 1e6, output_cost_per_token: baseline.output_usd_per_mtok / 1e6 },
+    paidFirst: sim.inputs.actions.filter((a) => a.chain[0] && !local.has(a.chain[0].tier)).map((a) => a.name),
+    paidShareScale,
+  });
+}
+
+export function capText(cap: SavingsCap): string {
+  if (cap.paidFirst.length === 0) return `the ${cap.profile} mix sends no action straight to the paid tier, so it puts no cap on savings`;
+  return `the ${cap.profile} mix caps savings at ${pct(cap.cap)}: ${listing(cap.paidFirst.map((p) => `${p.action} (${pct(p.callShare)} of calls, ${pct(p.costShare)} of the pure-API cost)`))} starts on the paid tier and costs the same either way`;
+}
+
 export const metricsOf = (sim: SimulationResults) => [...(sim.success_metrics.week?.metrics ?? []), ...(sim.success_metrics.month?.metrics ?? [])];
 export const monthOf = (sim: SimulationResults) => sim.month ?? sim.horizon;
 
@@ -98,11 +123,16 @@ export function recommend(sim: SimulationResults, ev: Evidence): Recommendation 
   }
   if (m.savings.p50 <= 0) return { title: "Stay on the API: the hybrid does not save money here", status: "fails", reasons };
   const l = likelihood(pMonth);
+  const cap = mixCap(sim);
+  if (cap) reasons.push(capText(cap));
   if (l === "likely") return { title: "Adopt the hybrid router", status: "holds", reasons: [...reasons, `the seed's > 75 % monthly savings target is likely (P = ${pct(pMonth)})`] };
+  const capped = cap !== null && cap.cap <= SEED.month.minSavings;
   return {
     title: `Adopt for cost, expecting about ${pct(m.savings.p50, 0)} savings, not 75 %`,
     status: "info",
-    reasons: [...reasons, `the seed's > 75 % monthly savings target is ${l} (P = ${pct(pMonth)})`],
+    reasons: [...reasons, capped
+      ? `the seed's > 75 % monthly savings target fails under the assumed mix: it caps savings at ${pct(cap!.cap)}, whatever the local answers (P = ${pct(pMonth)})`
+      : `the seed's > 75 % monthly savings target is ${l} (P = ${pct(pMonth)})`],
   };
 }
 
@@ -159,6 +189,11 @@ export function whatToChange(inputs: DecisionInputs, ev: Evidence): Change[] {
   const measured = ev.e2eP95.map((t) => `${t.tier} p95 ${ms(t.ms)}`).join(", ");
   out.push({ area: "Hardware", text: `simulated mean latency P50 ${ms(mean.p50)} against the seed's < 500 ms (${lat?.probability == null ? "not computed" : `P = ${pct(lat.probability)}`})${measured ? `; measured locally: ${measured}${ev.cpu ? ` on ${ev.cpu}` : ""}` : ""}. Escalations pay the paid tier's latency on top of the local attempt, so fewer escalations (better local answers) help more than faster local hardware` });
   const top = inputs.sim.sensitivity?.tornado.slice(0, 2) ?? [];
+  const cap = mixCap(inputs.sim);
+  if (cap && cap.paidFirst.length) {
+    const at = (f: number) => mixCap(inputs.sim, f)!.cap;
+    out.push({ area: "Cost drivers", text: `the traffic mix is an assumption (config/usage-profiles.yaml) and bounds the savings: with half the calls that start on the paid tier (${listing(cap.paidFirst.map((p) => p.action))}) the cap is ${pct(at(0.5))}, as assumed ${pct(cap.cap)}, with 1.5× ${pct(at(1.5))}; measure your own mix before trusting a savings figure` });
+  }
   if (top.length) out.push({ area: "Cost drivers", text: `the monthly cost moves most with ${listing(top.map((t) => `${t.input.replace(/_/g, " ")} (${usd(t.low.hybrid_p50_usd)} – ${usd(t.high.hybrid_p50_usd)} for ${t.low_label} / ${t.high_label})`))}` });
   if (ev.standIns) out.push({ area: "Evidence", text: "re-run this report on the models you would deploy (config/router.yaml with Ollama, `--config`), with an API bench for the paid tier (needs ANTHROPIC_API_KEY), before deciding" });
   return out;

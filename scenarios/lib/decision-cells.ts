@@ -5,8 +5,9 @@
  */
 import { headline, md, table, type Cell } from "../../reports/notebook.js";
 import { barChart, exceedanceChart } from "./charts.js";
-import { gatherEvidence, itemsNeeded, metricsOf, monthOf, QUALITY_TARGET, recommend, whatToChange, type Evidence } from "./decision-advice.js";
+import { capText, gatherEvidence, itemsNeeded, metricsOf, mixCap, monthOf, QUALITY_TARGET, recommend, whatToChange, type Evidence } from "./decision-advice.js";
 import type { DecisionInputs } from "./decision-pipeline.js";
+import { measuredCells, tallySources } from "./decision-measured.js";
 import { count, LIKELIHOOD_RULE, likelihood, listing, pct, usd } from "./text.js";
 
 /** Okabe–Ito green / orange / vermillion; the legend's words carry the meaning too. */
@@ -27,6 +28,7 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
   const pMonth = metrics.find((x) => x.id === "month_savings");
   const lm = likelihood(pMonth?.probability ?? null);
   const likely = metrics.filter((x) => likelihood(x.probability) === "likely");
+  const cap = mixCap(sim);
   const window = `days ${m.from_day + 1}-${m.from_day + m.days}, ${sim.profile.name} profile (${sim.profile.iterations_per_day} iterations/day × ${sim.profile.calls_per_iteration} calls), ${sim.trials} trials`;
   const cells: Cell[] = [
     headline({ label: "Recommendation", value: rec.title, status: rec.status, explanation: rec.reasons.map((r) => `• ${r}`).join("\n") }),
@@ -36,7 +38,7 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
       label: "Savings vs pure API (P50)", value: m.savings.p50 * 100, unit: "%", digits: 1,
       target: pMonth ? `savings ${pMonth.target} after a month (seed): ${lm}` : undefined,
       status: lm === "likely" ? "holds" : lm === "unlikely" ? "fails" : "info",
-      explanation: `1 − hybrid / pure API per trial: P5 ${pct(m.savings.p5)}, P95 ${pct(m.savings.p95)}${pMonth ? `; P(${pMonth.target}) = ${pct(pMonth.probability)}` : ""}`,
+      explanation: `1 − hybrid / pure API per trial: P5 ${pct(m.savings.p5)}, P95 ${pct(m.savings.p95)}${pMonth ? `; P(${pMonth.target}) = ${pct(pMonth.probability)}` : ""}${cap ? `\n${capText(cap)}${cap.cap <= 0.75 ? ": the > 75 % target fails under the assumed mix" : ""}` : ""}`,
     }),
   ];
   if (ev.accepted) {
@@ -74,9 +76,21 @@ function caveats(inputs: DecisionInputs, ev: Evidence): Cell[] {
   const lines: string[] = [];
   if (ev.standIns) lines.push("- **The local models are stand-ins.** This run used the embedded engine's tiny GGUF models (a 260K-parameter TinyStories model and a random-weight Llama): the pipeline and its arithmetic are real, their answers are not representative of phi3, llama3 or mixtral.");
   if (ev.priorTiers.length) lines.push(`- **${listing(ev.priorTiers)} pass rates are priors, not measurements**: no bench run of the paid tier was given (it needs an API key), so the simulation uses the stated Beta priors from the profiles file.`);
+  const t = tallySources(inputs);
+  const localPriors = t.passPriors.filter((id) => ev.localTiers.includes(id.split("@")[1]!));
+  if (localPriors.length) lines.push(`- **Local pass rates that are priors too**: ${listing(localPriors)} had no graded bench answers.`);
   if (ev.checkPassed && ev.accepted) lines.push(`- **The simulator's "pass" is the router's quality check**, which accepted ${pct(ev.checkPassed.rate)} of local answers; the dataset grader found only ${pct(ev.accepted.rate)} of those right. Cost and savings follow the check; whether the answers are usable follows the grader.`);
   if (!inputs.run) lines.push("- **No bench run**: pass rates, token sizes and latencies in the simulation are the profiles file's assumptions.");
-  return lines.length ? [md`## How much of this is measured`, md(lines.join("\n"))] : [];
+  return [md`## How much of this is measured`, ...(lines.length ? [md(lines.join("\n"))] : []), ...measuredCells(inputs)];
+}
+
+/** Never "measured" for what was a prior: counts of each, as the table under "How much of this is measured" lists them. */
+function simSources(inputs: DecisionInputs): string {
+  const t = tallySources(inputs);
+  const pass = `pass rates measured in ${t.cells - t.passPriors.length} of ${t.cells} cells (priors in ${t.passPriors.length})`;
+  const lat = `latencies measured in ${t.cells - t.latencyAssumed.length} (config ranges in ${t.latencyAssumed.length})`;
+  const tok = `token sizes measured for ${inputs.sim.inputs.actions.length - t.tokenAssumed.length} of ${inputs.sim.inputs.actions.length} actions${t.standInTokens.length ? " (stand-in tokenizer)" : ""}`;
+  return inputs.sim.files.bench ? `${pass}; ${lat}; ${tok}` : "no bench run: every pass rate, token size and latency is an assumption from the profiles file and the config";
 }
 
 function method(inputs: DecisionInputs): Cell[] {
@@ -86,7 +100,7 @@ function method(inputs: DecisionInputs): Cell[] {
   const rows: (string | number | null)[][] = [
     ...(run ? [["bench", `run ${run.id}: ${count(run.summary.requests, "measured request")} on ${listing([...new Set(run.records.map((r) => r.model_id))])}`]] : []),
     ...(cal ? [["calibrate", cal.report.written ? `${cal.report.written} of ${cal.report.groups.length} groups calibrated (${cal.report.method})` : `refused all ${cal.report.groups.length} groups (each needs at least ${itemsNeeded(cal)} labelled items)`]] : []),
-    ["simulate", `${sim.profile.name}, ${sim.days} days, ${sim.trials} trials, seed ${sim.seed}, ${sim.mode}; ${sim.files.bench ? "measured pass rates, tokens and latencies from the bench run" : "assumptions from the profiles file"}`],
+    ["simulate", `${sim.profile.name}, ${sim.days} days, ${sim.trials} trials, seed ${sim.seed}, ${sim.mode}; ${simSources(inputs)}`],
   ];
   // No wall times here: they would make two reports from the same inputs differ.
   return [
