@@ -66,9 +66,10 @@ export function regressionCells(r: CompareResult): Cell[] {
     md`
       A group regresses when its pass rate drops by at least ${num(o.margin * 100, 1)} points with a one-sided exact test
       below p = ${String(o.alpha)}, or when its end-to-end p50 rises by at least ${num(o.latencyMargin * 100, 1)} % **and** by at least
-      ${String(o.latencyMarginMs)} ms (the practical effect) with the one-sided ${num((1 - o.alpha) * 100, 0)} % bootstrap bound of the p50
-      ratio head/base above 1 (significance; seed ${o.seed}, ${num(o.iterations, 0)} resamples). Both halves are needed: two identical
-      runs on a loaded machine differ significantly but not by that much. Groups whose runs measured the same items are
+      ${String(o.latencyMarginMs)} ms (the practical effect) with head slower at p < ${String(o.alpha)} (significance: a sign test on the items
+      both runs measured, Mann–Whitney U for independent runs; both stay valid with a handful of items). Both halves are
+      needed: two identical runs on a loaded machine differ significantly but not by that much. The p50 ratio's bootstrap
+      interval is shown too (seed ${o.seed}, ${num(o.iterations, 0)} resamples). Groups whose runs measured the same items are
       compared item by item (McNemar, paired bootstrap); groups whose runs share few items (different seeds or samples)
       are compared as independent samples (Fisher's exact test, two-sample bootstrap). Items that failed with an error are counted apart.
     `,

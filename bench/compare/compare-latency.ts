@@ -2,15 +2,17 @@
  * Latency regression of one (model, action) group. Two identical runs on a loaded machine differ by a
  * few percent and, with enough items, significantly so; a gate that fires on that gets switched off.
  * So e2e p50 regresses only when both hold:
- *  - significance: the one-sided (1 − alpha) bootstrap lower bound of the p50 ratio head/base is above 1
- *    (paired bootstrap over shared items, or a two-sample bootstrap for independent runs);
+ *  - significance: a one-sided exact-enough test at alpha that head is slower: the sign test on the shared
+ *    items' differences (paired), or Mann–Whitney U (independent runs). Rank and sign tests stay valid with
+ *    a handful of items, where a bootstrap interval does not (3 items all slower is p = 1/8, not a proof);
  *  - a practical effect: the p50 rose by at least `latencyMargin` (10 %) and by at least `latencyMarginMs`.
- * Mean e2e and TTFT p50 are shown with 95 % intervals for context and carry no verdict.
+ * The p50 ratio is shown with its one-sided (1 − alpha) bootstrap bound; mean e2e and TTFT p50 with 95 %
+ * intervals. Only e2e p50 carries a verdict.
  */
 import type { BenchRecord } from "../contracts/bench-record.js";
 import { summarize } from "../stats/latency.js";
-import { pairedBootstrapDiff, pairedBootstrapQuantileDiff, pairedBootstrapQuantileRatio, type BootstrapDiff } from "../stats/paired-tests.js";
-import { unpairedBootstrapQuantileDiff, unpairedBootstrapQuantileRatio } from "../stats/unpaired-tests.js";
+import { mcnemarExact, pairedBootstrapDiff, pairedBootstrapQuantileDiff, pairedBootstrapQuantileRatio, type BootstrapDiff } from "../stats/paired-tests.js";
+import { mannWhitneyGreater, unpairedBootstrapQuantileDiff, unpairedBootstrapQuantileRatio } from "../stats/unpaired-tests.js";
 import type { CompareOptions, Design, Samples } from "./compare.js";
 
 export type LatencyComparison = {
@@ -30,7 +32,9 @@ export type LatencyComparison = {
   /** e2e p50 only: head/base and its one-sided (1 − alpha) bootstrap lower bound. */
   ratio: number | null;
   ratio_lower: number | null;
-  /** e2e p50 only: the two halves of the verdict. */
+  /** e2e p50 only: the significance test, its one-sided p, and the two halves of the verdict. */
+  significance_test: "sign_test" | "mann_whitney" | null;
+  p_slower: number | null;
   significant: boolean | null;
   practical: boolean | null;
   /** Only e2e p50 carries a verdict; the others are shown for context (null). */
@@ -61,7 +65,16 @@ export function compareLatency(args: { samples: Samples; design: Design; options
   const r = quantileRatio(eb, eh, { ...boot, q: 0.5, confidence: 1 - 2 * o.alpha });
   p50.ratio = r.diff;
   p50.ratio_lower = r.lower;
-  p50.significant = r.lower > 1;
+  if (paired) {
+    // Sign test: ties dropped, P(X ≥ slower) with X ~ Binomial(slower + faster, ½), the same exact tail as McNemar's.
+    const slower = eb.filter((b, i) => eh[i]! > b).length, faster = eb.filter((b, i) => eh[i]! < b).length;
+    p50.p_slower = mcnemarExact({ b: slower, c: faster }).pRegression;
+    p50.significance_test = "sign_test";
+  } else {
+    p50.p_slower = mannWhitneyGreater(eb, eh).pGreater;
+    p50.significance_test = "mann_whitney";
+  }
+  p50.significant = p50.p_slower < o.alpha;
   p50.practical = p50.relative !== null && p50.relative >= o.latencyMargin - EPS && p50.head - p50.base >= o.latencyMarginMs - EPS;
   p50.regression = p50.significant && p50.practical;
 
@@ -78,6 +91,6 @@ function row(a: { metric: LatencyComparison["metric"]; test: LatencyComparison["
   return {
     metric: a.metric, test: a.test, n_base: a.base.length, n_head: a.head.length, base: b, head: h,
     diff: a.d.diff, lower: a.d.lower, upper: a.d.upper, confidence: a.d.confidence, relative: b > 0 ? (h - b) / b : null,
-    ratio: null, ratio_lower: null, significant: null, practical: null, regression: null,
+    ratio: null, ratio_lower: null, significance_test: null, p_slower: null, significant: null, practical: null, regression: null,
   };
 }

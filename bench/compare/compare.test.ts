@@ -68,6 +68,9 @@ describe("compareRuns", () => {
     // 50 % slower is +98.75 ms: under a 150 ms floor it is not practical; the relative effect can be raised too.
     expect(compareRuns(base, slow, { latencyMarginMs: 150 }).verdict).toBe("ok");
     expect(compareRuns(base, slow, { latencyMargin: 0.6 }).verdict).toBe("ok");
+    // Three items, all slower by 40 %: a sign test cannot call that significant (p = 1/8), a bootstrap interval would.
+    const three = (id: string, k: number) => Array.from({ length: 3 }, (_, i) => makeRecord({ run_id: id, item_id: `i${i}`, e2e_ms: (100 + i) * k }));
+    expect(only(compareRuns(three("base", 1), three("head", 1.4))).latency[0]).toMatchObject({ significance_test: "sign_test", p_slower: expect.closeTo(0.125, 12), significant: false, practical: true, regression: false });
     // 2 ms slower on a 10 ms model is +20 %, significant, and below the default 20 ms floor: the loaded-machine case.
     const tiny = run("base", (i, r) => ({ ...r, e2e_ms: 8 + (i % 5) }));
     const tinySlow = run("head", (i, r) => ({ ...r, e2e_ms: 10 + (i % 5) }));

@@ -20,7 +20,7 @@ export function renderCompareMarkdown(result: CompareResult): string {
       : `${PASS} **No significant regression** in ${result.groups.length} model/action group${result.groups.length === 1 ? "" : "s"}`,
     "",
     `Regression = pass-rate drop ≥ ${pts(o.margin)} pts with a one-sided exact test p < ${o.alpha} (McNemar on shared items, Fisher when the runs are independent samples); ` +
-      `or e2e p50 up ≥ ${(o.latencyMargin * 100).toFixed(1)} % and ≥ ${o.latencyMarginMs} ms (the practical effect) with the one-sided ${((1 - o.alpha) * 100).toFixed(0)} % bootstrap bound of the p50 ratio above 1 (significance). ` +
+      `or e2e p50 up ≥ ${(o.latencyMargin * 100).toFixed(1)} % and ≥ ${o.latencyMarginMs} ms (the practical effect) with head slower at p < ${o.alpha} (significance: sign test on shared items, Mann–Whitney for independent runs). ` +
       `Both halves are needed, so run-to-run noise on a loaded machine does not fail the job (seed ${o.seed}, ${o.iterations} resamples).`,
   );
   if (result.unpaired.base || result.unpaired.head) {
@@ -54,7 +54,8 @@ function renderGroup(g: GroupComparison): string[] {
   for (const l of g.latency) {
     const mark = l.regression === null ? "" : l.regression ? FAIL : PASS;
     const rel = l.relative === null ? "" : ` (${signed(l.relative * 100, 1)} %)`;
-    const gate = l.ratio === null ? "" : `; ratio ${l.ratio.toFixed(3)}, one-sided bound ${l.ratio_lower!.toFixed(3)}: ${l.significant ? "significant" : "not significant"}, ${l.practical ? "practical" : "below the practical effect"}`;
+    const test = l.significance_test === "sign_test" ? "sign test" : "Mann–Whitney";
+    const gate = l.ratio === null ? "" : `; ratio ${l.ratio.toFixed(3)} (one-sided bound ${l.ratio_lower!.toFixed(3)}), ${test} p=${pval(l.p_slower!)}: ${l.significant ? "significant" : "not significant"}, ${l.practical ? "practical" : "below the practical effect"}`;
     lines.push(
       `| ${mark} | ${METRIC_NAMES[l.metric]} | ${msText(l.base)} | ${msText(l.head)} | ${signed(l.diff, msDigits(l.diff))} ms${rel} | ` +
         `${Math.round(l.confidence * 100)} % CI [${signed(l.lower, msDigits(l.lower))}, ${signed(l.upper, msDigits(l.upper))}] ms, n=${l.n_base}/${l.n_head}${gate} |`,

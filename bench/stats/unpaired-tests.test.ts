@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pairedBootstrapQuantileRatio } from "./paired-tests.js";
-import { fisherExact, unpairedBootstrapQuantileDiff, unpairedBootstrapQuantileRatio } from "./unpaired-tests.js";
+import { fisherExact, mannWhitneyGreater, unpairedBootstrapQuantileDiff, unpairedBootstrapQuantileRatio } from "./unpaired-tests.js";
 
 describe("fisherExact", () => {
   it("matches scipy.stats.fisher_exact one-sided p-values", () => {
@@ -32,5 +32,20 @@ describe("bootstrap of the p50 ratio and difference", () => {
   it("paired: identical runs give a ratio of exactly 1 with a degenerate interval", () => {
     const r = pairedBootstrapQuantileRatio(base, base, { seed: 1, q: 0.5, iterations: 500 });
     expect(r).toMatchObject({ diff: 1, lower: 1, upper: 1 });
+  });
+});
+
+describe("mannWhitneyGreater", () => {
+  it("gives the asymptotic one-sided p, with ties and continuity corrected", () => {
+    const lo = Array.from({ length: 10 }, (_, i) => i), hi = lo.map((x) => x + 100);
+    // Fully separated: U = 100, z = (100 − 50 − 0.5) / sqrt(100 · 21 / 12) = 3.7418, p = 9.14e-5.
+    const r = mannWhitneyGreater(lo, hi);
+    expect(r.u).toBe(100);
+    expect(r.z).toBeCloseTo(3.7418, 4);
+    expect(r.pGreater).toBeCloseTo(9.14e-5, 6);
+    expect(mannWhitneyGreater(hi, lo).pGreater).toBeGreaterThan(0.99);
+    // Identical samples: every pair a tie, U = n²/2, no evidence.
+    expect(mannWhitneyGreater([5, 5, 5], [5, 5, 5]).pGreater).toBe(1);
+    expect(mannWhitneyGreater([1, 2, 3, 4], [1, 2, 3, 4]).pGreater).toBeGreaterThan(0.5);
   });
 });

@@ -3,7 +3,7 @@
  * Fisher's exact test on pass counts, and a seeded two-sample bootstrap for quantile differences and
  * ratios. A paired test on the few shared items would throw away most of both runs.
  */
-import { gammaln } from "simple-statistics";
+import { errorFunction, gammaln } from "simple-statistics";
 import { createRng } from "../../router/util/rng.js";
 import type { BootstrapDiff, BootstrapOptions } from "./paired-tests.js";
 import { quantileOfSorted } from "./quantile.js";
@@ -87,4 +87,39 @@ export function unpairedBootstrapQuantileDiff(base: readonly number[], head: rea
 /** quantile(head, q) / quantile(base, q), each run resampled independently. */
 export function unpairedBootstrapQuantileRatio(base: readonly number[], head: readonly number[], opts: BootstrapOptions & { q: number }): BootstrapDiff {
   return twoSampleBootstrap(base, head, opts, (h, b) => (b > 0 ? h / b : h > 0 ? Infinity : 1), "unpairedBootstrapQuantileRatio");
+}
+
+export interface MannWhitneyResult {
+  /** U of head: pairs (head, base) with head larger, ties counting ½. */
+  u: number;
+  z: number;
+  /** One-sided p for "head tends to be larger" (normal approximation, tie and continuity corrected). */
+  pGreater: number;
+}
+
+/**
+ * Mann–Whitney U (Wilcoxon rank-sum) test of "head values tend to exceed base values", for independent
+ * samples: ranks only, so one slow outlier cannot carry it. As scipy's mannwhitneyu(head, base,
+ * alternative="greater", method="asymptotic", use_continuity=True).
+ */
+export function mannWhitneyGreater(base: readonly number[], head: readonly number[]): MannWhitneyResult {
+  const nb = base.length, nh = head.length;
+  if (nb === 0 || nh === 0) throw new RangeError("mannWhitneyGreater: both samples need values");
+  const all = [...base.map((v) => ({ v, head: false })), ...head.map((v) => ({ v, head: true }))].sort((a, b) => a.v - b.v);
+  const n = all.length;
+  let rankHead = 0, tieTerm = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && all[j + 1]!.v === all[i]!.v) j++;
+    const rank = (i + j + 2) / 2, t = j - i + 1;
+    for (let k = i; k <= j; k++) if (all[k]!.head) rankHead += rank;
+    tieTerm += t * t * t - t;
+    i = j + 1;
+  }
+  const u = rankHead - (nh * (nh + 1)) / 2;
+  const mean = (nb * nh) / 2;
+  const sd = Math.sqrt(((nb * nh) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
+  if (!(sd > 0)) return { u, z: 0, pGreater: 1 };
+  const z = (u - mean - 0.5) / sd;
+  return { u, z, pGreater: 0.5 * (1 - errorFunction(z / Math.SQRT2)) };
 }
