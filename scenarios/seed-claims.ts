@@ -99,7 +99,7 @@ export function seedClaimCells(rep: SeedReproduction, sims: readonly SimulationR
       success metrics, tier speeds, local cost, a model count and its status. Each is checked twice where it can be.
       **Arithmetic**: the seed's figures are recomputed from one another and set against published prices and the
       assumed traffic mix (tierlab's own config is checked apart, at the end). **Simulation**: the light, medium and heavy profiles are
-      simulated${first ? ` (${first.trials} trials, ${first.days} days, seed ${first.seed}${first.files.bench ? `, measurements from \`${first.files.bench.path}\`` : ", stated assumptions, no bench data"})` : ""}.
+      simulated${first ? ` (${first.trials} trials, ${first.days} days, seed ${first.seed}${first.files.bench ? `, bench data from \`${first.files.bench.path}\` where it had answers (priors elsewhere)` : ", stated assumptions, no bench data"})` : ""}.
     `,
     md`
       - **inconsistent**: the seed contradicts itself (two of its own figures cannot both be true)
