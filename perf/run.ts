@@ -4,6 +4,7 @@ import { runGatewayPerf } from "../gateway/perf.js";
 import { runSimulatorPerf } from "../simulator/perf.js";
 import { runBenchPerf } from "./bench-perf.js";
 import { runReplayPerf } from "./replay-perf.js";
+import { runGatePerf } from "./gate-perf.js";
 import { runRouterPerf } from "./router-perf.js";
 import { runScorerPerf } from "./scorer-perf.js";
 import type { PerfRow } from "./types.js";
@@ -15,6 +16,7 @@ const sections: Array<[string, () => Promise<PerfRow[]>]> = [
   ["gateway", () => runGatewayPerf()],
   ["simulator", () => runSimulatorPerf()],
   ["replay", () => runReplayPerf()],
+  ["gate", () => runGatePerf()],
 ];
 
 const only = process.argv[2];

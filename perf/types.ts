@@ -1,3 +1,5 @@
+import { quantileOfSorted } from "../bench/stats/quantile.js";
+
 /** One printed benchmark number with its target, so `npm run perf` reads as a checklist. */
 export interface PerfRow {
   name: string;
@@ -9,9 +11,7 @@ export interface PerfRow {
   ok?: boolean;
 }
 
+/** Type-7 quantile of sorted values: the one definition, bench/stats/quantile.ts. */
 export function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (h - lo);
+  return quantileOfSorted(sorted, q);
 }

@@ -63,6 +63,8 @@ export const STATUS_LABEL: Record<HeadlineStatus, string> = {
   holds: "holds",
   fails: "fails",
   inconsistent: "inconsistent",
+  implausible: "implausible",
+  not_checked: "not checked",
   info: "info",
 };
 

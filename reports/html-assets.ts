@@ -44,6 +44,7 @@ details.chart-data summary { cursor: pointer; color: var(--muted); }
 .headline { border: 1px solid var(--rule); border-left: 6px solid var(--status); border-radius: 4px; padding: .7rem 1rem; }
 .headline.holds { --status: ${s.holds.bg}; } .headline.fails { --status: ${s.fails.bg}; }
 .headline.inconsistent { --status: ${s.inconsistent.bg}; } .headline.info { --status: ${s.info.bg}; }
+.headline.implausible { --status: ${s.implausible.bg}; } .headline.not_checked { --status: ${s.not_checked.bg}; }
 .headline .label { font-size: .9rem; color: var(--muted); margin: 0; font-weight: 600; }
 .headline .figure { font-size: 1.9rem; font-weight: 700; margin: .1rem 0; font-variant-numeric: tabular-nums; }
 .headline .target { margin: .2rem 0; }
@@ -51,6 +52,7 @@ details.chart-data summary { cursor: pointer; color: var(--muted); }
 .badge { display: inline-block; font-size: .8rem; font-weight: 700; padding: .1rem .55rem; border-radius: 999px; vertical-align: middle; text-transform: uppercase; letter-spacing: .03em; }
 .badge.holds { background: ${s.holds.bg}; color: ${s.holds.fg}; } .badge.fails { background: ${s.fails.bg}; color: ${s.fails.fg}; }
 .badge.inconsistent { background: ${s.inconsistent.bg}; color: ${s.inconsistent.fg}; } .badge.info { background: ${s.info.bg}; color: ${s.info.fg}; }
+.badge.implausible { background: ${s.implausible.bg}; color: ${s.implausible.fg}; } .badge.not_checked { background: ${s.not_checked.bg}; color: ${s.not_checked.fg}; }
 footer.report-foot { border-top: 1px solid var(--rule); margin-top: 2rem; padding-bottom: 2rem; font-size: .85rem; color: var(--muted); }
 footer.report-foot table.data { font-size: .8rem; }
 footer.report-foot td:first-child { white-space: nowrap; }

@@ -60,7 +60,8 @@ export const ChartCellSchema = z
     for (const message of checkChartSpec(c.spec)) ctx.addIssue({ code: "custom", path: [], message });
   });
 
-export const HeadlineStatusSchema = z.enum(["holds", "fails", "inconsistent", "info"]);
+/** "implausible": fails only under an assumption the explanation states; "not_checked": nothing to check it against. */
+export const HeadlineStatusSchema = z.enum(["holds", "fails", "inconsistent", "implausible", "not_checked", "info"]);
 
 export const HeadlineCellSchema = z.strictObject({
   kind: z.literal("headline"),

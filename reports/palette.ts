@@ -20,6 +20,8 @@ export const STATUS_COLOURS = {
   holds: { bg: "#009E73", fg: "#ffffff" },
   fails: { bg: "#D55E00", fg: "#ffffff" },
   inconsistent: { bg: "#E69F00", fg: "#000000" },
+  implausible: { bg: "#CC79A7", fg: "#000000" },
+  not_checked: { bg: "#6b6b6b", fg: "#ffffff" },
   info: { bg: "#0072B2", fg: "#ffffff" },
 } as const;
 

@@ -17,7 +17,7 @@ import { vegaAssets } from "./vega-assets.js";
 export const MAX_DATA_ROWS_HTML = 200;
 
 // Text symbols present in common system fonts (DejaVu, Liberation, Segoe), unlike emoji.
-const STATUS_SYMBOL: Record<HeadlineStatus, string> = { holds: "✓", fails: "✗", inconsistent: "⚠", info: "ℹ" };
+const STATUS_SYMBOL: Record<HeadlineStatus, string> = { holds: "✓", fails: "✗", inconsistent: "⚠", implausible: "?", not_checked: "–", info: "ℹ" };
 
 export function renderHtml(input: Notebook): string {
   const nb = parseNotebook(input);

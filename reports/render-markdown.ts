@@ -16,6 +16,8 @@ export const STATUS_MARKDOWN: Record<HeadlineStatus, string> = {
   holds: "✅ holds",
   fails: "❌ fails",
   inconsistent: "⚠️ inconsistent",
+  implausible: "❓ implausible",
+  not_checked: "➖ not checked",
   info: "ℹ️ info",
 };
 

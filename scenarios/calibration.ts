@@ -4,6 +4,7 @@
  * chooses (or refuses, and why), and what each threshold costs in escalations and saves in API calls.
  */
 import type { Argv } from "yargs";
+import { tokenCostUsd } from "../router/config/prices.js";
 import { CALIBRATE_DEFAULTS, calibrateRecords, type CalibrationMethod, type CalibrationReport, type ChoiceReport, type GroupReport } from "../bench/calibrate/calibrate.js";
 import type { BenchRecord } from "../bench/contracts/bench-record.js";
 import { DEFAULT_MIN_ITEMS } from "../bench/stats/thresholds.js";
@@ -146,9 +147,9 @@ function apiCallCost({ config, records, action, tier }: { config: RouterConfig |
   const paid = chain.slice(from + 1).map((t) => modelsOfTier(config, t)[0]).find((m) => m && !m.local && m.pricing);
   const rows = (records ?? []).filter((r) => !r.warmup && r.action === action && r.input_tokens !== null && r.output_tokens !== null);
   if (!paid || rows.length === 0) return { next, usd: null };
-  const tin = rows.reduce((s, r) => s + r.input_tokens!, 0) / rows.length;
-  const tout = rows.reduce((s, r) => s + r.output_tokens!, 0) / rows.length;
-  return { next, usd: tin * paid.pricing!.input_cost_per_token + tout * paid.pricing!.output_cost_per_token };
+  // Each measured call priced as the router would bill it, then averaged (long-context rates are per call).
+  const usd = rows.reduce((s, r) => s + tokenCostUsd(paid.pricing!, { inputTokens: r.input_tokens!, outputTokens: r.output_tokens! }), 0) / rows.length;
+  return { next, usd };
 }
 
 function thresholdCells(a: { records: BenchRecord[] | undefined; config: RouterConfig | undefined }, r: CalibrationReport): Cell[] {

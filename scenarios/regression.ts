@@ -35,13 +35,13 @@ export const regressionScenario = defineScenario<RegressionArgs>({
     const base = loadRun(ctx, a.base, { name: "base run" });
     const head = loadRun(ctx, a.head, { name: "head run" });
     const result = compareRuns(base.records, head.records, {
-      margin: a.margin, alpha: a.alpha, latencyMarginMs: a["latency-margin-ms"], latencyMargin: a["latency-margin"], seed: a.seed, iterations: a.iterations,
+      margin: a.margin, alpha: a.alpha, latencyMarginMs: a["latency-margin-ms"], latencyMargin: a["latency-margin"], pairedShare: a["paired-share"], seed: a.seed, iterations: a.iterations,
     });
     ctx.setExitCode(result.exit_code);
     return notebook({
       id: "regression",
       title: `Regression check: ${result.base_run} → ${result.head_run}`,
-      subtitle: "paired comparison of a head bench run against its base",
+      subtitle: "a head bench run against its base: paired on shared items, unpaired otherwise",
       generatedAt: ctx.stamp(head.startedAt),
       inputs: ctx.inputs(),
       cells: regressionCells(result),
@@ -64,13 +64,18 @@ export function regressionCells(r: CompareResult): Cell[] {
       explanation: regressed.length ? `regressed: ${regressed.map(groupLabel).join(", ")}; exit code ${r.exit_code}` : `exit code ${r.exit_code}`,
     }),
     md`
-      A group regresses when its pass rate drops by at least ${num(o.margin * 100, 1)} points with McNemar's one-sided
-      p below ${String(o.alpha)}, or when its end-to-end p50 rises by at least ${num(o.latencyMargin * 100, 1)} % with the lower end
-      of the 95 % paired-bootstrap interval above ${String(o.latencyMarginMs)} ms (seed ${o.seed}, ${num(o.iterations, 0)} resamples).
-      Only items measured in both runs are compared; items that failed with an error are counted apart.
+      A group regresses when its pass rate drops by at least ${num(o.margin * 100, 1)} points with a one-sided exact test
+      below p = ${String(o.alpha)}, or when its end-to-end p50 rises by at least ${num(o.latencyMargin * 100, 1)} % **and** by at least
+      ${String(o.latencyMarginMs)} ms (the practical effect) with head slower at p < ${String(o.alpha)} (significance: a sign test on the items
+      both runs measured, Mann–Whitney U for independent runs; both stay valid with a handful of items). Both halves are
+      needed: two identical runs on a loaded machine differ significantly but not by that much. The p50 ratio's bootstrap
+      interval is shown too (seed ${o.seed}, ${num(o.iterations, 0)} resamples). Groups whose runs measured the same items are
+      compared item by item (McNemar, paired bootstrap); groups whose runs share few items (different seeds or samples)
+      are compared as independent samples (Fisher's exact test, two-sample bootstrap). Items that failed with an error are counted apart.
     `,
   ];
-  if (r.unpaired.base || r.unpaired.head) cells.push(md`*Not compared: ${count(r.unpaired.base, "record")} only in base, ${count(r.unpaired.head, "record")} only in head.*`);
+  if (r.unpaired.base || r.unpaired.head) cells.push(md`*Items measured in one run only: ${count(r.unpaired.base, "record")} in base, ${count(r.unpaired.head, "record")} in head (used by unpaired groups, left out of paired ones).*`);
+  for (const g of r.groups) if (g.quality) cells.push(md`**${groupLabel(g)}** (${g.design}): ${g.design_reason}; pass rate by ${g.quality.test_reason}.`);
   const quality = r.groups.filter((g) => g.quality !== null);
   if (quality.length) {
     cells.push(intervalChart({
@@ -87,7 +92,7 @@ export function regressionCells(r: CompareResult): Cell[] {
   if (lat.length) {
     cells.push(intervalChart({
       title: "Change in end-to-end p50 latency, head − base",
-      description: "Point: paired difference of medians; bar: its 95 % bootstrap interval. Right of the dashed line is slower.",
+      description: "Point: difference of medians; bar: its 95 % bootstrap interval. Right of the dashed line is slower.",
       rows: lat.map((g) => {
         const l = p50Of(g)!;
         return { label: groupLabel(g), group: l.regression ? "regression" : "within margin", value: l.diff, lower: l.lower, upper: l.upper };
@@ -97,11 +102,12 @@ export function regressionCells(r: CompareResult): Cell[] {
   }
   cells.push(table({
     caption: "Per model and action",
-    columns: [{ label: "Model · action" }, { label: "Paired", digits: 0 }, { label: "Pass base", percent: true }, { label: "Pass head", percent: true }, { label: "McNemar p" }, { label: "p50 base", unit: "ms", digits: 1 }, { label: "p50 head", unit: "ms", digits: 1 }, { label: "Verdict" }],
+    columns: [{ label: "Model · action" }, { label: "Design" }, { label: "Shared items", digits: 0 }, { label: "Pass base", percent: true }, { label: "Pass head", percent: true }, { label: "Test, one-sided p" }, { label: "p50 base", unit: "ms", digits: 1 }, { label: "p50 head", unit: "ms", digits: 1 }, { label: "Latency gate" }, { label: "Verdict" }],
     rows: r.groups.map((g) => {
       const q = g.quality;
       const l = p50Of(g);
-      return [groupLabel(g), g.paired, q?.base_rate ?? null, q?.head_rate ?? null, q ? pValue(q.mcnemar.p_regression) : null, l?.base ?? null, l?.head ?? null, g.regression ? "regression" : "ok"];
+      const gate = l ? `${l.significant ? "significant" : "not significant"}, ${l.practical ? "practical" : "below the effect"}` : null;
+      return [groupLabel(g), g.design, g.paired, q?.base_rate ?? null, q?.head_rate ?? null, q ? `${q.test === "mcnemar_exact" ? "McNemar" : "Fisher"} ${pValue(q.p_regression)}` : null, l?.base ?? null, l?.head ?? null, gate, g.regression ? "regression" : "ok"];
     }),
   }));
   const errs = r.groups.filter((g) => g.errors.head > g.errors.base);
@@ -109,7 +115,7 @@ export function regressionCells(r: CompareResult): Cell[] {
   const details = r.groups.flatMap((g) => g.latency.map((l) => [groupLabel(g), l.metric.replace("_", " "), l.base, l.head, `${sign(l.diff)} [${sign(l.lower)}, ${sign(l.upper)}]`, l.relative]));
   if (details.length) {
     cells.push(table({
-      caption: "Latency, paired bootstrap (95 %)",
+      caption: "Latency, bootstrap (95 %; paired or two-sample as the group's design)",
       columns: [{ label: "Model · action" }, { label: "Metric" }, { label: "Base", unit: "ms", digits: 1 }, { label: "Head", unit: "ms", digits: 1 }, { label: "Change (ms) [interval]" }, { label: "Relative", percent: true }],
       rows: details,
     }));

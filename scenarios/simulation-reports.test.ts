@@ -44,18 +44,32 @@ describe("usage-profiles report", () => {
 });
 
 describe("seed-claims report", () => {
-  it("marks claims from the arithmetic and the simulation, and a claimed figure inside P5–P95 holds", async () => {
+  it("marks claims from the arithmetic and the simulation in the issue's words, and follows an edited results file", async () => {
     const a = await build("seed-claims", simArgs(files), join(dir, "sc-a"));
     expect(headlineOf(a.notebook, "Average: 75 %").status).toBe("inconsistent");
-    expect(headlineOf(a.notebook, "API tier").status).toBe("inconsistent");
-    expect(headlineOf(a.notebook, "Pure API: $14,220").status).toBe("inconsistent");
+    // A published price list is an outside fact; 8 calls per iteration is our assumption.
+    expect(headlineOf(a.notebook, "API tier").status).toBe("fails");
+    const pure = headlineOf(a.notebook, "Pure API: $14,220");
+    expect(pure.status).toBe("implausible");
+    expect(pure.target).toBe("verdict: implausible, assuming 8 calls per iteration");
+    const heavy = headlineOf(a.notebook, "Heavy usage: 75 %");
+    expect(heavy.target).toBe("verdict: fails under the assumed mix");
+    expect(heavy.explanation).toMatch(/savings ≤ 1 − that = 55\.76 %/);
     const light = headlineOf(a.notebook, "Light usage: 87 %");
     expect(light.value).toBeCloseTo(sims.light!.month!.savings.p50 * 100, 10);
     expect(light.status).toBe("fails");
+    // Even a simulation that puts 87 % inside P5–P95 cannot beat the cap its own mix implies (81.71 %).
     const moved = edited("light", (r) => Object.assign(r.month!.savings, { p5: 0.8, p50: 0.86, p95: 0.9 }));
     const b = await build("seed-claims", simArgs({ ...files, light: moved }), join(dir, "sc-b"));
-    expect(headlineOf(b.notebook, "Light usage: 87 %").status).toBe("holds");
+    expect(headlineOf(b.notebook, "Light usage: 87 %").target).toBe("verdict: fails under the assumed mix");
     expect(headlineOf(b.notebook, "Light usage: 87 %").value).toBeCloseTo(86, 10);
+    // The claims the cost arithmetic used to skip are there, each with its verdict.
+    expect(headlineOf(a.notebook, "Cost < $5/week and < $20/month").status).toBe("inconsistent");
+    expect(headlineOf(a.notebook, '"8 model configurations"').status).toBe("inconsistent");
+    expect(headlineOf(a.notebook, "LOCAL_FAST speed").status).toBe("not_checked");
+    expect(headlineOf(a.notebook, "Local tiers: cost $0").target).toMatch(/^verdict: implausible, assuming 350 W/);
+    expect(a.markdown).toContain("## tierlab's config against the seed");
+    expect(a.markdown).not.toMatch(/\| uncertain \|[^\n]*not simulated/);
     const c = await build("seed-claims", simArgs(files), join(dir, "sc-c"));
     expect(c.markdown).toBe(a.markdown);
   });

@@ -78,7 +78,15 @@ describe("--from-bench", () => {
     // Bench data brings latencies, token sizes and confidences too.
     expect(lf.latency_source).toBe("bench");
     expect(loose.inputs.actions.find((a) => a.name === "code")!.tokens.input.source).toBe("bench");
-    expect(loose.horizon.mean_confidence).not.toBeNull();
+    // Every paid answer in the bench passed, so a failing paid answer's confidence is unknown: it is not
+    // borrowed from the local models' failures, and the mean confidence stays uncomputed.
+    const paid = loose.inputs.actions.flatMap((a) => a.chain).filter((c) => c.tier === "API_FALLBACK");
+    expect(paid.length).toBeGreaterThan(0);
+    for (const c of paid) {
+      expect(c.confidence_pass!).toBeGreaterThan(0.9);
+      expect(c.confidence_fail).toBeNull();
+    }
+    expect(loose.horizon.mean_confidence).toBeNull();
     expect(loose.success_metrics.month).toBeNull(); // 14 days: no month figures
   });
 

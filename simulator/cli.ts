@@ -13,6 +13,7 @@ import { formatResults } from "./format.js";
 import { defaultThreads } from "./parallel.js";
 import { DEFAULT_PROFILES, loadUsageProfiles } from "./profiles.js";
 import { formatSeedReproduction, reproduceSeed } from "./reproduce-seed.js";
+import { seedArgsFromConfig } from "./seed-inputs.js";
 import { serializeResults, writeResultsFile } from "./results.js";
 import { DEFAULT_SENSITIVITY_TRIALS, runSimulation } from "./run.js";
 
@@ -108,9 +109,7 @@ function checkArgs(a: SimulateArgs): void {
 function reproduce(args: SimulateArgs): void {
   const config = loadRouterConfig(args.config, args.calibration ? { calibration: args.calibration } : {});
   const profiles = loadUsageProfiles(args.profiles);
-  const medium = profiles.data.profiles.medium;
-  const prices = allModels(config).filter((m) => !m.local && m.pricing).map((m) => ({ model: m.id, input: m.pricing!.input_cost_per_token, output: m.pricing!.output_cost_per_token, maxInputTokens: m.pricing!.max_input_tokens }));
-  const r = reproduceSeed({ prices, budgets: config.data.budgets, callsPerIteration: medium?.calls_per_iteration ?? 8 });
+  const r = reproduceSeed(seedArgsFromConfig({ config, profiles }));
   const text = JSON.stringify(r, null, 2) + "\n";
   if (args.out) {
     const tmp = `${args.out}.tmp-${process.pid}`;

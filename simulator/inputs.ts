@@ -150,11 +150,19 @@ function latencyInput(config: RouterConfig, bench: BenchFit | undefined, action:
   return { kind: "uniform", lo: Math.min(range[0], range[1]), hi: Math.max(range[0], range[1]), source: "config" };
 }
 
+/**
+ * Mean confidence of passing and failing answers: the cell's own, else its tier's pooled over actions.
+ * Never another tier's: a paid tier's confidence is not a local model's, so with no bench of it the
+ * figure is unknown (null) and the simulation leaves the confidence metric uncomputed.
+ */
 function confidenceInput(bench: BenchFit | undefined, action: string, tier: string): CellInput["confidence"] {
   if (!bench) return { pass: null, fail: null };
   const cell = bench.cells.get(cellKey(action, tier));
   let ps = 0, pn = 0, fs = 0, fn = 0;
-  for (const c of bench.cells.values()) { ps += c.confPassSum; pn += c.confPassN; fs += c.confFailSum; fn += c.confFailN; }
+  for (const [key, c] of bench.cells) {
+    if (!key.endsWith(cellKey("", tier))) continue;
+    ps += c.confPassSum; pn += c.confPassN; fs += c.confFailSum; fn += c.confFailN;
+  }
   const pass = cell && cell.confPassN > 0 ? cell.confPassSum / cell.confPassN : pn > 0 ? ps / pn : null;
   const fail = cell && cell.confFailN > 0 ? cell.confFailSum / cell.confFailN : fn > 0 ? fs / fn : null;
   return { pass, fail };

@@ -1,8 +1,9 @@
 /**
  * Prices the engines' per-day token and busy-time totals through the one cost function (tokenCostUsd,
  * router/config/prices.ts) and fills each day's hybrid and pure-API cost. tokenCostUsd is linear in
- * tokens, so pricing a day's totals equals pricing each call; the hybrid's paid tokens and the baseline's
- * come from the same draws. Runs in the main thread (workers stay free of zod).
+ * tokens at a fixed rate, so pricing a day's totals equals pricing each call; the hybrid's paid tokens and
+ * the baseline's come from the same draws. Long-context rates (above 200k/272k input tokens per request)
+ * are left out: the profiles' per-call sizes are a few thousand tokens, so a day's total must not pick a tier. Runs in the main thread (workers stay free of zod).
  */
 import { tokenCostUsd, type ModelPrice } from "../router/config/prices.js";
 import type { CompiledSim } from "./compile.js";
@@ -31,9 +32,9 @@ export function priceBlock(c: CompiledSim, p: Perturbation, block: TrialBlock): 
     for (let t = 0; t < c.nTiers; t++) {
       const price = prices[t];
       const tin = block.tokens[t0 + T_TIERS + 2 * t]!, tout = block.tokens[t0 + T_TIERS + 2 * t + 1]!;
-      if (price && (tin > 0 || tout > 0)) hybrid += tokenCostUsd(price, { inputTokens: tin * p.inputTokens, outputTokens: tout * p.outputTokens });
+      if (price && (tin > 0 || tout > 0)) hybrid += tokenCostUsd(price, { inputTokens: tin * p.inputTokens, outputTokens: tout * p.outputTokens }, 0);
     }
     block.daily[r * K + F_HYBRID] = hybrid;
-    block.daily[r * K + F_API] = tokenCostUsd(baseline, { inputTokens: block.tokens[t0 + T_BASE_IN]! * p.inputTokens, outputTokens: block.tokens[t0 + T_BASE_OUT]! * p.outputTokens });
+    block.daily[r * K + F_API] = tokenCostUsd(baseline, { inputTokens: block.tokens[t0 + T_BASE_IN]! * p.inputTokens, outputTokens: block.tokens[t0 + T_BASE_OUT]! * p.outputTokens }, 0);
   }
 }

@@ -4,6 +4,7 @@
  * probabilities; per-day fan-chart bands; the exceedance curve; the savings histogram.
  */
 import type { BudgetConfig } from "../router/config/schema.js";
+import { quantileOfSorted } from "../bench/stats/quantile.js";
 import { F_API, F_CONF, F_HYBRID, F_LAT, F_LOCAL, F_PASSED, F_REQ, K, type TrialBlock } from "./engine-common.js";
 import type { SuccessMetricTargets } from "./profiles.js";
 import type { Band, BudgetResult, MetricResult, PerDay, QuantileSummary, SuccessBlock, WindowSummary } from "./results.js";
@@ -17,13 +18,9 @@ export function sorted(values: Float64Array): Float64Array {
   return Float64Array.from(values).sort();
 }
 
-/** Type-7 (linear interpolation) quantile of sorted values. */
+/** Type-7 quantile of sorted values: the one definition, bench/stats/quantile.ts. */
 export function quantileSorted(s: Float64Array, q: number): number {
-  if (s.length === 0) return NaN;
-  const h = (s.length - 1) * q;
-  const i = Math.floor(h);
-  const j = Math.min(i + 1, s.length - 1);
-  return s[i]! + (h - i) * (s[j]! - s[i]!);
+  return quantileOfSorted(s, q);
 }
 
 export function summarize(values: Float64Array): QuantileSummary {
@@ -177,7 +174,7 @@ export function monthMetrics(w: WindowSeries, targets: SuccessMetricTargets["mon
     ["month_cost", "cost", `< $${targets.max_cost_usd}/month`, (t) => w.hybrid[t]! < targets.max_cost_usd, null],
     ["month_savings", "savings vs pure API", `> ${pct(targets.min_savings)}`, (t) => w.savings[t]! > targets.min_savings, null],
     ["month_budget", "no budget overruns", "(global budgets)", targets.no_budget_overrun ? (t) => clean[t] === 1 : null, targets.no_budget_overrun ? null : "disabled in the profiles file"],
-    ["month_confidence", "quality confidence", `mean > ${targets.min_mean_confidence}`, hasConf ? (t) => w.confidence[t]! > targets.min_mean_confidence : null, hasConf ? null : "needs confidence scores: run with --from-bench"],
+    ["month_confidence", "quality confidence", `mean > ${targets.min_mean_confidence}`, hasConf ? (t) => w.confidence[t]! > targets.min_mean_confidence : null, hasConf ? null : "needs confidence scores of every tier the traffic reaches: bench each one (the paid tier too) and run with --from-bench"],
   ];
   const metrics: MetricResult[] = checks.map(([id, label, target, f, note]) => ({ id, label, target, probability: f ? prob(f, n) : null, note }));
   const active = checks.map((c) => c[3]).filter((f): f is (t: number) => boolean => f !== null);

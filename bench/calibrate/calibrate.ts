@@ -14,7 +14,7 @@ import {
   reliabilityBins,
   riskCoverageCurve,
 } from "../stats/calibration-metrics.js";
-import { DEFAULT_MIN_ITEMS, type Refusal, type ThresholdChoice, escalationShareThreshold, riskControlThreshold } from "../stats/thresholds.js";
+import { DEFAULT_MIN_ITEMS, type Refusal, type ThresholdChoice, escalationShareThreshold, riskControlMinItems, riskControlThreshold } from "../stats/thresholds.js";
 import { CALIBRATION_VERSION, type CalibratedThreshold, type Calibration } from "../../router/config/calibration.js";
 import { UsageError } from "../../router/errors.js";
 
@@ -69,6 +69,8 @@ export type CalibrationReport = {
   method: CalibrationMethod;
   bins: number;
   min_items: number;
+  /** Labelled items a group needs before the chosen method can pick a threshold: min_items, or more for risk control at alpha, δ. */
+  items_needed: number;
   excluded: { warmup: number; errors: number; ungraded: number; without_confidence: number };
   groups: GroupReport[];
   /** Actions with no entry at all: the router uses the config's threshold for them. */
@@ -132,6 +134,7 @@ export function calibrateRecords(records: readonly BenchRecord[], opts: Calibrat
     method: o.method,
     bins: o.bins,
     min_items: o.minItems,
+    items_needed: o.method === "risk_control" ? Math.max(o.minItems, riskControlMinItems({ alpha: o.alpha, delta: o.delta })) : o.minItems,
     excluded: excludedCounts(records),
     groups,
     refused_actions: [...new Set(groups.map((g) => g.action))].filter((a) => !writtenActions.has(a)),

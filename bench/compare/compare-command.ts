@@ -14,7 +14,7 @@ interface CompareArgs extends CompareCriteriaArgs {
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
   command: "compare <base> <head>",
-  describe: "paired regression check of a head run against a base run (pass rate and latency); exit 5 on a significant regression",
+  describe: "regression check of a head run against a base run (pass rate and latency; paired on shared items, unpaired otherwise); exit 5 on a significant and practical regression",
   builder: (y: Argv) =>
     withCompareCriteria(
       y
@@ -33,6 +33,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         alpha: args.alpha,
         latencyMarginMs: args["latency-margin-ms"],
         latencyMargin: args["latency-margin"],
+        pairedShare: args["paired-share"],
         seed: args.seed,
       });
       if (args.json) printJson(result);

@@ -101,6 +101,22 @@ describe("json_fields", () => {
     expect(await passes('{"address": {"city": "Shelbyville"}}', i)).toBe(false);
     expect(checkGraderRef({ id: "json_fields", fields: ["zip"] }, exp)[0]?.message).toContain("fields not in expected: zip");
   });
+
+  it("a missing key does not match an expected null; missing_is_null: true says it may", async () => {
+    // An item whose slots are all empty: {} used to pass it, as it would pass every such item.
+    const slots = { name: null, date: null };
+    const strict = item(slots, "json_fields");
+    const r = await grade("{}", strict);
+    expect(r).toMatchObject({ pass: false, score: 0 });
+    expect(r.reason).toContain("name: got (missing), expected null");
+    expect(await passes('{"name": null, "date": null}', strict)).toBe(true);
+    expect(await passes('{"name": null}', strict)).toBe(false);
+    const lenient = item(slots, { id: "json_fields", missing_is_null: true });
+    expect(await passes("{}", lenient)).toBe(true);
+    expect(await passes('{"name": "Dana"}', lenient)).toBe(false);
+    // A missing parent is missing too.
+    expect(await passes('{"address": null}', item({ address: { city: null } }, { id: "json_fields", fields: ["address.city"] }))).toBe(false);
+  });
 });
 
 describe("regex", () => {

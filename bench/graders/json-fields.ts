@@ -2,6 +2,8 @@
  * json_fields: the answer is a JSON object (bare, fenced or inside prose) whose listed fields equal
  * the expected values. Strings compare case- and space-insensitively, numbers numerically ("42" = 42),
  * arrays as multisets, so formatting choices a person would accept do not fail the item.
+ * An expected null needs the key present with null: otherwise `{}` would pass every item whose slots
+ * are all empty. `missing_is_null: true` lets a missing key stand for null where a dataset wants that.
  */
 import { z } from "zod";
 import type { GraderSpec } from "./contract.js";
@@ -10,6 +12,8 @@ import { parseJsonAnswer } from "../../router/answers/normalise.js";
 export interface JsonFieldsParams {
   /** Dotted paths to compare; default: every top-level key of expected. */
   fields?: string[] | undefined;
+  /** A missing key matches an expected null. Default false. */
+  missing_is_null: boolean;
 }
 
 const FieldPath = z.string().regex(/^[^.]+(\.[^.]+)*$/, "must be a field name or dotted path like address.city");
@@ -40,8 +44,8 @@ function canon(v: unknown): string {
     const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
     return `o:{${entries.map(([k, x]) => `${k}=${canon(x)}`).join(",")}}`;
   }
-  // Missing and null both mean "no value", which is what a null expected asks for.
-  return v === undefined || v === null ? "null" : `${typeof v}:${String(v)}`;
+  if (v === null) return "null";
+  return v === undefined ? "missing" : `${typeof v}:${String(v)}`;
 }
 
 function fieldsOf(params: JsonFieldsParams, expected: unknown): string[] {
@@ -53,7 +57,7 @@ const brief = (v: unknown) => (v === undefined ? "(missing)" : JSON.stringify(v)
 export const jsonFields: GraderSpec<JsonFieldsParams> = {
   id: "json_fields",
   description: "the answer parses as a JSON object and the listed fields equal expected",
-  params: z.strictObject({ fields: z.array(FieldPath).min(1).optional() }),
+  params: z.strictObject({ fields: z.array(FieldPath).min(1).optional(), missing_is_null: z.boolean().default(false) }),
   expected: z.record(z.string(), z.json(), { error: "json_fields needs expected as a JSON object" }),
   check(params, expected) {
     const fields = fieldsOf(params, expected);
@@ -68,7 +72,11 @@ export const jsonFields: GraderSpec<JsonFieldsParams> = {
       return { pass: false, reason: "answer is JSON but not an object", score: 0 };
     }
     const fields = fieldsOf(params, item.expected);
-    const wrong = fields.filter((f) => canon(at(parsed.value, f)) !== canon(at(item.expected, f)));
+    const got = (f: string) => {
+      const v = at(parsed.value, f);
+      return v === undefined && params.missing_is_null ? null : v;
+    };
+    const wrong = fields.filter((f) => canon(got(f)) !== canon(at(item.expected, f)));
     const score = (fields.length - wrong.length) / fields.length;
     if (wrong.length === 0) return { pass: true, reason: `${fields.length} field(s) match`, score };
     const detail = wrong.slice(0, 3).map((f) => `${f}: got ${brief(at(parsed.value, f))}, expected ${brief(at(item.expected, f))}`);

@@ -21,6 +21,8 @@ export interface PythonOutcome {
   type?: string;
   message?: string;
   line?: number;
+  /** Which file the line is in: candidate.py (prompt + answer) or test.py. */
+  file?: string;
 }
 
 export interface PythonRun {
@@ -35,7 +37,7 @@ export interface PythonRun {
 // Executes candidate.py with guards installed first; reports one marker line on the real stdout.
 const HARNESS = String.raw`
 import sys, json, traceback
-path, marker = sys.argv[1], sys.argv[2]
+path, marker, test_path, entry = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 out = sys.stdout
 def report(**kw):
     out.write("\n" + marker + json.dumps(kw) + "\n"); out.flush()
@@ -56,19 +58,36 @@ for mod, names in ((socket, ("create_connection", "create_server", "getaddrinfo"
                    (subprocess, ("Popen", "run", "call", "check_call", "check_output")), (shutil, ("rmtree",))):
     for n in names:
         if hasattr(mod, n): setattr(mod, n, _denied)
-src = open(path, encoding="utf-8").read()
+def load(name):
+    with open(name, encoding="utf-8") as f:
+        return f.read()
+def fail_from(e):
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename in ("candidate.py", "test.py")]
+    kind = "assertion" if isinstance(e, AssertionError) else "error"
+    last = frames[-1] if frames else None
+    report(status="fail", kind=kind, type=type(e).__name__, message=str(e)[:300], line=last.lineno if last else None, file=last.filename if last else None)
 try:
-    code = compile(src, "candidate.py", "exec")
+    code = compile(load(path), "candidate.py", "exec")
+    test_code = compile(load(test_path), "test.py", "exec") if test_path else None
 except SyntaxError as e:
-    report(status="fail", kind="syntax", type=type(e).__name__, message=str(e.msg), line=e.lineno); sys.exit(0)
+    report(status="fail", kind="syntax", type=type(e).__name__, message=str(e.msg), line=e.lineno, file=e.filename); sys.exit(0)
 try:
-    exec(code, {"__name__": "__candidate__"})
+    ns = {"__name__": "__candidate__"}
+    exec(code, ns)
+    if test_code is not None:
+        if entry not in ns or not callable(ns[entry]):
+            report(status="fail", kind="error", type="NameError", message="the answer does not define %s()" % entry); sys.exit(0)
+        # The candidate keeps its own globals; the test runs on a copy, so the test's check() never
+        # replaces a task function that is itself called check, while the prompt's helpers stay visible.
+        candidate = ns[entry]
+        tns = dict(ns)
+        tns["__name__"] = "__test__"
+        exec(test_code, tns)
+        tns["check"](candidate)
 except SystemExit as e:
     report(status="fail", kind="exit", message="the code called exit(%r) before the tests finished" % (e.code,))
 except BaseException as e:
-    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == "candidate.py"]
-    kind = "assertion" if isinstance(e, AssertionError) else "error"
-    report(status="fail", kind=kind, type=type(e).__name__, message=str(e)[:300], line=frames[-1].lineno if frames else None)
+    fail_from(e)
 else:
     report(status="pass")
 `;
@@ -111,7 +130,11 @@ function appendTail(tail: string, chunk: Buffer): string {
   return s.length > TAIL ? s.slice(-TAIL) : s;
 }
 
-export function runPython(args: { program: string; timeoutMs: number; signal?: AbortSignal }): Promise<PythonRun> {
+/**
+ * Runs `program`; with `test` and `entryPoint`, then runs `test` in a copy of the program's namespace
+ * and calls its `check(<entryPoint>)`, so the harness's names never shadow the task's.
+ */
+export function runPython(args: { program: string; test?: string; entryPoint?: string; timeoutMs: number; signal?: AbortSignal }): Promise<PythonRun> {
   args.signal?.throwIfAborted();
   const python = pythonExecutable();
   const network = canUseNetns(python) ? "namespace" : "guard";
@@ -119,7 +142,9 @@ export function runPython(args: { program: string; timeoutMs: number; signal?: A
   const marker = `@@tierlab-${randomBytes(12).toString("hex")}@@`;
   writeFileSync(join(dir, "candidate.py"), args.program);
   writeFileSync(join(dir, "harness.py"), HARNESS);
-  const argv = ["-I", join(dir, "harness.py"), join(dir, "candidate.py"), marker];
+  const withTest = args.test !== undefined && args.entryPoint !== undefined;
+  if (withTest) writeFileSync(join(dir, "test.py"), args.test!);
+  const argv = ["-I", join(dir, "harness.py"), join(dir, "candidate.py"), marker, withTest ? join(dir, "test.py") : "", withTest ? args.entryPoint! : ""];
   const [cmd, cmdArgs] = network === "namespace" ? ["unshare", ["-rn", python, ...argv]] : [python, argv];
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, TMPDIR: dir, LANG: "C.UTF-8" };
 

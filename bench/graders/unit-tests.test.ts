@@ -161,10 +161,47 @@ describe("network containment", () => {
 });
 
 describe("assembleProgram", () => {
-  it("maps lines to sections", () => {
+  it("maps lines to sections; the test is kept apart from the candidate", () => {
     const p = assembleProgram({ prompt: "def f():\n", completion: "    return 1\n", test: "def check(c):\n    assert c() == 1", entryPoint: "f" });
     expect(p.mode).toBe("body");
-    expect(p.source).toBe("def f():\n    return 1\n\ndef check(c):\n    assert c() == 1\ncheck(f)\n");
-    expect(p.sections.map((s) => [s.name, s.firstLine])).toEqual([["prompt", 1], ["completion", 2], ["test", 4], ["check", 6]]);
+    expect(p.source).toBe("def f():\n    return 1\n\n");
+    expect(p.test).toBe("def check(c):\n    assert c() == 1\n");
+    expect(p.sections.map((s) => [s.name, s.firstLine])).toEqual([["prompt", 1], ["completion", 2]]);
+  });
+});
+
+describe("harness names stay out of the task's way", () => {
+  // An MBPP-style task whose own function is called `check`: the test's check(candidate) used to replace it.
+  const task = (completion: string, extra: Partial<DatasetItem> = {}): [string, DatasetItem] => [completion, {
+    id: "mbpp-check", action: "code", expected: null,
+    input: "def check(n):\n    \"\"\"Return True if n is even.\"\"\"\n",
+    grader: { id: "unit_tests", entry_point: "check", test: "def check(candidate):\n    assert candidate(2) is True\n    assert candidate(3) is False\n" },
+    ...extra,
+  }];
+
+  it("a task function named check passes its own tests", async () => {
+    expect(await grade(...task("    return n % 2 == 0\n"))).toMatchObject({ pass: true, reason: "all tests passed (body)" });
+    expect(await grade(...task("def check(n):\n    return n % 2 == 0\n"))).toMatchObject({ pass: true, reason: "all tests passed (function)" });
+  });
+
+  it("a task that calls itself recursively under the name check still reaches its own function", async () => {
+    expect(await grade(...task("    return True if n == 0 else (False if n == 1 else check(n - 2))\n"))).toMatchObject({ pass: true });
+  });
+
+  it("the test still sees the prompt's helpers (HumanEval/32 uses poly from the prompt)", async () => {
+    const item: DatasetItem = {
+      id: "he-helper", action: "code", expected: null,
+      input: "def poly(x):\n    return 2 * x\n\n\ndef zero():\n    \"\"\"Root of poly.\"\"\"\n",
+      grader: { id: "unit_tests", entry_point: "zero", test: "def check(candidate):\n    assert poly(candidate()) == 0\n" },
+    };
+    expect(await grade("    return 0\n", item)).toMatchObject({ pass: true });
+  });
+
+  it("an answer with no code says so instead of blaming the prompt", async () => {
+    for (const answer of ["", "   \n", "```python\n```", "    # TODO\n"]) {
+      expect(await grade(...task(answer))).toMatchObject({ pass: false, reason: "no code in the answer", score: 0 });
+    }
+    // Prose that is not Python is the answer's own syntax error, reported on the answer's line.
+    expect((await grade(...task("I cannot help with that."))).reason).toMatch(/^SyntaxError at completion line 1/);
   });
 });

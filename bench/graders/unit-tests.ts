@@ -1,7 +1,9 @@
 /**
- * unit_tests: HumanEval-style functional correctness. The program is `prompt + completion + test +
- * check(entry_point)`, run in python-sandbox.ts. Like the HumanEval harnesses, a completion may be only
- * the body (appended to the prompt) or a whole function (kept with the prompt's imports and helpers).
+ * unit_tests: HumanEval-style functional correctness. The candidate is `prompt + completion`; the test
+ * runs in a copy of the candidate's namespace and its `check(candidate)` is called on the entry point,
+ * in python-sandbox.ts. Keeping the test apart means a task function that is itself named `check`
+ * (MBPP has some) is not replaced by the test's. Like the HumanEval harnesses, a completion may be
+ * only the body (appended to the prompt) or a whole function (kept with the prompt's imports and helpers).
  */
 import { z } from "zod";
 import type { GraderSpec, GradeResult } from "./contract.js";
@@ -16,8 +18,9 @@ export interface UnitTestsParams {
 
 export const DEFAULT_UNIT_TEST_TIMEOUT_MS = 10_000;
 
-interface Section { name: "prompt" | "completion" | "test" | "check"; firstLine: number }
-export interface Program { source: string; sections: Section[]; mode: "body" | "function" }
+interface Section { name: "prompt" | "completion"; firstLine: number }
+/** `source` is candidate.py (prompt + completion); `test` is test.py, run in a copy of its namespace. */
+export interface Program { source: string; test: string; sections: Section[]; mode: "body" | "function"; noCode: boolean }
 
 const FENCED = /```(?:python3?|py)?[ \t]*\r?\n([\s\S]*?)```/g;
 
@@ -44,26 +47,32 @@ export function assembleProgram(args: { prompt: string; completion: string; test
   } else {
     parts.push(["prompt", args.prompt], ["completion", `${code}\n`]);
   }
-  // Separators end the previous part, so "test line N" is line N of the item's own test text.
-  parts.push(["test", `${args.test}\n`], ["check", `check(${args.entryPoint})\n`]);
   const sections: Section[] = [];
   let source = "";
   for (const [name, text] of parts) {
     sections.push({ name, firstLine: source.split("\n").length });
     source += text;
   }
-  return { source, sections, mode };
+  // "test line N" is line N of the item's own test text: test.py holds nothing else.
+  const test = args.test.endsWith("\n") ? args.test : `${args.test}\n`;
+  return { source, test, sections, mode, noCode: !hasCode(code) };
+}
+
+/** Blank lines and comments only: there is nothing to run, whatever error Python would then report. */
+function hasCode(code: string): boolean {
+  return code.split("\n").some((line) => line.trim() !== "" && !line.trim().startsWith("#"));
 }
 
 /** "test line 4" rather than "line 57": the test's own numbering is what a reader can look up. */
-function where(program: Program, line: number | undefined): string {
+function where(program: Program, line: number | undefined, file: string | undefined): string {
   if (line === undefined) return "";
+  if (file === "test.py") return ` at test line ${line}`;
   const section = [...program.sections].reverse().find((s) => s.firstLine <= line);
   return section ? ` at ${section.name} line ${line - section.firstLine + 1}` : ` at line ${line}`;
 }
 
-function sourceLine(program: Program, line: number | undefined): string {
-  const text = line === undefined ? "" : (program.source.split("\n")[line - 1] ?? "").trim();
+function sourceLine(program: Program, line: number | undefined, file: string | undefined): string {
+  const text = line === undefined ? "" : ((file === "test.py" ? program.test : program.source).split("\n")[line - 1] ?? "").trim();
   return text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 
@@ -75,8 +84,8 @@ export function describeRun(program: Program, run: PythonRun): GradeResult {
     return { pass: false, reason: `no test result (exit ${run.exitCode ?? "by signal"})${err ? `: ${err}` : ""}`, score: 0 };
   }
   if (o.status === "pass") return { pass: true, reason: `all tests passed (${program.mode})`, score: 1 };
-  const at = where(program, o.line);
-  const code = sourceLine(program, o.line);
+  const at = where(program, o.line, o.file);
+  const code = sourceLine(program, o.line, o.file);
   switch (o.kind) {
     case "assertion":
       return { pass: false, reason: `assertion failed${at}: ${code}${o.message ? ` (${o.message})` : ""}`, score: 0 };
@@ -100,7 +109,9 @@ export const unitTests: GraderSpec<UnitTestsParams> = {
   expected: z.null({ error: "unit_tests items have expected null (the tests are the oracle)" }),
   async grade(answer, item, params, ctx) {
     const program = assembleProgram({ prompt: item.input, completion: answer, test: params.test, entryPoint: params.entry_point });
-    const run = await runPython({ program: program.source, timeoutMs: params.timeout_ms, signal: ctx?.signal });
+    // Python would report the missing body as a syntax error at the end of the prompt, which blames the wrong text.
+    if (program.noCode) return { pass: false, reason: "no code in the answer", score: 0 };
+    const run = await runPython({ program: program.source, test: program.test, entryPoint: params.entry_point, timeoutMs: params.timeout_ms, signal: ctx?.signal });
     return describeRun(program, run);
   },
 };

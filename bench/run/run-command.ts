@@ -96,6 +96,8 @@ function printTable(r: BenchRunResult): void {
         `  ${ms(g.ttft_ms.p50)}  ${ms(g.tpot_ms.p50)}`,
     );
   }
+  const slo = Object.entries(s.slo).filter(([, v]) => v !== undefined).map(([k, v]) => `${k.replace(/Ms$/, "")} ≤ ${v} ms`);
+  lines.push(`goodput: ${s.goodput.met} of ${s.requests} requests met ${slo.length ? slo.join(", ") : "no SLO (none set: every answered request counts)"} (${pct(s.goodput.share)}), ${s.goodput.per_s.toFixed(2)}/s`);
   const modelled = s.groups.filter((g) => g.latency_source !== "measured").map((g) => g.model_id);
   if (modelled.length) lines.push(`latency of ${[...new Set(modelled)].join(", ")}: MODELLED from the config's hardware profile (replayed answers), not measured`);
   const counters = new Map(s.groups.flatMap((g) => (g.token_counter ? [[g.model_id, g.token_counter] as const] : [])));

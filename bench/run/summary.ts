@@ -1,7 +1,8 @@
 /**
  * summary.json: per model and action, latency percentiles, throughput, error rate, pass rate with
- * a Wilson 95 % interval, unparseable answers, quality-check pass rate and goodput against the SLO.
- * Warm-up excluded. Version 2 adds where the latencies and token counts came from, and `unparseable`.
+ * a Wilson 95 % interval, unparseable answers, quality-check pass rate and goodput against the SLO; and the
+ * run's goodput over all its requests. Warm-up excluded. Version 2 adds where the latencies and token counts
+ * came from, and `unparseable`.
  */
 import type { BenchRecord } from "../contracts/bench-record.js";
 import { goodput, summarize, type LatencySummary, type Slo } from "../stats/latency.js";
@@ -48,6 +49,8 @@ export interface RunSummary {
   warmup_requests: number;
   requests_per_s: number;
   slo: Slo;
+  /** Over every measured request of the run: the share meeting every SLO and how many did per second of wall time. */
+  goodput: { met: number; share: number | null; per_s: number };
   groups: GroupSummary[];
 }
 
@@ -96,6 +99,7 @@ export function summarizeRun(args: { runId: string; records: BenchRecord[]; wall
     });
   }
   out.sort((a, b) => a.tier.localeCompare(b.tier) || a.model_id.localeCompare(b.model_id) || a.action.localeCompare(b.action));
+  const all = goodput(measured.map((r) => ({ ok: r.error === null, ttftMs: r.ttft_ms ?? undefined, tpotMs: r.tpot_ms ?? undefined, e2eMs: r.e2e_ms })), args.slo, wall);
   return {
     version: SUMMARY_VERSION,
     run_id: args.runId,
@@ -105,6 +109,7 @@ export function summarizeRun(args: { runId: string; records: BenchRecord[]; wall
     warmup_requests: args.records.length - measured.length,
     requests_per_s: measured.length / wall,
     slo: args.slo,
+    goodput: { met: all.met, share: all.share ?? null, per_s: all.perSecond },
     groups: out,
   };
 }

@@ -5,7 +5,8 @@
  * n sorted values x[0..n-1] is x[h] interpolated at h = (n - 1)·p. This is numpy's default
  * (`np.percentile(..., method="linear")`) and R's default, so numbers match what people check by hand.
  */
-import { mean, quantileSorted } from "simple-statistics";
+import { mean } from "simple-statistics";
+import { quantileOfSorted as quantileSorted } from "./quantile.js";
 
 export interface LatencySummary {
   n: number;

@@ -3,7 +3,8 @@
  * McNemar's exact test on right/wrong outcomes, and paired bootstrap intervals for mean and quantile
  * differences (head − base). Randomness comes only from the seeded RNG, so a seed reproduces a report.
  */
-import { mean, quantileSorted } from "simple-statistics";
+import { mean } from "simple-statistics";
+import { quantileOfSorted as quantileSorted } from "./quantile.js";
 import { createRng } from "../../router/util/rng.js";
 import { binomialCdf } from "./proportion.js";
 
@@ -102,6 +103,30 @@ export function pairedBootstrapQuantileDiff(
       h[j] = head[idx[j]!]!;
     }
     return quantileOf(h) - quantileOf(b);
+  });
+}
+
+/**
+ * quantile(head, q) / quantile(base, q) with a paired percentile-bootstrap interval: the latency gate's
+ * significance test. A ratio, because a slowdown is relative: 10 ms matters at 50 ms, not at 5 s.
+ */
+export function pairedBootstrapQuantileRatio(
+  base: readonly number[],
+  head: readonly number[],
+  opts: BootstrapOptions & { q: number },
+): BootstrapDiff {
+  assertPairedSamples(base, head, "pairedBootstrapQuantileRatio");
+  const quantileOf = (xs: number[]): number => quantileSorted(xs.sort((x, y) => x - y), opts.q);
+  const ratio = (h: number, b: number) => (b > 0 ? h / b : h > 0 ? Infinity : 1);
+  const n = base.length;
+  const b: number[] = new Array<number>(n);
+  const h: number[] = new Array<number>(n);
+  return bootstrap(n, opts, ratio(quantileOf([...head]), quantileOf([...base])), (idx) => {
+    for (let j = 0; j < n; j++) {
+      b[j] = base[idx[j]!]!;
+      h[j] = head[idx[j]!]!;
+    }
+    return ratio(quantileOf(h), quantileOf(b));
   });
 }
 

@@ -5,7 +5,7 @@
  * tokens than bytes. Chat templates add a few tokens per message. This over-reserves input ~3-4x
  * for English, which only makes the guard degrade slightly before the limit, never after it.
  */
-import type { ModelPrice } from "../config/prices.js";
+import { requestRates, type ModelPrice } from "../config/prices.js";
 import type { ChatMessage, ResponseFormat } from "../contracts/provider.js";
 
 /** Role markers and separators of chat templates, generously. */
@@ -20,9 +20,12 @@ export function inputTokenUpperBound(messages: ChatMessage[], format?: ResponseF
   return bytes + messages.length * TEMPLATE_TOKENS_PER_MESSAGE + TEMPLATE_TOKENS_FIXED;
 }
 
-/** Every input token priced at the dearest input rate (cache writes cost more than plain input). */
+/**
+ * Every input token priced at the dearest input rate (cache writes cost more than plain input), at the
+ * long-context tier the bound itself reaches: an over-estimated input only moves it to a dearer tier.
+ */
 export function worstCaseUsd(args: { pricing: ModelPrice; inputTokens: number; maxOutputTokens: number }): number {
-  const p = args.pricing;
-  const inputRate = Math.max(p.input_cost_per_token, p.cache_creation_input_token_cost ?? 0, p.cache_read_input_token_cost ?? 0);
-  return args.inputTokens * inputRate + args.maxOutputTokens * p.output_cost_per_token;
+  const r = requestRates(args.pricing, args.inputTokens);
+  const inputRate = Math.max(r.input, r.cacheWrite, r.cacheRead);
+  return args.inputTokens * inputRate + args.maxOutputTokens * r.output;
 }

@@ -6,7 +6,9 @@
 import { dirname, resolve } from "node:path";
 import { resolveFrom } from "./paths.js";
 import { loadCalibration, type Calibration } from "./calibration.js";
-import { loadPriceTable, type ModelPrice, type PriceTable } from "./prices.js";
+import { findPrice, priceCandidates } from "./price-lookup.js";
+import { loadPriceTable, type PriceTable } from "./price-table.js";
+import type { ModelPrice } from "./prices.js";
 import { ActionTableSchema, RouterConfigSchema, type ActionConfig, type ModelConfig, type RouterConfigData, type TierConfig } from "./schema.js";
 import { issuesToError, parseAndValidate, readTextFile, type SourceIssue } from "./validate-source.js";
 import { resolveActionChecks } from "./resolve-checks.js";
@@ -29,6 +31,9 @@ export interface ResolvedModel extends ModelConfig {
   local: boolean;
   /** The price-table entry (undefined for local models without one). */
   pricing: ModelPrice | undefined;
+  /** The table key that priced it, and the alias rule when that key is not the model's own name. */
+  priceKey: string | undefined;
+  priceAlias: string | null;
 }
 
 export const DEFAULT_CONFIG = "config/router.yaml";
@@ -95,7 +100,11 @@ function checkTiers(src: Source, data: RouterConfigData, prices: PriceTable): vo
       const prev = seenIds.get(m.id);
       if (prev) add([...at, "id"], `model id "${m.id}" is already used in tier ${prev}; ids must be unique`);
       seenIds.set(m.id, tierName);
-      if (!tier.local && !prices.models[m.price ?? m.id]) add([...at, "price"], `no price for "${m.price ?? m.id}" in the price table; add it or set \`price:\` to an existing entry`);
+      const kind = data.providers[m.provider]?.kind;
+      if (!tier.local && !findPrice({ table: prices, model: m, kind })) {
+        const tried = priceCandidates(m, kind).map((c) => c.key);
+        add([...at, "price"], `no price for "${m.price ?? m.id}" in the price table${tried.length > 1 ? ` (tried ${tried.join(", ")})` : ""}; add an entry with per-token prices or set \`price:\` to an existing key`);
+      }
       if (m.uri !== undefined) {
         try {
           modelUrl(m.uri, {});
@@ -130,7 +139,10 @@ function checkActions(src: Source & { prefix: PropertyKey[] }, data: RouterConfi
 export function modelsOfTier(config: RouterConfig, tierName: string): ResolvedModel[] {
   const tier: TierConfig | undefined = config.data.tiers[tierName];
   if (!tier) return [];
-  return tier.models.map((m) => ({ ...m, tier: tierName, local: tier.local, pricing: config.prices.models[m.price ?? m.id] }));
+  return tier.models.map((m) => {
+    const match = findPrice({ table: config.prices, model: m, kind: config.data.providers[m.provider]?.kind });
+    return { ...m, tier: tierName, local: tier.local, pricing: match?.price, priceKey: match?.key, priceAlias: match?.alias ?? null };
+  });
 }
 
 export function allModels(config: RouterConfig): ResolvedModel[] {

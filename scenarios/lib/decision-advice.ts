@@ -5,8 +5,12 @@
  */
 import type { BenchRecord } from "../../bench/contracts/bench-record.js";
 import { wilsonInterval, type Interval } from "../../bench/stats/proportion.js";
+import { quantile } from "../../bench/stats/quantile.js";
+import { riskControlMinItems } from "../../bench/stats/thresholds.js";
+import { CALIBRATE_DEFAULTS } from "../../bench/calibrate/calibrate.js";
 import type { HeadlineStatus } from "../../reports/notebook.js";
 import { SEED } from "../../simulator/reproduce-seed.js";
+import { savingsCap, type SavingsCap } from "../../simulator/savings-cap.js";
 import type { SimulationResults } from "../../simulator/results.js";
 import type { DecisionInputs } from "./decision-pipeline.js";
 import { likelihood, listing, ms, pct, usd } from "./text.js";
@@ -57,8 +61,8 @@ export function gatherEvidence(inputs: DecisionInputs): Evidence {
     if (p) perAction.push({ action, tier, pass: p, kept: rate(kept.length, graded.length)!, keptRight: rate(kept.filter((r) => r.grade!.pass).length, kept.length) });
   }
   const e2eP95 = localTiers.flatMap((tier) => {
-    const xs = records.filter((r) => r.tier === tier).map((r) => r.e2e_ms).sort((x, y) => x - y);
-    return xs.length ? [{ tier, ms: xs[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)]! }] : [];
+    const xs = records.filter((r) => r.tier === tier).map((r) => r.e2e_ms);
+    return xs.length ? [{ tier, ms: quantile(xs, 0.95) }] : [];
   });
   const priorTiers = [...new Set(sim.inputs.actions.flatMap((a) => a.chain).filter((c) => !localTiers.includes(c.tier) && c.pass_source !== "bench").map((c) => c.tier))];
   const hw = inputs.run?.meta?.hardware;
@@ -74,6 +78,30 @@ export function gatherEvidence(inputs: DecisionInputs): Evidence {
     priorTiers,
     cpu: hw ? `${String(hw.cpu_model ?? "unknown CPU")} × ${String(hw.cpu_count ?? "?")}${Array.isArray(hw.gpu) && hw.gpu.length ? `, ${hw.gpu.join(", ")}` : ", no GPU"}` : undefined,
   };
+}
+
+/**
+ * What the simulated profile's action mix lets the hybrid save at most: actions starting on a paid tier
+ * cost the same either way (simulator/savings-cap.ts), computed from the simulation's own inputs.
+ */
+export function mixCap(sim: SimulationResults, paidShareScale = 1): SavingsCap | null {
+  const baseline = sim.inputs.tiers.find((t) => t.name === sim.inputs.baseline_tier);
+  if (!baseline || baseline.input_usd_per_mtok === null || baseline.output_usd_per_mtok === null) return null;
+  const local = new Set(sim.inputs.tiers.filter((t) => t.local).map((t) => t.name));
+  const spec = (t: { median: number; log_sd: number }) => ({ median: t.median, log_sd: t.log_sd });
+  return savingsCap({
+    profile: sim.profile.name,
+    mix: Object.fromEntries(sim.inputs.actions.map((a) => [a.name, a.share])),
+    tokens: Object.fromEntries(sim.inputs.actions.map((a) => [a.name, { input: spec(a.tokens.input), output: spec(a.tokens.output) }])),
+    price: { input_cost_per_token: baseline.input_usd_per_mtok / 1e6, output_cost_per_token: baseline.output_usd_per_mtok / 1e6 },
+    paidFirst: sim.inputs.actions.filter((a) => a.chain[0] && !local.has(a.chain[0].tier)).map((a) => a.name),
+    paidShareScale,
+  });
+}
+
+export function capText(cap: SavingsCap): string {
+  if (cap.paidFirst.length === 0) return `the ${cap.profile} mix sends no action straight to the paid tier, so it puts no cap on savings`;
+  return `the ${cap.profile} mix caps savings at ${pct(cap.cap)}: ${listing(cap.paidFirst.map((p) => `${p.action} (${pct(p.callShare)} of calls, ${pct(p.costShare)} of the pure-API cost)`))} starts on the paid tier and costs the same either way`;
 }
 
 export const metricsOf = (sim: SimulationResults) => [...(sim.success_metrics.week?.metrics ?? []), ...(sim.success_metrics.month?.metrics ?? [])];
@@ -101,12 +129,28 @@ export function recommend(sim: SimulationResults, ev: Evidence): Recommendation 
   }
   if (m.savings.p50 <= 0) return { title: "Stay on the API: the hybrid does not save money here", status: "fails", reasons };
   const l = likelihood(pMonth);
+  const cap = mixCap(sim);
+  if (cap) reasons.push(capText(cap));
   if (l === "likely") return { title: "Adopt the hybrid router", status: "holds", reasons: [...reasons, `the seed's > 75 % monthly savings target is likely (P = ${pct(pMonth)})`] };
+  const capped = cap !== null && cap.cap <= SEED.month.minSavings;
   return {
     title: `Adopt for cost, expecting about ${pct(m.savings.p50, 0)} savings, not 75 %`,
     status: "info",
-    reasons: [...reasons, `the seed's > 75 % monthly savings target is ${l} (P = ${pct(pMonth)})`],
+    reasons: [...reasons, capped
+      ? `the seed's > 75 % monthly savings target fails under the assumed mix: it caps savings at ${pct(cap!.cap)}, whatever the local answers (P = ${pct(pMonth)})`
+      : `the seed's > 75 % monthly savings target is ${l} (P = ${pct(pMonth)})`],
   };
+}
+
+/** What a group needs before calibration can choose a threshold; older files without items_needed get it recomputed from their params. */
+export function itemsNeeded(cal: NonNullable<DecisionInputs["calibration"]>): number {
+  if (typeof cal.report.items_needed === "number") return cal.report.items_needed;
+  const alpha = cal.calibration?.params.alpha ?? CALIBRATE_DEFAULTS.alpha, delta = cal.calibration?.params.delta ?? CALIBRATE_DEFAULTS.delta;
+  return cal.report.method === "risk_control" ? Math.max(cal.report.min_items, riskControlMinItems({ alpha, delta })) : cal.report.min_items;
+}
+
+function fmtParam(cal: NonNullable<DecisionInputs["calibration"]>, key: "alpha" | "delta"): string {
+  return String(cal.calibration?.params[key] ?? CALIBRATE_DEFAULTS[key]);
 }
 
 export interface Change {
@@ -121,7 +165,8 @@ export function whatToChange(inputs: DecisionInputs, ev: Evidence): Change[] {
   else if (cal.report.written === 0) {
     const tierGroups = cal.report.groups.filter((g) => g.tier !== null);
     const largest = Math.max(0, ...tierGroups.map((g) => g.n));
-    out.push({ area: "Thresholds", text: `bench calibrate refused all ${cal.report.groups.length} groups: the largest action × tier group had ${largest} graded items, and ${cal.report.min_items} is the minimum. Bench at least ${cal.report.min_items} labelled items per action on each local tier (a larger --limit, more dataset items) and calibrate again; until then the config's thresholds apply` });
+    const needed = itemsNeeded(cal);
+    out.push({ area: "Thresholds", text: `bench calibrate refused all ${cal.report.groups.length} groups: the largest action × tier group had ${largest} graded items. Bench at least ${needed} labelled items per action on each local tier (a larger --limit, more dataset items) and calibrate again; until then the config's thresholds apply. ${needed} is what ${cal.report.method === "risk_control" ? `risk control needs at alpha ${fmtParam(cal, "alpha")}, δ ${fmtParam(cal, "delta")}: with fewer, even all answers right cannot bound the error rate (bench/stats/thresholds.ts)` : "the calibration's --min-items asks for"}` });
   } else {
     out.push({ area: "Thresholds", text: `use the ${cal.report.written} calibrated thresholds${cal.file ? ` in ${cal.file}` : ""} (pass it as --calibration, or point the config's calibration: at it); ${cal.report.refused_actions.length ? `${listing(cal.report.refused_actions)} still use the config's` : "every action is covered"}` });
   }
@@ -152,6 +197,11 @@ export function whatToChange(inputs: DecisionInputs, ev: Evidence): Change[] {
   const where = ev.latencySource === "measured" ? `measured locally: ${p95s}${ev.cpu ? ` on ${ev.cpu}` : ""}` : `${ev.latencySource === "modelled" ? "modelled" : "partly modelled"} from the replay config's hardware profile, not measured: ${p95s}`;
   out.push({ area: "Hardware", text: `simulated mean latency P50 ${ms(mean.p50)} against the seed's < 500 ms (${lat?.probability == null ? "not computed" : `P = ${pct(lat.probability)}`})${p95s ? `; ${where}` : ""}. Escalations pay the paid tier's latency on top of the local attempt, so fewer escalations (better local answers) help more than faster local hardware` });
   const top = inputs.sim.sensitivity?.tornado.slice(0, 2) ?? [];
+  const cap = mixCap(inputs.sim);
+  if (cap && cap.paidFirst.length) {
+    const at = (f: number) => mixCap(inputs.sim, f)!.cap;
+    out.push({ area: "Cost drivers", text: `the traffic mix is an assumption (config/usage-profiles.yaml) and bounds the savings: with half the calls that start on the paid tier (${listing(cap.paidFirst.map((p) => p.action))}) the cap is ${pct(at(0.5))}, as assumed ${pct(cap.cap)}, with 1.5× ${pct(at(1.5))}; measure your own mix before trusting a savings figure` });
+  }
   if (top.length) out.push({ area: "Cost drivers", text: `the monthly cost moves most with ${listing(top.map((t) => `${t.input.replace(/_/g, " ")} (${usd(t.low.hybrid_p50_usd)} – ${usd(t.high.hybrid_p50_usd)} for ${t.low_label} / ${t.high_label})`))}` });
   if (ev.standIns) out.push({ area: "Evidence", text: "re-run this report on the models you would deploy (config/router.yaml with Ollama, `--config`), with an API bench for the paid tier (needs ANTHROPIC_API_KEY), before deciding" });
   return out;

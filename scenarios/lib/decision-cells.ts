@@ -5,8 +5,9 @@
  */
 import { headline, md, table, type Cell } from "../../reports/notebook.js";
 import { barChart, exceedanceChart } from "./charts.js";
-import { gatherEvidence, metricsOf, monthOf, QUALITY_TARGET, recommend, whatToChange, type Evidence } from "./decision-advice.js";
+import { capText, gatherEvidence, itemsNeeded, metricsOf, mixCap, monthOf, QUALITY_TARGET, recommend, whatToChange, type Evidence } from "./decision-advice.js";
 import type { DecisionInputs } from "./decision-pipeline.js";
+import { measuredCells, tallySources } from "./decision-measured.js";
 import { count, LIKELIHOOD_RULE, likelihood, listing, pct, usd } from "./text.js";
 
 /** Okabe–Ito green / orange / vermillion; the legend's words carry the meaning too. */
@@ -27,6 +28,7 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
   const pMonth = metrics.find((x) => x.id === "month_savings");
   const lm = likelihood(pMonth?.probability ?? null);
   const likely = metrics.filter((x) => likelihood(x.probability) === "likely");
+  const cap = mixCap(sim);
   const window = `days ${m.from_day + 1}-${m.from_day + m.days}, ${sim.profile.name} profile (${sim.profile.iterations_per_day} iterations/day × ${sim.profile.calls_per_iteration} calls), ${sim.trials} trials`;
   const cells: Cell[] = [
     headline({ label: "Recommendation", value: rec.title, status: rec.status, explanation: rec.reasons.map((r) => `• ${r}`).join("\n") }),
@@ -36,7 +38,7 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
       label: "Savings vs pure API (P50)", value: m.savings.p50 * 100, unit: "%", digits: 1,
       target: pMonth ? `savings ${pMonth.target} after a month (seed): ${lm}` : undefined,
       status: lm === "likely" ? "holds" : lm === "unlikely" ? "fails" : "info",
-      explanation: `1 − hybrid / pure API per trial: P5 ${pct(m.savings.p5)}, P95 ${pct(m.savings.p95)}${pMonth ? `; P(${pMonth.target}) = ${pct(pMonth.probability)}` : ""}`,
+      explanation: `1 − hybrid / pure API per trial: P5 ${pct(m.savings.p5)}, P95 ${pct(m.savings.p95)}${pMonth ? `; P(${pMonth.target}) = ${pct(pMonth.probability)}` : ""}${cap ? `\n${capText(cap)}${cap.cap <= 0.75 ? ": the > 75 % target fails under the assumed mix" : ""}` : ""}`,
     }),
   ];
   if (ev.accepted) {
@@ -78,9 +80,23 @@ function caveats(inputs: DecisionInputs, ev: Evidence): Cell[] {
     lines.push(`- **Replayed answers, modelled latencies.** The answers are what the models answered when they were recorded (see the dataset's attribution), graded here; every latency is modelled from the replay config's hardware profile, not measured; tokens are counted by each model family's tokenizer${standIns.length ? ` (a stand-in tokenizer for ${listing(standIns)})` : ""}.`);
   }
   if (ev.priorTiers.length) lines.push(`- **${listing(ev.priorTiers)} pass rates are priors, not measurements**: no bench run of the paid tier was given (it needs an API key), so the simulation uses the stated Beta priors from the profiles file.`);
+  const t = tallySources(inputs);
+  const localPriors = t.passPriors.filter((id) => ev.localTiers.includes(id.split("@")[1]!));
+  if (localPriors.length) lines.push(`- **Local pass rates that are priors too**: ${listing(localPriors)} had no graded bench answers.`);
   if (ev.checkPassed && ev.accepted) lines.push(`- **The simulator's "pass" is the router's quality check**, which accepted ${pct(ev.checkPassed.rate)} of local answers; the dataset grader found only ${pct(ev.accepted.rate)} of those right. Cost and savings follow the check; whether the answers are usable follows the grader.`);
   if (!inputs.run) lines.push("- **No bench run**: pass rates, token sizes and latencies in the simulation are the profiles file's assumptions.");
-  return lines.length ? [md`## How much of this is measured`, md(lines.join("\n"))] : [];
+  return [md`## How much of this is measured`, ...(lines.length ? [md(lines.join("\n"))] : []), ...measuredCells(inputs)];
+}
+
+/** Never "measured" for what was a prior: counts of each, as the table under "How much of this is measured" lists them. */
+function simSources(inputs: DecisionInputs, ev: Evidence): string {
+  const t = tallySources(inputs);
+  // Replayed answers are real models' recorded answers graded here; their latencies come from the config's hardware profile.
+  const got = ev.replayed ? "replayed" : "measured";
+  const pass = `pass rates ${got} in ${t.cells - t.passPriors.length} of ${t.cells} cells (priors in ${t.passPriors.length})`;
+  const lat = `latencies ${ev.latencySource === "measured" ? "measured" : "modelled from the replay hardware profile"} in ${t.cells - t.latencyAssumed.length} (config ranges in ${t.latencyAssumed.length})`;
+  const tok = `token sizes ${got} for ${inputs.sim.inputs.actions.length - t.tokenAssumed.length} of ${inputs.sim.inputs.actions.length} actions${t.standInTokens.length ? " (stand-in tokenizer)" : ""}`;
+  return inputs.sim.files.bench ? `${pass}; ${lat}; ${tok}` : "no bench run: every pass rate, token size and latency is an assumption from the profiles file and the config";
 }
 
 function method(inputs: DecisionInputs, ev: Evidence): Cell[] {
@@ -89,8 +105,8 @@ function method(inputs: DecisionInputs, ev: Evidence): Cell[] {
   const cal = inputs.calibration;
   const rows: (string | number | null)[][] = [
     ...(run ? [["bench", `run ${run.id}: ${count(run.summary.requests, ev.replayed ? "replayed request" : "measured request")} on ${listing([...new Set(run.records.map((r) => r.model_id))])}${ev.replayed ? " (recorded real answers, graded here; latencies modelled from the config's hardware profile)" : ""}`]] : []),
-    ...(cal ? [["calibrate", cal.report.written ? `${cal.report.written} of ${cal.report.groups.length} groups calibrated (${cal.report.method})` : `refused all ${cal.report.groups.length} groups (min ${cal.report.min_items} items each)`]] : []),
-    ["simulate", `${sim.profile.name}, ${sim.days} days, ${sim.trials} trials, seed ${sim.seed}, ${sim.mode}; ${sim.files.bench ? (ev.latencySource === "measured" ? "measured pass rates, tokens and latencies from the bench run" : "pass rates and token counts from the bench run's answers, latencies modelled from the replay hardware profile") : "assumptions from the profiles file"}`],
+    ...(cal ? [["calibrate", cal.report.written ? `${cal.report.written} of ${cal.report.groups.length} groups calibrated (${cal.report.method})` : `refused all ${cal.report.groups.length} groups (each needs at least ${itemsNeeded(cal)} labelled items)`]] : []),
+    ["simulate", `${sim.profile.name}, ${sim.days} days, ${sim.trials} trials, seed ${sim.seed}, ${sim.mode}; ${simSources(inputs, ev)}`],
   ];
   // No wall times here: they would make two reports from the same inputs differ.
   return [

@@ -52,10 +52,17 @@ describe("helpers", () => {
   });
 
   it("a seed claim inconsistent with its own arithmetic stays inconsistent whatever the simulation says", () => {
-    expect(overallVerdict({ verdict: "inconsistent", text: "" }, { verdict: "holds", text: "" })).toBe("inconsistent");
-    expect(overallVerdict({ verdict: "holds", text: "" }, { verdict: "fails", text: "" })).toBe("fails");
-    expect(overallVerdict(null, { verdict: "uncertain", text: "" })).toBe("info");
-    expect(overallVerdict({ verdict: "holds", text: "" }, null)).toBe("holds");
+    const mix = "the assumed mix", profile = "the medium profile";
+    expect(overallVerdict({ verdict: "inconsistent", text: "" }, { verdict: "holds", text: "" }, mix)).toEqual({ status: "inconsistent", text: "inconsistent" });
+    // A simulation runs on our assumptions: what it rules out says so.
+    expect(overallVerdict({ verdict: "holds", text: "" }, { verdict: "fails", text: "" }, mix)).toEqual({ status: "fails", text: "fails under the assumed mix" });
+    expect(overallVerdict(null, { verdict: "fails", text: "" }, profile)).toEqual({ status: "implausible", text: "implausible, assuming the medium profile" });
+    expect(overallVerdict({ verdict: "fails", text: "" }, null, "")).toEqual({ status: "fails", text: "fails" });
+    expect(overallVerdict(null, { verdict: "uncertain", text: "" }, mix)).toEqual({ status: "info", text: "uncertain" });
+    expect(overallVerdict({ verdict: "holds", text: "" }, null, "")).toEqual({ status: "holds", text: "holds" });
+    // Nothing to check against is its own verdict, never "uncertain".
+    expect(overallVerdict({ verdict: "not_checked", text: "" }, null, "")).toEqual({ status: "not_checked", text: "not checked" });
+    expect(overallVerdict(null, null, "")).toEqual({ status: "not_checked", text: "not checked" });
   });
 
   it("prints headline figures with their status, then the notes and both paths", () => {

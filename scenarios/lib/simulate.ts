@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Argv } from "yargs";
 import { DEFAULT_CONFIG } from "../../router/config/load.js";
-import { loadPriceTable } from "../../router/config/prices.js";
+import { loadPriceTable } from "../../router/config/price-table.js";
 import { DEFAULT_PROFILES } from "../../simulator/profiles.js";
 import { writeResultsFile, type SimulationResults } from "../../simulator/results.js";
 import { runSimulation } from "../../simulator/run.js";
