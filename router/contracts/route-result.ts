@@ -1,4 +1,4 @@
-import type { ChatMessage, FinishReason, ServerTimings, Usage } from "./provider.js";
+import type { ChatMessage, FinishReason, ResponseFormat, ServerTimings, Usage } from "./provider.js";
 import type { CheckResult } from "./quality.js";
 
 export const ROUTE_RESULT_VERSION = 1 as const;
@@ -59,6 +59,11 @@ export interface RouteRequest {
   /** Skip tiers whose name is not listed (bench: measure one tier). */
   onlyTiers?: string[];
   maxTokens?: number;
+  /**
+   * The caller's output format (the gateway's response_format): replaces the action's for this
+   * request, reaches the backend's structured output, and adds a json_schema gate check.
+   */
+  responseFormat?: ResponseFormat;
 }
 
 export interface RouteResult {
@@ -74,6 +79,9 @@ export interface RouteResult {
   threshold: number;
   checks: CheckResult[];
   attempts: Attempt[];
+  /** The `attempt` number of the answer in `text`; its usage and finish reason are the answer's own. */
+  answerAttempt?: number;
+  /** Summed over every attempt; the answer's own usage is that of `answerAttempt`. */
   usage: Usage;
   costUsd: number;
   latencyMs: number;
