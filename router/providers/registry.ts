@@ -7,6 +7,7 @@ import { resolveFrom } from "../config/paths.js";
 import type { ProviderConfig } from "../config/schema.js";
 import type { Provider } from "../contracts/provider.js";
 import { ConfigError } from "../errors.js";
+import { defaultHttpTransport } from "../transport/http-transport.js";
 import { AnthropicProvider } from "./anthropic.js";
 import { EmbeddedProvider } from "./embedded.js";
 import { OllamaProvider } from "./ollama.js";
@@ -16,6 +17,7 @@ import { ScriptedProvider } from "./scripted.js";
 export interface ProviderOverrides {
   /** Replace a provider by name (tests, perf, the gateway's upstreams). */
   providers?: Record<string, Provider>;
+  /** Default: the shared undici transport (transport/http-transport.ts), for every HTTP client. */
   fetch?: typeof fetch;
   env?: NodeJS.ProcessEnv;
 }
@@ -47,7 +49,7 @@ export class ProviderRegistry {
 
   private build(name: string, cfg: ProviderConfig): Provider {
     const env = this.overrides.env ?? process.env;
-    const fetchImpl = this.overrides.fetch;
+    const fetchImpl = this.overrides.fetch ?? defaultHttpTransport().fetch;
     const keyEnv = cfg.api_key_env ?? DEFAULT_KEY_ENV[cfg.kind];
     const key = keyEnv ? env[keyEnv] : undefined;
     switch (cfg.kind) {
