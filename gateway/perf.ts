@@ -11,10 +11,13 @@
  * - stream TTFT (concurrency 1): the upstream holds its first token 5 ms; the client times the arrival
  *   of that token directly, through the proxy, and through the gateway's live stream.
  * - throughput (perf/gateway-throughput.ts): each party in its own process, 32 requests in flight.
+ * - client cost (perf/client-cost.ts): CPU per upstream call of the bare transport, the openai SDK
+ *   and the OpenAIProvider, the measured share of the hop that is not tierlab's own code.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Agent } from "node:http";
+import { measureClientCost } from "../perf/client-cost.js";
 import { gatewayPerfConfig, PERF_ACTION } from "../perf/gateway-config.js";
 import { measureThroughput } from "../perf/gateway-throughput.js";
 import { post, probeAgent, type ProbeTiming } from "../perf/http-probe.js";
@@ -149,7 +152,13 @@ export async function runGatewayPerf(options: GatewayPerfOptions = {}): Promise<
         { name: "  … gateway, openai SDK → HTTP upstream", value: t.gateway.cpuUsPerRequest, unit: "µs" },
       );
     }
-    rows.push({ name: "latency requests per target", value: n, unit: "req" });
+    const cost = await measureClientCost(Math.max(300, Math.round(n / 2)));
+    rows.push(
+      { name: "client CPU per upstream call: bare transport", value: cost.transportUs, unit: "µs" },
+      { name: "  … the openai SDK's streaming call over it", value: cost.sdkUs, unit: "µs" },
+      { name: "  … OpenAIProvider (SDK + Provider contract)", value: cost.providerUs, unit: "µs" },
+      { name: "latency requests per target", value: n, unit: "req" },
+    );
     return rows;
   } finally {
     agent.destroy();

@@ -20,14 +20,14 @@ export interface ThroughputResult {
   cpuUsPerRequest: number;
 }
 
-interface Child {
+export interface Child {
   url: string;
   proc: ChildProcess;
   cpuUs(): Promise<number>;
   stop(): void;
 }
 
-async function startChild(args: string[]): Promise<Child> {
+export async function startChild(args: string[]): Promise<Child> {
   const proc = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "perf/gateway-child.ts"), ...args], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: proc.stdout! }).once("line", resolve);
