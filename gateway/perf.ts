@@ -37,6 +37,8 @@ export interface GatewayPerfOptions {
   warmup?: number;
   /** Requests per target in the throughput run; 0 skips it. Default 20,000. */
   throughputRequests?: number;
+  /** Upstream calls per variant in the client-cost breakdown. Default requests / 2. */
+  clientCostCalls?: number;
 }
 
 const HOP_TARGET_MS = 0.3;
@@ -152,7 +154,7 @@ export async function runGatewayPerf(options: GatewayPerfOptions = {}): Promise<
         { name: "  … gateway, openai SDK → HTTP upstream", value: t.gateway.cpuUsPerRequest, unit: "µs" },
       );
     }
-    const cost = await measureClientCost(Math.max(300, Math.round(n / 2)));
+    const cost = await measureClientCost(options.clientCostCalls ?? Math.max(300, Math.round(n / 2)));
     rows.push(
       { name: "client CPU per upstream call: bare transport", value: cost.transportUs, unit: "µs" },
       { name: "  … the openai SDK's streaming call over it", value: cost.sdkUs, unit: "µs" },

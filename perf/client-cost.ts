@@ -12,7 +12,7 @@ import { startChild } from "./gateway-throughput.js";
 
 /** CPU µs per call of each variant, measured in alternating rounds so drift in the machine's load falls on all alike. */
 async function cpuPerCall(n: number, calls: Array<() => Promise<void>>): Promise<number[]> {
-  for (const call of calls) for (let i = 0; i < 300; i++) await call();
+  for (const call of calls) for (let i = 0; i < Math.min(300, n); i++) await call();
   const total = calls.map(() => 0);
   const rounds = 5;
   const per = Math.ceil(n / rounds);
