@@ -26,7 +26,7 @@ const Message = z.looseObject({
   content: z.union([z.string(), z.array(ContentPart)]).nullable().optional(),
 });
 
-/** The shapes OpenAI's response_format takes; a schema-less json_schema is refused as the API does. */
+/** The shapes OpenAI's response_format takes; a json_schema without a schema asks for any JSON. */
 export const OpenAIResponseFormat = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("text") }),
   z.looseObject({ type: z.literal("json_object") }),

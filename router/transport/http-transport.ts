@@ -95,9 +95,28 @@ async function send(agent: Agent, input: string | URL, init: RequestInit | undef
   // Chunks are pushed as they arrive: model streams are small, and a pull would add a promise per chunk.
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      nodeBody.on("data", (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
-      nodeBody.on("end", () => controller.close());
-      nodeBody.on("error", (err: Error) => controller.error(signal?.aborted ? abortReason(signal) : new TypeError("terminated", { cause: err })));
+      let open = true;
+      // As with fetch, an abort errors the body at once, chunks still queued included.
+      const onAbort = () => {
+        if (!open) return;
+        open = false;
+        controller.error(abortReason(signal!));
+        nodeBody.destroy();
+      };
+      const settle = () => {
+        open = false;
+        signal?.removeEventListener("abort", onAbort);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      nodeBody.on("data", (chunk: Buffer) => open && controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+      nodeBody.on("end", () => {
+        if (open) controller.close();
+        settle();
+      });
+      nodeBody.on("error", (err: Error) => {
+        if (open) controller.error(signal?.aborted ? abortReason(signal) : new TypeError("terminated", { cause: err }));
+        settle();
+      });
     },
     cancel() {
       nodeBody.destroy();
