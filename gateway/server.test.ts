@@ -141,6 +141,14 @@ describe("gateway: errors in OpenAI's shape", () => {
     expect(fx.providers.fast.calls).toBe(1);
   });
 
+  it("413 for a body over the limit, before routing", async () => {
+    fx = await startFixture({ gateway: { maxBodyBytes: 64 } });
+    const res = await fetch(`${fx.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ask("x".repeat(200))) });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.message).toMatch(/over 64 bytes/);
+    expect(fx.providers.fast.calls).toBe(0);
+  });
+
   it("404 with OpenAI's 'Invalid URL' for unknown paths", async () => {
     fx = await startFixture();
     const res = await fetch(`${fx.gateway.url}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
