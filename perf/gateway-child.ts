@@ -46,5 +46,12 @@ if (role === "upstream") {
 process.on("message", (m) => {
   if (m === "cpu") process.send!(process.cpuUsage());
 });
-process.on("SIGTERM", () => void close().finally(() => process.exit(0)));
+const exit = () => {
+  // A close that waits on a party already gone must not leave this process behind.
+  setTimeout(() => process.exit(0), 1000).unref();
+  void close().finally(() => process.exit(0));
+};
+process.on("SIGTERM", exit);
+// The parent died or stopped without a SIGTERM (a test that timed out): go too.
+process.on("disconnect", exit);
 process.stdout.write(`${url}\n`);
