@@ -36,10 +36,13 @@ export function makeTokenCheck(token: string): (headers: IncomingHttpHeaders) =>
   return (headers) => {
     const auth = headers.authorization;
     const m = typeof auth === "string" ? /^Bearer\s+(.+)$/i.exec(auth.trim()) : null;
-    if (!m) {
-      throw new GatewayRequestError({ status: 401, code: "missing_api_key", message: "This gateway needs a bearer token: send `Authorization: Bearer <token>` (the OpenAI SDKs send their apiKey that way)." });
+    // Anthropic's SDKs send their key as x-api-key (ANTHROPIC_AUTH_TOKEN goes as a bearer token).
+    const apiKey = headers["x-api-key"];
+    const given = m?.[1] ?? (typeof apiKey === "string" && apiKey ? apiKey : undefined);
+    if (given === undefined) {
+      throw new GatewayRequestError({ status: 401, code: "missing_api_key", message: "This gateway needs a token: send `Authorization: Bearer <token>` or `x-api-key: <token>` (the OpenAI and Anthropic SDKs send their apiKey that way)." });
     }
-    if (!timingSafeEqual(digest(m[1]!), expected)) {
+    if (!timingSafeEqual(digest(given), expected)) {
       throw new GatewayRequestError({ status: 401, code: "invalid_api_key", message: "Incorrect bearer token for this tierlab gateway." });
     }
   };

@@ -24,10 +24,15 @@ export class GatewayRequestError extends TierlabError {
 /** Thrown at start-up: listening beyond loopback without a token would expose paid API spend. */
 export class InsecureBindError extends UsageError {}
 
-export interface WireErrorResponse {
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/** An error response in some wire format; `body` is that format's error object. */
+export interface WireErrorResponse<B = OpenAIErrorBody> {
   status: number;
   headers: Record<string, string>;
-  body: { error: { message: string; type: string; param: string | null; code: string | null } };
+  body: B;
 }
 
 /**

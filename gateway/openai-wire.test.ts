@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { RouteResult } from "../router/contracts/route-result.js";
 import { GatewayRequestError } from "./errors.js";
-import { completionChunks, parseChatRequest, selectAction, toRouteRequest } from "./openai-wire.js";
+import { chatCompletions, parseChatRequest, selectAction } from "./openai-wire.js";
+import { answerOf } from "./route-headers.js";
 
 const parse = (body: object) => parseChatRequest({ model: "tierlab/tag", ...body });
+const exchange = (body: object) => chatCompletions.parse({ body: { model: "tierlab/tag", ...body }, header: () => undefined, actions: ["tag"], requestId: "r1", created: 1 });
+const toRouteRequest = (body: object, _action: string) => exchange(body).route;
 const refusal = (fn: () => unknown) => {
   try {
     fn();
@@ -46,12 +49,18 @@ describe("openai wire: streams", () => {
   const result = (usage: RouteResult["usage"]): RouteResult => ({
     version: 1, requestId: "r1", action: "tag", verdict: "accepted", text: "a, b", tier: "LOCAL_FAST", modelId: "m", provider: "p",
     confidence: 1, threshold: 0.7, checks: [], usage, costUsd: 0, latencyMs: 1,
+    answerAttempt: 1,
     attempts: [{ attempt: 1, tier: "LOCAL_FAST", modelId: "m", provider: "p", model: "m", startedAt: "", latencyMs: 1, usage, costUsd: 0, verdict: "accepted", finishReason: "length" }],
   });
   const events = (sse: string) => sse.trim().split("\n\n").map((e) => e.replace(/^data: /, ""));
 
+  const completionChunks = (r: RouteResult, opts: { includeUsage: boolean }) => {
+    const ex = exchange({ messages: [{ role: "user", content: "x" }], stream: true, stream_options: { include_usage: opts.includeUsage } });
+    return ex.open({ tier: r.tier, modelId: r.modelId }) + ex.delta(r.text) + ex.close(r, answerOf(r));
+  };
+
   it("renders role, content, finish (from the answering attempt), usage and [DONE]", () => {
-    const ev = events(completionChunks(result({ inputTokens: 4, outputTokens: 2 }), { created: 1, includeUsage: true }));
+    const ev = events(completionChunks(result({ inputTokens: 4, outputTokens: 2 }), { includeUsage: true }));
     expect(ev.at(-1)).toBe("[DONE]");
     const json = ev.slice(0, -1).map((e) => JSON.parse(e));
     expect(json.map((c) => c.choices[0]?.delta?.content ?? null)).toEqual(["", "a, b", null, null]);
@@ -61,7 +70,7 @@ describe("openai wire: streams", () => {
   });
 
   it("sends usage null, not zeros, when the backend gave no counts", () => {
-    const ev = events(completionChunks(result({}), { created: 1, includeUsage: true }));
+    const ev = events(completionChunks(result({}), { includeUsage: true }));
     expect(JSON.parse(ev.at(-2)!).usage).toBeNull();
   });
 });

@@ -1,19 +1,21 @@
 /**
- * The OpenAI Chat Completions wire format, as far as a router of text actions needs it: validate a
- * request into a RouteRequest, pick the action, and render a RouteResult as a `chat.completion` or
- * as a `chat.completion.chunk` SSE stream.
+ * OpenAI Chat Completions (`POST /v1/chat/completions`) and the model list, as far as a router of
+ * text actions needs them. `model` echoes what the client asked for (the backend model is in
+ * `x-tierlab-model`); `usage` and `finish_reason` are the returned answer's own.
  *
- * Sampling parameters (temperature, top_p, seed, stop, response_format) are accepted and ignored:
+ * `response_format` (json_schema / json_object) becomes the action's output schema. Other sampling
+ * parameters (temperature, top_p, seed, stop) and client system messages are accepted and ignored:
  * each action's config fixes them, because its quality checks and thresholds were tuned with them.
- * Client system messages are dropped for the same reason: the action's system prompt defines the task.
  */
 import { z } from "zod";
-import type { ChatMessage, FinishReason } from "../router/contracts/provider.js";
-import type { RouteRequest, RouteResult } from "../router/contracts/route-result.js";
-import { GatewayRequestError } from "./errors.js";
+import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { Model } from "openai/resources/models";
+import type { FinishReason, ResponseFormat } from "../router/contracts/provider.js";
+import type { RouteResult } from "../router/contracts/route-result.js";
+import { toWireError } from "./errors.js";
+import { ACTION_HEADER, MODEL_PREFIX, parseOr400, routeInput, selectAction, sse, unsupportedContent, type AnswerView, type Turn, type WireExchange, type WireFormat } from "./wire.js";
 
-export const ACTION_HEADER = "x-tierlab-action";
-export const MODEL_PREFIX = "tierlab/";
+export { ACTION_HEADER, MODEL_PREFIX, selectAction };
 
 const MaxTokens = z.number().int().positive().nullable().optional();
 
@@ -24,6 +26,13 @@ const Message = z.looseObject({
   content: z.union([z.string(), z.array(ContentPart)]).nullable().optional(),
 });
 
+/** The shapes OpenAI's response_format takes; a json_schema without a schema asks for any JSON. */
+export const OpenAIResponseFormat = z.discriminatedUnion("type", [
+  z.looseObject({ type: z.literal("text") }),
+  z.looseObject({ type: z.literal("json_object") }),
+  z.looseObject({ type: z.literal("json_schema"), json_schema: z.looseObject({ name: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional() }) }),
+]);
+
 export const ChatCompletionRequest = z.looseObject({
   model: z.string().min(1),
   messages: z.array(Message).min(1, "messages must hold at least one message"),
@@ -33,29 +42,21 @@ export const ChatCompletionRequest = z.looseObject({
   max_completion_tokens: MaxTokens,
   n: z.number().int().max(1, "n > 1 is not supported: the router returns one checked answer").nullable().optional(),
   user: z.string().optional(),
+  response_format: OpenAIResponseFormat.nullable().optional(),
   tools: z.array(z.unknown()).max(0, "tools are not supported: tierlab routes text actions").nullable().optional(),
+  functions: z.array(z.unknown()).max(0, "functions are not supported: tierlab routes text actions").nullable().optional(),
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
 
 export function parseChatRequest(raw: unknown): ChatCompletionRequest {
-  const parsed = ChatCompletionRequest.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const param = issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("") || null;
-  throw new GatewayRequestError({ status: 400, message: `${param ?? "body"}: ${issue.message}`, param });
+  return parseOr400(ChatCompletionRequest, raw);
 }
 
-/** The header wins, so clients whose model name is fixed (say `gpt-4o-mini`) still choose the action. */
-export function selectAction(args: { header: string | undefined; model: string; actions: readonly string[] }): string {
-  const wanted = args.header?.trim() || (args.model.startsWith(MODEL_PREFIX) ? args.model.slice(MODEL_PREFIX.length) : args.model);
-  if (args.actions.includes(wanted)) return wanted;
-  const via = args.header?.trim() ? `header ${ACTION_HEADER}` : "model";
-  throw new GatewayRequestError({
-    status: 404,
-    param: args.header?.trim() ? null : "model",
-    code: "model_not_found",
-    message: `The ${via} "${args.header?.trim() || args.model}" names no tierlab action. Use model "${MODEL_PREFIX}<action>" or the ${ACTION_HEADER} header with one of: ${args.actions.join(", ")}.`,
-  });
+/** json_schema → the schema; json_object → any JSON; text → the action's own format. */
+export function chatResponseFormat(rf: z.infer<typeof OpenAIResponseFormat> | null | undefined): ResponseFormat | undefined {
+  if (!rf || rf.type === "text") return undefined;
+  if (rf.type === "json_object") return { type: "json" };
+  return rf.json_schema.schema ? { type: "json", schema: rf.json_schema.schema } : { type: "json" };
 }
 
 function textOf(content: z.infer<typeof Message>["content"], index: number): string {
@@ -63,111 +64,83 @@ function textOf(content: z.infer<typeof Message>["content"], index: number): str
   if (typeof content === "string") return content;
   return content
     .map((part, j) => {
-      if (part.type !== "text" || typeof part.text !== "string") {
-        throw new GatewayRequestError({ status: 400, param: `messages[${index}].content[${j}]`, message: `content part type "${part.type}" is not supported; send text` });
-      }
+      if (part.type !== "text" || typeof part.text !== "string") throw unsupportedContent(`messages[${index}].content[${j}]`, `content part type "${part.type}"`);
       return part.text;
     })
     .join("");
 }
 
-/** The last message is the prompt (rendered into the action's template); earlier turns are history. */
-export function toRouteRequest(body: ChatCompletionRequest, action: string): Omit<RouteRequest, "signal"> {
-  const turns: ChatMessage[] = [];
+export function toTurns(body: ChatCompletionRequest): Turn[] {
+  const turns: Turn[] = [];
   body.messages.forEach((m, i) => {
-    if (m.role === "tool" || m.role === "function") {
-      throw new GatewayRequestError({ status: 400, param: `messages[${i}].role`, message: `role "${m.role}" is not supported: tierlab routes text actions` });
-    }
+    if (m.role === "tool" || m.role === "function") throw unsupportedContent(`messages[${i}].role`, `role "${m.role}"`);
     if (m.role === "system" || m.role === "developer") return;
     turns.push({ role: m.role, content: textOf(m.content, i) });
   });
-  const last = turns.pop();
-  if (!last || last.role !== "user") {
-    throw new GatewayRequestError({ status: 400, param: "messages", message: "the last non-system message must have role \"user\": it is the input the action answers" });
-  }
-  if (last.content.trim() === "" && turns.length === 0) {
-    throw new GatewayRequestError({ status: 400, param: `messages[${body.messages.length - 1}].content`, message: "the user message is empty: there is nothing to route" });
-  }
-  const req: Omit<RouteRequest, "signal"> = { action, prompt: last.content };
-  if (turns.length) req.history = turns;
-  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-  if (maxTokens) req.maxTokens = maxTokens;
-  if (body.user) req.tag = body.user;
-  return req;
+  return turns;
 }
 
-type WireFinish = "stop" | "length" | "content_filter" | "tool_calls";
+type WireFinish = ChatCompletion.Choice["finish_reason"];
 
-function finishOf(result: RouteResult): WireFinish {
-  const chosen = [...result.attempts].reverse().find((a) => a.tier === result.tier && a.modelId === result.modelId && a.finishReason);
-  const f: FinishReason | undefined = chosen?.finishReason;
+export function chatFinish(f: FinishReason | undefined): WireFinish {
   return f === "length" || f === "content_filter" || f === "tool_calls" ? f : "stop";
 }
 
 /** Usage in OpenAI's shape; omitted when a backend did not report counts (unknown is not 0). */
-function usageOf(result: RouteResult) {
-  const { inputTokens, outputTokens } = result.usage;
+function usageOf(answer: AnswerView) {
+  const { inputTokens, outputTokens } = answer.usage;
   if (inputTokens === undefined || outputTokens === undefined) return undefined;
   return { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens };
 }
 
-export interface RenderContext {
-  /** Unix seconds. */
-  created: number;
-}
-
-export function completionObject(result: RouteResult, ctx: RenderContext) {
-  const usage = usageOf(result);
-  return {
-    id: `chatcmpl-${result.requestId}`,
-    object: "chat.completion" as const,
-    created: ctx.created,
-    model: result.modelId ?? `${MODEL_PREFIX}${result.action}`,
-    choices: [{ index: 0, message: { role: "assistant" as const, content: result.text, refusal: null }, logprobs: null, finish_reason: finishOf(result) }],
-    ...(usage ? { usage } : {}),
-  };
-}
-
-/**
- * The whole SSE body at once: the router releases an answer only after its quality check, so
- * there is nothing to stream earlier. With include_usage every chunk carries `usage: null` and a
- * last chunk with no choices carries the counts, as the API does.
- */
-export function completionChunks(result: RouteResult, ctx: RenderContext & { includeUsage: boolean }): string {
-  const base = { id: `chatcmpl-${result.requestId}`, object: "chat.completion.chunk", created: ctx.created, model: result.modelId ?? `${MODEL_PREFIX}${result.action}` };
-  const usageField = ctx.includeUsage ? { usage: null } : {};
-  const chunk = (delta: object, finish: WireFinish | null) => sse({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usageField });
-  let out = chunk({ role: "assistant", content: "", refusal: null }, null);
-  if (result.text) out += chunk({ content: result.text }, null);
-  out += chunk({}, finishOf(result));
-  if (ctx.includeUsage) {
-    // null, not zeros, when a backend gave no counts: a made-up 0 would read as a free answer.
-    out += sse({ ...base, choices: [], usage: usageOf(result) ?? null });
-  }
-  return out + "data: [DONE]\n\n";
-}
-
-const sse = (data: object) => `data: ${JSON.stringify(data)}\n\n`;
+export const chatCompletions: WireFormat = {
+  error: toWireError,
+  parse({ body: raw, header, actions, requestId, created }): WireExchange {
+    const body = parseChatRequest(raw);
+    const action = selectAction({ header: header(ACTION_HEADER), model: body.model, actions });
+    const route = routeInput({
+      action,
+      turns: toTurns(body),
+      lastParam: `messages[${body.messages.length - 1}].content`,
+      maxTokens: body.max_completion_tokens ?? body.max_tokens,
+      tag: body.user,
+      responseFormat: chatResponseFormat(body.response_format),
+    });
+    const id = `chatcmpl-${requestId}`;
+    const includeUsage = body.stream_options?.include_usage === true;
+    const chunk = (choices: ChatCompletionChunk.Choice[], extra: Partial<ChatCompletionChunk> = {}): ChatCompletionChunk => ({
+      id, object: "chat.completion.chunk", created, model: body.model, choices, ...(includeUsage ? { usage: null } : {}), ...extra,
+    });
+    const choice = (delta: ChatCompletionChunk.Choice.Delta, finish: WireFinish | null): ChatCompletionChunk.Choice => ({ index: 0, delta, logprobs: null, finish_reason: finish });
+    return {
+      route,
+      stream: body.stream === true,
+      body(_result: RouteResult, answer: AnswerView): ChatCompletion {
+        const usage = usageOf(answer);
+        return {
+          id, object: "chat.completion", created, model: body.model,
+          choices: [{ index: 0, message: { role: "assistant", content: answer.text, refusal: null }, logprobs: null, finish_reason: chatFinish(answer.finishReason) }],
+          ...(usage ? { usage } : {}),
+        };
+      },
+      open: () => sse(chunk([choice({ role: "assistant", content: "", refusal: null }, null)])),
+      delta: (text) => sse(chunk([choice({ content: text }, null)])),
+      close(_result, answer) {
+        let out = sse(chunk([choice({}, chatFinish(answer.finishReason))]));
+        // null, not zeros, when a backend gave no counts: a made-up 0 would read as a free answer.
+        if (includeUsage) out += sse(chunk([], { usage: usageOf(answer) ?? null }));
+        return `${out}data: [DONE]\n\n`;
+      },
+      // The API's own in-stream failure: a data line with an `error` object, which the SDKs raise.
+      fail: (err) => sse(toWireError(err).body),
+    };
+  },
+};
 
 export function modelList(actions: readonly string[], created: number) {
   return { object: "list" as const, data: actions.map((a) => modelObject(a, created)) };
 }
 
-export function modelObject(action: string, created: number) {
-  return { id: `${MODEL_PREFIX}${action}`, object: "model" as const, created, owned_by: "tierlab" };
-}
-
-/** Response headers that say how the router answered, for clients that want more than OpenAI's fields. */
-export function routeHeaders(result: RouteResult, cacheHit: boolean): Record<string, string> {
-  const h: Record<string, string> = {
-    "x-request-id": result.requestId,
-    "x-tierlab-action": result.action,
-    "x-tierlab-verdict": result.verdict,
-    "x-tierlab-cost-usd": String(result.costUsd),
-    "x-tierlab-cache": cacheHit ? "hit" : "miss",
-  };
-  if (result.tier) h["x-tierlab-tier"] = result.tier;
-  if (result.modelId) h["x-tierlab-model"] = result.modelId;
-  if (result.confidence !== undefined) h["x-tierlab-confidence"] = result.confidence.toFixed(3);
-  return h;
+export function modelObject(action: string, created: number): Model {
+  return { id: `${MODEL_PREFIX}${action}`, object: "model", created, owned_by: "tierlab" };
 }

@@ -1,141 +1,169 @@
 /**
- * The gateway's added latency, measured the way gateway benchmarks (Bifrost's) measure it: the same
- * client calls an instant upstream directly and through the gateway, interleaved, and the added
- * latency is the difference of the percentiles.
+ * `npm run perf -- gateway`: what the gateway adds, next to a bare pass-through proxy measured in the
+ * same run (perf/pass-through-proxy.ts, the floor any HTTP hop costs here).
  *
- * - hop: client → gateway → router → OpenAIProvider (openai SDK, HTTP) → instant upstream, versus
- *   client → the same upstream. Includes parsing, routing, the quality check, the SQLite ledger
- *   write, metrics and the second HTTP round trip.
- * - processing: the same, but the router's provider is in-process (ScriptedProvider), versus client →
- *   the canned upstream: what the gateway and router cost without an upstream HTTP client.
- * Everything runs in one process and one event loop, requests one at a time, so a latency is the
- * CPU time of every party on the path; on a noisy machine compare numbers from the same run only.
+ * - hop (concurrency 1): the same client calls an instant OpenAI-compatible upstream directly,
+ *   through the pass-through proxy and through the gateway (parsing, routing, quality checks, the
+ *   durable SQLite ledger, metrics, the openai SDK over the shared undici transport), interleaved
+ *   in rotating order; "added" is the difference of the p50s. Everything runs in this process on one
+ *   event loop, so a latency is the CPU time of every party on the path.
+ * - processing: the gateway with an in-process provider instead of the HTTP upstream.
+ * - stream TTFT (concurrency 1): the upstream holds its first token 5 ms; the client times the arrival
+ *   of that token directly, through the proxy, and through the gateway's live stream.
+ * - throughput (perf/gateway-throughput.ts): each party in its own process, 32 requests in flight.
+ * - client cost (perf/client-cost.ts): CPU per upstream call of the bare transport, the openai SDK
+ *   and the OpenAIProvider, the measured share of the hop that is not tierlab's own code.
  */
-import { Agent, createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import type { Agent } from "node:http";
+import { measureClientCost } from "../perf/client-cost.js";
+import { gatewayPerfConfig, PERF_ACTION } from "../perf/gateway-config.js";
+import { measureThroughput } from "../perf/gateway-throughput.js";
+import { post, probeAgent, type ProbeTiming } from "../perf/http-probe.js";
+import { FIRST_TOKEN_MARK, startInstantUpstream } from "../perf/instant-upstream.js";
+import { startPassThroughProxy } from "../perf/pass-through-proxy.js";
 import { quantile, type PerfRow } from "../perf/types.js";
-import { writeTestConfig } from "../test-support/router-fixture.js";
 import type { Provider } from "../router/contracts/provider.js";
 import { SqliteLedger } from "../router/ledger/sqlite-ledger.js";
 import { ScriptedProvider } from "../router/providers/scripted.js";
 import { Router } from "../router/router.js";
-import { createGateway } from "./server.js";
+import { createGateway, type Gateway } from "./server.js";
 
 export interface GatewayPerfOptions {
-  /** Measured request pairs per scenario. Default 3000. */
+  /** Measured requests per target in the latency scenarios. Default 3000. */
   requests?: number;
-  /** Pairs run first and discarded (JIT, sockets, SQLite pages). Default 500. */
+  /** Requests per target run first and discarded (JIT, sockets, SQLite pages). Default 500. */
   warmup?: number;
+  /** Requests per target in the throughput run; 0 skips it. Default 20,000. */
+  throughputRequests?: number;
+  /** Upstream calls per variant in the client-cost breakdown. Default requests / 2. */
+  clientCostCalls?: number;
 }
 
-/** Issue 8's goal; an independent measurement of Bifrost's gateway hop is 0.44-0.62 ms. */
-const TARGET_MS = 0.3;
-const COMPLETION = JSON.stringify({
-  id: "chatcmpl-perf", object: "chat.completion", created: 1_700_000_000, model: "perf-model",
-  choices: [{ index: 0, message: { role: "assistant", content: "auth", refusal: null }, logprobs: null, finish_reason: "stop" }],
-  usage: { prompt_tokens: 12, completion_tokens: 1, total_tokens: 13 },
-});
-const chunk = (choices: unknown[], usage: unknown = null) => `data: ${JSON.stringify({ id: "chatcmpl-perf", object: "chat.completion.chunk", created: 1_700_000_000, model: "perf-model", choices, usage })}\n\n`;
-const STREAM =
-  chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]) +
-  chunk([{ index: 0, delta: { content: "auth" }, finish_reason: null }]) +
-  chunk([{ index: 0, delta: {}, finish_reason: "stop" }]) +
-  chunk([], { prompt_tokens: 12, completion_tokens: 1, total_tokens: 13 }) +
-  "data: [DONE]\n\n";
+const HOP_TARGET_MS = 0.3;
+const TTFT_TARGET_MS = 1;
+const THROUGHPUT_TARGET = 5000;
+const FIRST_TOKEN_MS = 5;
 
-/** The instant upstream: a canned completion, streamed when asked, nothing else. */
-async function startUpstream(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      if (body.includes('"stream":true')) {
-        res.writeHead(200, { "content-type": "text/event-stream" });
-        res.end(STREAM);
-      } else {
-        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(COMPLETION) });
-        res.end(COMPLETION);
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+interface Target {
+  url: string;
+  body: string;
 }
 
-function post(agent: Agent, url: string, body: string): Promise<number> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const req = request({ agent, host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: "Bearer perf" } }, (res) => {
-      res.on("data", () => {});
-      res.on("end", () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`${url}: HTTP ${res.statusCode}`))));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-const messages = [{ role: "user", content: "Fixed login bug" }];
-
-async function measure(args: { agent: Agent; direct: string; gateway: string; requests: number; warmup: number }) {
-  const directBody = JSON.stringify({ model: "perf-model", messages });
-  const gatewayBody = JSON.stringify({ model: "tierlab/classify", messages });
-  const direct: number[] = [];
-  const via: number[] = [];
-  for (let i = 0; i < args.warmup + args.requests; i++) {
-    // Alternating the order cancels drift (GC, the other core's load) between the two paths.
-    const first = i % 2 === 0;
-    const a = first ? await post(args.agent, args.direct, directBody) : await post(args.agent, args.gateway, gatewayBody);
-    const b = first ? await post(args.agent, args.gateway, gatewayBody) : await post(args.agent, args.direct, directBody);
-    if (i < args.warmup) continue;
-    direct.push(first ? a : b);
-    via.push(first ? b : a);
+/** Runs every target once per round in rotating order (cancels drift: GC, the other core's load). */
+async function interleave(agent: Agent, targets: Target[], rounds: number, warmup: number, firstMark?: string): Promise<ProbeTiming[][]> {
+  const out: ProbeTiming[][] = targets.map(() => []);
+  for (let i = 0; i < warmup + rounds; i++) {
+    for (let k = 0; k < targets.length; k++) {
+      const j = (i + k) % targets.length;
+      const t = await post({ agent, url: targets[j]!.url, body: targets[j]!.body, firstMark });
+      if (i >= warmup) out[j]!.push(t);
+    }
   }
-  direct.sort((x, y) => x - y);
-  via.sort((x, y) => x - y);
-  return { directP50: quantile(direct, 0.5), directP99: quantile(direct, 0.99), viaP50: quantile(via, 0.5), viaP99: quantile(via, 0.99) };
+  return out;
 }
 
-async function scenario(upstreamUrl: string, inProcess: boolean, opts: Required<GatewayPerfOptions>, agent: Agent) {
-  const fx = writeTestConfig((d) => {
-    if (!inProcess) (d.providers as Record<string, unknown>).fast = { kind: "openai", base_url: `${upstreamUrl}/v1` };
-  });
+const p = (xs: number[], q: number) => quantile([...xs].sort((a, b) => a - b), q);
+
+async function startGateway(upstreamUrl: string, provider?: Provider): Promise<{ gateway: Gateway; close(): Promise<void> }> {
+  const fx = gatewayPerfConfig(upstreamUrl);
   const ledger = new SqliteLedger(join(fx.dir, "ledger.sqlite"));
-  const providers: Record<string, Provider> = inProcess ? { fast: new ScriptedProvider([{ reply: "auth" }], { name: "fast" }) } : {};
-  const router = new Router({ config: fx.load(), ledger, providers: { providers } });
+  const router = new Router({ config: fx.load(), ledger, providers: { providers: provider ? { fast: provider } : {} } });
   const gateway = await createGateway({ router, port: 0 });
-  try {
-    return await measure({ agent, direct: `${upstreamUrl}/v1/chat/completions`, gateway: `${gateway.url}/v1/chat/completions`, requests: opts.requests, warmup: opts.warmup });
-  } finally {
-    await gateway.close({ graceMs: 1000 });
-    await router.close();
-    ledger.close();
-    rmSync(fx.dir, { recursive: true, force: true });
-  }
+  return {
+    gateway,
+    async close() {
+      await gateway.close({ graceMs: 1000 });
+      await router.close();
+      ledger.close();
+      rmSync(fx.dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function runGatewayPerf(options: GatewayPerfOptions = {}): Promise<PerfRow[]> {
-  const opts = { requests: options.requests ?? 3000, warmup: options.warmup ?? 500 };
-  const upstream = await startUpstream();
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const n = options.requests ?? 3000;
+  const warmup = options.warmup ?? 500;
+  const throughputN = options.throughputRequests ?? 20_000;
+  const messages = [{ role: "user", content: "Fixed login bug" }];
+  const direct = JSON.stringify({ model: "perf-model", messages });
+  const routed = JSON.stringify({ model: `tierlab/${PERF_ACTION}`, messages });
+  const ms = (name: string, value: number, target?: number): PerfRow => ({ name, value: Math.round(value * 1000) / 1000, unit: "ms", ...(target === undefined ? {} : { target: `≤ ${target}`, ok: value <= target }) });
+  const rows: PerfRow[] = [];
+  const agent = probeAgent();
+  const cleanup: Array<() => Promise<void>> = [];
   try {
-    const hop = await scenario(upstream.url, false, opts, agent);
-    const proc = await scenario(upstream.url, true, opts, agent);
-    const ms = (name: string, value: number): PerfRow => ({ name, value: Math.round(value * 1000) / 1000, unit: "ms" });
-    const goal = (name: string, value: number): PerfRow => ({ ...ms(name, value), target: `≤ ${TARGET_MS}`, ok: value <= TARGET_MS });
-    return [
-      goal("gateway hop added p50 (OpenAIProvider → instant upstream)", hop.viaP50 - hop.directP50),
-      ms("gateway hop added p99", hop.viaP99 - hop.directP99),
-      goal("gateway processing added p50 (in-process upstream)", proc.viaP50 - proc.directP50),
-      ms("gateway processing added p99", proc.viaP99 - proc.directP99),
-      ms("upstream direct p50", hop.directP50),
-      ms("through the gateway p50 (OpenAIProvider upstream)", hop.viaP50),
-      { name: "gateway perf requests per scenario", value: opts.requests, unit: "req" },
-    ];
+    const upstream = await startInstantUpstream();
+    cleanup.push(upstream.close);
+    const proxy = await startPassThroughProxy(upstream.url);
+    cleanup.push(proxy.close);
+    const viaHttp = await startGateway(upstream.url);
+    cleanup.push(viaHttp.close);
+    const inProcess = await startGateway(upstream.url, new ScriptedProvider([{ reply: "auth" }], { name: "fast" }));
+    cleanup.push(inProcess.close);
+    const path = "/v1/chat/completions";
+    const [d, x, g, ip] = (await interleave(agent, [
+      { url: upstream.url + path, body: direct },
+      { url: proxy.url + path, body: direct },
+      { url: viaHttp.gateway.url + path, body: routed },
+      { url: inProcess.gateway.url + path, body: routed },
+    ], n, warmup)).map((ts) => ts.map((t) => t.e2eMs));
+    const floor = p(x!, 0.5) - p(d!, 0.5);
+    const hop = p(g!, 0.5) - p(d!, 0.5);
+    rows.push(
+      ms("upstream direct p50 (concurrency 1)", p(d!, 0.5)),
+      ms("pass-through proxy added p50 (the floor)", floor),
+      ms("gateway hop added p50 (openai SDK → HTTP upstream)", hop, HOP_TARGET_MS),
+      { name: "gateway hop / pass-through floor", value: hop / floor, unit: "×" },
+      ms("pass-through proxy added p99", p(x!, 0.99) - p(d!, 0.99)),
+      ms("gateway hop added p99", p(g!, 0.99) - p(d!, 0.99)),
+      ms("gateway processing added p50 (in-process provider)", p(ip!, 0.5) - p(d!, 0.5)),
+    );
+
+    const slow = await startInstantUpstream({ firstTokenMs: FIRST_TOKEN_MS });
+    cleanup.push(slow.close);
+    const slowProxy = await startPassThroughProxy(slow.url);
+    cleanup.push(slowProxy.close);
+    const streaming = await startGateway(slow.url);
+    cleanup.push(streaming.close);
+    const stream = (body: string) => body.replace(/}$/, ',"stream":true}');
+    const ttftRounds = Math.max(200, Math.round(n / 6));
+    const [sd, sx, sg] = (await interleave(agent, [
+      { url: slow.url + path, body: stream(direct) },
+      { url: slowProxy.url + path, body: stream(direct) },
+      { url: streaming.gateway.url + path, body: stream(routed) },
+    ], ttftRounds, Math.round(warmup / 5), FIRST_TOKEN_MARK)).map((ts) => ts.map((t) => t.ttftMs!));
+    rows.push(
+      ms(`stream TTFT direct p50 (upstream holds the first token ${FIRST_TOKEN_MS} ms)`, p(sd!, 0.5)),
+      ms("stream TTFT added by the pass-through proxy p50 (the floor)", p(sx!, 0.5) - p(sd!, 0.5)),
+      ms("stream TTFT added by the gateway p50 (live stream)", p(sg!, 0.5) - p(sd!, 0.5), TTFT_TARGET_MS),
+      ms("stream TTFT added by the gateway p99", p(sg!, 0.99) - p(sd!, 0.99)),
+    );
+
+    if (throughputN > 0) {
+      const t = await measureThroughput({ requests: throughputN, concurrency: 32 });
+      rows.push(
+        { name: "pass-through proxy requests/s, 32 in flight, wall clock", value: t.proxy.rps, unit: "req/s" },
+        { name: "gateway requests/s, 32 in flight, durable ledger, wall clock", value: t.gateway.rps, unit: "req/s" },
+        { name: "pass-through proxy requests per CPU-second (one core)", value: t.proxy.perCoreRps, unit: "req/s" },
+        { name: "gateway requests per CPU-second (one core), durable ledger", value: t.gateway.perCoreRps, unit: "req/s", target: `≥ ${THROUGHPUT_TARGET.toLocaleString("en-US")}`, ok: t.gateway.perCoreRps >= THROUGHPUT_TARGET },
+        { name: "gateway CPU per request / pass-through CPU per request", value: t.gateway.cpuUsPerRequest / t.proxy.cpuUsPerRequest, unit: "×" },
+        { name: "CPU per request, pass-through proxy", value: t.proxy.cpuUsPerRequest, unit: "µs" },
+        { name: "  … gateway with an in-process provider (no SDK, no upstream hop)", value: t.scripted.cpuUsPerRequest, unit: "µs" },
+        { name: "  … gateway, openai SDK → HTTP upstream", value: t.gateway.cpuUsPerRequest, unit: "µs" },
+      );
+    }
+    const cost = await measureClientCost(options.clientCostCalls ?? Math.max(300, Math.round(n / 2)));
+    rows.push(
+      { name: "client CPU per upstream call: bare transport", value: cost.transportUs, unit: "µs" },
+      { name: "  … the openai SDK's streaming call over it", value: cost.sdkUs, unit: "µs" },
+      { name: "  … OpenAIProvider (SDK + Provider contract)", value: cost.providerUs, unit: "µs" },
+      { name: "latency requests per target", value: n, unit: "req" },
+    );
+    return rows;
   } finally {
     agent.destroy();
-    await new Promise<void>((r) => upstream.server.close(() => r()));
+    for (const c of cleanup.reverse()) await c();
   }
 }

@@ -1,4 +1,4 @@
-/** `tierlab serve`: the OpenAI-compatible gateway as a long-running command, stopped by SIGINT or SIGTERM. */
+/** `tierlab serve`: the OpenAI- and Anthropic-compatible gateway as a long-running command, stopped by SIGINT or SIGTERM. */
 import type { Argv, CommandModule } from "yargs";
 import { loadConfigFromArgs, openLedger, runCommand, withConfigOptions } from "../router/cli/common.js";
 import { ResponseCache } from "../router/cache/response-cache.js";
@@ -20,7 +20,7 @@ interface ServeArgs {
 
 export const serveCommand: CommandModule<object, ServeArgs> = {
   command: "serve",
-  describe: "OpenAI-compatible endpoint (/v1/chat/completions, /v1/models, /metrics) that routes through tierlab",
+  describe: "OpenAI- and Anthropic-compatible endpoints (/v1/chat/completions, /v1/responses, /v1/messages, /v1/models, /metrics) that route through tierlab",
   builder: (y: Argv) =>
     withConfigOptions(y)
       .option("host", { type: "string", default: "127.0.0.1", describe: "address to bind; anything but loopback requires a token" })

@@ -22,7 +22,9 @@ describe("gateway: chat completions through the official openai client", () => {
     expect(data.object).toBe("chat.completion");
     expect(data.choices[0]!.message).toMatchObject({ role: "assistant", content: "auth" });
     expect(data.choices[0]!.finish_reason).toBe("stop");
-    expect(data.model).toBe("fast-a");
+    // model echoes what the client asked for; the backend model is a header.
+    expect(data.model).toBe("tierlab/classify");
+    expect(response.headers.get("x-tierlab-model")).toBe("fast-a");
     expect(data.usage!.completion_tokens).toBe(1);
     expect(data.usage!.prompt_tokens).toBeGreaterThan(0);
     expect(data.usage!.total_tokens).toBe(data.usage!.prompt_tokens + 1);
@@ -45,8 +47,8 @@ describe("gateway: chat completions through the official openai client", () => {
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe("stop");
     const last = chunks.at(-1)!;
     expect(last.choices).toEqual([]);
-    // Usage covers both attempts: the rejected fast answer and the accepted one.
-    expect(last.usage!.completion_tokens).toBe(7 + 1);
+    // Usage is the returned answer's own, not the rejected fast answer's 7 tokens on top.
+    expect(last.usage!.completion_tokens).toBe(1);
   });
 
   it("ends the SSE body with data: [DONE] and sends no usage chunk unless asked", async () => {
@@ -139,6 +141,14 @@ describe("gateway: errors in OpenAI's shape", () => {
     expect(fx.providers.fast.calls).toBe(1);
   });
 
+  it("413 for a body over the limit, before routing", async () => {
+    fx = await startFixture({ gateway: { maxBodyBytes: 64 } });
+    const res = await fetch(`${fx.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ask("x".repeat(200))) });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.message).toMatch(/over 64 bytes/);
+    expect(fx.providers.fast.calls).toBe(0);
+  });
+
   it("404 with OpenAI's 'Invalid URL' for unknown paths", async () => {
     fx = await startFixture();
     const res = await fetch(`${fx.gateway.url}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
@@ -224,7 +234,7 @@ describe("gateway: cache and metrics", () => {
       'tierlab_gateway_requests_total{action="unknown",tier="",model="",status="404",cache="miss"} 1',
       'tierlab_gateway_escalations_total{action="classify",from_tier="LOCAL_FAST",to_tier="LOCAL_QUALITY"} 1',
       'tierlab_gateway_escalations_total{action="classify",from_tier="LOCAL_QUALITY",to_tier="API_FALLBACK"} 1',
-      `tierlab_gateway_tokens_total{action="classify",tier="API_FALLBACK",model="api-model",direction="output"} ${r.usage!.completion_tokens - 2}`,
+      `tierlab_gateway_tokens_total{action="classify",tier="API_FALLBACK",model="api-model",direction="output"} ${r.usage!.completion_tokens}`,
       `tierlab_gateway_cost_usd_total{action="classify",tier="API_FALLBACK",model="api-model"} ${cost}`,
       'tierlab_gateway_attempts_total{action="classify",tier="LOCAL_FAST",model="fast-a",verdict="rejected"} 1',
       'tierlab_gateway_request_duration_seconds_count{action="classify",tier="API_FALLBACK",model="api-model",stream="false"} 1',

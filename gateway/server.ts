@@ -1,18 +1,31 @@
 /**
- * `tierlab serve`: an OpenAI-compatible HTTP endpoint in front of the Router, on plain node:http.
- * Routes: POST /v1/chat/completions (streaming or not), GET /v1/models[/id], GET /metrics.
- * A response is written only after the router has finished, so a client never receives words from
- * an answer that failed its quality check, and every failure gets a proper HTTP status.
+ * `tierlab serve`: an HTTP endpoint in front of the Router, on plain node:http, speaking the wire
+ * formats clients already use:
+ *   POST /v1/chat/completions  OpenAI Chat Completions (openai-wire.ts)
+ *   POST /v1/responses         OpenAI Responses, the AI SDK's default (responses-wire.ts)
+ *   POST /v1/messages          Anthropic Messages (anthropic-wire.ts)
+ *   GET  /v1/models[/id]       OpenAI's list, or Anthropic's when the request has `anthropic-version`
+ *   GET  /metrics              Prometheus text
+ * How a request is routed and answered (buffered or live) is in exchange.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type { RouteResult } from "../router/contracts/route-result.js";
 import { AbortedError, UsageError } from "../router/errors.js";
 import type { Router } from "../router/router.js";
 import { assertSafeBind, checkHostHeader, makeTokenCheck } from "./access.js";
-import { GatewayRequestError, toWireError } from "./errors.js";
+import { anthropicMessages, anthropicModelList, VERSION_HEADER } from "./anthropic-wire.js";
+import { GatewayRequestError } from "./errors.js";
+import { sendJson, serveExchange, type ExchangeContext } from "./exchange.js";
 import { GatewayMetrics } from "./metrics.js";
-import { ACTION_HEADER, MODEL_PREFIX, completionChunks, completionObject, modelList, modelObject, parseChatRequest, routeHeaders, selectAction, toRouteRequest } from "./openai-wire.js";
+import { chatCompletions, MODEL_PREFIX, modelList, modelObject } from "./openai-wire.js";
+import { responses } from "./responses-wire.js";
+import type { WireFormat } from "./wire.js";
+
+const POST_ROUTES: Record<string, WireFormat> = {
+  "/v1/chat/completions": chatCompletions,
+  "/v1/responses": responses,
+  "/v1/messages": anthropicMessages,
+};
 
 export interface GatewayOptions {
   router: Router;
@@ -41,8 +54,6 @@ export interface Gateway {
   close(opts?: { graceMs?: number }): Promise<void>;
 }
 
-const JSON_TYPE = "application/json";
-
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const host = opts.host ?? "127.0.0.1";
   const token = opts.token || undefined;
@@ -57,13 +68,26 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const inFlight = new Map<Promise<void>, AbortController>();
   let closing = false;
 
+  function sendError(res: ServerResponse, wire: WireFormat, err: unknown): number {
+    const w = wire.error(closing && err instanceof AbortedError ? shuttingDown() : err);
+    if (w.status >= 500) log(`tierlab gateway: ${w.status}: ${(err as Error)?.stack ?? String(err)}`);
+    if (!res.headersSent && !res.destroyed) sendJson(res, w.status, w.body, w.headers);
+    return w.status;
+  }
+  const exchange: ExchangeContext = { router, actions, maxBodyBytes: maxBody, metrics, sendError };
+
   async function handle(req: IncomingMessage, res: ServerResponse, abort: AbortController): Promise<void> {
     const path = (req.url ?? "/").split("?")[0]!;
+    // Errors on the Anthropic path are Anthropic-shaped, from the first check on.
+    const errorWire = path.startsWith("/v1/messages") ? anthropicMessages : chatCompletions;
     try {
       if (checkToken) checkToken(req.headers);
       else checkHostHeader(req.headers);
-      if (req.method === "POST" && path === "/v1/chat/completions") return await chat(req, res, abort);
-      if (req.method === "GET" && path === "/v1/models") return sendJson(res, 200, modelList(actions, startedAt));
+      const post = req.method === "POST" ? POST_ROUTES[path] : undefined;
+      if (post) return await serveExchange(exchange, post, req, res, abort.signal);
+      if (req.method === "GET" && path === "/v1/models") {
+        return sendJson(res, 200, req.headers[VERSION_HEADER] ? anthropicModelList(actions, startedAt) : modelList(actions, startedAt));
+      }
       if (req.method === "GET" && path.startsWith("/v1/models/")) {
         const id = decodeURIComponent(path.slice("/v1/models/".length));
         const action = id.startsWith(MODEL_PREFIX) ? id.slice(MODEL_PREFIX.length) : id;
@@ -77,52 +101,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       }
       throw new GatewayRequestError({ status: 404, message: `Invalid URL (${req.method} ${path})` });
     } catch (err) {
-      sendError(res, err);
+      sendError(res, errorWire, err);
     }
-  }
-
-  async function chat(req: IncomingMessage, res: ServerResponse, abort: AbortController): Promise<void> {
-    const t0 = performance.now();
-    let action = "";
-    let stream = false;
-    let result: RouteResult | undefined;
-    let status = 200;
-    try {
-      // Requiring JSON forces a CORS preflight, so a web page cannot post to a local gateway as a "simple" request.
-      if (!String(req.headers["content-type"] ?? "").toLowerCase().includes(JSON_TYPE)) {
-        throw new GatewayRequestError({ status: 415, message: `send the body as ${JSON_TYPE}` });
-      }
-      const body = parseChatRequest(parseJson(await readBody(req, maxBody)));
-      stream = body.stream === true;
-      const header = req.headers[ACTION_HEADER];
-      action = selectAction({ header: Array.isArray(header) ? header[0] : header, model: body.model, actions });
-      const routeReq = toRouteRequest(body, action);
-      try {
-        result = await router.route({ ...routeReq, signal: abort.signal });
-      } catch (err) {
-        result = (err as { result?: RouteResult }).result;
-        throw err;
-      }
-      const headers = routeHeaders(result, router.cache?.isReplay(result) ?? false);
-      const created = Math.floor(Date.now() / 1000);
-      if (stream) {
-        res.writeHead(200, { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
-        res.end(completionChunks(result, { created, includeUsage: body.stream_options?.include_usage === true }));
-      } else {
-        sendJson(res, 200, completionObject(result, { created }), headers);
-      }
-    } catch (err) {
-      status = sendError(res, closing && err instanceof AbortedError ? shuttingDown() : err);
-    } finally {
-      metrics?.observe({ action: action || "unknown", status, seconds: (performance.now() - t0) / 1000, stream, cacheHit: result ? (router.cache?.isReplay(result) ?? false) : false, result });
-    }
-  }
-
-  function sendError(res: ServerResponse, err: unknown): number {
-    const wire = toWireError(err);
-    if (wire.status >= 500) log(`tierlab gateway: ${wire.status}: ${(err as Error)?.stack ?? String(err)}`);
-    if (!res.headersSent && !res.destroyed) sendJson(res, wire.status, wire.body, wire.headers);
-    return wire.status;
   }
 
   const server = createServer((req, res) => {
@@ -195,29 +175,4 @@ function listen(server: Server, host: string, port: number): Promise<void> {
       resolve();
     });
   });
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > limit) throw new GatewayRequestError({ status: 413, message: `request body over ${limit} bytes` });
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new GatewayRequestError({ status: 400, message: `the body is not valid JSON: ${(err as Error).message}` });
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -1,10 +1,14 @@
-/** A gateway on an OS-chosen port in front of a Router whose providers are ScriptedProvider instances. */
+/**
+ * A gateway on an OS-chosen port in front of a Router whose providers are ScriptedProvider instances,
+ * unless a test hands in other Providers (GatedProvider, an HTTP provider against a fake server).
+ */
 import { join } from "node:path";
 import OpenAI from "openai";
 import { writeTestConfig } from "../test-support/router-fixture.js";
 import type { BudgetGuard } from "../router/budget/contract.js";
 import { ResponseCache } from "../router/cache/response-cache.js";
 import { SqliteLedger } from "../router/ledger/sqlite-ledger.js";
+import type { Provider } from "../router/contracts/provider.js";
 import { ScriptedProvider, type ScriptLine } from "../router/providers/scripted.js";
 import { Router } from "../router/router.js";
 import { createGateway, type Gateway, type GatewayOptions } from "./server.js";
@@ -17,6 +21,10 @@ export interface FixtureOptions {
   budget?: BudgetGuard;
   cache?: ResponseCache;
   gateway?: Partial<Omit<GatewayOptions, "router">>;
+  /** Replace providers by name; the scripted ones stay in `providers` either way. */
+  override?: Partial<Record<"fast" | "quality" | "api" | "api2", Provider>>;
+  /** Edit the router config before it is loaded. */
+  mutate?: (data: Record<string, unknown>) => void;
 }
 
 export interface Fixture {
@@ -30,7 +38,7 @@ export interface Fixture {
 }
 
 export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> {
-  const fx = writeTestConfig();
+  const fx = writeTestConfig(opts.mutate);
   const ledger = new SqliteLedger(join(fx.dir, "ledger.sqlite"));
   const providers = {
     fast: new ScriptedProvider(opts.fast ?? [{ reply: "auth" }], { name: "fast" }),
@@ -38,7 +46,7 @@ export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> 
     api: new ScriptedProvider(opts.api ?? [{ reply: "auth" }], { name: "api" }),
     api2: new ScriptedProvider(opts.api2 ?? [{ reply: "auth" }], { name: "api2" }),
   };
-  const router = new Router({ config: fx.load(), ledger, providers: { providers }, budget: opts.budget, cache: opts.cache, sleep: async () => {} });
+  const router = new Router({ config: fx.load(), ledger, providers: { providers: { ...providers, ...opts.override } }, budget: opts.budget, cache: opts.cache, sleep: async () => {} });
   const logs: string[] = [];
   const gateway = await createGateway({ router, port: 0, log: (l) => logs.push(l), ...opts.gateway });
   return {

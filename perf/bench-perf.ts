@@ -1,7 +1,9 @@
 /**
  * Bench harness overhead against a fake Ollama with a fixed 50 ms latency running in its own
  * process: per-request overhead (e2e − 50 ms), throughput at concurrency 64 against the
- * theoretical 64 / 50 ms, and TTFT error (measured − injected).
+ * theoretical 64 / 50 ms, and TTFT error (measured − injected). The floor is the same request sent
+ * bare through the transport the harness's providers use (router/transport/http-transport.ts);
+ * Node's own fetch is measured beside it for comparison.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -10,6 +12,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { RunFolder } from "../bench/run/run-folder.js";
 import { runBench } from "../bench/run/runner.js";
+import { createHttpTransport } from "../router/transport/http-transport.js";
 import { REPO_ROOT } from "../test-support/models.js";
 import { writeTestConfig } from "../test-support/router-fixture.js";
 import { quantile, type PerfRow } from "./types.js";
@@ -26,8 +29,8 @@ async function startFake(): Promise<{ url: string; stop: () => void }> {
   return { url, stop: () => child.kill("SIGTERM") };
 }
 
-/** The same requests with bare fetch (what the ollama client sits on): the floor the harness adds to. */
-async function rawFetch(url: string, n: number, concurrency: number): Promise<{ overheadMs: number[]; rps: number }> {
+/** The same requests with a bare fetch (what the ollama client sits on): the floor the harness adds to. */
+async function rawFetch(fetch: typeof globalThis.fetch, url: string, n: number, concurrency: number): Promise<{ overheadMs: number[]; rps: number }> {
   const body = JSON.stringify({ model: "phi3:mini", messages: [{ role: "user", content: "x" }], stream: true });
   const overheadMs: number[] = [];
   let left = n;
@@ -72,15 +75,22 @@ export async function runBenchPerf(opts: { requests?: number } = {}): Promise<Pe
     const achieved = n / loaded.wallS;
     const loadedTtftErr = loaded.records.map((r) => Math.abs(r.ttft_ms! - LATENCY_MS)).sort((a, b) => a - b);
     const ratio = achieved / theoretical;
-    await rawFetch(fake.url, 64, 8);
-    const rawSerial = await rawFetch(fake.url, 100, 1);
-    const rawLoaded = await rawFetch(fake.url, n, CONCURRENCY);
+    const transport = createHttpTransport();
+    await rawFetch(transport.fetch, fake.url, 64, 8);
+    const rawSerial = await rawFetch(transport.fetch, fake.url, 100, 1);
+    const rawLoaded = await rawFetch(transport.fetch, fake.url, n, CONCURRENCY);
+    await transport.close();
+    await rawFetch(globalThis.fetch, fake.url, 64, 8);
+    const nodeSerial = await rawFetch(globalThis.fetch, fake.url, 100, 1);
+    const nodeLoaded = await rawFetch(globalThis.fetch, fake.url, n, CONCURRENCY);
     const added = quantile(overhead, 0.5) - quantile(rawSerial.overheadMs, 0.5);
     return [
-      { name: "bare fetch overhead p50 (serial, same server; the floor)", value: quantile(rawSerial.overheadMs, 0.5), unit: "ms" },
-      { name: "harness-added overhead p50 (harness − bare fetch)", value: added, unit: "ms", target: "≤ 1", ok: added <= 1 },
-      { name: `bare fetch throughput at concurrency ${CONCURRENCY}`, value: rawLoaded.rps, unit: "req/s" },
-      { name: "harness throughput / bare fetch throughput", value: (achieved / rawLoaded.rps) * 100, unit: "%" },
+      { name: "bare transport overhead p50 (serial, same server; the floor)", value: quantile(rawSerial.overheadMs, 0.5), unit: "ms" },
+      { name: "bare Node fetch overhead p50 (serial, for comparison)", value: quantile(nodeSerial.overheadMs, 0.5), unit: "ms" },
+      { name: "harness-added overhead p50 (harness − bare transport)", value: added, unit: "ms", target: "≤ 1", ok: added <= 1 },
+      { name: `bare transport throughput at concurrency ${CONCURRENCY}`, value: rawLoaded.rps, unit: "req/s" },
+      { name: `bare Node fetch throughput at concurrency ${CONCURRENCY}`, value: nodeLoaded.rps, unit: "req/s" },
+      { name: "harness throughput / bare transport throughput", value: (achieved / rawLoaded.rps) * 100, unit: "%" },
       { name: "harness overhead per request p50 (serial, e2e − 50 ms)", value: quantile(overhead, 0.5), unit: "ms", target: "≤ 1", ok: quantile(overhead, 0.5) <= 1 },
       { name: "harness overhead per request p99 (serial)", value: quantile(overhead, 0.99), unit: "ms" },
       { name: "TTFT error p99 (serial, |measured − 50 ms|)", value: quantile(ttftErr, 0.99), unit: "ms", target: "≤ 1", ok: quantile(ttftErr, 0.99) <= 1 },

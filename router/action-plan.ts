@@ -54,3 +54,20 @@ export function planAction(config: RouterConfig, name: string): ActionPlan {
     },
   };
 }
+
+/**
+ * The plan with a caller's output format in place of the action's: JSON output with the caller's
+ * schema, which reaches the backend's structured output (grammar, Ollama `format`, the APIs'
+ * response format) and the checks. A json_schema gate is added when the action has none, because
+ * a caller that asked for a schema cannot use an answer that misses it.
+ */
+export function withResponseFormat(plan: ActionPlan, format: ResponseFormat): ActionPlan {
+  if (format.type !== "json") return plan;
+  const hasSchemaCheck = plan.checks.some((c) => c.check.id === "json_schema");
+  return {
+    ...plan,
+    action: { ...plan.action, output: "json", schema: format.schema },
+    responseFormat: format,
+    checks: hasSchemaCheck ? plan.checks : [...plan.checks, ...prepareChecks([{ id: "json_schema", gate: true }])],
+  };
+}

@@ -1,7 +1,7 @@
 /**
  * One call to one model with a per-attempt timeout linked to the caller's signal and the route's
- * deadline. Text is buffered, never forwarded: the cascade decides after the quality check whether
- * the caller sees it.
+ * deadline. Text is buffered: the cascade decides after the quality check whether the caller sees
+ * it, unless it passes `onText` for an attempt whose answer cannot be replaced (see cascade.ts).
  */
 import type { ChatRequest, ChatResult, Provider } from "./contracts/provider.js";
 import { AbortedError, DeadlineExceededError, ProviderError, TierlabError, TimeoutError } from "./errors.js";
@@ -30,6 +30,8 @@ export interface RunAttemptArgs {
   now: () => number;
   /** Keep chunk arrival times (bench); off in the router's hot path. */
   recordChunks?: boolean;
+  /** Receives each text piece as it arrives: only for an attempt whose answer streams live to the caller. */
+  onText?: (text: string) => void;
 }
 
 export async function runAttempt(args: RunAttemptArgs): Promise<AttemptRun> {
@@ -62,6 +64,7 @@ export async function runAttempt(args: RunAttemptArgs): Promise<AttemptRun> {
         const t = args.now() - start;
         ttftMs ??= t;
         if (args.recordChunks) chunkTimesMs.push(t);
+        args.onText?.(chunk.text);
       } else {
         const t = resultTiming(timing(), chunk.result);
         // A modelled answer slower than the budget is what a live call would have been cut at.

@@ -4,6 +4,14 @@
  * becomes an Attempt record. The decisions come from policy/escalation.ts, shared with the simulator.
  * Before each attempt a model with an open circuit is skipped, and a paid attempt reserves its
  * worst-case cost; either refusal is recorded as a `skipped` attempt.
+ *
+ * Streaming rule (with a LiveSink): an attempt streams its text live only when nothing can replace
+ * its answer: it runs on the last tier the request can reach, or on a tier whose threshold is 0 (no
+ * answer can be rejected there). Every other answer stays buffered until its check passes, so a
+ * caller never sees half an answer from one model and the rest from another. A live answer is the
+ * answer even when it scores below threshold (a non-streaming route would return the best-scoring
+ * rejected one instead), and once text went out a failure of that attempt ends the route: it is not
+ * retried and no other model takes over mid-answer.
  */
 import type { ActionPlan, TierPlan } from "./action-plan.js";
 import { runAttempt, type AttemptRun } from "./attempt.js";
@@ -44,6 +52,12 @@ export interface CascadeAnswer {
   offsetMs: number;
 }
 
+/** Where live text goes; `start` precedes the first piece of the attempt that streams. */
+export interface LiveSink {
+  start(from: { tier: string; modelId: string; provider: string }): void;
+  text(piece: string): void;
+}
+
 export interface CascadeOutcome {
   attempts: Attempt[];
   accepted: CascadeAnswer | undefined;
@@ -54,10 +68,14 @@ export interface CascadeOutcome {
    * latency is its wall time plus this; 0 when every attempt was measured.
    */
   modelledShiftMs: number;
+  /** The answer that streamed live, when it was not accepted (it is still the answer). */
+  streamed?: CascadeAnswer;
+  /** A live attempt failed after its first text went out: the route ends without an answer. */
+  interrupted?: boolean;
 }
 
 /** `attempts` is filled as the cascade goes, so the caller can record them even if it throws. */
-export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: CascadeDeps, attempts: Attempt[] = []): Promise<CascadeOutcome> {
+export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: CascadeDeps, attempts: Attempt[] = [], live?: LiveSink): Promise<CascadeOutcome> {
   const routeStart = deps.now();
   const deadlineAt = routeStart + deps.deadlineMs;
   const belowThreshold: CascadeAnswer[] = [];
@@ -66,6 +84,7 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
   let modelledShiftMs = 0;
   const messages = plan.messages(req.prompt, req.history);
   const maxTokens = req.maxTokens ?? plan.maxTokens;
+  const lastTier = live && (req.onlyTiers ? plan.tiers.filter((t) => req.onlyTiers!.includes(t.name)) : plan.tiers).at(-1);
 
   for (const tier of plan.tiers) {
     if (req.onlyTiers && !req.onlyTiers.includes(tier.name)) continue;
@@ -101,6 +120,14 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
           break;
         }
         previousTier = tier.name;
+        let sent = false;
+        const onText = live && (tier === lastTier || tier.threshold <= 0)
+          ? (piece: string) => {
+            if (!sent) live.start({ tier: tier.name, modelId: model.id, provider: provider.name });
+            sent = true;
+            live.text(piece);
+          }
+          : undefined;
         const run = await runAttempt({
           provider,
           request: { model: deps.registry.modelName(model.provider, model.model), messages, maxTokens, temperature: plan.action.temperature, responseFormat: plan.responseFormat, itemId: req.itemId },
@@ -109,6 +136,7 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
           deadlineAt: deadlineAt - modelledShiftMs,
           signal: req.signal,
           now: deps.now,
+          onText,
         });
         ticket?.report(circuitOutcome(run.ok ? undefined : run.error));
         const shiftBefore = modelledShiftMs;
@@ -119,6 +147,7 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
           reservation?.release();
           lastError = run.error;
           if (run.error instanceof AbortedError) throw run.error;
+          if (sent) return { attempts, accepted: undefined, belowThreshold, lastError, interrupted: true, modelledShiftMs };
           const step = nextStep({ kind: "error", retryable: run.error.isRetryable }, retries, deps.maxRetries);
           if (step === "retry") {
             const delay = retryDelayMs({ retry: retries, retryAfterMs: (run.error as { retryAfterMs?: number }).retryAfterMs, policy: deps.backoff, rng: deps.rng });
@@ -140,6 +169,7 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
           return { attempts, accepted: answer, belowThreshold, lastError, modelledShiftMs };
         }
         attempt.verdict = "rejected";
+        if (sent) return { attempts, accepted: undefined, belowThreshold, lastError, streamed: answer, modelledShiftMs };
         belowThreshold.push(answer);
         movedOn = true;
         break;

@@ -155,3 +155,20 @@ describe("Router cascade", () => {
     expect(texts.join("")).toBe("ui");
   });
 });
+
+describe("Router: a caller's response format", () => {
+  const schema = { type: "object", properties: { label: { type: "string" } }, required: ["label"] };
+
+  it("adds a json_schema gate: an answer that is not JSON escalates even when its label is right", async () => {
+    const { router } = setup({ fast: [{ reply: "auth" }], quality: [{ reply: '{"label": "auth"}' }] });
+    const r = await router.route({ action: "classify", prompt: "x", responseFormat: { type: "json", schema } });
+    expect(r.tier).toBe("LOCAL_QUALITY");
+    expect(r.text).toBe('{"label": "auth"}');
+    expect(r.checks.map((c) => c.id)).toContain("json_schema");
+  });
+
+  it("leaves a request without a format to the action's own checks", async () => {
+    const { router } = setup({ fast: [{ reply: "auth" }] });
+    expect((await router.route({ action: "classify", prompt: "x" })).tier).toBe("LOCAL_FAST");
+  });
+});

@@ -4,14 +4,14 @@
  * so the gateway and agent loops can use it like any model.
  */
 import { randomUUID } from "node:crypto";
-import { planAction, type ActionPlan } from "./action-plan.js";
+import { planAction, withResponseFormat, type ActionPlan } from "./action-plan.js";
 import type { BudgetGuard } from "./budget/contract.js";
 import { SqliteBudget } from "./budget/sqlite-budget.js";
 import type { ResponseCache } from "./cache/response-cache.js";
 import type { RouterConfig } from "./config/load.js";
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type Provider, type StreamChunk, type Usage } from "./contracts/provider.js";
 import { ROUTE_RESULT_VERSION, type Attempt, type RouteRequest, type RouteResult } from "./contracts/route-result.js";
-import { runCascade, type CascadeAnswer, type CascadeDeps } from "./cascade.js";
+import { runCascade, type CascadeAnswer, type CascadeDeps, type LiveSink } from "./cascade.js";
 import { CircuitBreaker } from "./circuit/breaker.js";
 import { AllTiersFailedError, UsageError } from "./errors.js";
 import { attemptsToRecords } from "./ledger/records.js";
@@ -20,6 +20,7 @@ import { pickBestEffort } from "./policy/escalation.js";
 import { ProviderRegistry, type ProviderOverrides } from "./providers/registry.js";
 import { checkRequestFits } from "./reliability/input-guard.js";
 import { abortableSleep } from "./retry.js";
+import { PushIterator } from "./util/push-iterator.js";
 import { createRng, type Rng } from "./util/rng.js";
 
 export interface RouterOptions {
@@ -40,9 +41,14 @@ export interface RouterOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/**
+ * What `routeStream` yields, in order: one `answer` (which model the text comes from, and whether it
+ * streams live or was released after its check), `text` pieces, the `attempt`s, then the `result`.
+ */
 export type RouteEvent =
-  | { type: "attempt"; attempt: Attempt }
+  | { type: "answer"; live: boolean; tier: string | undefined; modelId: string | undefined; provider: string | undefined }
   | { type: "text"; text: string }
+  | { type: "attempt"; attempt: Attempt }
   | { type: "result"; result: RouteResult };
 
 export class Router {
@@ -90,9 +96,13 @@ export class Router {
     return p;
   }
 
-  async route(req: RouteRequest): Promise<RouteResult> {
+  route(req: RouteRequest): Promise<RouteResult> {
+    return this.run(req, undefined);
+  }
+
+  private async run(req: RouteRequest, live: LiveSink | undefined): Promise<RouteResult> {
     if (req.prompt.trim() === "" && !req.history?.length) throw new UsageError({ message: "the prompt is empty", fix: "pass the text to route with --prompt" });
-    const plan = this.plan(req.action);
+    const plan = req.responseFormat ? withResponseFormat(this.plan(req.action), req.responseFormat) : this.plan(req.action);
     checkRequestFits(plan, req);
     const requestId = req.requestId ?? this.newId();
     const start = this.deps.now();
@@ -105,14 +115,14 @@ export class Router {
     let outcome;
     try {
       // The id reaches the budget, which keys each reservation to the ledger row it becomes.
-      outcome = await runCascade(plan, { ...req, requestId }, this.deps, attempts);
+      outcome = await runCascade(plan, { ...req, requestId }, this.deps, attempts, live);
     } catch (err) {
       // Recorded even when the cascade throws (abort, budget refusal): spend must never go missing.
       await this.record(requestId, req, attempts);
       throw err;
     }
     await this.record(requestId, req, attempts);
-    const chosen: CascadeAnswer | undefined = outcome.accepted ?? pickBestEffort(outcome.belowThreshold);
+    const chosen: CascadeAnswer | undefined = outcome.interrupted ? undefined : (outcome.accepted ?? outcome.streamed ?? pickBestEffort(outcome.belowThreshold));
     const verdict = outcome.accepted ? "accepted" : chosen ? "best_effort" : "failed";
     const result: RouteResult = {
       version: ROUTE_RESULT_VERSION,
@@ -127,6 +137,7 @@ export class Router {
       threshold: plan.tiers.find((t) => t.name === chosen?.attempt.tier)?.threshold ?? plan.tiers[0]?.threshold ?? this.config.data.defaults.threshold,
       checks: chosen?.attempt.checks ?? [],
       attempts: outcome.attempts,
+      answerAttempt: chosen?.attempt.attempt,
       usage: sumUsage(outcome.attempts),
       costUsd: outcome.attempts.reduce((s, a) => s + a.costUsd, 0),
       latencyMs: this.deps.now() - start + outcome.modelledShiftMs,
@@ -136,7 +147,9 @@ export class Router {
     if (verdict === "failed") {
       const last = outcome.lastError;
       const err = new AllTiersFailedError({
-        message: `no tier answered action "${req.action}": ${outcome.attempts.length} attempt(s); last error: ${last ? `${last.name}: ${last.message}` : "none"}`,
+        message: outcome.interrupted
+          ? `the answer streaming for action "${req.action}" broke off: ${last ? `${last.name}: ${last.message}` : "unknown error"}; text already sent is not continued by another model`
+          : `no tier answered action "${req.action}": ${outcome.attempts.length} attempt(s); last error: ${last ? `${last.name}: ${last.message}` : "none"}`,
         fix: last?.fix ?? "run `tierlab doctor` to see which providers are reachable",
         cause: last,
       });
@@ -148,14 +161,48 @@ export class Router {
   }
 
   /**
-   * Streams the accepted answer. Text from a model is buffered until its quality check passes,
-   * so a caller never sees words from an answer that is later rejected or from two models.
+   * Streams the answer. On the last tier the request can reach (or a tier with threshold 0) text
+   * streams live as the model writes it; any other answer is buffered until its quality check
+   * passes, then released at once. The rule and its consequences are in cascade.ts. Errors are
+   * thrown from the iterator, carrying `result` like `route`'s. Leaving the loop early aborts the route.
    */
   async *routeStream(req: RouteRequest): AsyncIterable<RouteEvent> {
-    const result = await this.route(req);
-    for (const a of result.attempts) yield { type: "attempt", attempt: a };
-    if (result.text) yield { type: "text", text: result.text };
-    yield { type: "result", result };
+    const events = new PushIterator<RouteEvent>();
+    const stop = new AbortController();
+    const forward = () => stop.abort(req.signal?.reason);
+    if (req.signal?.aborted) forward();
+    else req.signal?.addEventListener("abort", forward, { once: true });
+    let live = false;
+    let settled = false;
+    const sink: LiveSink = {
+      start: (from) => {
+        live = true;
+        events.push({ type: "answer", live: true, ...from });
+      },
+      text: (text) => events.push({ type: "text", text }),
+    };
+    this.run({ ...req, signal: stop.signal }, sink).then(
+      (result) => {
+        settled = true;
+        if (!live) {
+          events.push({ type: "answer", live: false, tier: result.tier, modelId: result.modelId, provider: result.provider });
+          if (result.text) events.push({ type: "text", text: result.text });
+        }
+        for (const attempt of result.attempts) events.push({ type: "attempt", attempt });
+        events.push({ type: "result", result });
+        events.end();
+      },
+      (err: unknown) => {
+        settled = true;
+        events.fail(err);
+      },
+    );
+    try {
+      yield* events;
+    } finally {
+      req.signal?.removeEventListener("abort", forward);
+      if (!settled) stop.abort();
+    }
   }
 
   /** Resolves once the attempts are committed: a request reported complete is in the ledger. */

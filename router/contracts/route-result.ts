@@ -1,4 +1,4 @@
-import type { ChatMessage, FinishReason, ServerTimings, TokenCounter, Usage } from "./provider.js";
+import type { ChatMessage, FinishReason, ResponseFormat, ServerTimings, TokenCounter, Usage } from "./provider.js";
 import type { CheckResult } from "./quality.js";
 
 export const ROUTE_RESULT_VERSION = 1 as const;
@@ -68,6 +68,11 @@ export interface RouteRequest {
   maxTokens?: number;
   /** Dataset item id (bench), passed to every attempt so a replay backend can find its recording. */
   itemId?: string;
+  /**
+   * The caller's output format (the gateway's response_format): replaces the action's for this
+   * request, reaches the backend's structured output, and adds a json_schema gate check.
+   */
+  responseFormat?: ResponseFormat;
 }
 
 export interface RouteResult {
@@ -83,6 +88,9 @@ export interface RouteResult {
   threshold: number;
   checks: CheckResult[];
   attempts: Attempt[];
+  /** The `attempt` number of the answer in `text`; its usage and finish reason are the answer's own. */
+  answerAttempt?: number;
+  /** Summed over every attempt; the answer's own usage is that of `answerAttempt`. */
   usage: Usage;
   costUsd: number;
   latencyMs: number;

@@ -9,6 +9,7 @@ import type { Provider } from "../contracts/provider.js";
 import { ConfigError } from "../errors.js";
 import { downloadPolicyOf, embeddedModelSources, type DownloadMode } from "../models/model-store.js";
 import { ModelResolver, type ModelProgressEvent } from "../models/resolver.js";
+import { defaultHttpTransport } from "../transport/http-transport.js";
 import { AnthropicProvider } from "./anthropic.js";
 import { EmbeddedProvider } from "./embedded.js";
 import { OllamaProvider } from "./ollama.js";
@@ -19,6 +20,7 @@ import { ScriptedProvider } from "./scripted.js";
 export interface ProviderOverrides {
   /** Replace a provider by name (tests, perf, the gateway's upstreams). */
   providers?: Record<string, Provider>;
+  /** Default: the shared undici transport (transport/http-transport.ts), for every HTTP client. */
   fetch?: typeof fetch;
   env?: NodeJS.ProcessEnv;
   /** Overrides every embedded provider's `download:` (the CLI's --download). */
@@ -54,7 +56,7 @@ export class ProviderRegistry {
 
   private build(name: string, cfg: ProviderConfig): Provider {
     const env = this.overrides.env ?? process.env;
-    const fetchImpl = this.overrides.fetch;
+    const fetchImpl = this.overrides.fetch ?? defaultHttpTransport().fetch;
     const keyEnv = cfg.api_key_env ?? DEFAULT_KEY_ENV[cfg.kind];
     const key = keyEnv ? env[keyEnv] : undefined;
     switch (cfg.kind) {
