@@ -88,7 +88,7 @@ const ROWS: Row[] = [
     args: () => withDir(config(), (f) => (writeFileSync(join(f.dir, "prices.json"), JSON.stringify({ ...TEST_PRICES, models: { "api-model": { input_cost_per_token: 1e-6 } } }, null, 2)), route(f.file))),
   },
   { name: "missing price table", code: 2, message: /nope\.json: cannot read price table \(ENOENT\)/, args: () => withDir(config((d) => (d.prices = "nope.json")), (f) => route(f.file)) },
-  { name: "calibration file of another version", code: 2, message: /calibration\.json:\d+: version: Invalid input: expected 1/, args: () => withDir(config(), (f) => (writeFileSync(join(f.dir, "calibration.json"), '{"version": 2}'), route(f.file))) },
+  { name: "calibration file of another version", code: 2, message: /calibration\.json:\d+: version: version must be 1 or 2/, args: () => withDir(config(), (f) => (writeFileSync(join(f.dir, "calibration.json"), '{"version": 3}'), route(f.file))) },
   { name: "config file missing", code: 2, message: /missing\.yaml: cannot read router config \(ENOENT\)/, args: () => ({ argv: route(join(scratch, "missing.yaml")), dir: scratch }) },
   { name: "config path is a folder", code: 2, message: /cannot read router config \(EISDIR\)/, args: () => ({ argv: route(scratch), dir: scratch }) },
   { name: "unknown action", code: 2, message: /unknown action "summarize"\n {2}fix: use one of: classify/, args: () => withDir(config(), (f) => ["route", "--config", f.file, "--prompt", "x", "--action", "summarize", "--ledger", ledger]) },
