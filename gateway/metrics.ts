@@ -2,9 +2,12 @@
  * Prometheus metrics for the gateway, on a Registry of its own: two gateways in one process (tests,
  * perf) must not share counters, and a host application's default registry stays untouched.
  * Tokens and cost are counted per attempt, so a request that escalated charges each tier it used.
+ * Budget gauges are read from the ledger's database at each scrape: with a shared PostgreSQL ledger
+ * every instance reports the same spend, that of all instances together.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { RouteResult } from "../router/contracts/route-result.js";
+import type { BudgetBook } from "../router/budget/contract.js";
 import type { ResponseCache } from "../router/cache/response-cache.js";
 
 const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -29,7 +32,7 @@ export class GatewayMetrics {
   private readonly requestSeconds: Histogram<"action" | "tier" | "model" | "stream">;
   private readonly attemptSeconds: Histogram<"action" | "tier" | "model">;
 
-  constructor(opts: { cache?: ResponseCache } = {}) {
+  constructor(opts: { cache?: ResponseCache; budget?: BudgetBook } = {}) {
     const registers = [this.registry];
     this.requests = new Counter({ name: "tierlab_gateway_requests_total", help: "chat completion requests by answering tier/model, HTTP status and cache use", labelNames: ["action", "tier", "model", "status", "cache"], registers });
     this.attempts = new Counter({ name: "tierlab_gateway_attempts_total", help: "model attempts behind the requests, by verdict", labelNames: ["action", "tier", "model", "verdict"], registers });
@@ -43,6 +46,7 @@ export class GatewayMetrics {
       new Gauge({ name: "tierlab_cache_entries", help: "answers held by the exact-match cache", registers, collect() { this.set(cache.stats().entries); } });
       new Gauge({ name: "tierlab_cache_bytes", help: "bytes held by the exact-match cache", registers, collect() { this.set(cache.stats().bytes); } });
     }
+    if (opts.budget) budgetGauges(opts.budget, registers);
   }
 
   observe(o: RequestObservation): void {
@@ -76,4 +80,34 @@ export class GatewayMetrics {
   text(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+/** One status read per scrape fills every budget gauge; `tierlab_ledger_up` says whether it worked. */
+function budgetGauges(book: BudgetBook, registers: Registry[]): void {
+  const labelNames = ["scope", "key", "period"] as const;
+  const spent = new Gauge({ name: "tierlab_budget_spent_usd", help: "spend committed to the ledger in the budget's current period (every instance sharing the ledger)", labelNames, registers });
+  const held = new Gauge({ name: "tierlab_budget_held_usd", help: "reserved by calls in flight or settled and not yet committed", labelNames, registers });
+  const limit = new Gauge({ name: "tierlab_budget_limit_usd", help: "the budget's limit per period", labelNames, registers });
+  const left = new Gauge({ name: "tierlab_budget_left_usd", help: "limit - spent - held, at least 0", labelNames, registers });
+  new Gauge({
+    name: "tierlab_ledger_up",
+    help: "1 when the budget figures could be read from the ledger's database at this scrape, else 0",
+    registers,
+    async collect() {
+      try {
+        for (const s of await book.status(new Date())) {
+          const l = { scope: s.budget.scope, key: s.budget.key ?? "", period: s.budget.period };
+          spent.set(l, s.spentUsd);
+          held.set(l, s.heldUsd);
+          limit.set(l, s.budget.limit_usd);
+          left.set(l, s.leftUsd);
+        }
+        this.set(1);
+      } catch {
+        // Stale figures would look current: drop them until the database answers again.
+        for (const g of [spent, held, limit, left]) g.reset();
+        this.set(0);
+      }
+    },
+  });
 }

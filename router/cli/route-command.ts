@@ -34,7 +34,7 @@ export const routeCommand: CommandModule<object, RouteArgs> = {
   handler: (args) =>
     runCommand(async (signal) => {
       const config = loadConfigFromArgs(args);
-      const ledger = openLedger(config, args.ledger);
+      const ledger = await openLedger(config, args.ledger);
       const router = new Router({ config, ledger });
       try {
         const req = { action: args.action, prompt: args.prompt, signal, tag: args.tag, maxTokens: args["max-tokens"] };
@@ -59,8 +59,8 @@ export const routeCommand: CommandModule<object, RouteArgs> = {
         if (args.json) printJson(result);
         else printHuman(result, { answer: !args.stream, checks: args["quality-check"] });
       } finally {
-        ledger.close();
         await router.close();
+        await ledger.close();
       }
     }),
 };

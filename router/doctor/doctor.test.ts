@@ -38,7 +38,7 @@ async function doctor(opts: { host: string; env?: NodeJS.ProcessEnv; which?: str
     fetch: globalThis.fetch,
     now: () => NOW,
     which: () => opts.which,
-    ledgerPath,
+    ledger: { backend: "sqlite", path: ledgerPath },
     thresholds: DEFAULT_THRESHOLDS,
   });
   const find = (id: string) => report.findings.find((f) => f.id === id) as DoctorFinding;
