@@ -128,8 +128,18 @@ export class PostgresLedger implements LedgerStore {
       this.scheduled = false;
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
-      if (this.queue.length > 0 || this.orphans.length > 0) this.inFlight = this.sendBatch().finally(() => (this.inFlight = undefined));
+      if (this.queue.length > 0 || this.orphans.length > 0) this.startBatch();
     });
+  }
+
+  private startBatch(): Promise<void> {
+    this.inFlight = this.sendBatch().finally(() => {
+      this.inFlight = undefined;
+      // Writes that arrived while this batch was on the wire go in the next one.
+      if (this.queue.length > 0) this.kick();
+      else if (this.orphans.length > 0 && !this.closed) this.arm(this.batchMs);
+    });
+    return this.inFlight;
   }
 
   private async sendBatch(): Promise<void> {
@@ -159,8 +169,6 @@ export class PostgresLedger implements LedgerStore {
         this.arm(RETRY_MS[Math.min(this.retries++, RETRY_MS.length - 1)]!);
       }
     }
-    if (this.queue.length > 0) this.kick();
-    else if (this.orphans.length > 0) this.arm(this.batchMs);
   }
 
   /** Commits everything queued; rejects if the database is away. */
@@ -170,8 +178,7 @@ export class PostgresLedger implements LedgerStore {
       if (this.queue.length === 0 && this.orphans.length === 0) return;
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
-      this.inFlight = this.sendBatch().finally(() => (this.inFlight = undefined));
-      await this.inFlight;
+      await this.startBatch();
       if (this.down) throw unavailable(this.location, new Error(`${this.orphans.length} row(s) not yet committed`));
     }
   }
