@@ -7,7 +7,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { RouteResult } from "../router/contracts/route-result.js";
-import type { BudgetBook } from "../router/budget/contract.js";
+import type { BudgetBook, BudgetStatus } from "../router/budget/contract.js";
 import type { ResponseCache } from "../router/cache/response-cache.js";
 
 const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -84,30 +84,35 @@ export class GatewayMetrics {
 
 /** One status read per scrape fills every budget gauge; `tierlab_ledger_up` says whether it worked. */
 function budgetGauges(book: BudgetBook, registers: Registry[]): void {
-  const labelNames = ["scope", "key", "period"] as const;
-  const spent = new Gauge({ name: "tierlab_budget_spent_usd", help: "spend committed to the ledger in the budget's current period (every instance sharing the ledger)", labelNames, registers });
-  const held = new Gauge({ name: "tierlab_budget_held_usd", help: "reserved by calls in flight or settled and not yet committed", labelNames, registers });
-  const limit = new Gauge({ name: "tierlab_budget_limit_usd", help: "the budget's limit per period", labelNames, registers });
-  const left = new Gauge({ name: "tierlab_budget_left_usd", help: "limit - spent - held, at least 0", labelNames, registers });
+  // prom-client collects all metrics of a scrape concurrently: they share one read, started by the first.
+  let read: { at: number; status: Promise<BudgetStatus[] | undefined> } | undefined;
+  const snapshot = () => {
+    const now = Date.now();
+    if (!read || now - read.at > 250) read = { at: now, status: Promise.resolve(book.status(new Date())).catch(() => undefined) };
+    return read.status;
+  };
   new Gauge({
     name: "tierlab_ledger_up",
     help: "1 when the budget figures could be read from the ledger's database at this scrape, else 0",
     registers,
     async collect() {
-      try {
-        for (const s of await book.status(new Date())) {
-          const l = { scope: s.budget.scope, key: s.budget.key ?? "", period: s.budget.period };
-          spent.set(l, s.spentUsd);
-          held.set(l, s.heldUsd);
-          limit.set(l, s.budget.limit_usd);
-          left.set(l, s.leftUsd);
-        }
-        this.set(1);
-      } catch {
-        // Stale figures would look current: drop them until the database answers again.
-        for (const g of [spent, held, limit, left]) g.reset();
-        this.set(0);
-      }
+      this.set((await snapshot()) ? 1 : 0);
     },
   });
+  const gauge = (name: string, help: string, value: (s: BudgetStatus) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["scope", "key", "period"],
+      registers,
+      async collect() {
+        // Stale figures would look current: none while the database does not answer.
+        this.reset();
+        for (const s of (await snapshot()) ?? []) this.set({ scope: s.budget.scope, key: s.budget.key ?? "", period: s.budget.period }, value(s));
+      },
+    });
+  gauge("tierlab_budget_spent_usd", "spend committed to the ledger in the budget's current period (every instance sharing the ledger)", (s) => s.spentUsd);
+  gauge("tierlab_budget_held_usd", "reserved by calls in flight or settled and not yet committed", (s) => s.heldUsd);
+  gauge("tierlab_budget_limit_usd", "the budget's limit per period", (s) => s.budget.limit_usd);
+  gauge("tierlab_budget_left_usd", "limit - spent - held, at least 0", (s) => s.leftUsd);
 }
