@@ -12,7 +12,8 @@
  * system user that Debian's package creates (else `nobody`) through `runuser`, which is the
  * documented way: "initdb must be run as the user that will own the server process".
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
 import { accessSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -27,8 +28,8 @@ export interface PostgresCluster {
   /** Creates an empty database and returns its URL; `settings` are appended as URL parameters. */
   createDatabase(opts?: { name?: string; settings?: Record<string, string> }): Promise<string>;
   /** `pg_ctl stop -m fast`: open connections are cut, as in a crash or a restart of the server. */
-  stop(): void;
-  start(): void;
+  stop(): Promise<void>;
+  start(): Promise<void>;
   destroy(): void;
 }
 
@@ -91,12 +92,18 @@ export async function startPostgresCluster(opts: { settings?: Record<string, str
     const gid = Number(execFileSync("id", ["-g", user], { encoding: "utf8" }).trim());
     chownSync(dir, uid, gid);
   }
+  const command = (exe: string, args: string[]): [string, string[]] => (user ? ["runuser", ["-u", user, "--", join(bin, exe), ...args]] : [join(bin, exe), args]);
+  const failure = (exe: string, args: string[], out: string) => new Error(`${exe} ${args.join(" ")} failed: ${out}\n${existsSync(log) ? readFileSync(log, "utf8").slice(-2000) : ""}`);
   const run = (exe: string, args: string[]) => {
-    const [cmd, argv] = user ? ["runuser", ["-u", user, "--", join(bin, exe), ...args]] : [join(bin, exe), args];
-    const r = spawnSync(cmd, argv as string[], { encoding: "utf8", cwd: dir });
-    if (r.status !== 0) {
-      const tail = existsSync(log) ? readFileSync(log, "utf8").slice(-2000) : "";
-      throw new Error(`${exe} ${args.join(" ")} failed (${r.status}): ${r.stderr || r.stdout}\n${tail}`);
+    const r = spawnSync(...command(exe, args), { encoding: "utf8", cwd: dir });
+    if (r.status !== 0) throw failure(exe, args, r.stderr || r.stdout);
+  };
+  // Without blocking the event loop: outage tests keep their clients running meanwhile.
+  const runAsync = async (exe: string, args: string[]) => {
+    try {
+      await promisify(execFile)(...command(exe, args), { cwd: dir });
+    } catch (err) {
+      throw failure(exe, args, String((err as { stderr?: string }).stderr ?? err));
     }
   };
   // --no-sync: a throwaway cluster need not survive a power cut during initdb; the server itself keeps fsync on.
@@ -104,8 +111,8 @@ export async function startPostgresCluster(opts: { settings?: Record<string, str
   const port = await freePort();
   const settings = { listen_addresses: "127.0.0.1", port: String(port), unix_socket_directories: dir, max_connections: "200", ...opts.settings };
   const serverOpts = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(" ");
-  const start = () => run("pg_ctl", ["-D", data, "-l", log, "-w", "-t", "30", "-o", serverOpts, "start"]);
-  start();
+  const startArgs = ["-D", data, "-l", log, "-w", "-t", "30", "-o", serverOpts, "start"];
+  run("pg_ctl", startArgs);
   const adminUrl = `postgres://tierlab@127.0.0.1:${port}/postgres`;
   let n = 0;
   let running = true;
@@ -124,12 +131,12 @@ export async function startPostgresCluster(opts: { settings?: Record<string, str
       const query = new URLSearchParams(o.settings ?? {}).toString();
       return `postgres://tierlab@127.0.0.1:${port}/${name}${query ? `?${query}` : ""}`;
     },
-    stop() {
-      if (running) run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+    async stop() {
+      if (running) await runAsync("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
       running = false;
     },
-    start() {
-      if (!running) start();
+    async start() {
+      if (!running) await runAsync("pg_ctl", startArgs);
       running = true;
     },
     destroy() {
