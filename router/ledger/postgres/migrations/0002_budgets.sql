@@ -55,25 +55,27 @@ CREATE TABLE budget_locks (name text PRIMARY KEY);
 CREATE FUNCTION tierlab_budget_usage(p_budgets jsonb, p_now_ms bigint)
 RETURNS TABLE (idx integer, spent double precision, held double precision, held_open double precision)
 LANGUAGE sql STABLE AS $$
-  WITH b AS (
-    SELECT (x->>'idx')::integer AS idx, x->>'scope' AS scope, x->>'key' AS key, x->>'since' AS since, x->>'until' AS until
-    FROM jsonb_array_elements(p_budgets) AS x
-  ), open AS (
-    SELECT r.* FROM reservations r
-    WHERE (r.settled_usd IS NOT NULL OR r.expires_ms > p_now_ms)
-      AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.request_id = r.request_id AND c.attempt = r.attempt)
-  )
   SELECT b.idx,
     (SELECT COALESCE(SUM(s.usd), 0) FROM spend_by_day s
       WHERE s.day >= substr(b.since, 1, 10) AND s.day < substr(b.until, 1, 10)
         AND (b.scope = 'global' OR (b.scope = 'action' AND s.action = b.key) OR (b.scope = 'tag' AND s.tag = b.key))),
-    (SELECT COALESCE(SUM(COALESCE(o.settled_usd, o.reserved_usd)), 0) FROM open o
-      WHERE o.ts >= b.since AND o.ts < b.until
-        AND (b.scope = 'global' OR (b.scope = 'action' AND o.action = b.key) OR (b.scope = 'tag' AND o.tag = b.key))),
-    (SELECT COALESCE(SUM(o.reserved_usd), 0) FROM open o
-      WHERE o.settled_usd IS NULL AND o.ts >= b.since AND o.ts < b.until
-        AND (b.scope = 'global' OR (b.scope = 'action' AND o.action = b.key) OR (b.scope = 'tag' AND o.tag = b.key)))
-  FROM b ORDER BY b.idx
+    h.held, h.held_open
+  FROM (
+    SELECT (x->>'idx')::integer AS idx, x->>'scope' AS scope, x->>'key' AS key, x->>'since' AS since, x->>'until' AS until
+    FROM jsonb_array_elements(p_budgets) AS x
+  ) AS b
+  CROSS JOIN LATERAL (
+    -- Reservations still counting: settled, or open and not expired, and not yet a ledger row.
+    -- The table holds only calls in flight and the last moments' settled ones (the rest is collected).
+    SELECT COALESCE(SUM(COALESCE(r.settled_usd, r.reserved_usd)), 0) AS held,
+           COALESCE(SUM(r.reserved_usd) FILTER (WHERE r.settled_usd IS NULL), 0) AS held_open
+    FROM reservations r
+    WHERE r.ts >= b.since AND r.ts < b.until
+      AND (r.settled_usd IS NOT NULL OR r.expires_ms > p_now_ms)
+      AND (b.scope = 'global' OR (b.scope = 'action' AND r.action = b.key) OR (b.scope = 'tag' AND r.tag = b.key))
+      AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.request_id = r.request_id AND c.attempt = r.attempt)
+  ) AS h
+  ORDER BY b.idx
 $$;
 
 -- The budgets in p_budgets ({idx, scope, key, since, until, limit}) that p_cost more would exceed.
