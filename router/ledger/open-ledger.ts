@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import type { RouterConfig } from "../config/load.js";
 import { resolveFrom } from "../config/load.js";
+import { ConfigError } from "../errors.js";
 import type { LedgerStore } from "./contract.js";
 import { isPostgresUrl, redactUrl } from "./postgres/connect.js";
 import { PostgresLedger } from "./postgres/postgres-ledger.js";
@@ -13,7 +14,11 @@ import { SqliteLedger } from "./sqlite-ledger.js";
 export type LedgerTarget = { backend: "sqlite"; path: string } | { backend: "postgres"; url: string };
 
 export function ledgerTarget(config: RouterConfig, override?: string, env: NodeJS.ProcessEnv = process.env): LedgerTarget {
-  const url = override ?? env.TIERLAB_DATABASE_URL ?? config.data.ledger.url;
+  const fromEnv = env.TIERLAB_DATABASE_URL || undefined;
+  if (fromEnv && !isPostgresUrl(fromEnv)) {
+    throw new ConfigError({ field: "TIERLAB_DATABASE_URL", message: `"${redactUrl(fromEnv)}" is not a postgres:// or postgresql:// URL`, fix: "set it to postgres://user:password@host:5432/database, or unset it to use ledger.path (SQLite)" });
+  }
+  const url = override ?? fromEnv ?? config.data.ledger.url;
   if (isPostgresUrl(url)) return { backend: "postgres", url };
   return { backend: "sqlite", path: override ?? resolveFrom(config.dir, config.data.ledger.path) };
 }

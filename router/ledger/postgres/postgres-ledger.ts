@@ -94,13 +94,9 @@ export class PostgresLedger implements LedgerStore {
     return ledger;
   }
 
-  /** False from a failed round trip until the next successful one. */
-  get available(): boolean {
-    return !this.down;
-  }
-
   write(records: LedgerRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error(`the ledger ${this.location} is closed; rows written after close() are not recorded`));
     if (this.mode === "batched") {
       for (const r of records) this.orphans.push(r);
       this.arm(this.batchMs);
