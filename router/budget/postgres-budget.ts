@@ -12,8 +12,11 @@
  * - `row` (default): the transaction first locks one `budget_locks` row per budget, in name order;
  *   reservations on the same budget queue on that lock, each for the server-side time of its check.
  * - `serializable`: no lock; the server aborts one of two transactions that read the same headroom
- *   (40001) and the client retries with jittered backoff. Under contention most of the work is
- *   retries, so row locks win; see the perf rows.
+ *   (40001) and the client retries with jittered backoff.
+ * Row locks win by far: every reservation on a budget reads what the others write, so under
+ * SERIALIZABLE nearly all of them conflict. Measured here (2 cores shared, load ~15, fsync on):
+ * 178-193 vs 32-34 reservations/s, p99 1.0 vs 8.2 s, 15 retries per reservation, and 3,100-3,600 of
+ * 6,000 reservations still failing after 50 retries under SERIALIZABLE; none fail with row locks.
  */
 import { hostname } from "node:os";
 import type { BudgetConfig } from "../config/schema.js";
