@@ -20,7 +20,7 @@
  */
 import { hostname } from "node:os";
 import type { BudgetConfig } from "../config/schema.js";
-import { connect, isUnavailable, unavailable, type Sql } from "../ledger/postgres/connect.js";
+import { connect, isConflict, isUnavailable, unavailable, type Sql } from "../ledger/postgres/connect.js";
 import type { PostgresLedger } from "../ledger/postgres/postgres-ledger.js";
 import { createRng, type Rng } from "../util/rng.js";
 import { applies, periodBounds, refusal, statusOf } from "./accounting.js";
@@ -138,8 +138,7 @@ export class PostgresBudget implements BudgetBook {
       try {
         return await run();
       } catch (err) {
-        const code = (err as { code?: string }).code;
-        if ((code !== "40001" && code !== "40P01") || attempt >= MAX_SERIALIZATION_RETRIES) throw err;
+        if (!isConflict(err) || attempt >= MAX_SERIALIZATION_RETRIES) throw err;
         this.serializationRetries++;
         // Full jitter, 0.2 ms doubling to 20 ms: the losers must not collide again in lockstep.
         await new Promise((r) => setTimeout(r, this.rng.next() * Math.min(20, 0.2 * 2 ** attempt)));

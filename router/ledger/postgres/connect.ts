@@ -47,6 +47,12 @@ export function isUnavailable(err: unknown): boolean {
   return NETWORK_CODES.has(code) || code.startsWith("08") || code.startsWith("57P") || code.startsWith("53");
 }
 
+/** Deadlock or serialization failure: the transaction was rolled back and may simply be run again. */
+export function isConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === "40P01" || code === "40001";
+}
+
 export function unavailable(location: string, err: unknown): LedgerUnavailableError {
   const e = err as { code?: string; message?: string };
   return new LedgerUnavailableError({

@@ -18,7 +18,7 @@
 import type { LedgerRecord } from "../../contracts/ledger-record.js";
 import { LedgerRecordSchema } from "../../contracts/ledger-record.js";
 import type { LedgerQuery, LedgerStore } from "../contract.js";
-import { connect, isUnavailable, redactUrl, unavailable, type Sql } from "./connect.js";
+import { connect, isConflict, isUnavailable, redactUrl, unavailable, type Sql } from "./connect.js";
 import { checkSchema, migrate } from "./migrate.js";
 
 const COLUMNS = Object.keys(LedgerRecordSchema.shape) as (keyof LedgerRecord)[];
@@ -141,16 +141,23 @@ export class PostgresLedger implements LedgerStore {
   private async sendBatch(): Promise<void> {
     const waiters = this.queue;
     this.queue = [];
-    const rows = this.orphans;
+    const orphans = this.orphans;
     this.orphans = [];
-    for (const w of waiters) for (const r of w.records) rows.push(r);
+    const rows = orphans.concat(waiters.flatMap((w) => w.records));
     try {
-      for (let i = 0; i < rows.length; i += MAX_BATCH) await this.sql.unsafe(INSERT, [this.sql.json(rows.slice(i, i + MAX_BATCH))]);
+      // Prepared once per connection: planning this INSERT each time cost ~150 µs of a ~340 µs write.
+      for (let i = 0; i < rows.length; i += MAX_BATCH) await this.sql.unsafe(INSERT, [this.sql.json(rows.slice(i, i + MAX_BATCH))], { prepare: true });
       if (this.down) this.log(`tierlab ledger: ${this.location} is back; ${rows.length} queued row(s) committed`);
       this.down = false;
       this.retries = 0;
       for (const w of waiters) w.resolve();
     } catch (err) {
+      if (isConflict(err)) {
+        // A deadlock or serialization failure with another instance's batch: nothing was written; send again.
+        this.queue = waiters.concat(this.queue);
+        this.orphans = orphans.concat(this.orphans);
+        return;
+      }
       if (!isUnavailable(err)) {
         // Not the network: the batch itself is bad (a bug), and sending it again would fail again.
         for (const w of waiters) w.reject(err);
