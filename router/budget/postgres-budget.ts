@@ -1,7 +1,7 @@
 /**
  * A BudgetGuard on the PostgreSQL ledger database, shared by every instance that points at it.
  * Same accounting as SqliteBudget (see there): used = spend committed to the ledger in the period
- * (spend_by_day, kept by a trigger in each ledger batch's transaction) + reservations whose ledger
+ * (spend_by_day, updated by the same statement that writes each ledger batch) + reservations whose ledger
  * row is not committed yet (settled: actual cost; open: worst case, until `ttlMs` after they were
  * taken, so a crashed instance's open reservations expire).
  *
@@ -14,9 +14,10 @@
  * - `serializable`: no lock; the server aborts one of two transactions that read the same headroom
  *   (40001) and the client retries with jittered backoff.
  * Row locks win by far: every reservation on a budget reads what the others write, so under
- * SERIALIZABLE nearly all of them conflict. Measured here (2 cores shared, load ~15, fsync on):
- * 178-193 vs 32-34 reservations/s, p99 1.0 vs 8.2 s, 15 retries per reservation, and 3,100-3,600 of
- * 6,000 reservations still failing after 50 retries under SERIALIZABLE; none fail with row locks.
+ * SERIALIZABLE nearly all of them conflict. Measured here (2 shared cores, load 6-15, fsync on),
+ * 4 runs: 178-979 vs 32-48 reservations/s, p99 0.3-1.0 vs 6-8 s, ~14 retries per reservation, and
+ * 2,900-3,600 of 6,000 reservations still failing after 50 retries under SERIALIZABLE; none fail
+ * with row locks.
  */
 import { hostname } from "node:os";
 import type { BudgetConfig } from "../config/schema.js";
