@@ -2,7 +2,7 @@
  * Errors the gateway throws, and the one mapping from any error to an OpenAI-style error response,
  * so existing client code (and the official SDKs' error classes) recognise every failure.
  */
-import { AbortedError, AllTiersFailedError, BudgetExceededError, ConfigError, TierlabError, UsageError } from "../router/errors.js";
+import { AbortedError, AllTiersFailedError, BudgetExceededError, ConfigError, LedgerUnavailableError, TierlabError, UsageError } from "../router/errors.js";
 
 export type WireErrorType = "invalid_request_error" | "authentication_error" | "insufficient_quota" | "server_error";
 
@@ -43,6 +43,8 @@ export interface WireErrorResponse<B = OpenAIErrorBody> {
  *   not come back within their backoff window.
  * - no tier answered → 502: the gateway is fine, its upstreams were not. The router has already
  *   retried each model, so clients are told not to retry on top of that.
+ * - ledger database unreachable → 503 `ledger_unavailable` with `retry-after: 1`: nothing paid was
+ *   called without a reservation, and the service resumes by itself when the database is back.
  */
 export function toWireError(err: unknown): WireErrorResponse {
   const noRetry = { "x-should-retry": "false" };
@@ -56,6 +58,9 @@ export function toWireError(err: unknown): WireErrorResponse {
   }
   if (err instanceof BudgetExceededError) {
     return make(429, "insufficient_quota", `budget refused the request: ${err.message}`, { code: "insufficient_quota", headers: noRetry });
+  }
+  if (err instanceof LedgerUnavailableError) {
+    return make(503, "server_error", err.message, { code: "ledger_unavailable", headers: { "retry-after": "1" } });
   }
   if (err instanceof AllTiersFailedError) {
     return make(502, "server_error", err.message, { code: "no_tier_answered", headers: noRetry });

@@ -36,7 +36,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError({ message: `--port ${args.port} is not a port number` });
       if (!(args["cache-ttl"] >= 0)) throw new UsageError({ message: "--cache-ttl must be >= 0 seconds" });
       const config = loadConfigFromArgs(args);
-      const ledger = openLedger(config, args.ledger);
+      const ledger = await openLedger(config, args.ledger);
       const cache = args["cache-ttl"] > 0 ? new ResponseCache({ ttlMs: args["cache-ttl"] * 1000, maxEntries: args["cache-max-entries"] }) : undefined;
       // The Router enforces the config's `budgets:` on this ledger by default; a refusal reaches clients as 429.
       const router = new Router({ config, ledger, cache });
@@ -49,7 +49,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         await gateway.close({ graceMs: args["grace-ms"] });
       } finally {
         await router.close();
-        ledger.close();
+        await ledger.close();
       }
     }),
 };

@@ -60,7 +60,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   assertSafeBind(host, token);
   const router = opts.router;
   const actions = Object.keys(router.config.data.actions);
-  const metrics = opts.metrics === false ? undefined : (opts.metrics ?? new GatewayMetrics({ cache: router.cache }));
+  const metrics = opts.metrics === false ? undefined : (opts.metrics ?? new GatewayMetrics({ cache: router.cache, budget: router.budget }));
   const checkToken = token ? makeTokenCheck(token) : undefined;
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));

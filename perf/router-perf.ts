@@ -2,7 +2,8 @@
  * Router overhead per request with an instant in-process provider, quality checks and the SQLite
  * ledger on: what tierlab adds on top of the model call. Measured serially (latency: each request
  * waits for its own durable commit) and with 64 requests in flight (throughput: requests finishing
- * in the same event-loop turn share one group commit). Same process, one core.
+ * in the same event-loop turn share one group commit). Same process, one core. The PostgreSQL
+ * ledger's rows follow (postgres-perf.ts), judged against the SQLite durable figure of this run.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { writeTestConfig } from "../test-support/router-fixture.js";
 import { SqliteLedger } from "../router/ledger/sqlite-ledger.js";
 import { ScriptedProvider } from "../router/providers/scripted.js";
 import { Router } from "../router/router.js";
+import { runPostgresPerf } from "./postgres-perf.js";
 import { quantile, type PerfRow } from "./types.js";
 
 function makeRouter(withLedger: boolean, mode: "durable" | "batched" = "durable") {
@@ -74,5 +76,6 @@ export async function runRouterPerf(opts: { requests?: number } = {}): Promise<P
     { name: "routed requests/s, one core, 64 in flight, batched ledger", value: concBatched.rps, unit: "req/s", target: "≥ 50,000", ok: concBatched.rps >= 50_000 },
     { name: "ledger rows committed, durable run (must equal requests)", value: conc.rows, unit: "rows", target: `= ${n * 2}`, ok: conc.rows === n * 2 },
     { name: "ledger rows committed, batched run (must equal requests)", value: concBatched.rows, unit: "rows", target: `= ${n * 2}`, ok: concBatched.rows === n * 2 },
+    ...(await runPostgresPerf({ requests: Math.round(n / 3), sqliteDurableP50: p50 })),
   ];
 }

@@ -27,6 +27,7 @@ import { scoreAnswer } from "./quality/score.js";
 import { retryDelayMs, type BackoffPolicy } from "./retry.js";
 import type { Rng } from "./util/rng.js";
 import type { BudgetGuard } from "./budget/contract.js";
+import { reserveOrWait } from "./budget/wait.js";
 import type { ProviderRegistry } from "./providers/registry.js";
 
 export interface CascadeDeps {
@@ -106,9 +107,9 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
           previousTier = tier.name;
           break;
         }
-        let reservation: ReturnType<typeof reserveIfPaid>;
+        let reservation: Awaited<ReturnType<typeof reserveIfPaid>>;
         try {
-          reservation = reserveIfPaid({ tier, model, req, plan, messages, maxTokens, deps, attempt: attempts.length + 1 });
+          reservation = await reserveIfPaid({ tier, model, req, plan, messages, maxTokens, deps, attempt: attempts.length + 1 });
         } catch (err) {
           ticket?.report("neutral"); // a half-open probe slot must not leak with a refused request
           throw err;
@@ -144,7 +145,7 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
         const attempt = toAttempt({ n: attempts.length + 1, tier, model, run, deps, escalatedFrom, provider: provider.name });
         attempts.push(attempt);
         if (!run.ok) {
-          reservation?.release();
+          await reservation?.release();
           lastError = run.error;
           if (run.error instanceof AbortedError) throw run.error;
           if (sent) return { attempts, accepted: undefined, belowThreshold, lastError, interrupted: true, modelledShiftMs };
@@ -158,7 +159,7 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
           }
           break; // next model of this tier
         }
-        reservation?.settle(attempt.costUsd);
+        await reservation?.settle(attempt.costUsd);
         const verdict = scoreAnswer(plan.checks, { text: run.result.text, finishReason: run.result.finishReason, action: plan.name, prompt: req.prompt, schema: plan.action.schema }, tier.threshold);
         attempt.confidence = verdict.confidence;
         attempt.checks = verdict.checks;
@@ -181,11 +182,17 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
 }
 
 /** Reserve the worst-case cost of a paid attempt; "skip" when the budget says degrade. */
-function reserveIfPaid(args: { tier: TierPlan; model: ResolvedModel; req: RouteRequest; plan: ActionPlan; messages: ChatMessage[]; maxTokens: number; deps: CascadeDeps; attempt: number }) {
+async function reserveIfPaid(args: { tier: TierPlan; model: ResolvedModel; req: RouteRequest; plan: ActionPlan; messages: ChatMessage[]; maxTokens: number; deps: CascadeDeps; attempt: number }) {
   const { tier, model, deps } = args;
   if (tier.local || !deps.budget || !model.pricing) return undefined;
   const worst = worstCaseUsd({ pricing: model.pricing, inputTokens: inputTokenUpperBound(args.messages, args.plan.responseFormat), maxOutputTokens: args.maxTokens });
-  const decision = deps.budget.reserve({ action: args.plan.name, tag: args.req.tag, costUsd: worst, at: deps.wallClock(), requestId: args.req.requestId, attempt: args.attempt });
+  const decision = await reserveOrWait({
+    guard: deps.budget,
+    request: () => ({ action: args.plan.name, tag: args.req.tag, costUsd: worst, at: deps.wallClock(), requestId: args.req.requestId, attempt: args.attempt }),
+    sleep: deps.sleep,
+    signal: args.req.signal,
+    maxWaitMs: deps.timeoutMs,
+  });
   if (decision.ok) return decision.reservation;
   if (decision.onExceed === "degrade") return { skip: decision.reason };
   throw new BudgetExceededError({ message: decision.reason, fix: `${BUDGET_FIX}, or set on_exceed: degrade to fall back to local tiers` });

@@ -122,6 +122,14 @@ export class AllTiersFailedError extends TierlabError {
 export class BudgetExceededError extends TierlabError {
   override readonly exitCode = EXIT.budget;
 }
+/**
+ * The ledger database cannot be reached (PostgreSQL down, restarting, or out of connections). No
+ * paid call is made without a reservation, and a request whose rows cannot be committed is not
+ * reported done; rows of calls already made are kept and written when the database returns.
+ */
+export class LedgerUnavailableError extends TierlabError {
+  override readonly isRetryable = true;
+}
 export class DeadlineExceededError extends TierlabError {
   override readonly exitCode = EXIT.providerFailure;
 }

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { planAction, withResponseFormat, type ActionPlan } from "./action-plan.js";
-import type { BudgetGuard } from "./budget/contract.js";
-import { SqliteBudget } from "./budget/sqlite-budget.js";
+import type { BudgetBook, BudgetGuard } from "./budget/contract.js";
+import { budgetBookFor } from "./budget/open-budget.js";
 import type { ResponseCache } from "./cache/response-cache.js";
 import type { RouterConfig } from "./config/load.js";
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type Provider, type StreamChunk, type Usage } from "./contracts/provider.js";
@@ -15,7 +15,7 @@ import { runCascade, type CascadeAnswer, type CascadeDeps, type LiveSink } from 
 import { CircuitBreaker } from "./circuit/breaker.js";
 import { AllTiersFailedError, UsageError } from "./errors.js";
 import { attemptsToRecords } from "./ledger/records.js";
-import { SqliteLedger, type LedgerSink } from "./ledger/sqlite-ledger.js";
+import type { LedgerSink } from "./ledger/contract.js";
 import { pickBestEffort } from "./policy/escalation.js";
 import { ProviderRegistry, type ProviderOverrides } from "./providers/registry.js";
 import { checkRequestFits } from "./reliability/input-guard.js";
@@ -28,7 +28,7 @@ export interface RouterOptions {
   /** Where attempts are recorded; omit for no ledger (tests of pure routing). */
   ledger?: LedgerSink;
   providers?: ProviderOverrides;
-  /** Default: the config's `budgets:` enforced on the ledger's SQLite file when the ledger is a SqliteLedger; false = none. */
+  /** Default: the config's `budgets:` enforced in the ledger's own database (SQLite file or PostgreSQL); false = none. */
   budget?: BudgetGuard | false;
   /** Default: one built from the config's `circuit:` on the router's clock; false = none. */
   circuit?: CircuitBreaker | false;
@@ -60,6 +60,8 @@ export class Router {
   /** Public so the gateway can tell a replay from a fresh answer (headers, metrics). */
   readonly cache: ResponseCache | undefined;
   private readonly newId: () => string;
+  /** The budget book built here from the config (closed with the router), if any. */
+  readonly budget: BudgetBook | undefined;
 
   constructor(opts: RouterOptions) {
     this.config = opts.config;
@@ -69,6 +71,7 @@ export class Router {
     this.newId = opts.newId ?? randomUUID;
     const d = opts.config.data;
     const now = opts.now ?? (() => performance.now());
+    this.budget = opts.budget === undefined ? budgetBookFor(opts.config, opts.ledger) : undefined;
     this.deps = {
       registry: this.registry,
       now,
@@ -80,7 +83,7 @@ export class Router {
       maxRetries: d.retry.max_retries,
       backoff: { baseDelayMs: d.retry.base_delay_ms, maxDelayMs: d.retry.max_delay_ms },
       storeAnswers: d.ledger.store_prompts,
-      budget: opts.budget === false ? undefined : (opts.budget ?? configBudget(opts.config, opts.ledger)),
+      budget: opts.budget === false ? undefined : (opts.budget ?? this.budget),
       circuit: opts.circuit === false || !d.circuit.enabled
         ? undefined
         : (opts.circuit ?? new CircuitBreaker({ failureThreshold: d.circuit.failure_threshold, cooldownMs: d.circuit.cooldown_ms, now })),
@@ -237,15 +240,8 @@ export class Router {
 
   async close(): Promise<void> {
     await this.registry.closeAll();
+    await this.budget?.close?.();
   }
-}
-
-/** Budgets are enforced where the spend is recorded: on the ledger's own SQLite file. */
-function configBudget(config: RouterConfig, ledger: LedgerSink | undefined): BudgetGuard | undefined {
-  if (!(ledger instanceof SqliteLedger) || config.data.budgets.length === 0) return undefined;
-  const d = config.data.defaults;
-  // An open reservation outlives any attempt (each is cut at timeout_ms, the route at deadline_ms).
-  return new SqliteBudget({ ledger, budgets: config.data.budgets, ttlMs: Math.max(d.timeout_ms, d.deadline_ms) + 60_000 });
 }
 
 function sumUsage(attempts: Attempt[]): Usage {

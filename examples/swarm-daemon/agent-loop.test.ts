@@ -6,7 +6,7 @@ import { SqliteLedger } from "../../router/ledger/sqlite-ledger.js";
 import { ScriptedProvider, type ScriptLine } from "../../router/providers/scripted.js";
 import { Router } from "../../router/router.js";
 import { runAgentLoop } from "./agent-loop.js";
-import { budgetGuard, daemonStatus, formatStatus } from "./status.js";
+import { daemonStatus, formatStatus } from "./status.js";
 
 /** The daemon's four actions on scripted providers, in the shared test config's three tiers. */
 function setup(scripts: { fast?: ScriptLine[]; api?: ScriptLine[] } = {}) {
@@ -25,7 +25,7 @@ function setup(scripts: { fast?: ScriptLine[]; api?: ScriptLine[] } = {}) {
   const fast = new ScriptedProvider(scripts.fast ?? [{ match: "Topic of: Fixed", reply: "auth" }, { match: "Topic of: Button", reply: "nope" }, { match: "Kind of", reply: "bug" }, { match: "follow-up", reply: "no" }], { name: "fast" });
   const quality = new ScriptedProvider([{ reply: "ui" }], { name: "quality" });
   const api = new ScriptedProvider(scripts.api ?? [{ reply: "Plan: file the entry." }], { name: "api" });
-  const router = new Router({ config, ledger, budget: budgetGuard(config, ledger), providers: { providers: { fast, quality, api, api2: api } }, sleep: async () => {} });
+  const router = new Router({ config, ledger, providers: { providers: { fast, quality, api, api2: api } }, sleep: async () => {} });
   const lines: string[] = [];
   return { router, ledger, config, fast, api, lines, log: (l: string) => lines.push(l) };
 }
@@ -81,7 +81,7 @@ describe("swarm-daemon --status", () => {
   it("reports today's spend, calls per tier, fallback rate and budget left from the ledger", async () => {
     const s = setup({ fast: [{ reply: "nope" }] });
     await runAgentLoop({ router: s.router, objective: "o", maxIterations: 1, inbox: ["Fixed a"], log: s.log, tag: "daemon-test" });
-    const st = daemonStatus({ config: s.config, ledger: s.ledger });
+    const st = await daemonStatus({ config: s.config, ledger: s.ledger });
     const spent = s.ledger.spendSince(new Date(0));
     expect(spent).toBeGreaterThan(0);
     expect(st.today.costUsd).toBeCloseTo(spent, 12);
@@ -99,16 +99,16 @@ describe("swarm-daemon --status", () => {
     const s = setup();
     await runAgentLoop({ router: s.router, objective: "o", maxIterations: 1, inbox: ["Fixed a"], log: s.log });
     const tomorrow = new Date(Date.now() + 86_400_000);
-    expect(daemonStatus({ config: s.config, ledger: s.ledger, now: tomorrow }).today.requests).toBe(0);
+    expect((await daemonStatus({ config: s.config, ledger: s.ledger, now: tomorrow })).today.requests).toBe(0);
   });
 
   it("reports budget left as the guard enforces it: a refusing budget stops the paid planner", async () => {
     const s = setup();
     const refuse = { ...s.config, data: { ...s.config.data, budgets: [{ scope: "global" as const, period: "day" as const, limit_usd: 1e-9, on_exceed: "refuse" as const }] } };
-    const router = new Router({ config: refuse, ledger: s.ledger, budget: budgetGuard(refuse, s.ledger), providers: { providers: { fast: s.fast, quality: s.fast, api: s.api, api2: s.api } } });
+    const router = new Router({ config: refuse, ledger: s.ledger, providers: { providers: { fast: s.fast, quality: s.fast, api: s.api, api2: s.api } } });
     const r = await runAgentLoop({ router, objective: "o", maxIterations: 1, inbox: ["Fixed a"], log: s.log });
     expect(r.steps[0]).toMatchObject({ action: "orchestration", verdict: "refused" });
     expect(s.api.calls).toBe(0);
-    expect(formatStatus(daemonStatus({ config: refuse, ledger: s.ledger }), "l")).toContain("budget left: global per day: $0.0000 of $0.00");
+    expect(formatStatus(await daemonStatus({ config: refuse, ledger: s.ledger }), "l")).toContain("budget left: global per day: $0.0000 of $0.00");
   });
 });

@@ -27,7 +27,7 @@ const args = await yargs(hideBin(process.argv))
   .option("verbose", { type: "boolean", default: false, describe: "log every step: tier, model, confidence, cost" })
   .option("status", { type: "boolean", default: false, describe: "print today's spend, calls per tier, fallback rate and budget left, then exit" })
   .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? EMBEDDED, describe: "router config" })
-  .option("ledger", { type: "string", describe: "SQLite ledger (default: ledger.path in the config)" })
+  .option("ledger", { type: "string", describe: "SQLite ledger path or postgres:// URL (default: $TIERLAB_DATABASE_URL, else ledger.url, else ledger.path in the config)" })
   .option("inbox", { type: "string", describe: "text file, one memory entry per line (default: a built-in sample)" })
   .option("tag", { type: "string", default: "swarm-daemon", describe: "caller tag recorded in the ledger" })
   .strict()
@@ -36,12 +36,12 @@ const args = await yargs(hideBin(process.argv))
 
 await runCommand(async (stop) => {
   const config = loadConfigFromArgs({ config: args.config });
-  const ledger = openLedger(config, args.ledger);
+  const ledger = await openLedger(config, args.ledger);
   if (args.status) {
     try {
-      process.stdout.write(formatStatus(daemonStatus({ config, ledger }), ledger.path) + "\n");
+      process.stdout.write(formatStatus(await daemonStatus({ config, ledger }), ledger.location) + "\n");
     } finally {
-      ledger.close();
+      await ledger.close();
     }
     return;
   }
@@ -55,7 +55,7 @@ await runCommand(async (stop) => {
     for (const m of r.memory) process.stdout.write(`  ${m.topic.padEnd(12)} [${m.tags.join(", ")}]${m.followUp ? " follow-up" : ""}  ${m.entry}\n`);
   } finally {
     // Every route has already written its attempts; closing flushes nothing, it frees the models.
-    ledger.close();
     await router.close();
+    await ledger.close();
   }
 });

@@ -1,13 +1,14 @@
 /**
  * `--status`: the seed's daemon status from the ledger alone (no model is loaded, nothing is
  * called): today's spend, calls per tier, fallback rate, and what is left of each configured budget.
- * Budget figures come from the same SqliteBudget the router enforces, so "left" here is exactly the
+ * Budget figures come from the same budget book the router enforces, so "left" here is exactly the
  * headroom the next paid call gets (calendar periods in UTC; "today" is the UTC day too).
  */
 import { periodStartUtc } from "../../router/budget/period.js";
-import { SqliteBudget, type BudgetStatus } from "../../router/budget/sqlite-budget.js";
+import type { BudgetBook, BudgetStatus } from "../../router/budget/contract.js";
+import { budgetBookFor } from "../../router/budget/open-budget.js";
 import type { RouterConfig } from "../../router/config/load.js";
-import type { SqliteLedger } from "../../router/ledger/sqlite-ledger.js";
+import type { LedgerStore } from "../../router/ledger/contract.js";
 import { summariseUsage, type UsageSummary } from "../../router/ledger/usage.js";
 import { pct, usd } from "../../router/cli/common.js";
 
@@ -19,21 +20,22 @@ export interface DaemonStatus {
   budgets: BudgetStatus[];
 }
 
-/** A guard like the one the Router builds from the config by default (same TTL rule), for status and tests. */
-export function budgetGuard(config: RouterConfig, ledger: SqliteLedger): SqliteBudget {
-  const d = config.data.defaults;
-  return new SqliteBudget({ ledger, budgets: config.data.budgets, ttlMs: Math.max(d.timeout_ms, d.deadline_ms) + 60_000 });
-}
-
-export function daemonStatus(args: { config: RouterConfig; ledger: SqliteLedger; now?: Date }): DaemonStatus {
+export async function daemonStatus(args: { config: RouterConfig; ledger: LedgerStore; now?: Date }): Promise<DaemonStatus> {
   const now = args.now ?? new Date();
   const since = periodStartUtc("day", now);
   // The ledger's `until` is exclusive at millisecond resolution: +1 ms keeps rows written this very millisecond.
-  const records = args.ledger.query({ since, until: new Date(now.getTime() + 1) });
+  const records = await args.ledger.query({ since, until: new Date(now.getTime() + 1) });
   const local = new Set(Object.entries(args.config.data.tiers).filter(([, t]) => t.local).map(([n]) => n));
   const errorsPerTier: Record<string, number> = {};
   for (const r of records) if (r.verdict === "error") errorsPerTier[r.tier] = (errorsPerTier[r.tier] ?? 0) + 1;
-  const budgets = budgetGuard(args.config, args.ledger).status(now);
+  // The same book the Router builds from the config by default (same TTL rule).
+  const book: BudgetBook | undefined = budgetBookFor(args.config, args.ledger);
+  let budgets: BudgetStatus[] = [];
+  try {
+    budgets = (await book?.status(now)) ?? [];
+  } finally {
+    await book?.close?.();
+  }
   return { version: 1, today: summariseUsage(records, { since, until: now }, local), cacheHits: records.filter((r) => r.cache_hit).length, errorsPerTier, budgets };
 }
 

@@ -28,8 +28,10 @@
 import type Database from "better-sqlite3";
 import type { BudgetConfig } from "../config/schema.js";
 import type { SqliteLedger } from "../ledger/sqlite-ledger.js";
-import type { BudgetGuard, ReserveArgs, ReserveDecision, Reservation } from "./contract.js";
-import { periodEndUtc, periodStartUtc } from "./period.js";
+import { applies, periodBounds, refusal, statusOf, type BudgetUse } from "./accounting.js";
+import type { BudgetBook, BudgetStatus, ReserveArgs, ReserveDecision, Reservation } from "./contract.js";
+
+export type { BudgetStatus } from "./contract.js";
 
 const CREATE = `
 CREATE TABLE IF NOT EXISTS reservations (
@@ -68,17 +70,6 @@ const KEEP_MS = 32 * 86_400_000;
 type Scope = BudgetConfig["scope"];
 const FILTER: Record<Scope, string> = { global: "", action: " AND action = @key", tag: " AND tag = @key" };
 
-export interface BudgetStatus {
-  budget: BudgetConfig;
-  since: string;
-  until: string;
-  /** Committed in the ledger. */
-  spentUsd: number;
-  /** Held by reservations: calls in flight, or settled and not yet committed. */
-  heldUsd: number;
-  leftUsd: number;
-}
-
 export interface SqliteBudgetOptions {
   ledger: SqliteLedger;
   budgets: BudgetConfig[];
@@ -86,7 +77,7 @@ export interface SqliteBudgetOptions {
   ttlMs: number;
 }
 
-export class SqliteBudget implements BudgetGuard {
+export class SqliteBudget implements BudgetBook {
   private readonly db: Database.Database;
   private readonly budgets: BudgetConfig[];
   private readonly ttlMs: number;
@@ -96,7 +87,7 @@ export class SqliteBudget implements BudgetGuard {
   private readonly upsertSettled: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly gc: Database.Statement[];
-  private readonly reserveTx: (args: ReserveArgs, applicable: BudgetConfig[]) => { ok: true; id: number } | { ok: false; reason: string; onExceed: "degrade" | "refuse" };
+  private readonly reserveTx: (args: ReserveArgs, applicable: BudgetConfig[]) => { ok: true; id: number } | Extract<ReserveDecision, { ok: false }>;
 
   constructor(opts: SqliteBudgetOptions) {
     this.db = opts.ledger.db;
@@ -112,7 +103,7 @@ export class SqliteBudget implements BudgetGuard {
       ({ global: this.db.prepare(sql(FILTER.global)), action: this.db.prepare(sql(FILTER.action)), tag: this.db.prepare(sql(FILTER.tag)) }) as Record<Scope, Database.Statement>;
     this.spent = scoped((f) => `SELECT COALESCE(SUM(usd), 0) AS s FROM spend_by_day WHERE day >= @sinceDay AND day < @untilDay${f}`);
     this.held = scoped(
-      (f) => `SELECT COALESCE(SUM(COALESCE(settled_usd, reserved_usd)), 0) AS s FROM reservations r
+      (f) => `SELECT COALESCE(SUM(COALESCE(settled_usd, reserved_usd)), 0) AS s, COALESCE(SUM(CASE WHEN settled_usd IS NULL THEN reserved_usd END), 0) AS held_open FROM reservations r
               WHERE ts >= @since AND ts < @until${f} AND (settled_usd IS NOT NULL OR expires_ms > @nowMs) AND NOT ${HAS_ROW}`,
     );
     this.insert = this.db.prepare(
@@ -135,15 +126,8 @@ export class SqliteBudget implements BudgetGuard {
       this.gc[0]!.run();
       this.gc[1]!.run({ nowMs });
       this.gc[2]!.run({ horizon: new Date(nowMs - KEEP_MS).toISOString() });
-      let refusal: { ok: false; reason: string; onExceed: "degrade" | "refuse" } | undefined;
-      for (const b of applicable) {
-        const s = this.usage(b, args.at);
-        if (s.spentUsd + s.heldUsd + args.costUsd <= b.limit_usd) continue;
-        const reason = `${label(b)} budget of ${usd(b.limit_usd)}: ${usd(s.spentUsd)} spent + ${usd(s.heldUsd)} in flight + up to ${usd(args.costUsd)} for this call would exceed it`;
-        // A refusing budget wins over a degrading one: the stricter instruction applies.
-        if (!refusal || (b.on_exceed === "refuse" && refusal.onExceed === "degrade")) refusal = { ok: false, reason, onExceed: b.on_exceed };
-      }
-      if (refusal) return refusal;
+      const refused = refusal(applicable.map((b) => ({ budget: b, use: this.usage(b, args.at) })), args.costUsd);
+      if (refused) return refused;
       const row = this.row(args);
       return { ok: true as const, id: Number(this.insert.run(row).lastInsertRowid) };
     });
@@ -177,19 +161,15 @@ export class SqliteBudget implements BudgetGuard {
 
   /** Where every configured budget stands at `at` (doctor, tests, status pages). */
   status(at: Date): BudgetStatus[] {
-    return this.budgets.map((b) => {
-      const s = this.usage(b, at);
-      return { budget: b, since: periodStartUtc(b.period, at).toISOString(), until: periodEndUtc(b.period, at).toISOString(), ...s, leftUsd: Math.max(0, b.limit_usd - s.spentUsd - s.heldUsd) };
-    });
+    return this.budgets.map((b) => statusOf(b, at, this.usage(b, at)));
   }
 
-  private usage(b: BudgetConfig, at: Date): { spentUsd: number; heldUsd: number } {
-    const since = periodStartUtc(b.period, at).toISOString();
-    const until = periodEndUtc(b.period, at).toISOString();
+  private usage(b: BudgetConfig, at: Date): BudgetUse {
+    const { since, until } = periodBounds(b, at);
     const key = b.scope === "global" ? {} : { key: b.key ?? null };
     const spentUsd = (this.spent[b.scope].get({ sinceDay: since.slice(0, 10), untilDay: until.slice(0, 10), ...key }) as { s: number }).s;
-    const heldUsd = (this.held[b.scope].get({ since, until, nowMs: at.getTime(), ...key }) as { s: number }).s;
-    return { spentUsd, heldUsd };
+    const held = this.held[b.scope].get({ since, until, nowMs: at.getTime(), ...key }) as { s: number; held_open: number };
+    return { spentUsd, heldUsd: held.s, heldOpenUsd: held.held_open };
   }
 
   private row(args: ReserveArgs) {
@@ -208,16 +188,3 @@ export class SqliteBudget implements BudgetGuard {
 
 const NO_RESERVATION: Reservation = { settle: () => undefined, release: () => undefined };
 
-function applies(b: BudgetConfig, args: { action: string; tag: string | undefined }): boolean {
-  if (b.scope === "global") return true;
-  if (b.scope === "action") return b.key === args.action;
-  return args.tag !== undefined && b.key === args.tag;
-}
-
-function label(b: BudgetConfig): string {
-  return b.scope === "global" ? `global ${b.period}` : `${b.scope} "${b.key}" ${b.period}`;
-}
-
-function usd(x: number): string {
-  return `$${x >= 0.01 ? x.toFixed(2) : x.toFixed(6)}`;
-}

@@ -1,9 +1,10 @@
 /** Shared CLI plumbing: config/ledger options, error → message + exit code, Ctrl-C handling. */
 import type { Argv } from "yargs";
-import { loadRouterConfig, DEFAULT_CONFIG, resolveFrom, type RouterConfig } from "../config/load.js";
+import { loadRouterConfig, DEFAULT_CONFIG, type RouterConfig } from "../config/load.js";
 import { EXIT } from "../exit-codes.js";
 import { TierlabError } from "../errors.js";
-import { SqliteLedger } from "../ledger/sqlite-ledger.js";
+import type { LedgerStore } from "../ledger/contract.js";
+import { openLedgerStore } from "../ledger/open-ledger.js";
 
 export function withConfigOption<T>(y: Argv<T>) {
   return y.option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, describe: "router config (YAML); config/router.embedded.yaml runs with no Ollama and no key", normalize: true });
@@ -12,20 +13,21 @@ export function withConfigOption<T>(y: Argv<T>) {
 export function withConfigOptions<T>(y: Argv<T>) {
   return withConfigOption(y)
     .option("calibration", { type: "string", describe: "calibration file to use instead of the config's (thresholds from `bench calibrate`)" })
-    .option("ledger", { type: "string", describe: "SQLite ledger path (default: ledger.path in the config)" });
+    .option("ledger", { type: "string", describe: "SQLite ledger path or postgres:// URL (default: $TIERLAB_DATABASE_URL, else ledger.url, else ledger.path in the config)" });
 }
 
 export function loadConfigFromArgs(args: { config: string; calibration?: string }): RouterConfig {
   return loadRouterConfig(args.config, args.calibration ? { calibration: args.calibration } : {});
 }
 
-export function ledgerPath(config: RouterConfig, override: string | undefined): string {
-  return override ?? resolveFrom(config.dir, config.data.ledger.path);
+/** The ledger commands write to (a PostgreSQL schema is migrated on start). */
+export async function openLedger(config: RouterConfig, override: string | undefined): Promise<LedgerStore> {
+  return (await openLedgerStore(config, { override }))!;
 }
 
-export function openLedger(config: RouterConfig, override: string | undefined, opts: { readonly?: boolean } = {}): SqliteLedger {
-  const path = ledgerPath(config, override);
-  return new SqliteLedger(path, { ...opts, mode: config.data.ledger.commit, batchMs: config.data.ledger.batch_ms });
+/** The ledger readers use; undefined where no SQLite file exists yet (reading never creates one). */
+export function openLedgerReader(config: RouterConfig, override: string | undefined): Promise<LedgerStore | undefined> {
+  return openLedgerStore(config, { override, readonly: true });
 }
 
 /** Runs a command body; known errors print their message and fix and exit with their code. */

@@ -39,7 +39,7 @@ export const routeCommand: CommandModule<object, RouteArgs> = {
   handler: (args) =>
     runCommand(async (signal) => {
       const config = loadConfigFromArgs(args);
-      const ledger = openLedger(config, args.ledger);
+      const ledger = await openLedger(config, args.ledger);
       const progress = downloadProgressView();
       const router = new Router({ config, ledger, providers: { modelDownload: args.download, onModelProgress: (e) => progress.update(e.model.id, e.progress) } });
       try {
@@ -68,8 +68,8 @@ export const routeCommand: CommandModule<object, RouteArgs> = {
         hintMissingModels(result, config.file);
       } finally {
         progress.stop();
-        ledger.close();
         await router.close();
+        await ledger.close();
       }
     }),
 };

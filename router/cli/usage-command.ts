@@ -3,8 +3,8 @@ import type { Argv, CommandModule } from "yargs";
 import { UsageError } from "../errors.js";
 import { exportUsageLog } from "../ledger/export.js";
 import { parseWindow, summariseUsage, type UsageSummary } from "../ledger/usage.js";
-import { existsSync } from "node:fs";
-import { ledgerPath, loadConfigFromArgs, ms, openLedger, pct, printJson, runCommand, usd, withConfigOptions } from "./common.js";
+import { describeTarget, ledgerTarget } from "../ledger/open-ledger.js";
+import { loadConfigFromArgs, ms, openLedgerReader, pct, printJson, runCommand, usd, withConfigOptions } from "./common.js";
 
 interface UsageArgs {
   config: string;
@@ -38,14 +38,13 @@ export const usageCommand: CommandModule<object, UsageArgs> = {
         throw new UsageError({ message: `--recent: ${(err as Error).message}` });
       }
       const config = loadConfigFromArgs(args);
-      const path = ledgerPath(config, args.ledger);
       // Reading must never create a ledger (a mistyped --ledger would leave an empty one behind).
-      const ledger = existsSync(path) ? openLedger(config, args.ledger, { readonly: true }) : undefined;
-      if (!ledger) process.stderr.write(`no ledger at ${path} yet: nothing has been routed with this config\n`);
+      const ledger = await openLedgerReader(config, args.ledger);
+      if (!ledger) process.stderr.write(`no ledger at ${describeTarget(ledgerTarget(config, args.ledger))} yet: nothing has been routed with this config\n`);
       try {
         const until = new Date();
         const since = new Date(until.getTime() - windowMs);
-        const records = ledger?.query({ since, until, action: args.action }) ?? [];
+        const records = (await ledger?.query({ since, until, action: args.action })) ?? [];
         const local = new Set(Object.entries(config.data.tiers).filter(([, t]) => t.local).map(([n]) => n));
         const summary = summariseUsage(records, { since, until }, local);
         if (args.export) {
@@ -55,7 +54,7 @@ export const usageCommand: CommandModule<object, UsageArgs> = {
         if (args.json) printJson(summary);
         else printSummary(summary, args.recent);
       } finally {
-        ledger?.close();
+        await ledger?.close();
       }
     }),
 };

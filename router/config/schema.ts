@@ -162,7 +162,16 @@ export const RouterConfigSchema = z.strictObject({
     /** durable: a request returns after its row is committed; batched: write-behind every batch_ms. */
     commit: z.enum(["durable", "batched"]).default("durable"),
     batch_ms: z.number().int().min(1).max(10_000).default(20),
-  }).default({ path: ".tierlab/ledger.sqlite", store_prompts: false, commit: "durable", batch_ms: 20 }),
+    /**
+     * A PostgreSQL database shared by every instance (ledger and budgets); TIERLAB_DATABASE_URL
+     * overrides it. Unset: the SQLite file at `path`.
+     */
+    url: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
+    /** Connections each instance may open to that database (ledger writes and reservations each get this many). */
+    pool_max: z.number().int().min(1).max(100).default(10),
+    /** PostgreSQL unreachable: fail (requests fail fast, 503 from the gateway) or degrade (paid tiers skipped, local answers served, rows written on return). */
+    when_down: z.enum(["fail", "degrade"]).default("fail"),
+  }).default({ path: ".tierlab/ledger.sqlite", store_prompts: false, commit: "durable", batch_ms: 20, pool_max: 10, when_down: "fail" }),
   defaults: z.strictObject({
     threshold: Probability.default(0.7),
     timeout_ms: PositiveInt.default(60_000),

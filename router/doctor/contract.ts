@@ -1,5 +1,6 @@
 /** What `tierlab doctor` reports: one finding per check, each with the fix to apply. */
 import type { RouterConfig } from "../config/load.js";
+import type { LedgerTarget } from "../ledger/open-ledger.js";
 
 export const DOCTOR_REPORT_VERSION = 1 as const;
 
@@ -29,7 +30,8 @@ export interface DoctorContext {
   now: () => Date;
   /** Absolute path of an executable on PATH, or undefined (`which`). */
   which: (command: string) => string | undefined;
-  ledgerPath: string;
+  /** The SQLite file or the PostgreSQL database the config (or --ledger, TIERLAB_DATABASE_URL) points at. */
+  ledger: LedgerTarget;
   thresholds: DoctorThresholds;
 }
 

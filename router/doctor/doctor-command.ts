@@ -1,8 +1,8 @@
 /** `tierlab doctor`: diagnoses the seed's troubleshooting list, each finding with its fix. */
 import type { Argv, CommandModule } from "yargs";
-import { resolveFrom } from "../config/paths.js";
 import { EXIT } from "../exit-codes.js";
 import { loadConfigFromArgs, printJson, runCommand, withConfigOptions } from "../cli/common.js";
+import { ledgerTarget } from "../ledger/open-ledger.js";
 import { DEFAULT_THRESHOLDS } from "./contract.js";
 import { formatReport, runDoctor } from "./doctor.js";
 import { findOnPath } from "./setup-checks.js";
@@ -34,7 +34,7 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
         fetch: globalThis.fetch,
         now: () => new Date(),
         which: (c) => findOnPath(c),
-        ledgerPath: args.ledger ?? resolveFrom(config.dir, config.data.ledger.path),
+        ledger: ledgerTarget(config, args.ledger),
         thresholds: DEFAULT_THRESHOLDS,
       });
       if (args.json) printJson(report);

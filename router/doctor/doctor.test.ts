@@ -38,7 +38,7 @@ async function doctor(opts: { host: string; env?: NodeJS.ProcessEnv; which?: str
     fetch: globalThis.fetch,
     now: () => NOW,
     which: () => opts.which,
-    ledgerPath,
+    ledger: { backend: "sqlite", path: ledgerPath },
     thresholds: DEFAULT_THRESHOLDS,
   });
   const find = (id: string) => report.findings.find((f) => f.id === id) as DoctorFinding;
@@ -131,7 +131,7 @@ describe("tierlab doctor", () => {
     const head = JSON.stringify({ format: "tierlab-replay", version: 1, model: "m", source: "test", license: "CC0-1.0", attribution: "" });
     writeFileSync(join(fx.dir, "good.jsonl"), `${head}\n{"id":"a","output":"x"}\n`);
     writeFileSync(join(fx.dir, "bad.jsonl"), `${head}\n{"id":"a"}\n`);
-    const report = await runDoctor({ config: fx.load(), env: {}, fetch: globalThis.fetch, now: () => NOW, which: () => undefined, ledgerPath: join(fx.dir, "l.sqlite"), thresholds: DEFAULT_THRESHOLDS });
+    const report = await runDoctor({ config: fx.load(), env: {}, fetch: globalThis.fetch, now: () => NOW, which: () => undefined, ledger: { backend: "sqlite", path: join(fx.dir, "l.sqlite") }, thresholds: DEFAULT_THRESHOLDS });
     const find = (id: string) => report.findings.find((f) => f.id === id);
     expect(find("replay.g")).toMatchObject({ status: "ok", message: expect.stringContaining("modelled, not measured") });
     expect(find("replay.b")).toMatchObject({ status: "fail", message: expect.stringContaining(`${join(fx.dir, "bad.jsonl")}:2: output:`) });

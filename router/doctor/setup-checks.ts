@@ -142,8 +142,7 @@ export async function checkReplay(ctx: DoctorContext): Promise<DoctorFinding[]> 
 }
 
 /** Without creating anything: an existing file must be writable, else its nearest existing folder. */
-export function checkLedgerWritable(ctx: DoctorContext): DoctorFinding {
-  const path = ctx.ledgerPath;
+export function checkLedgerWritable(path: string): DoctorFinding {
   const fix = "set ledger.path in the router config (or --ledger) to a file in a writable folder";
   try {
     if (existsSync(path)) {

@@ -9,6 +9,9 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { LEDGER_VERSION, LedgerRecordSchema, type LedgerRecord } from "../contracts/ledger-record.js";
 import { ConfigError } from "../errors.js";
+import type { LedgerQuery, LedgerStore } from "./contract.js";
+
+export type { LedgerQuery, LedgerSink } from "./contract.js";
 
 const COLUMNS = Object.keys(LedgerRecordSchema.shape) as (keyof LedgerRecord)[];
 const CACHE_HIT = COLUMNS.indexOf("cache_hit");
@@ -26,18 +29,8 @@ CREATE INDEX IF NOT EXISTS calls_ts ON calls(ts);
 CREATE INDEX IF NOT EXISTS calls_request ON calls(request_id);
 `;
 
-export interface LedgerSink {
-  /** Resolves once the records are committed. */
-  write(records: LedgerRecord[]): Promise<void>;
-}
-
-export interface LedgerQuery {
-  since?: Date;
-  until?: Date;
-  action?: string;
-}
-
-export class SqliteLedger implements LedgerSink {
+export class SqliteLedger implements LedgerStore {
+  readonly backend = "sqlite" as const;
   readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly writeMany: (records: LedgerRecord[]) => void;
@@ -109,6 +102,14 @@ export class SqliteLedger implements LedgerSink {
       });
     });
     return this.flushing;
+  }
+
+  get location(): string {
+    return this.path;
+  }
+
+  flush(): void {
+    this.flushNow();
   }
 
   /** Commits whatever is pending now (close, exit handlers). */
