@@ -46,18 +46,27 @@ describe("tierlab CLI", () => {
     expect(r.stdout).not.toContain("not sure\n");
   });
 
-  it("exits 2 with a clear message on bad input, 3 when no tier answers", () => {
-    const fx = scripted();
-    const unknown = runCli(["route", "--config", fx.file, "--prompt", "x", "--action", "nope"]);
+  // One CLI start per test: each is a whole tsx start-up, several seconds on a loaded 2-core machine.
+  it("exits 2 naming the known actions for an unknown one", () => {
+    const unknown = runCli(["route", "--config", scripted().file, "--prompt", "x", "--action", "nope"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown action "nope"/);
     expect(unknown.stderr).toMatch(/use one of: classify/);
-    const flag = runCli(["route", "--config", fx.file, "--action", "classify"]);
+  });
+
+  it("exits 2 on a missing required flag", () => {
+    const flag = runCli(["route", "--config", scripted().file, "--action", "classify"]);
     expect(flag.status).toBe(2);
     expect(flag.stderr).toMatch(/Missing required argument: prompt/);
-    const window = runCli(["usage", "--config", fx.file, "--recent", "yesterday"]);
+  });
+
+  it("exits 2 on a time window it cannot read", () => {
+    const window = runCli(["usage", "--config", scripted().file, "--recent", "yesterday"]);
     expect(window.status).toBe(2);
     expect(window.stderr).toMatch(/--recent: "yesterday" is not a time window/);
+  });
+
+  it("exits 3 when no tier answers, naming the missing keys", () => {
     const down = writeTestConfig((d) => {
       d.providers = { fast: { kind: "ollama", host: "http://127.0.0.1:9" }, quality: { kind: "ollama", host: "http://127.0.0.1:9" }, api: { kind: "anthropic" }, api2: { kind: "openai" } };
       d.retry = { max_retries: 0 };
