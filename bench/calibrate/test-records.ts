@@ -21,6 +21,14 @@ export interface RecordInit {
   warmup?: boolean;
   /** Error class; the record then carries an error and no grade, as a failed request does. */
   error?: string;
+  /** The router's reading of the answer (default none). */
+  reading?: BenchRecord["reading"];
+  /** Own signal values (default none). */
+  signals?: BenchRecord["signals"];
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  latency_source?: BenchRecord["latency_source"];
+  provider?: string;
 }
 
 export function makeRecord(init: RecordInit): BenchRecord {
@@ -34,18 +42,18 @@ export function makeRecord(init: RecordInit): BenchRecord {
     action: init.action ?? "classify",
     tier: init.tier ?? "LOCAL_FAST",
     model_id: init.model_id ?? "fast-a",
-    provider: "scripted",
+    provider: init.provider ?? "scripted",
     started_at: "2026-01-01T00:00:00.000Z",
     warmup: init.warmup ?? false,
-    latency_source: "measured",
+    latency_source: init.latency_source ?? "measured",
     token_counter: null,
     ttft_ms: failed ? null : init.ttft_ms === undefined ? null : init.ttft_ms,
     e2e_ms: init.e2e_ms ?? 100,
     tpot_ms: null,
     itl_ms: [],
     output_tokens_per_s: null,
-    input_tokens: null,
-    output_tokens: null,
+    input_tokens: init.input_tokens ?? null,
+    output_tokens: init.output_tokens ?? null,
     server_ns: null,
     confidence: failed ? null : init.confidence === undefined ? 0.5 : init.confidence,
     checks: null,
@@ -55,6 +63,9 @@ export function makeRecord(init: RecordInit): BenchRecord {
     error: failed ? { class: init.error!, message: "failed in test" } : null,
     cascade: null,
     answer: null,
+    reading: failed ? null : (init.reading ?? null),
+    signals: failed ? null : (init.signals ?? null),
+    verifier: null,
   };
   // Parsing here means a test can never pass on records the real reader would reject.
   return BenchRecordSchema.parse(record);

@@ -8,6 +8,7 @@ import type { ActionPlan, TierPlan } from "../../router/action-plan.js";
 import { runAttempt } from "../../router/attempt.js";
 import type { ResolvedModel } from "../../router/config/load.js";
 import type { ProviderRegistry } from "../../router/providers/registry.js";
+import { answerSignals } from "../../router/confidence/answer-signals.js";
 import { scoreAnswer } from "../../router/quality/score.js";
 import { BENCH_RECORD_VERSION, type BenchRecord } from "../contracts/bench-record.js";
 import type { DatasetItem } from "../dataset/schema.js";
@@ -44,6 +45,8 @@ export async function measureItem(a: MeasureArgs): Promise<BenchRecord> {
       temperature: a.plan.action.temperature,
       responseFormat: a.plan.responseFormat,
       itemId: a.item.id,
+      // Always asked on the bench, so calibration can learn whether they help; backends without them ignore it.
+      logprobs: {},
     },
     timeoutMs: a.timeoutMs,
     deadlineAt: now() + a.timeoutMs,
@@ -73,13 +76,14 @@ export async function measureItem(a: MeasureArgs): Promise<BenchRecord> {
   if (!run.ok) {
     return {
       ...base, tpot_ms: null, output_tokens_per_s: null, input_tokens: null, output_tokens: null, token_counter: null, server_ns: null,
-      confidence: null, checks: null, quality_pass: null, grade: null, answer: null,
+      confidence: null, checks: null, quality_pass: null, grade: null, answer: null, reading: null, signals: null, verifier: null,
       error: { class: run.error.name, message: run.error.message },
     };
   }
   const r = run.result;
   const out = r.usage.outputTokens;
   const verdict = scoreAnswer(a.plan.checks, { text: r.text, finishReason: r.finishReason, action: a.plan.name, prompt: a.item.input, schema: a.plan.action.schema }, a.tier.threshold);
+  const signals = answerSignals({ text: r.text, kind: a.plan.action.answer ?? "text", checks: verdict.checks, logprobs: r.logprobs });
   const g = await grade(r.text, a.item, { signal: a.signal });
   const st = r.serverTimings;
   return {
@@ -96,5 +100,8 @@ export async function measureItem(a: MeasureArgs): Promise<BenchRecord> {
     grade: gradeForRecord(g),
     error: null,
     answer: a.storeAnswers ? r.text : null,
+    reading: signals.reading,
+    signals: Object.fromEntries(Object.entries(signals.own).map(([k, v]) => [k, v ?? null])),
+    verifier: null,
   };
 }

@@ -12,6 +12,8 @@ import { ConfigError } from "../errors.js";
 
 const COLUMNS = Object.keys(LedgerRecordSchema.shape) as (keyof LedgerRecord)[];
 const CACHE_HIT = COLUMNS.indexOf("cache_hit");
+/** Columns added after the first ledger files were written: added to an older file on open, read as NULL from a read-only one. */
+const ADDED_COLUMNS: Partial<Record<keyof LedgerRecord, string>> = { p_correct: "REAL" };
 
 const CREATE = `
 CREATE TABLE IF NOT EXISTS calls (
@@ -20,7 +22,7 @@ CREATE TABLE IF NOT EXISTS calls (
   tier TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, attempt INTEGER NOT NULL,
   input_tokens INTEGER, output_tokens INTEGER, cost_usd REAL NOT NULL, latency_ms REAL NOT NULL,
   ttft_ms REAL, confidence REAL, checks TEXT, verdict TEXT NOT NULL, escalated_from TEXT,
-  error_class TEXT, tag TEXT, cache_hit INTEGER NOT NULL, prompt TEXT, answer TEXT
+  error_class TEXT, tag TEXT, cache_hit INTEGER NOT NULL, prompt TEXT, answer TEXT, p_correct REAL
 );
 CREATE INDEX IF NOT EXISTS calls_ts ON calls(ts);
 CREATE INDEX IF NOT EXISTS calls_request ON calls(request_id);
@@ -50,6 +52,8 @@ export class SqliteLedger implements LedgerSink {
    * high-volume gateways that accept it.
    */
   readonly mode: "durable" | "batched";
+  /** Columns an older, read-only file lacks; selected as NULL. */
+  private readonly missing = new Set<string>();
   private readonly batchMs: number;
   private timer: NodeJS.Timeout | undefined;
 
@@ -67,6 +71,12 @@ export class SqliteLedger implements LedgerSink {
       if (!opts.readonly) {
         this.db.exec(CREATE);
         this.db.pragma(`user_version = ${LEDGER_VERSION}`);
+      }
+      const present = new Set((this.db.pragma("table_info(calls)") as { name: string }[]).map((c) => c.name));
+      for (const [name, type] of Object.entries(ADDED_COLUMNS)) {
+        if (present.has(name) || present.size === 0) continue;
+        if (opts.readonly) this.missing.add(name);
+        else this.db.exec(`ALTER TABLE calls ADD COLUMN ${name} ${type}`);
       }
     } catch (err) {
       throw new ConfigError({ file: path, message: `cannot open the ledger: ${(err as Error).message}`, fix: "set ledger.path in the router config to a writable file, or pass --ledger", cause: err });
@@ -131,7 +141,7 @@ export class SqliteLedger implements LedgerSink {
     if (q.since) { where.push("ts >= @since"); params.since = q.since.toISOString(); }
     if (q.until) { where.push("ts < @until"); params.until = q.until.toISOString(); }
     if (q.action) { where.push("action = @action"); params.action = q.action; }
-    const sql = `SELECT ${COLUMNS.join(", ")} FROM calls ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq`;
+    const sql = `SELECT ${COLUMNS.map((c) => (this.missing.has(c) ? `NULL AS ${c}` : c)).join(", ")} FROM calls ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq`;
     return (this.db.prepare(sql).all(params) as Record<string, unknown>[]).map((row) => ({ ...row, cache_hit: row.cache_hit === 1 }) as LedgerRecord);
   }
 
