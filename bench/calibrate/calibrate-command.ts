@@ -10,6 +10,7 @@ import { declaredActionsOfRun, RunFolder, resolveRunDir, writeJsonAtomic } from 
 import { DEFAULT_MIN_ITEMS } from "../stats/thresholds.js";
 import { CALIBRATE_DEFAULTS, type CalibrationMethod, calibrateRecords } from "./calibrate.js";
 import { renderCalibrationTable } from "./render.js";
+import { renderPolicies } from "./render-policies.js";
 
 interface CalibrateArgs {
   run: string;
@@ -63,7 +64,10 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       const write = report.written > 0 || calibration.policies.length > 0;
       if (write) writeJsonAtomic(file, calibration);
       if (args.json) printJson({ file: write ? file : null, calibration });
-      else process.stdout.write(renderCalibrationTable(report, { params: calibration.params, file }));
+      else {
+        process.stdout.write(renderCalibrationTable(report, { params: calibration.params, file }));
+        if (report.policies) process.stdout.write(renderPolicies(calibration, report.policies));
+      }
       if (write) return EXIT.ok;
       process.stderr.write(`tierlab: nothing could be calibrated from ${dir}; ${file} was left unchanged (see the reasons above)\n`);
       return EXIT.badInput;

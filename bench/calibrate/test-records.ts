@@ -77,3 +77,33 @@ export function writeRun(records: readonly BenchRecord[], prefix = "tierlab-run-
   writeFileSync(join(dir, "records.jsonl"), records.map((r) => JSON.stringify(r) + "\n").join(""));
   return dir;
 }
+
+/**
+ * 200 items of action `classify` on the fixture config (LOCAL_FAST fast-a → LOCAL_QUALITY quality-a →
+ * API_FALLBACK api-model), every answer read cleanly (extraction 1), no checks:
+ *
+ *   items     fast-a   quality-a   right?                      api-model
+ *   0–2       "4"      "4"         both wrong (agree, wrong)    right
+ *   3–159     "4"      "4"         both right                   right
+ *   160–179   "a<i>"   "b<i>"      fast right, quality wrong    right
+ *   180–197   "a<i>"   "b<i>"      both wrong                   right
+ *   198–199   "a<i>"   "b<i>"      both wrong                   wrong
+ *
+ * The only signal that varies is agreement, and only where the route has a peer: at the consensus cell.
+ * api-model costs 100 × $3e-6 + 10 × $1.5e-5 = $0.00045 a call; local calls cost nothing (no local_cost).
+ */
+export function agreementRecords(opts: { withSignals?: boolean; copies?: number } = {}): BenchRecord[] {
+  const out: BenchRecord[] = [];
+  const sig = (canonical: string) => (opts.withSignals === false ? {} : { reading: { status: "clean" as const, canonical }, signals: { extraction: 1 } });
+  // `copies` repeats the 200 items under new ids (copy c, item i is number 200·c + i).
+  for (let n = 0; n < 200 * (opts.copies ?? 1); n++) {
+    const i = n % 200;
+    const id = `it${String(n).padStart(4, "0")}`;
+    const agree = i < 160;
+    out.push(makeRecord({ item_id: id, tier: "LOCAL_FAST", model_id: "fast-a", pass: agree ? i >= 3 : i < 180, ...sig(agree ? "4" : `a${i}`) }));
+    out.push(makeRecord({ item_id: id, tier: "LOCAL_QUALITY", model_id: "quality-a", pass: agree ? i >= 3 : false, ...sig(agree ? "4" : `b${i}`) }));
+    out.push(makeRecord({ item_id: id, tier: "API_FALLBACK", model_id: "api-model", pass: i < 198, input_tokens: 100, output_tokens: 10, ...sig("x") }));
+  }
+  return out;
+}
+

@@ -3,6 +3,7 @@
  * the dataset's action on the dataset (or reuses a run with --run), fits scorers and thresholds on one
  * part and judges every policy on the rest (evaluate-records.ts).
  */
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { allModels, loadRouterConfig } from "../../router/config/load.js";
@@ -85,7 +86,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
       }
       const folder = new RunFolder(dir);
       const config = withActions(loaded, declaredActionsOfRun(folder.recordsFile));
-      const report = evaluateRecords({ records: folder.records(), config, dataset: args.dataset ? resolve(args.dataset) : (folder.meta().dataset.file ?? dir), action: args.action, split: args.split, seed: args.seed, alpha: args.alpha, delta: args.delta });
+      const report = evaluateRecords({ records: folder.records(), config, dataset: args.dataset ? resolve(args.dataset) : existsSync(folder.metaFile) ? folder.meta().dataset.file : dir, action: args.action, split: args.split, seed: args.seed, alpha: args.alpha, delta: args.delta });
       if (args.json) printJson(report);
       else process.stdout.write(renderEvaluateTable(report));
       return EXIT.ok;
