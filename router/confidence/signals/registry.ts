@@ -8,7 +8,7 @@ import type { CheckResult } from "../../contracts/quality.js";
 import type { FeatureValues } from "../scorer-model.js";
 import type { LogprobFeatures } from "../logprob-features.js";
 import { agreementSignal } from "./agreement.js";
-import { CHECK_FEATURE_PREFIX, checkFeatureValues } from "./check-features.js";
+import { addCheckFeatures, CHECK_FEATURE_PREFIX } from "./check-features.js";
 import type { ReadingSummary, Signal, SignalContext } from "./contract.js";
 import { extractionSignal } from "./extraction.js";
 import { logprobMeanSignal, logprobMinSignal, logprobOnAnswerSignal } from "./logprob.js";
@@ -37,11 +37,14 @@ export interface OwnSignalInput {
 }
 
 /** Every own signal of one answer, plus `check_<id>` per check; undefined = missing. */
+const NO_PEERS: readonly (string | null)[] = [];
+
 export function ownSignalValues(input: OwnSignalInput): Record<string, number | undefined> {
-  const ctx: SignalContext = { ...input, peers: [] };
+  const ctx: SignalContext = { reading: input.reading, peers: NO_PEERS, logprobs: input.logprobs, checks: input.checks, verifier: input.verifier };
   const out: Record<string, number | undefined> = {};
-  for (const s of OWN) out[s.id] = s.value(ctx);
-  return Object.assign(out, checkFeatureValues(input.checks));
+  for (let i = 0; i < OWN.length; i++) out[OWN[i]!.id] = OWN[i]!.value(ctx);
+  addCheckFeatures(out, input.checks);
+  return out;
 }
 
 /** The features a scorer reads for an answer: its own signals (computed now or read from a record) and the peer signals. */
