@@ -97,3 +97,43 @@ describe("the router runs the calibrated policy", () => {
     expect(() => router.plan("classify")).toThrow(/calls fast-a, quality-a/);
   });
 });
+
+describe("the action's verifier", () => {
+  const verifierScorer: ScorerModel = { ...agreementScorer, features: [{ name: "verifier", mean: 0.5, scale: 0.5, weight: 2, missing_weight: -3 }] };
+  const fastCell = { cell: "LOCAL_FAST", tier: "LOCAL_FAST", local: true, models: ["fast-a"], calls: 1, threshold: 0.8, basis: "p_correct" as const, accept: counts, correct_if_accepted: counts };
+  const withVerifier: Calibration = {
+    ...calibration,
+    scorers: [{ action: "classify", policy: "cascade", cell: "LOCAL_FAST", models: ["fast-a"], model: verifierScorer, signal_auroc: {} }],
+    policies: [{ ...policy("consensus", false, [apiCell]), kind: "cascade", recommended: true, cells: [fastCell, apiCell] }],
+  };
+
+  function route(verdict: string) {
+    const fx = writeTestConfig((d) => ((d.actions as Record<string, Record<string, unknown>>).classify!.verifier = { model: "quality-a" }), { calibration: withVerifier });
+    const ledger = new SqliteLedger(join(fx.dir, "ledger.sqlite"));
+    const providers = {
+      fast: new ScriptedProvider([{ reply: "auth" }], { name: "fast" }),
+      quality: new ScriptedProvider([{ match: "Is the proposed answer correct?", reply: verdict }], { name: "quality" }),
+      api: new ScriptedProvider([{ reply: "docs" }], { name: "api" }),
+      api2: new ScriptedProvider([{ reply: "docs" }], { name: "api2" }),
+    };
+    const router = new Router({ config: fx.load(), ledger, providers: { providers }, rng: createRng(1), newId: () => "req-1", sleep: async () => undefined });
+    return { router, ledger, providers };
+  }
+
+  it("is asked about the local answer when the scorer reads it; a yes (P(correct) = σ(2) ≥ 0.8) keeps the answer, and the call is recorded", async () => {
+    const { router, ledger, providers } = route("Yes.");
+    const r = await router.route({ action: "classify", prompt: "Fixed the login token check" });
+    expect(r).toMatchObject({ tier: "LOCAL_FAST", text: "auth", policy: "cascade" });
+    expect(r.pCorrect).toBeCloseTo(1 / (1 + Math.exp(-2)), 12);
+    expect(r.attempts.map((a) => [a.modelId, a.verdict])).toEqual([["fast-a", "accepted"], ["quality-a", "verifier"]]);
+    expect(providers.api.calls).toBe(0);
+    expect(ledger.query().map((x) => x.verdict)).toEqual(["accepted", "verifier"]);
+  });
+
+  it("a no escalates", async () => {
+    const { router } = route("No");
+    const r = await router.route({ action: "classify", prompt: "Fixed the login token check" });
+    expect(r.tier).toBe("API_FALLBACK");
+    expect(r.attempts[0]!.pCorrect).toBeCloseTo(1 / (1 + Math.exp(2)), 12);
+  });
+});

@@ -4,7 +4,7 @@
  * its self-check confidence), joined on item id. Items where a needed model has no usable answer
  * (error, ungraded, missing) are left out and counted, never guessed.
  */
-import { modelsOfTier, type ResolvedModel, type RouterConfig } from "../../router/config/load.js";
+import { allModels, modelsOfTier, type ResolvedModel, type RouterConfig } from "../../router/config/load.js";
 import { localUsdPerSecond, tokenCostUsd } from "../../router/config/prices.js";
 import type { Evidence } from "../../router/config/calibration.js";
 import type { FeatureValues } from "../../router/confidence/scorer-model.js";
@@ -30,10 +30,14 @@ export interface ActionEvidence {
   hasSignals: boolean;
 }
 
-/** What one recorded call cost: API tokens at the price table's prices; local busy time at the config's amortised rate. */
+/** What one recorded answer cost: API tokens at the price table's prices, local busy time at the config's amortised rate, and its verifier call. */
 export function recordCostUsd(r: BenchRecord, model: ResolvedModel, config: RouterConfig): number {
-  if (!model.local) return model.pricing ? tokenCostUsd(model.pricing, { inputTokens: r.input_tokens ?? undefined, outputTokens: r.output_tokens ?? undefined }) : 0;
-  return (localUsdPerSecond(config.data.local_cost) * r.e2e_ms) / 1000;
+  const perMs = localUsdPerSecond(config.data.local_cost) / 1000;
+  const own = model.local ? perMs * r.e2e_ms : model.pricing ? tokenCostUsd(model.pricing, { inputTokens: r.input_tokens ?? undefined, outputTokens: r.output_tokens ?? undefined }) : 0;
+  // The verifier is paid on every answer it judges: its tokens if it is an API model, its busy time if local.
+  const v = r.verifier;
+  const verifierLocal = v !== null && allModels(config).find((m) => m.id === v.model_id)?.local === true;
+  return own + (v ? v.cost_usd + (verifierLocal ? perMs * v.latency_ms : 0) : 0);
 }
 
 export function recordedAnswer(r: BenchRecord, model: ResolvedModel, config: RouterConfig): RecordedAnswer {

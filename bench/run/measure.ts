@@ -10,7 +10,9 @@ import type { ResolvedModel } from "../../router/config/load.js";
 import type { ProviderRegistry } from "../../router/providers/registry.js";
 import { answerSignals } from "../../router/confidence/answer-signals.js";
 import { scoreAnswer } from "../../router/quality/score.js";
-import { BENCH_RECORD_VERSION, type BenchRecord } from "../contracts/bench-record.js";
+import { pYes, verifierRequest } from "../../router/confidence/verifier.js";
+import { tokenCostUsd } from "../../router/config/prices.js";
+import { BENCH_RECORD_VERSION, type BenchRecord, type VerifierCall } from "../contracts/bench-record.js";
 import type { DatasetItem } from "../dataset/schema.js";
 import { gradeForRecord } from "../graders/contract.js";
 import { grade } from "../graders/registry.js";
@@ -83,7 +85,8 @@ export async function measureItem(a: MeasureArgs): Promise<BenchRecord> {
   const r = run.result;
   const out = r.usage.outputTokens;
   const verdict = scoreAnswer(a.plan.checks, { text: r.text, finishReason: r.finishReason, action: a.plan.name, prompt: a.item.input, schema: a.plan.action.schema }, a.tier.threshold);
-  const signals = answerSignals({ text: r.text, kind: a.plan.action.answer ?? "text", checks: verdict.checks, logprobs: r.logprobs });
+  const verifier = await verify(a, r.text, now);
+  const signals = answerSignals({ text: r.text, kind: a.plan.action.answer ?? "text", checks: verdict.checks, logprobs: r.logprobs, verifier: verifier?.p_yes ?? undefined });
   const g = await grade(r.text, a.item, { signal: a.signal });
   const st = r.serverTimings;
   return {
@@ -102,6 +105,36 @@ export async function measureItem(a: MeasureArgs): Promise<BenchRecord> {
     answer: a.storeAnswers ? r.text : null,
     reading: signals.reading,
     signals: Object.fromEntries(Object.entries(signals.own).map(([k, v]) => [k, v ?? null])),
-    verifier: null,
+    verifier,
+  };
+}
+
+/**
+ * The action's verifier on a local answer (a live bench measures it so calibration can learn whether
+ * it helps): one call, with its cost and latency, like any attempt. Null when the action has none.
+ */
+async function verify(a: MeasureArgs, answer: string, now: () => number): Promise<VerifierCall | null> {
+  const v = a.plan.action.verifier;
+  const model = a.plan.verifierModel;
+  if (!v || !model || !a.model.local) return null;
+  const provider = a.registry.get(model.provider);
+  const run = await runAttempt({
+    provider,
+    request: { ...verifierRequest({ question: a.item.input, answer, template: v.template, maxTokens: v.max_tokens }), model: a.registry.modelName(model.provider, model.model) },
+    timeoutMs: a.timeoutMs,
+    deadlineAt: now() + a.timeoutMs,
+    signal: a.signal,
+    now,
+  });
+  const usage = run.ok ? run.result.usage : {};
+  return {
+    model_id: model.id,
+    p_yes: run.ok ? (pYes(run.result) ?? null) : null,
+    cost_usd: !model.local && model.pricing && run.ok ? tokenCostUsd(model.pricing, usage) : 0,
+    latency_ms: run.timing.latencyMs,
+    latency_source: run.timing.source,
+    input_tokens: usage.inputTokens ?? null,
+    output_tokens: usage.outputTokens ?? null,
+    error: run.ok ? null : `${run.error.name}: ${run.error.message}`,
   };
 }

@@ -11,7 +11,6 @@ import { LEDGER_VERSION, LedgerRecordSchema, type LedgerRecord } from "../contra
 import { ConfigError } from "../errors.js";
 
 const COLUMNS = Object.keys(LedgerRecordSchema.shape) as (keyof LedgerRecord)[];
-const CACHE_HIT = COLUMNS.indexOf("cache_hit");
 /** Columns added after the first ledger files were written: added to an older file on open, read as NULL from a read-only one. */
 const ADDED_COLUMNS: Partial<Record<keyof LedgerRecord, string>> = { p_correct: "REAL" };
 
@@ -82,12 +81,15 @@ export class SqliteLedger implements LedgerSink {
       throw new ConfigError({ file: path, message: `cannot open the ledger: ${(err as Error).message}`, fix: "set ledger.path in the router config to a writable file, or pass --ledger", cause: err });
     }
     // Positional parameters bind measurably faster than named ones in better-sqlite3.
-    this.insert = this.db.prepare(`INSERT INTO calls (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
-    const values = new Array<unknown>(COLUMNS.length);
+    // A read-only file of an older layout lacks the added columns; it is never written to.
+    const columns = COLUMNS.filter((c) => !this.missing.has(c));
+    const cacheHit = columns.indexOf("cache_hit");
+    this.insert = this.db.prepare(`INSERT INTO calls (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+    const values = new Array<unknown>(columns.length);
     this.writeMany = this.db.transaction((records: LedgerRecord[]) => {
       for (const r of records) {
-        for (let i = 0; i < COLUMNS.length; i++) values[i] = r[COLUMNS[i]!];
-        values[CACHE_HIT] = r.cache_hit ? 1 : 0;
+        for (let i = 0; i < columns.length; i++) values[i] = r[columns[i]!];
+        values[cacheHit] = r.cache_hit ? 1 : 0;
         this.insert.run(values);
       }
     });
