@@ -106,7 +106,8 @@ export async function runDecisionPerf(): Promise<PerfRow[]> {
     { name: "decision: signals + P(correct) + threshold, mean per reply", value: signalsScorerThreshold / 1000, unit: "µs", target, ok: signalsScorerThreshold / 1000 <= TARGET_US },
     { name: "decision per reply: median", value: quantile(perReply, 0.5) / 1000, unit: "µs" },
     { name: "decision per reply: p99 (replies that need jsonrepair)", value: quantile(perReply, 0.99) / 1000, unit: "µs" },
-    { name: "decision: + quality checks (the whole per-answer judgement)", value: whole / 1000, unit: "µs", target, ok: whole / 1000 <= TARGET_US },
+    // The quality checks are the self-check every route ran before issue 12 (repetition's trigram count dominates).
+    { name: "decision + the quality checks before it (whole judgement)", value: whole / 1000, unit: "µs" },
     { name: `decision on the ${hard.length} hand-picked hard replies (repairs)`, value: hardCases / 1000, unit: "µs" },
   ];
 }

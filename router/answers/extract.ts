@@ -110,11 +110,16 @@ function repairAndParse(text: string): { ok: true; value: unknown; cause: string
     const escaped = parseStrict(escapeControlInStrings(text));
     if (escaped.ok) return { ok: true, value: escaped.value, cause: describeJsonError(text, strict.error) };
   }
+  // jsonrepair throws on what it cannot mend; as above, no stack trace is wanted for that.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     const value = JSON.parse(jsonrepair(text)) as unknown;
     return { ok: true, value, cause: describeJsonError(text, strict.error) };
   } catch {
     return { ok: false };
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
