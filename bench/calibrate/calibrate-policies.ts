@@ -8,7 +8,8 @@ import type { RouterConfig } from "../../router/config/load.js";
 import type { FinalAccuracy, PolicyCell, PolicyEntry, ScorerEntry } from "../../router/config/calibration.js";
 import { POLICY_KINDS } from "../../router/policy/policy-cells.js";
 import { walkItem } from "../../router/policy/walk.js";
-import type { ActionEvidence, EvidenceItem } from "./evidence.js";
+import type { BenchRecord } from "../contracts/bench-record.js";
+import { collectEvidence, type ActionEvidence, type EvidenceItem } from "./evidence.js";
 import { fitPolicy, walkCells, type FittedPolicy } from "./policy-fit.js";
 import { recommendPolicy, type PolicyCandidate } from "./recommend.js";
 import { asAnswered, summariseWalks, type Answered } from "./walk-metrics.js";
@@ -137,4 +138,49 @@ function finalAccuracy(a: CalibrateActionArgs, fitted: readonly Extract<FittedPo
   const model = last.models[0]!;
   const k = a.fitItems.filter((it) => it.answers[model]!.correct).length;
   return [{ action: a.evidence.action, tier: last.tier, model_id: model, correct: { k, n: a.fitItems.length }, evidence: a.evidence.evidence }];
+}
+
+export interface PolicyReport {
+  action: string;
+  alpha: number;
+  delta: number;
+  /** Items with a usable answer from every chain model that has records, and items dropped. */
+  items: number;
+  dropped: number;
+  dropped_example: string | null;
+  /** Why there are no policies for the action, when there are none. */
+  skipped: string | null;
+  notes: string[];
+  recommended: string | null;
+}
+
+/**
+ * Every action of a run: α and δ from the flags when given, else the action table, else the defaults;
+ * actions whose records carry no signals are reported and skipped (self-check thresholds only).
+ */
+export function calibrateRunPolicies(a: {
+  records: readonly BenchRecord[];
+  config: RouterConfig;
+  alpha: number | undefined;
+  delta: number | undefined;
+  defaults: { alpha: number; delta: number };
+  seed: number;
+  folds?: number;
+}): { results: ActionCalibration[]; report: PolicyReport[] } {
+  const results: ActionCalibration[] = [];
+  const report: PolicyReport[] = [];
+  for (const ev of collectEvidence(a.records, a.config)) {
+    const act = a.config.data.actions[ev.action]!;
+    const alpha = a.alpha ?? act.alpha ?? a.defaults.alpha;
+    const delta = a.delta ?? act.delta ?? a.defaults.delta;
+    const base = { action: ev.action, alpha, delta, items: ev.items.length, dropped: ev.dropped.items, dropped_example: ev.dropped.example };
+    if (!ev.hasSignals) {
+      report.push({ ...base, skipped: "the records carry no signals (written before issue 12, or by a cascade run): only self-check thresholds", notes: [], recommended: null });
+      continue;
+    }
+    const r = calibrateAction({ evidence: ev, config: a.config, fitItems: ev.items, alpha, delta, tolerance: act.accuracy_tolerance ?? DEFAULT_ACCURACY_TOLERANCE, reference: act.accuracy_reference, seed: a.seed, folds: a.folds });
+    results.push(r);
+    report.push({ ...base, skipped: null, notes: r.notes, recommended: r.policies.find((p) => p.recommended)?.kind ?? null });
+  }
+  return { results, report };
 }

@@ -21,8 +21,9 @@ import { DEFAULT_MIN_ITEMS, type Refusal, type ThresholdChoice, escalationShareT
 import { CALIBRATION_VERSION, type CalibratedThreshold, type Calibration } from "../../router/config/calibration.js";
 import { UsageError } from "../../router/errors.js";
 import type { RouterConfig } from "../../router/config/load.js";
-import { calibrateAction, DEFAULT_ACCURACY_TOLERANCE, type ActionCalibration } from "./calibrate-policies.js";
-import { collectEvidence } from "./evidence.js";
+import { calibrateRunPolicies, type PolicyReport } from "./calibrate-policies.js";
+
+export type { PolicyReport } from "./calibrate-policies.js";
 
 export type CalibrationMethod = "risk_control" | "escalation_share";
 
@@ -51,19 +52,6 @@ export interface CalibrateOptions {
   folds?: number;
 }
 
-export interface PolicyReport {
-  action: string;
-  alpha: number;
-  delta: number;
-  /** Items with a usable answer from every chain model that has records, and items dropped. */
-  items: number;
-  dropped: number;
-  dropped_example: string | null;
-  /** Why there are no policies for the action, when there are none. */
-  skipped: string | null;
-  notes: string[];
-  recommended: string | null;
-}
 
 export type ChoiceReport =
   | { refused: false; threshold: number; coverage: number; escalation_rate: number; accepted_accuracy: number | null; accepted: number; upper_bound?: number }
@@ -157,7 +145,7 @@ export function calibrateRecords(records: readonly BenchRecord[], opts: Calibrat
       groups.push({ ...metricsOf(b, o.bins), risk_control: choiceReport(rc), escalation_share: choiceReport(es), written, fallback: fallbackOf(b, written, pooledWritten) });
     }
   }
-  const v2 = opts.config ? calibratePolicies(records, opts, o) : undefined;
+  const v2 = opts.config ? calibrateRunPolicies({ records, config: opts.config, alpha: opts.alpha, delta: opts.delta, defaults: { alpha: o.alpha, delta: o.delta }, seed: opts.seed ?? 1, folds: opts.folds }) : undefined;
   const writtenActions = new Set(thresholds.map((t) => t.action));
   const report: CalibrationReport = {
     source_run: o.sourceRun,
@@ -183,26 +171,6 @@ export function calibrateRecords(records: readonly BenchRecord[], opts: Calibrat
     diagnostics: report,
   };
   return { calibration, report };
-}
-
-function calibratePolicies(records: readonly BenchRecord[], opts: CalibrateOptions, o: Resolved): { results: ActionCalibration[]; report: PolicyReport[] } {
-  const config = opts.config!;
-  const results: ActionCalibration[] = [];
-  const report: PolicyReport[] = [];
-  for (const ev of collectEvidence(records, config)) {
-    const act = config.data.actions[ev.action]!;
-    const alpha = opts.alpha ?? act.alpha ?? o.alpha;
-    const delta = opts.delta ?? act.delta ?? o.delta;
-    const base = { action: ev.action, alpha, delta, items: ev.items.length, dropped: ev.dropped.items, dropped_example: ev.dropped.example };
-    if (!ev.hasSignals) {
-      report.push({ ...base, skipped: "the records carry no signals (written before issue 12, or by a cascade run): only self-check thresholds", notes: [], recommended: null });
-      continue;
-    }
-    const r = calibrateAction({ evidence: ev, config, fitItems: ev.items, alpha, delta, tolerance: act.accuracy_tolerance ?? DEFAULT_ACCURACY_TOLERANCE, reference: act.accuracy_reference, seed: opts.seed ?? 1, folds: opts.folds });
-    results.push(r);
-    report.push({ ...base, skipped: null, notes: r.notes, recommended: r.policies.find((p) => p.recommended)?.kind ?? null });
-  }
-  return { results, report };
 }
 
 /**
