@@ -3,6 +3,7 @@ import { cpus } from "node:os";
 import { runGatewayPerf } from "../gateway/perf.js";
 import { runSimulatorPerf } from "../simulator/perf.js";
 import { runBenchPerf } from "./bench-perf.js";
+import { runDecisionPerf } from "./decision-perf.js";
 import { runReplayPerf } from "./replay-perf.js";
 import { runGatePerf } from "./gate-perf.js";
 import { runRouterPerf } from "./router-perf.js";
@@ -12,6 +13,7 @@ import type { PerfRow } from "./types.js";
 const sections: Array<[string, () => Promise<PerfRow[]>]> = [
   ["router", () => runRouterPerf()],
   ["scorer", () => runScorerPerf()],
+  ["decision", () => runDecisionPerf()],
   ["bench", () => runBenchPerf()],
   ["gateway", () => runGatewayPerf()],
   ["simulator", () => runSimulatorPerf()],

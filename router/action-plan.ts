@@ -1,13 +1,16 @@
 /**
  * Everything about an action that does not change between requests, computed once: the tier
- * chain and thresholds from the policy, prepared checks, prompt template, output format.
+ * chain and thresholds, the cells the route walks and their rules (policy/route-cells.ts, with the
+ * scorers compiled), prepared checks, prompt template, output format.
  */
 import type { RouterConfig, ResolvedModel } from "./config/load.js";
-import { modelsOfTier } from "./config/load.js";
+import { allModels, modelsOfTier } from "./config/load.js";
 import type { ActionConfig } from "./config/schema.js";
 import type { ChatMessage, ResponseFormat } from "./contracts/provider.js";
 import { UsageError } from "./errors.js";
+import type { AnswerKind } from "./answers/kinds.js";
 import { thresholdFor, tierChain } from "./policy/escalation.js";
+import { routePolicy, type RoutePolicy } from "./policy/route-cells.js";
 import { prepareChecks, type PreparedCheck } from "./quality/score.js";
 
 export interface TierPlan {
@@ -21,6 +24,12 @@ export interface ActionPlan {
   name: string;
   action: ActionConfig;
   tiers: TierPlan[];
+  /** The policy the route runs: its cells, each with its accept rule. */
+  policy: RoutePolicy;
+  /** How answers are read for agreement and the signals (`text` when the action does not say). */
+  answerKind: AnswerKind;
+  /** The action's verifier model (policy.wantsVerifier says whether any cell reads it). */
+  verifierModel: ResolvedModel | undefined;
   checks: PreparedCheck[];
   responseFormat: ResponseFormat;
   maxTokens: number;
@@ -43,6 +52,9 @@ export function planAction(config: RouterConfig, name: string): ActionPlan {
     name,
     action,
     tiers,
+    policy: routePolicy(config, name),
+    answerKind: action.answer ?? "text",
+    verifierModel: action.verifier ? allModels(config).find((m) => m.id === action.verifier!.model) : undefined,
     checks: prepareChecks(action.checks),
     responseFormat: action.output === "json" ? { type: "json", schema: action.schema } : { type: "text" },
     maxTokens: action.max_tokens ?? config.data.defaults.max_tokens,

@@ -1,56 +1,40 @@
 /**
- * The escalation cascade: try the action's tiers in order, each tier's models in order, retry
- * what is retryable, score every answer, stop at the first answer above threshold. Every attempt
- * becomes an Attempt record. The decisions come from policy/escalation.ts, shared with the simulator.
- * Before each attempt a model with an open circuit is skipped, and a paid attempt reserves its
- * worst-case cost; either refusal is recorded as a `skipped` attempt.
+ * A route through an action's cells (policy/route-cells.ts): a tier cell tries its models in order until
+ * one answers, a consensus cell calls its pair at once; every answer gets the self-check, and where the
+ * cell has a scorer, its signals and P(correct) (judge-answer.ts); the route stops at the first answer
+ * its cell keeps (decideCell, shared with the offline walk and the simulator). Peers for the agreement
+ * signal are the route's earlier local answers, or the consensus partner. Every call is an Attempt;
+ * the caller records them even if the route throws.
  *
  * Streaming rule (with a LiveSink): an attempt streams its text live only when nothing can replace
- * its answer: it runs on the last tier the request can reach, or on a tier whose threshold is 0 (no
- * answer can be rejected there). Every other answer stays buffered until its check passes, so a
- * caller never sees half an answer from one model and the rest from another. A live answer is the
- * answer even when it scores below threshold (a non-streaming route would return the best-scoring
- * rejected one instead), and once text went out a failure of that attempt ends the route: it is not
- * retried and no other model takes over mid-answer.
+ * its answer: it runs on the last cell the request can reach, or on a cell that keeps every answer
+ * (`final`, or a self-check threshold of 0). A consensus pair never streams: its answer is known only
+ * when both have answered. Every other answer stays buffered until its cell keeps it, so a caller
+ * never sees half an answer from one model and the rest from another. A live answer is the answer
+ * even when its cell would not keep it (a non-streaming route would return the best-scoring rejected
+ * one instead), and once text went out a failure of that attempt ends the route: it is not retried
+ * and no other model takes over mid-answer.
  */
-import type { ActionPlan, TierPlan } from "./action-plan.js";
-import { runAttempt, type AttemptRun } from "./attempt.js";
-import { inputTokenUpperBound, worstCaseUsd } from "./budget/worst-case.js";
-import { circuitOutcome, type CircuitBreaker } from "./circuit/breaker.js";
+import type { ActionPlan } from "./action-plan.js";
+import { callModel, type CascadeDeps, type ModelCall, type RouteState } from "./call-model.js";
 import type { ResolvedModel } from "./config/load.js";
-import { tokenCostUsd } from "./config/prices.js";
-import type { ChatMessage, Usage } from "./contracts/provider.js";
 import type { Attempt, RouteRequest } from "./contracts/route-result.js";
-import { AbortedError, BudgetExceededError, CircuitOpenError, TierlabError } from "./errors.js";
-import { nextStep } from "./policy/escalation.js";
-import { scoreAnswer } from "./quality/score.js";
-import { retryDelayMs, type BackoffPolicy } from "./retry.js";
-import type { Rng } from "./util/rng.js";
-import type { BudgetGuard } from "./budget/contract.js";
-import { reserveOrWait } from "./budget/wait.js";
-import type { ProviderRegistry } from "./providers/registry.js";
+import { verifierRequest, pYes } from "./confidence/verifier.js";
+import type { TierlabError } from "./errors.js";
+import { assessAnswer, judgeAnswer, type AssessedAnswer } from "./judge-answer.js";
+import type { RouteCell } from "./policy/route-cells.js";
 
-export interface CascadeDeps {
-  registry: ProviderRegistry;
-  now: () => number;
-  wallClock: () => Date;
-  rng: Rng;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  timeoutMs: number;
-  deadlineMs: number;
-  maxRetries: number;
-  backoff: BackoffPolicy;
-  storeAnswers: boolean;
-  budget: BudgetGuard | undefined;
-  /** Per-model circuit breaker shared by every route of the router; undefined = disabled. */
-  circuit?: CircuitBreaker | undefined;
-}
+export type { CascadeDeps } from "./call-model.js";
 
 export interface CascadeAnswer {
   attempt: Attempt;
   text: string;
+  /** The self-check score. */
   confidence: number;
   offsetMs: number;
+  pCorrect?: number;
+  /** The threshold on P(correct) the kept answer cleared. */
+  pCorrectThreshold?: number;
 }
 
 /** Where live text goes; `start` precedes the first piece of the attempt that streams. */
@@ -69,174 +53,119 @@ export interface CascadeOutcome {
    * latency is its wall time plus this; 0 when every attempt was measured.
    */
   modelledShiftMs: number;
-  /** The answer that streamed live, when it was not accepted (it is still the answer). */
+  /** The answer that streamed live, when its cell did not keep it (it is still the answer). */
   streamed?: CascadeAnswer;
   /** A live attempt failed after its first text went out: the route ends without an answer. */
   interrupted?: boolean;
 }
 
-/** `attempts` is filled as the cascade goes, so the caller can record them even if it throws. */
+/** `attempts` is filled as the route goes, so the caller can record them even if it throws. */
 export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: CascadeDeps, attempts: Attempt[] = [], live?: LiveSink): Promise<CascadeOutcome> {
   const routeStart = deps.now();
-  const deadlineAt = routeStart + deps.deadlineMs;
+  const state: RouteState = { attempts, lastError: undefined, modelledShiftMs: 0, routeStart, deadlineAt: routeStart + deps.deadlineMs };
   const belowThreshold: CascadeAnswer[] = [];
-  let lastError: TierlabError | undefined;
-  let previousTier: string | undefined;
-  let modelledShiftMs = 0;
+  const peers: (string | null)[] = [];
   const messages = plan.messages(req.prompt, req.history);
   const maxTokens = req.maxTokens ?? plan.maxTokens;
-  const lastTier = live && (req.onlyTiers ? plan.tiers.filter((t) => req.onlyTiers!.includes(t.name)) : plan.tiers).at(-1);
+  let previousTier: string | undefined;
+  const done = (accepted: CascadeAnswer | undefined, end: Pick<CascadeOutcome, "streamed" | "interrupted"> = {}): CascadeOutcome => ({ attempts, accepted, belowThreshold, lastError: state.lastError, modelledShiftMs: state.modelledShiftMs, ...end });
+  const lastCell = live && plan.policy.cells.filter((c) => !req.onlyTiers || req.onlyTiers.includes(c.tier)).at(-1);
 
-  for (const tier of plan.tiers) {
-    if (req.onlyTiers && !req.onlyTiers.includes(tier.name)) continue;
+  for (const cell of plan.policy.cells) {
+    if (req.onlyTiers && !req.onlyTiers.includes(cell.tier)) continue;
     const escalatedFrom = previousTier;
-    let movedOn = false;
-    for (const model of tier.models) {
-      const provider = deps.registry.get(model.provider);
-      for (let retries = 0; ; retries++) {
-        // Checked before every attempt, retries included: a circuit that opened mid-retry stops them.
-        const ticket = deps.circuit?.admit(model.id);
-        if (ticket && !ticket.ok) {
-          lastError = new CircuitOpenError({
-            modelId: model.id,
-            retryInMs: ticket.retryInMs,
-            message: `circuit open for ${model.id} after ${ticket.failures} consecutive failures; next probe in ${Math.ceil(ticket.retryInMs / 1000)} s`,
-            fix: "see the earlier attempts' errors for why the model fails; `tierlab doctor` checks the providers",
-          });
-          attempts.push(skipped({ n: attempts.length + 1, tier, model, deps, escalatedFrom, error: lastError }));
-          previousTier = tier.name;
-          break;
-        }
-        let reservation: Awaited<ReturnType<typeof reserveIfPaid>>;
-        try {
-          reservation = await reserveIfPaid({ tier, model, req, plan, messages, maxTokens, deps, attempt: attempts.length + 1 });
-        } catch (err) {
-          ticket?.report("neutral"); // a half-open probe slot must not leak with a refused request
-          throw err;
-        }
-        if (reservation && "skip" in reservation) {
-          ticket?.report("neutral");
-          lastError = new BudgetExceededError({ message: `${reservation.skip}: degraded to local tiers`, fix: BUDGET_FIX });
-          attempts.push(skipped({ n: attempts.length + 1, tier, model, deps, escalatedFrom, error: lastError }));
-          break;
-        }
-        previousTier = tier.name;
-        let sent = false;
-        const onText = live && (tier === lastTier || tier.threshold <= 0)
-          ? (piece: string) => {
-            if (!sent) live.start({ tier: tier.name, modelId: model.id, provider: provider.name });
+    previousTier = cell.tier;
+    const streams = live !== undefined && !cell.consensus && (cell === lastCell || keepsEverything(cell));
+    let sent = false;
+    const liveFor = (model: ResolvedModel) =>
+      streams
+        ? {
+          onText: (piece: string) => {
+            if (!sent) live!.start({ tier: cell.tier, modelId: model.id, provider: deps.registry.get(model.provider).name });
             sent = true;
-            live.text(piece);
-          }
-          : undefined;
-        const run = await runAttempt({
-          provider,
-          request: { model: deps.registry.modelName(model.provider, model.model), messages, maxTokens, temperature: plan.action.temperature, responseFormat: plan.responseFormat, itemId: req.itemId },
-          timeoutMs: deps.timeoutMs,
-          // Modelled time already spent counts against the deadline as if it had passed.
-          deadlineAt: deadlineAt - modelledShiftMs,
-          signal: req.signal,
-          now: deps.now,
-          onText,
-        });
-        ticket?.report(circuitOutcome(run.ok ? undefined : run.error));
-        const shiftBefore = modelledShiftMs;
-        if (run.timing.source === "modelled") modelledShiftMs += run.timing.latencyMs - run.timing.wallMs;
-        const attempt = toAttempt({ n: attempts.length + 1, tier, model, run, deps, escalatedFrom, provider: provider.name });
-        attempts.push(attempt);
-        if (!run.ok) {
-          await reservation?.release();
-          lastError = run.error;
-          if (run.error instanceof AbortedError) throw run.error;
-          if (sent) return { attempts, accepted: undefined, belowThreshold, lastError, interrupted: true, modelledShiftMs };
-          const step = nextStep({ kind: "error", retryable: run.error.isRetryable }, retries, deps.maxRetries);
-          if (step === "retry") {
-            const delay = retryDelayMs({ retry: retries, retryAfterMs: (run.error as { retryAfterMs?: number }).retryAfterMs, policy: deps.backoff, rng: deps.rng });
-            // A wait that outlasts the route's deadline cannot lead to an answer: the next model may.
-            if (deps.now() + modelledShiftMs + delay >= deadlineAt) break;
-            await deps.sleep(delay, req.signal);
-            continue;
-          }
-          break; // next model of this tier
+            live!.text(piece);
+          },
+          sent: () => sent,
         }
-        await reservation?.settle(attempt.costUsd);
-        const verdict = scoreAnswer(plan.checks, { text: run.result.text, finishReason: run.result.finishReason, action: plan.name, prompt: req.prompt, schema: plan.action.schema }, tier.threshold);
-        attempt.confidence = verdict.confidence;
-        attempt.checks = verdict.checks;
-        const answer: CascadeAnswer = { attempt, text: run.result.text, confidence: verdict.confidence, offsetMs: run.timing.startedAtMs - routeStart + shiftBefore };
-        const step = nextStep({ kind: "answer", confidence: verdict.confidence, threshold: tier.threshold }, retries, deps.maxRetries);
-        if (step === "accept") {
-          attempt.verdict = "accepted";
-          return { attempts, accepted: answer, belowThreshold, lastError, modelledShiftMs };
-        }
-        attempt.verdict = "rejected";
-        if (sent) return { attempts, accepted: undefined, belowThreshold, lastError, streamed: answer, modelledShiftMs };
-        belowThreshold.push(answer);
-        movedOn = true;
-        break;
+        : undefined;
+    const ask = (model: ResolvedModel, verdict?: Attempt["verdict"]) =>
+      callModel({
+        plan, req, deps, state, model, tier: { name: cell.tier, local: cell.local }, escalatedFrom, answeredVerdict: verdict, live: liveFor(model),
+        request: {
+          model: deps.registry.modelName(model.provider, model.model), messages, maxTokens, temperature: plan.action.temperature, responseFormat: plan.responseFormat, itemId: req.itemId,
+          ...(plan.policy.wantsLogprobs && cell.rule.basis === "p_correct" ? { logprobs: {} } : {}),
+        },
+      });
+    const offset = (call: Extract<ModelCall, { ok: true }>, shiftBefore: number) => call.run.timing.startedAtMs - routeStart + shiftBefore;
+
+    if (cell.consensus) {
+      const shiftBefore = state.modelledShiftMs;
+      const calls = await Promise.all(cell.models.slice(0, 2).map((m) => ask(m)));
+      // The pair ran side by side: the route waited for the slower one.
+      state.modelledShiftMs += Math.max(...calls.map((c) => c.shiftMs));
+      const answered = calls.filter((c): c is Extract<ModelCall, { ok: true }> => c.ok);
+      const assessed = await Promise.all(answered.map((c) => assess({ plan, cell, req, deps, state, call: c, escalatedFrom })));
+      const [first, second] = assessed;
+      const agree = answered.length === 2 && first!.signals!.reading.canonical !== null && first!.signals!.reading.canonical === second!.signals!.reading.canonical;
+      const j = first ? judgeAnswer({ cell, assessed: first, peers: second ? [second.signals!.reading.canonical] : [], agree }) : undefined;
+      answered.forEach((c, i) => {
+        const a = assessed[i]!;
+        c.attempt.confidence = a.verdict.confidence;
+        c.attempt.checks = a.verdict.checks;
+        if (i === 0 && j?.pCorrect !== undefined) c.attempt.pCorrect = j.pCorrect;
+        c.attempt.verdict = j?.decision === "accept" ? "accepted" : "rejected";
+        peers.push(a.signals!.reading.canonical);
+      });
+      const answers = answered.map((c, i): CascadeAnswer => ({ attempt: c.attempt, text: c.result.text, confidence: assessed[i]!.verdict.confidence, offsetMs: offset(c, shiftBefore), ...(i === 0 && j?.pCorrect !== undefined ? { pCorrect: j.pCorrect } : {}) }));
+      if (j?.decision === "accept") return done({ ...answers[0]!, ...thresholdOf(cell) });
+      belowThreshold.push(...answers);
+      continue;
+    }
+
+    for (const model of cell.models) {
+      const shiftBefore = state.modelledShiftMs;
+      const call = await ask(model);
+      state.modelledShiftMs += call.shiftMs;
+      if (!call.ok) {
+        if (call.interrupted) return done(undefined, { interrupted: true });
+        continue; // next model of this tier
       }
-      if (movedOn) break;
+      const assessed = await assess({ plan, cell, req, deps, state, call, escalatedFrom });
+      const j = judgeAnswer({ cell, assessed, peers });
+      call.attempt.confidence = assessed.verdict.confidence;
+      call.attempt.checks = assessed.verdict.checks;
+      if (j.pCorrect !== undefined) call.attempt.pCorrect = j.pCorrect;
+      const answer: CascadeAnswer = { attempt: call.attempt, text: call.result.text, confidence: assessed.verdict.confidence, offsetMs: offset(call, shiftBefore), ...(j.pCorrect === undefined ? {} : { pCorrect: j.pCorrect }) };
+      if (j.decision === "accept") {
+        call.attempt.verdict = "accepted";
+        return done({ ...answer, ...thresholdOf(cell) });
+      }
+      call.attempt.verdict = "rejected";
+      if (sent) return done(undefined, { streamed: answer });
+      belowThreshold.push(answer);
+      if (cell.local && assessed.signals) peers.push(assessed.signals.reading.canonical);
+      break; // a sibling model of the same size rarely does better: move up
     }
   }
-  return { attempts, accepted: undefined, belowThreshold, lastError, modelledShiftMs };
+  return done(undefined);
 }
 
-/** Reserve the worst-case cost of a paid attempt; "skip" when the budget says degrade. */
-async function reserveIfPaid(args: { tier: TierPlan; model: ResolvedModel; req: RouteRequest; plan: ActionPlan; messages: ChatMessage[]; maxTokens: number; deps: CascadeDeps; attempt: number }) {
-  const { tier, model, deps } = args;
-  if (tier.local || !deps.budget || !model.pricing) return undefined;
-  const worst = worstCaseUsd({ pricing: model.pricing, inputTokens: inputTokenUpperBound(args.messages, args.plan.responseFormat), maxOutputTokens: args.maxTokens });
-  const decision = await reserveOrWait({
-    guard: deps.budget,
-    request: () => ({ action: args.plan.name, tag: args.req.tag, costUsd: worst, at: deps.wallClock(), requestId: args.req.requestId, attempt: args.attempt }),
-    sleep: deps.sleep,
-    signal: args.req.signal,
-    maxWaitMs: deps.timeoutMs,
-  });
-  if (decision.ok) return decision.reservation;
-  if (decision.onExceed === "degrade") return { skip: decision.reason };
-  throw new BudgetExceededError({ message: decision.reason, fix: `${BUDGET_FIX}, or set on_exceed: degrade to fall back to local tiers` });
-}
+/** A cell that cannot reject an answer: nothing can replace what it streams. */
+const keepsEverything = (cell: RouteCell) => cell.rule.basis === "final" || (cell.rule.basis === "self_check" && cell.rule.threshold <= 0);
 
-const BUDGET_FIX = "raise limit_usd in the config's `budgets:` or wait for the next period";
+const thresholdOf = (cell: RouteCell) => (cell.rule.basis === "p_correct" ? { pCorrectThreshold: cell.rule.threshold } : {});
 
-function usageCost(model: ResolvedModel, local: boolean, usage: Usage): number {
-  return local || !model.pricing ? 0 : tokenCostUsd(model.pricing, usage);
-}
-
-function toAttempt(a: { n: number; tier: TierPlan; model: ResolvedModel; run: AttemptRun; deps: CascadeDeps; escalatedFrom: string | undefined; provider: string }): Attempt {
-  const { run, tier, model } = a;
-  const base: Attempt = {
-    attempt: a.n,
-    tier: tier.name,
-    modelId: model.id,
-    provider: a.provider,
-    model: model.model,
-    startedAt: a.deps.wallClock().toISOString(),
-    latencyMs: run.timing.latencyMs,
-    ttftMs: run.timing.ttftMs,
-    ...(run.timing.source === "modelled" ? { latencySource: "modelled" as const } : {}),
-    usage: run.ok ? run.result.usage : {},
-    costUsd: run.ok ? usageCost(model, tier.local, run.result.usage) : 0,
-    verdict: run.ok ? "rejected" : "error",
-    escalatedFrom: a.escalatedFrom,
-  };
-  if (run.ok) {
-    base.finishReason = run.result.finishReason;
-    if (run.result.usageCountedBy) base.usageCountedBy = run.result.usageCountedBy;
-    if (run.result.serverTimings) base.serverTimings = run.result.serverTimings;
-    if (a.deps.storeAnswers) base.answer = run.result.text;
-  } else {
-    const e = run.error;
-    base.error = { class: e.name, message: e.message, retryable: e.isRetryable, ...((e as { status?: number }).status ? { status: (e as { status?: number }).status } : {}) };
+/** Self-check and signals of an answer; asks the action's verifier first when the cell's scorer reads it. */
+async function assess(a: { plan: ActionPlan; cell: RouteCell; req: RouteRequest; deps: CascadeDeps; state: RouteState; call: Extract<ModelCall, { ok: true }>; escalatedFrom: string | undefined }): Promise<AssessedAnswer> {
+  const { plan, cell, call } = a;
+  let verifier: number | undefined;
+  const v = plan.action.verifier;
+  const model = plan.verifierModel;
+  if (v && model && plan.policy.wantsVerifier && cell.rule.basis === "p_correct" && cell.local) {
+    const r = verifierRequest({ question: a.req.prompt, answer: call.result.text, template: v.template, maxTokens: v.max_tokens });
+    const vc = await callModel({ plan, req: a.req, deps: a.deps, state: a.state, model, tier: { name: model.tier, local: model.local }, escalatedFrom: a.escalatedFrom, answeredVerdict: "verifier", request: { ...r, model: a.deps.registry.modelName(model.provider, model.model) } });
+    a.state.modelledShiftMs += vc.shiftMs;
+    if (vc.ok) verifier = pYes(vc.result);
   }
-  return base;
-}
-
-function skipped(a: { n: number; tier: TierPlan; model: ResolvedModel; deps: CascadeDeps; escalatedFrom: string | undefined; error: TierlabError }): Attempt {
-  return {
-    attempt: a.n, tier: a.tier.name, modelId: a.model.id, provider: a.model.provider, model: a.model.model,
-    startedAt: a.deps.wallClock().toISOString(), latencyMs: 0, usage: {}, costUsd: 0, verdict: "skipped",
-    escalatedFrom: a.escalatedFrom, error: { class: a.error.name, message: a.error.message, retryable: false },
-  };
+  return assessAnswer({ plan, cell, prompt: a.req.prompt, answer: { text: call.result.text, finishReason: call.result.finishReason, logprobs: call.result.logprobs, verifier } });
 }

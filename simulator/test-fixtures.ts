@@ -24,7 +24,7 @@ export function benchRecord(over: Partial<BenchRecord>): BenchRecord {
     model_id: "phi3-mini", provider: "ollama", started_at: "2026-11-25T10:00:00.000Z", warmup: false,
     ttft_ms: 40, e2e_ms: 120, tpot_ms: null, itl_ms: [], output_tokens_per_s: null, input_tokens: 90, output_tokens: 6,
     server_ns: null, confidence: 0.9, checks: null, threshold: 0.7, quality_pass: true, grade: null, error: null,
-    cascade: null, answer: null, ...over,
+    cascade: null, answer: null, reading: null, signals: null, verifier: null, ...over,
   };
 }
 

@@ -5,17 +5,20 @@ import { DEFAULT_CONFIG, loadRouterConfig } from "../../router/config/load.js";
 import { EXIT } from "../../router/exit-codes.js";
 import { printJson, runCommand } from "../../router/cli/common.js";
 import type { BenchRecord } from "../contracts/bench-record.js";
-import { RunFolder, resolveRunDir, writeJsonAtomic } from "../run/run-folder.js";
+import { withActions } from "../dataset/actions.js";
+import { declaredActionsOfRun, RunFolder, resolveRunDir, writeJsonAtomic } from "../run/run-folder.js";
 import { DEFAULT_MIN_ITEMS } from "../stats/thresholds.js";
 import { CALIBRATE_DEFAULTS, type CalibrationMethod, calibrateRecords } from "./calibrate.js";
 import { renderCalibrationTable } from "./render.js";
+import { renderPolicies } from "./render-policies.js";
 
 interface CalibrateArgs {
   run: string;
   config: string;
   out?: string;
-  alpha: number;
-  delta: number;
+  alpha?: number;
+  delta?: number;
+  seed: number;
   "escalation-share": number;
   method: CalibrationMethod;
   "min-items": number;
@@ -30,8 +33,9 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       .positional("run", { type: "string", demandOption: true, describe: "run id (under results/) or run folder" })
       .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, normalize: true, describe: "router config; the file is written to its `calibration:` path" })
       .option("out", { type: "string", normalize: true, describe: "write the calibration file here instead of the config's path" })
-      .option("alpha", { type: "number", default: CALIBRATE_DEFAULTS.alpha, describe: "risk control: tolerated error rate among accepted local answers" })
-      .option("delta", { type: "number", default: CALIBRATE_DEFAULTS.delta, describe: "risk control: allowed chance that the alpha guarantee fails" })
+      .option("alpha", { type: "number", describe: `risk control: tolerated error rate among kept local answers (default: each action's \`alpha\`, else ${CALIBRATE_DEFAULTS.alpha})` })
+      .option("delta", { type: "number", describe: `risk control: allowed chance that the alpha guarantee fails (default: each action's \`delta\`, else ${CALIBRATE_DEFAULTS.delta})` })
+      .option("seed", { type: "number", default: 1, describe: "seed of the scorers' cross-fitting folds and the AUROC bootstrap" })
       .option("escalation-share", { type: "number", default: CALIBRATE_DEFAULTS.share, describe: "escalation share: target share of answers sent to the next tier" })
       .option("method", { type: "string", choices: ["risk_control", "escalation_share"], default: CALIBRATE_DEFAULTS.method, describe: "which threshold is written (both are shown)" })
       .option("min-items", { type: "number", default: DEFAULT_MIN_ITEMS, describe: "refuse an action/tier with fewer usable items than this" })
@@ -41,10 +45,15 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
   handler: (args) =>
     runCommand(async () => {
       const dir = resolveRunDir(args.run);
-      const records = new RunFolder(dir).records();
+      const folder = new RunFolder(dir);
+      const records = folder.records();
       // Loading the config without its calibration: an old or broken file must not block replacing it.
-      const file = args.out ? resolve(args.out) : loadRouterConfig(args.config, { calibration: false }).calibrationFile;
+      const loaded = loadRouterConfig(args.config, { calibration: false });
+      const config = withActions(loaded, declaredActionsOfRun(folder.recordsFile));
+      const file = args.out ? resolve(args.out) : loaded.calibrationFile;
       const { calibration, report } = calibrateRecords(records, {
+        config,
+        seed: args.seed,
         sourceRun: runIdOf(records, dir),
         alpha: args.alpha,
         delta: args.delta,
@@ -52,10 +61,13 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
         method: args.method,
         minItems: args["min-items"],
       });
-      const write = report.written > 0;
+      const write = report.written > 0 || calibration.policies.length > 0;
       if (write) writeJsonAtomic(file, calibration);
       if (args.json) printJson({ file: write ? file : null, calibration });
-      else process.stdout.write(renderCalibrationTable(report, { params: calibration.params, file }));
+      else {
+        process.stdout.write(renderCalibrationTable(report, { params: calibration.params, file }));
+        if (report.policies) process.stdout.write(renderPolicies(calibration, report.policies));
+      }
       if (write) return EXIT.ok;
       process.stderr.write(`tierlab: nothing could be calibrated from ${dir}; ${file} was left unchanged (see the reasons above)\n`);
       return EXIT.badInput;

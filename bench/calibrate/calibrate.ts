@@ -1,7 +1,10 @@
 /**
  * `bench calibrate`, the pure part: from a run's records (router confidence vs grader verdict) compute
  * calibration metrics per action and tier, choose thresholds by risk control and by escalation share,
- * and build the calibration file the router reads through `thresholdFor`.
+ * and build the calibration file the router reads through `thresholdFor`. Given the run's config and
+ * records that carry signals (bench run since issue 12), it also fits the version-2 part: scorers,
+ * per-cell thresholds on P(correct), policies with their counts and the recommended one, and the final
+ * tier's accuracy (calibrate-policies.ts). Runs without signals keep the self-check thresholds only.
  */
 import type { BenchRecord } from "../contracts/bench-record.js";
 import {
@@ -17,6 +20,10 @@ import {
 import { DEFAULT_MIN_ITEMS, type Refusal, type ThresholdChoice, escalationShareThreshold, riskControlMinItems, riskControlThreshold } from "../stats/thresholds.js";
 import { CALIBRATION_VERSION, type CalibratedThreshold, type Calibration } from "../../router/config/calibration.js";
 import { UsageError } from "../../router/errors.js";
+import type { RouterConfig } from "../../router/config/load.js";
+import { calibrateRunPolicies, type PolicyReport } from "./calibrate-policies.js";
+
+export type { PolicyReport } from "./calibrate-policies.js";
 
 export type CalibrationMethod = "risk_control" | "escalation_share";
 
@@ -34,7 +41,17 @@ export interface CalibrateOptions {
   bins?: number;
   /** Injected clock for `created_at`. */
   now?: () => Date;
+  /**
+   * The config the run used, with the dataset's declared actions: enables scorers and policies. α and δ
+   * per action come from `alpha` / `delta` above when given, else the action table, else the defaults.
+   */
+  config?: RouterConfig;
+  /** Seed of the scorers' folds and the AUROC bootstrap; default 1. */
+  seed?: number;
+  /** Folds of the scorers' cross-fitting; default 5. */
+  folds?: number;
 }
+
 
 export type ChoiceReport =
   | { refused: false; threshold: number; coverage: number; escalation_rate: number; accepted_accuracy: number | null; accepted: number; upper_bound?: number }
@@ -76,6 +93,8 @@ export type CalibrationReport = {
   /** Actions with no entry at all: the router uses the config's threshold for them. */
   refused_actions: string[];
   written: number;
+  /** Version 2: per action, what the scorer and policy fit did (absent without a config). */
+  policies?: PolicyReport[];
 };
 
 export interface CalibrationResult {
@@ -128,6 +147,7 @@ export function calibrateRecords(records: readonly BenchRecord[], opts: Calibrat
       groups.push({ ...metricsOf(b, o.bins), risk_control: choiceReport(rc), escalation_share: choiceReport(es), written, fallback: fallbackOf(b, written, pooledWritten) });
     }
   }
+  const v2 = opts.config ? calibrateRunPolicies({ records, config: opts.config, alpha: opts.alpha, delta: opts.delta, defaults: { alpha: o.alpha, delta: o.delta }, seed: opts.seed ?? 1, folds: opts.folds }) : undefined;
   const writtenActions = new Set(thresholds.map((t) => t.action));
   const report: CalibrationReport = {
     source_run: o.sourceRun,
@@ -139,6 +159,7 @@ export function calibrateRecords(records: readonly BenchRecord[], opts: Calibrat
     groups,
     refused_actions: [...new Set(groups.map((g) => g.action))].filter((a) => !writtenActions.has(a)),
     written: thresholds.length,
+    ...(v2 ? { policies: v2.report } : {}),
   };
   const calibration: Calibration = {
     version: CALIBRATION_VERSION,
@@ -147,10 +168,9 @@ export function calibrateRecords(records: readonly BenchRecord[], opts: Calibrat
     method: o.method,
     params: { alpha: o.alpha, delta: o.delta, share: o.share },
     thresholds,
-    // Filled by the scorer and policy steps where the records carry the signals they need.
-    scorers: [],
-    policies: [],
-    final_accuracy: [],
+    scorers: v2?.results.flatMap((r) => r.scorers) ?? [],
+    policies: v2?.results.flatMap((r) => r.policies) ?? [],
+    final_accuracy: v2?.results.flatMap((r) => r.finalAccuracy) ?? [],
     diagnostics: report,
   };
   return { calibration, report };
@@ -194,7 +214,7 @@ function toBucket(action: string, tier: string | null, rows: readonly BenchRecor
   return b;
 }
 
-type Resolved = Required<Omit<CalibrateOptions, "now">> & { now?: () => Date };
+type Resolved = Required<Omit<CalibrateOptions, "now" | "config" | "seed" | "folds">> & { now?: () => Date };
 
 function chooseFor(b: Bucket, o: Resolved) {
   const label = `action ${b.action}${b.tier === null ? " (all tiers)" : ` on tier ${b.tier}`}`;

@@ -8,9 +8,9 @@ import { makeRecord, writeRun } from "../calibrate/test-records.js";
 import { RunFolder } from "../run/run-folder.js";
 import { BENCH_RECORD_VERSION, parseBenchRecord } from "./bench-record.js";
 
-/** A record as tierlab wrote it before version 2: no latency_source, no token_counter, a bare grade. */
+/** A record as tierlab wrote it before version 2: no latency_source, no token_counter, no signals, a bare grade. */
 function v1(item: string, e2e: number): Record<string, unknown> {
-  const { latency_source: _l, token_counter: _t, ...rest } = makeRecord({ item_id: item, e2e_ms: e2e, pass: true, action: "classify_memory" });
+  const { latency_source: _l, token_counter: _t, reading: _r, signals: _s, verifier: _v, ...rest } = makeRecord({ item_id: item, e2e_ms: e2e, pass: true, action: "classify_memory" });
   return { ...rest, version: 1, grade: { pass: true, reason: "matches" } };
 }
 
@@ -27,6 +27,15 @@ describe("bench records, version 1 → 2", () => {
     expect(parseBenchRecord({ ...v1("a", 1), latency_source: "modelled" })).toMatchObject({ ok: false, field: "(root)" });
     const { latency_source: _, ...noSource } = makeRecord({ item_id: "b" });
     expect(parseBenchRecord(noSource)).toMatchObject({ ok: false, field: "latency_source" });
+  });
+
+  it("reads a version-2 record written before the signal fields as having none, and checks them when present", () => {
+    const { reading: _r, signals: _s, verifier: _v, ...older } = makeRecord({ item_id: "c" });
+    const r = parseBenchRecord(older);
+    expect(r.ok && r.record).toMatchObject({ reading: null, signals: null, verifier: null });
+    const withSignals = makeRecord({ item_id: "d", reading: { status: "clean", canonical: "18" }, signals: { extraction: 1, logprob_mean: null } });
+    expect(parseBenchRecord(withSignals)).toMatchObject({ ok: true, record: { reading: { canonical: "18" }, signals: { extraction: 1, logprob_mean: null } } });
+    expect(parseBenchRecord({ ...withSignals, reading: { status: "fine", canonical: "18" } })).toMatchObject({ ok: false, field: "reading.status" });
   });
 
   it("every reader (run folder, simulate --from-bench) takes a file mixing both versions and rejects version 3 at its line", () => {

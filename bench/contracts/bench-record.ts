@@ -68,6 +68,22 @@ export const TokenCounterSchema = z.strictObject({
   stand_in: z.string().nullable(),
 });
 
+export const ReadingSchema = z.strictObject({ status: z.enum(["clean", "repaired", "unparseable"]), canonical: z.string().nullable() });
+
+/** A verifier model asked whether the answer is right: what it said and what the call cost, like any attempt. */
+export const VerifierCallSchema = z.strictObject({
+  model_id: z.string(),
+  /** P(yes); null when the call failed or the reply said neither yes nor no. */
+  p_yes: z.number().min(0).max(1).nullable(),
+  cost_usd: z.number().min(0),
+  latency_ms: Ms,
+  latency_source: z.enum(["measured", "modelled"]),
+  input_tokens: Count,
+  output_tokens: Count,
+  error: z.string().nullable(),
+});
+export type VerifierCall = z.infer<typeof VerifierCallSchema>;
+
 export const BenchRecordSchema = z.strictObject({
   ...V1Fields,
   version: z.literal(BENCH_RECORD_VERSION),
@@ -86,6 +102,12 @@ export const BenchRecordSchema = z.strictObject({
       extracted: z.string().nullable(),
     })
     .nullable(),
+  /** The router's reading of the answer with the action's answer kind; null on an error (or an older record). */
+  reading: ReadingSchema.nullable().default(null),
+  /** Own signal values by feature name (null = missing, e.g. no log-probabilities); null on an error (or an older record). */
+  signals: z.record(z.string(), z.number().nullable()).nullable().default(null),
+  /** The action's verifier call on this answer; null when the action has none. */
+  verifier: VerifierCallSchema.nullable().default(null),
 });
 export type BenchRecord = z.infer<typeof BenchRecordSchema>;
 
@@ -97,6 +119,9 @@ export function upgradeBenchRecord(r: BenchRecordV1): BenchRecord {
     latency_source: "measured",
     token_counter: null,
     grade: r.grade ? { ...r.grade, unparseable: null, extracted: null } : null,
+    reading: null,
+    signals: null,
+    verifier: null,
   };
 }
 

@@ -78,8 +78,42 @@ export const PolicyPoint = z.strictObject({
   kept_error: z.number().nullable(),
   alpha: z.number().nullable(),
   delta: z.number().nullable(),
+  /** The calibration file's policy this point is (`bench evaluate`), null for the reference points. */
+  policy: z.enum(["cascade", "consensus", "api_first"]).nullable().optional(),
+  /** The policy `bench calibrate`'s rule recommends, chosen on the fit part only. */
+  recommended: z.boolean().optional(),
+  /** One-sided Clopper–Pearson (1 − δ) upper bound on kept_error; null where kept_error is. */
+  kept_error_upper: z.number().nullable().optional(),
+  /** kept_error ≤ alpha on these (held-out) items; null where the policy has no alpha. */
+  within_alpha: z.boolean().nullable().optional(),
 });
 export type PolicyPoint = z.infer<typeof PolicyPoint>;
+
+export const SignalAurocRow = z.strictObject({
+  policy: z.enum(["cascade", "consensus", "api_first"]),
+  cell: z.string(),
+  /** The model whose answers are scored. */
+  model: z.string(),
+  signal: z.string(),
+  auroc: z.number().nullable(),
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+  n: z.number().int().min(0),
+});
+export type SignalAurocRow = z.infer<typeof SignalAurocRow>;
+
+export const RouterMetricsRow = z.strictObject({
+  policy: z.enum(["cascade", "consensus", "api_first"]),
+  cell: z.string(),
+  local: z.string(),
+  api: z.string(),
+  /** Accuracy of the local (weak) and API (strong) model alone on the evaluated items. */
+  weak: z.number(),
+  strong: z.number(),
+  apgr: z.number().nullable(),
+  calls_to_gap: z.strictObject({ "50": z.number().nullable(), "80": z.number().nullable(), "95": z.number().nullable() }),
+});
+export type RouterMetricsRow = z.infer<typeof RouterMetricsRow>;
 
 export const EVALUATE_REPORT_VERSION = 1;
 
@@ -90,5 +124,15 @@ export const EvaluateReport = z.strictObject({
   /** Items the scorer and thresholds were fitted on, items the policies were judged on, and the split's seed. */
   split: z.strictObject({ fit: z.number().int().min(0), eval: z.number().int().min(0), seed: z.number().int() }),
   policies: z.array(PolicyPoint),
+  /** The action evaluated (a dataset may hold several; one is evaluated at a time). */
+  action: z.string().optional(),
+  /** Name of the recommended policy's point. */
+  recommended: z.string().nullable().optional(),
+  /** AUROC of each signal (and of the learned P(correct)) on the evaluated items that reach each scored cell, with bootstrap 95 % intervals. */
+  signals: z.array(SignalAurocRow).optional(),
+  /** RouteLLM's APGR and calls-to-reach-the-gap for each scored first cell, routed against the final API model. */
+  routellm: z.array(RouterMetricsRow).optional(),
+  /** Cells left out, items dropped, what could not be computed. */
+  notes: z.array(z.string()).optional(),
 });
 export type EvaluateReport = z.infer<typeof EvaluateReport>;

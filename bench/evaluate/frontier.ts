@@ -2,8 +2,10 @@
  * The cost–quality frontier: what each routing policy would have done on a set of labelled items, from
  * every model's recorded outcome on each item. Pure arithmetic over the items, no sampling: the same
  * items give the same points. A policy pays for every model it calls (a cascade pays for each tier it
- * passes through, consensus for both local calls).
+ * passes through, consensus for both local calls). Whether a cell keeps an answer is router/policy's
+ * decideCell, the rule the router runs; the oracle alone decides by the label.
  */
+import { decideCell } from "../../router/policy/decide-cell.js";
 import { wilsonInterval, wilsonIntervalOfRate } from "../stats/proportion.js";
 import { PolicySpec, type FrontierItem, type ModelOutcome, type ModelTier, type PolicyPoint } from "./frontier-types.js";
 
@@ -88,8 +90,8 @@ function runItem(args: { spec: Exclude<PolicySpec, { kind: "random" }>; item: Fr
       for (let i = 0; i < last; i++) {
         const model = spec.models[i]!;
         const o = call(model);
-        // An unscored answer cannot clear a threshold: it escalates.
-        const keep = spec.kind === "oracle" ? o.correct : o.score !== undefined && o.score >= spec.thresholds[i]!;
+        // An unscored answer cannot clear a threshold: decideCell escalates it.
+        const keep = spec.kind === "oracle" ? o.correct : decideCell({ basis: "p_correct", threshold: spec.thresholds[i]!, pCorrect: o.score }) === "accept";
         if (keep) return finish(model, o);
       }
       return finish(spec.models[last]!, call(spec.models[last]!));
@@ -99,9 +101,9 @@ function runItem(args: { spec: Exclude<PolicySpec, { kind: "random" }>; item: Fr
       const first = call(a);
       const second = call(b);
       const agree = first.answer != null && first.answer === second.answer;
-      const score = get(spec.scoreFrom ?? a).score;
-      const confident = spec.threshold === null || (score !== undefined && score >= spec.threshold);
-      if (agree && confident) return finish(a, first);
+      // No threshold: agreement alone decides, i.e. any P(correct) clears a threshold of 0.
+      const score = spec.threshold === null ? 1 : get(spec.scoreFrom ?? a).score;
+      if (decideCell({ basis: "p_correct", threshold: spec.threshold ?? 0, pCorrect: score, agree }) === "accept") return finish(a, first);
       return finish(spec.fallback, call(spec.fallback));
     }
   }

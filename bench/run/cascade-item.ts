@@ -56,6 +56,10 @@ export async function measureCascade(a: { runId: string; dataset: string; item: 
     error,
     cascade: result ? { final_tier: answered?.tier ?? null, final_model: answered?.modelId ?? null, verdict: result.verdict, attempts: result.attempts.length, cost_usd: result.costUsd } : null,
     answer: a.storeAnswers && answered ? answered.text : null,
+    // A route's answer is scored inside the router (its P(correct) is in the ledger); per-answer signals are bench run's.
+    reading: null,
+    signals: null,
+    verifier: null,
   };
 }
 

@@ -24,12 +24,21 @@ const KEY = "answer";
 const ANCHOR_KEYS = ["reasoning", "answer"];
 
 function parseStrict(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  // Most failed parses here are expected (prose around the object): a stack trace per failure would
+  // cost more than the parse itself on the router's hot path, and nothing reads it.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {
     return { ok: false, error: (err as Error).message };
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
+
+/** Only an object can hold the field: text that does not start like one is not worth a parse. */
+const startsLikeObject = (text: string) => /^\s*\{/.test(text);
 
 function fieldOf(value: unknown): { found: true; value: unknown } | { found: false } {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return { found: false };
@@ -71,14 +80,46 @@ export function describeJsonError(text: string, error: string): string {
   return "malformed JSON";
 }
 
+/**
+ * The commonest repair, done without jsonrepair (which walks the text character by character and costs
+ * ~100× a parse on the router's hot path): raw control characters inside strings, escaped as JSON wants.
+ * jsonrepair escapes them the same way, so the value is the same.
+ */
+function escapeControlInStrings(text: string): string {
+  let out = "";
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) i++;
+      else if (code === 0x22) inString = false;
+      else if (code < 0x20) {
+        out += text.slice(from, i) + (code === 0x0a ? "\\n" : code === 0x0d ? "\\r" : code === 0x09 ? "\\t" : `\\u${code.toString(16).padStart(4, "0")}`);
+        from = i + 1;
+      }
+    } else if (code === 0x22) inString = true;
+  }
+  return out + text.slice(from);
+}
+
 function repairAndParse(text: string): { ok: true; value: unknown; cause: string } | { ok: false } {
   const strict = parseStrict(text);
   if (strict.ok) return { ok: true, value: strict.value, cause: "" };
+  if (/control character/i.test(strict.error)) {
+    const escaped = parseStrict(escapeControlInStrings(text));
+    if (escaped.ok) return { ok: true, value: escaped.value, cause: describeJsonError(text, strict.error) };
+  }
+  // jsonrepair throws on what it cannot mend; as above, no stack trace is wanted for that.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     const value = JSON.parse(jsonrepair(text)) as unknown;
     return { ok: true, value, cause: describeJsonError(text, strict.error) };
   } catch {
     return { ok: false };
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
@@ -126,8 +167,8 @@ function fieldIn(text: string): AnswerField {
   const whole = fence ?? trimmed;
 
   // 1. The reply, or its single fenced block, is strict JSON.
-  const strict = parseStrict(whole);
-  if (strict.ok) {
+  const strict = startsLikeObject(whole) ? parseStrict(whole) : undefined;
+  if (strict?.ok) {
     const f = fieldOf(strict.value);
     if (f.found) return found({ value: f.value, status: "clean", how: [], source: whole });
   }

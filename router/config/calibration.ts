@@ -44,6 +44,11 @@ export const CONSENSUS_CELL = "consensus";
 
 export const ScorerEntry = z.strictObject({
   action: z.string(),
+  /**
+   * The policy whose cell this scorer serves: one tier is reached by different items, with different
+   * peers, under different policies, so each policy's cell has its own scorer. Omitted: any policy.
+   */
+  policy: z.enum(["cascade", "consensus", "api_first"]).optional(),
   /** A tier name, or "consensus" for the pair of local models called in parallel. */
   cell: z.string(),
   /** Model ids whose answers this scorer scores (consensus: the pair, the first one's answer is kept). */

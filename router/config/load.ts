@@ -49,22 +49,27 @@ export function loadRouterConfig(file: string, opts: { calibration?: string | fa
   const { value, locate } = parseAndValidate({ text: readTextFile(abs, "router config"), file, schema: RouterConfigSchema });
   const dir = dirname(abs);
   const main: Source = { file, locate };
-  let actions: Record<string, ActionConfig>;
-  let actionSource: Source & { prefix: PropertyKey[] };
-  if (typeof value.actions === "string") {
-    const actionsFile = resolveFrom(dir, value.actions);
-    const parsed = parseAndValidate({ text: readTextFile(actionsFile, "action table"), file: actionsFile, schema: ActionTableSchema });
-    actions = parsed.value;
-    actionSource = { file: actionsFile, locate: parsed.locate, prefix: [] };
+  let actions: Record<string, ActionConfig> = {};
+  const actionSources: { source: Source & { prefix: PropertyKey[] }; names: string[] }[] = [];
+  if (typeof value.actions === "string" || Array.isArray(value.actions)) {
+    const files = typeof value.actions === "string" ? [value.actions] : value.actions;
+    files.forEach((f, i) => {
+      const actionsFile = resolveFrom(dir, f);
+      const parsed = parseAndValidate({ text: readTextFile(actionsFile, "action table"), file: actionsFile, schema: ActionTableSchema });
+      const twice = Object.keys(parsed.value).filter((name) => actions[name]);
+      if (twice.length) throw issuesToError(file, [{ line: locate(["actions", i]), field: `actions.${i}`, message: `${f} defines ${twice.join(", ")} again; an action may be defined in one action file only` }], 1);
+      actions = { ...actions, ...parsed.value };
+      actionSources.push({ source: { file: actionsFile, locate: parsed.locate, prefix: [] }, names: Object.keys(parsed.value) });
+    });
   } else {
     actions = value.actions;
-    actionSource = { ...main, prefix: ["actions"] };
+    actionSources.push({ source: { ...main, prefix: ["actions"] }, names: Object.keys(actions) });
   }
   const data: RouterConfigData = { ...value, actions };
   const pricesFile = resolveFrom(dir, data.prices);
   const prices = loadPriceTable(pricesFile);
   checkTiers(main, data, prices);
-  checkActions(actionSource, data, dir);
+  for (const { source, names } of actionSources) checkActions(source, data, dir, names);
   const calibrationFile = typeof opts.calibration === "string" ? resolve(opts.calibration) : resolveFrom(dir, data.calibration);
   const calibration = opts.calibration === false ? undefined : loadCalibration(calibrationFile);
   return { file: abs, dir, data, prices, pricesFile, calibration, calibrationFile };
@@ -120,10 +125,13 @@ function checkTiers(src: Source, data: RouterConfigData, prices: PriceTable): vo
   raise();
 }
 
-function checkActions(src: Source & { prefix: PropertyKey[] }, data: RouterConfigData, dir: string): void {
+function checkActions(src: Source & { prefix: PropertyKey[] }, data: RouterConfigData, dir: string, names: readonly string[]): void {
   const { add, raise } = collector(src, src.prefix);
   const tierNames = Object.keys(data.tiers);
-  for (const [name, action] of Object.entries(data.actions)) {
+  const modelIds = new Set(Object.values(data.tiers).flatMap((t) => t.models.map((m) => m.id)));
+  for (const name of names) {
+    const action = data.actions[name]!;
+    if (action.verifier && !modelIds.has(action.verifier.model)) add([name, "verifier", "model"], `unknown model id "${action.verifier.model}"; the tiers define: ${[...modelIds].join(", ")}`);
     if (!data.tiers[action.tier]) add([name, "tier"], `unknown tier "${action.tier}"; allowed: ${tierNames.join(", ")}`);
     action.escalate.forEach((t, i) => {
       if (!data.tiers[t]) add([name, "escalate", i], `unknown tier "${t}"; allowed: ${tierNames.join(", ")}`);

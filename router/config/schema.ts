@@ -98,6 +98,16 @@ export const CheckConfig = z.looseObject({
 });
 export type CheckConfig = z.infer<typeof CheckConfig>;
 
+/** The per-action verifier: which model judges, and how it is asked. */
+export const VerifierConfig = z.strictObject({
+  /** Model id (from the tiers) that judges; a local one, since it is asked about every local answer. */
+  model: z.string().min(1),
+  /** The question, with {question} and {answer}; default: router/confidence/verifier.ts. */
+  template: z.string().optional(),
+  max_tokens: PositiveInt.optional(),
+});
+export type VerifierConfig = z.infer<typeof VerifierConfig>;
+
 export const ActionConfig = z.strictObject({
   description: z.string().optional(),
   tier: z.string().min(1),
@@ -114,6 +124,18 @@ export const ActionConfig = z.strictObject({
   answer: AnswerKind.optional(),
   /** JSON Schema for structured actions; passed to the backend and checked by the json_schema check. */
   schema: z.record(z.string(), z.unknown()).optional(),
+  /** Target error among kept local answers, for `bench calibrate`'s Learn-then-Test thresholds (default 0.05; --alpha overrides). */
+  alpha: z.number().gt(0, "must be between 0 and 1 (exclusive)").lt(1, "must be between 0 and 1 (exclusive)").optional(),
+  /** Allowed probability that the alpha guarantee fails (default 0.1; --delta overrides). */
+  delta: z.number().gt(0, "must be between 0 and 1 (exclusive)").lt(1, "must be between 0 and 1 (exclusive)").optional(),
+  /** Accuracy a recommended policy may lose against the reference alone, as a share of it (default 0.01: within 1 %). */
+  accuracy_tolerance: z.number().min(0).max(1).optional(),
+  /** The model whose accuracy alone that tolerance is measured against (a model id; default: the API tier alone, i.e. api_first). */
+  accuracy_reference: z.string().min(1).optional(),
+  /** Run this policy instead of the one the calibration file recommends (cascade, consensus or api_first). */
+  policy: z.enum(["cascade", "consensus", "api_first"]).optional(),
+  /** A local model asked whether each local answer is right; its P(yes) becomes the `verifier` signal. */
+  verifier: VerifierConfig.optional(),
 });
 export type ActionConfig = z.infer<typeof ActionConfig>;
 
@@ -183,8 +205,11 @@ export const RouterConfigSchema = z.strictObject({
   local_cost: LocalCostConfig.optional(),
   providers: z.record(z.string(), ProviderConfig),
   tiers: z.record(z.string(), TierConfig),
-  /** The action table inline, or the path of a YAML file holding it (shared between configs). */
-  actions: z.union([z.string(), z.record(z.string(), ActionConfig)]),
+  /**
+   * The action table inline, or the path of a YAML file holding it (shared between configs), or a list of
+   * such files merged in order (an action defined in two of them is an error).
+   */
+  actions: z.union([z.string(), z.array(z.string()).min(1), z.record(z.string(), ActionConfig)]),
   budgets: z.array(BudgetConfig).default([]),
 });
 export const ActionTableSchema = z.record(z.string(), ActionConfig);

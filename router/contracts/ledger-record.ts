@@ -25,12 +25,14 @@ export const LedgerRecordSchema = z.strictObject({
   confidence: z.number().min(0).max(1).nullable(),
   /** JSON array of {id, score, pass, reason}. */
   checks: z.string().nullable(),
-  verdict: z.enum(["accepted", "rejected", "error", "skipped"]),
+  verdict: z.enum(["accepted", "rejected", "error", "skipped", "verifier"]),
   escalated_from: z.string().nullable(),
   error_class: z.string().nullable(),
   tag: z.string().nullable(),
   cache_hit: z.boolean(),
   prompt: z.string().nullable(),
   answer: z.string().nullable(),
+  /** The learned scorer's P(correct) of this attempt's answer; null where its cell has no scorer (and in rows written before issue 12). */
+  p_correct: z.number().min(0).max(1).nullable(),
 });
 export type LedgerRecord = z.infer<typeof LedgerRecordSchema>;

@@ -6,7 +6,8 @@ export const ROUTE_RESULT_VERSION = 1 as const;
 /** Whether a latency was observed on the clock or computed from a hardware profile (replay). */
 export type LatencySource = "measured" | "modelled";
 
-export type AttemptVerdict = "accepted" | "rejected" | "error" | "skipped";
+/** `verifier`: a call that judged another attempt's answer (the action's verifier), not an answer itself. */
+export type AttemptVerdict = "accepted" | "rejected" | "error" | "skipped" | "verifier";
 
 export interface AttemptError {
   /** Error class name, e.g. RateLimitError. */
@@ -35,8 +36,11 @@ export interface Attempt {
   costUsd: number;
   finishReason?: FinishReason;
   serverTimings?: ServerTimings;
+  /** The quality checks' self-check score (format, completeness): not a probability of being right. */
   confidence?: number;
   checks?: CheckResult[];
+  /** The learned scorer's P(correct) of this answer, where its cell has a scorer. */
+  pCorrect?: number;
   verdict: AttemptVerdict;
   /** The tier whose failure led here; undefined on the first tier. */
   escalatedFrom?: string;
@@ -84,8 +88,16 @@ export interface RouteResult {
   tier?: string;
   modelId?: string;
   provider?: string;
+  /** The answer's self-check score (quality checks), as before issue 12; not a probability of being right. */
   confidence?: number;
+  /** The self-check threshold of the tier that answered. */
   threshold: number;
+  /** The learned scorer's P(correct) of the returned answer, where its cell has a scorer. */
+  pCorrect?: number;
+  /** The threshold on P(correct) the returned answer cleared; absent when its cell had none (self-check, final cell). */
+  pCorrectThreshold?: number;
+  /** Which policy routed the request: a calibrated or named one, or `legacy` (self-check cascade). */
+  policy?: "cascade" | "consensus" | "api_first" | "legacy";
   checks: CheckResult[];
   attempts: Attempt[];
   /** The `attempt` number of the answer in `text`; its usage and finish reason are the answer's own. */

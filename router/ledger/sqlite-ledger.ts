@@ -14,7 +14,8 @@ import type { LedgerQuery, LedgerStore } from "./contract.js";
 export type { LedgerQuery, LedgerSink } from "./contract.js";
 
 const COLUMNS = Object.keys(LedgerRecordSchema.shape) as (keyof LedgerRecord)[];
-const CACHE_HIT = COLUMNS.indexOf("cache_hit");
+/** Columns added after the first ledger files were written: added to an older file on open, read as NULL from a read-only one. */
+const ADDED_COLUMNS: Partial<Record<keyof LedgerRecord, string>> = { p_correct: "REAL" };
 
 const CREATE = `
 CREATE TABLE IF NOT EXISTS calls (
@@ -23,7 +24,7 @@ CREATE TABLE IF NOT EXISTS calls (
   tier TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, attempt INTEGER NOT NULL,
   input_tokens INTEGER, output_tokens INTEGER, cost_usd REAL NOT NULL, latency_ms REAL NOT NULL,
   ttft_ms REAL, confidence REAL, checks TEXT, verdict TEXT NOT NULL, escalated_from TEXT,
-  error_class TEXT, tag TEXT, cache_hit INTEGER NOT NULL, prompt TEXT, answer TEXT
+  error_class TEXT, tag TEXT, cache_hit INTEGER NOT NULL, prompt TEXT, answer TEXT, p_correct REAL
 );
 CREATE INDEX IF NOT EXISTS calls_ts ON calls(ts);
 CREATE INDEX IF NOT EXISTS calls_request ON calls(request_id);
@@ -43,6 +44,8 @@ export class SqliteLedger implements LedgerStore {
    * high-volume gateways that accept it.
    */
   readonly mode: "durable" | "batched";
+  /** Columns an older, read-only file lacks; selected as NULL. */
+  private readonly missing = new Set<string>();
   private readonly batchMs: number;
   private timer: NodeJS.Timeout | undefined;
 
@@ -61,16 +64,25 @@ export class SqliteLedger implements LedgerStore {
         this.db.exec(CREATE);
         this.db.pragma(`user_version = ${LEDGER_VERSION}`);
       }
+      const present = new Set((this.db.pragma("table_info(calls)") as { name: string }[]).map((c) => c.name));
+      for (const [name, type] of Object.entries(ADDED_COLUMNS)) {
+        if (present.has(name) || present.size === 0) continue;
+        if (opts.readonly) this.missing.add(name);
+        else this.db.exec(`ALTER TABLE calls ADD COLUMN ${name} ${type}`);
+      }
     } catch (err) {
       throw new ConfigError({ file: path, message: `cannot open the ledger: ${(err as Error).message}`, fix: "set ledger.path in the router config to a writable file, or pass --ledger", cause: err });
     }
     // Positional parameters bind measurably faster than named ones in better-sqlite3.
-    this.insert = this.db.prepare(`INSERT INTO calls (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
-    const values = new Array<unknown>(COLUMNS.length);
+    // A read-only file of an older layout lacks the added columns; it is never written to.
+    const columns = COLUMNS.filter((c) => !this.missing.has(c));
+    const cacheHit = columns.indexOf("cache_hit");
+    this.insert = this.db.prepare(`INSERT INTO calls (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+    const values = new Array<unknown>(columns.length);
     this.writeMany = this.db.transaction((records: LedgerRecord[]) => {
       for (const r of records) {
-        for (let i = 0; i < COLUMNS.length; i++) values[i] = r[COLUMNS[i]!];
-        values[CACHE_HIT] = r.cache_hit ? 1 : 0;
+        for (let i = 0; i < columns.length; i++) values[i] = r[columns[i]!];
+        values[cacheHit] = r.cache_hit ? 1 : 0;
         this.insert.run(values);
       }
     });
@@ -132,7 +144,7 @@ export class SqliteLedger implements LedgerStore {
     if (q.since) { where.push("ts >= @since"); params.since = q.since.toISOString(); }
     if (q.until) { where.push("ts < @until"); params.until = q.until.toISOString(); }
     if (q.action) { where.push("action = @action"); params.action = q.action; }
-    const sql = `SELECT ${COLUMNS.join(", ")} FROM calls ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq`;
+    const sql = `SELECT ${COLUMNS.map((c) => (this.missing.has(c) ? `NULL AS ${c}` : c)).join(", ")} FROM calls ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq`;
     return (this.db.prepare(sql).all(params) as Record<string, unknown>[]).map((row) => ({ ...row, cache_hit: row.cache_hit === 1 }) as LedgerRecord);
   }
 

@@ -1,0 +1,193 @@
+/**
+ * One model of a route, until it answers or fails for good: the circuit breaker admits it, a paid call
+ * reserves its worst-case cost, the attempt runs with its timeout and the route's deadline, and
+ * retryable errors are retried after a backoff (policy/escalation.ts's nextStep). Every attempt,
+ * skipped ones included, is pushed to the route's attempts as it happens.
+ */
+import type { ActionPlan } from "./action-plan.js";
+import { runAttempt, type AttemptRun } from "./attempt.js";
+import { inputTokenUpperBound, worstCaseUsd } from "./budget/worst-case.js";
+import type { BudgetGuard } from "./budget/contract.js";
+import { reserveOrWait } from "./budget/wait.js";
+import { circuitOutcome, type CircuitBreaker } from "./circuit/breaker.js";
+import type { ResolvedModel } from "./config/load.js";
+import { tokenCostUsd } from "./config/prices.js";
+import type { ChatRequest, ChatResult, Usage } from "./contracts/provider.js";
+import type { Attempt, RouteRequest } from "./contracts/route-result.js";
+import { AbortedError, BudgetExceededError, CircuitOpenError, type TierlabError } from "./errors.js";
+import { nextStep } from "./policy/escalation.js";
+import type { ProviderRegistry } from "./providers/registry.js";
+import { retryDelayMs, type BackoffPolicy } from "./retry.js";
+import type { Rng } from "./util/rng.js";
+
+export interface CascadeDeps {
+  registry: ProviderRegistry;
+  now: () => number;
+  wallClock: () => Date;
+  rng: Rng;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  timeoutMs: number;
+  deadlineMs: number;
+  maxRetries: number;
+  backoff: BackoffPolicy;
+  storeAnswers: boolean;
+  budget: BudgetGuard | undefined;
+  /** Per-model circuit breaker shared by every route of the router; undefined = disabled. */
+  circuit?: CircuitBreaker | undefined;
+}
+
+/** What the route knows while it runs; shared by the calls of one route (consensus calls run at once). */
+export interface RouteState {
+  attempts: Attempt[];
+  lastError: TierlabError | undefined;
+  /**
+   * Modelled time the clock did not see: Σ (modelled − wall) over replayed attempts (parallel calls
+   * count their longest). The route's latency is its wall time plus this.
+   */
+  modelledShiftMs: number;
+  readonly routeStart: number;
+  readonly deadlineAt: number;
+}
+
+export type ModelCall =
+  | { ok: true; result: ChatResult; attempt: Attempt; run: AttemptRun; shiftMs: number }
+  /** `interrupted`: the attempt failed after its text had started streaming live; nothing may take over. */
+  | { ok: false; shiftMs: number; interrupted?: boolean };
+
+export interface CallModelArgs {
+  plan: ActionPlan;
+  req: RouteRequest;
+  deps: CascadeDeps;
+  state: RouteState;
+  model: ResolvedModel;
+  tier: { name: string; local: boolean };
+  request: Omit<ChatRequest, "signal">;
+  escalatedFrom: string | undefined;
+  /** The verdict an answered attempt starts with (the caller decides accept/reject after judging it). */
+  answeredVerdict?: Attempt["verdict"];
+  /** Live streaming (see cascade.ts): each text piece as it arrives; `sent()` says whether any went out. */
+  live?: { onText: (piece: string) => void; sent: () => boolean };
+}
+
+/** Calls one model with retries; `shiftMs` is the modelled time this model's attempts added (the caller adds it to the state). */
+export async function callModel(a: CallModelArgs): Promise<ModelCall> {
+  const { deps, state, model, tier, req } = a;
+  const provider = deps.registry.get(model.provider);
+  let shiftMs = 0;
+  for (let retries = 0; ; retries++) {
+    // Checked before every attempt, retries included: a circuit that opened mid-retry stops them.
+    const ticket = deps.circuit?.admit(model.id);
+    if (ticket && !ticket.ok) {
+      state.lastError = new CircuitOpenError({
+        modelId: model.id,
+        retryInMs: ticket.retryInMs,
+        message: `circuit open for ${model.id} after ${ticket.failures} consecutive failures; next probe in ${Math.ceil(ticket.retryInMs / 1000)} s`,
+        fix: "see the earlier attempts' errors for why the model fails; `tierlab doctor` checks the providers",
+      });
+      state.attempts.push(skipped({ n: state.attempts.length + 1, tier, model, deps, escalatedFrom: a.escalatedFrom, error: state.lastError }));
+      return { ok: false, shiftMs };
+    }
+    let reservation: Awaited<ReturnType<typeof reserveIfPaid>>;
+    try {
+      reservation = await reserveIfPaid({ ...a, attempt: state.attempts.length + 1 });
+    } catch (err) {
+      ticket?.report("neutral"); // a half-open probe slot must not leak with a refused request
+      throw err;
+    }
+    if (reservation && "skip" in reservation) {
+      ticket?.report("neutral");
+      state.lastError = new BudgetExceededError({ message: `${reservation.skip}: degraded to local tiers`, fix: BUDGET_FIX });
+      state.attempts.push(skipped({ n: state.attempts.length + 1, tier, model, deps, escalatedFrom: a.escalatedFrom, error: state.lastError }));
+      return { ok: false, shiftMs };
+    }
+    const run = await runAttempt({
+      provider,
+      request: a.request,
+      timeoutMs: deps.timeoutMs,
+      // Modelled time already spent counts against the deadline as if it had passed.
+      deadlineAt: state.deadlineAt - state.modelledShiftMs - shiftMs,
+      signal: req.signal,
+      now: deps.now,
+      onText: a.live?.onText,
+    });
+    ticket?.report(circuitOutcome(run.ok ? undefined : run.error));
+    if (run.timing.source === "modelled") shiftMs += run.timing.latencyMs - run.timing.wallMs;
+    const attempt = toAttempt({ n: state.attempts.length + 1, tier, model, run, deps, escalatedFrom: a.escalatedFrom, provider: provider.name, answeredVerdict: a.answeredVerdict });
+    state.attempts.push(attempt);
+    if (run.ok) {
+      await reservation?.settle(attempt.costUsd);
+      return { ok: true, result: run.result, attempt, run, shiftMs };
+    }
+    await reservation?.release();
+    state.lastError = run.error;
+    if (run.error instanceof AbortedError) throw run.error;
+    // Text already reached the caller: a retry or another model would splice two answers.
+    if (a.live?.sent()) return { ok: false, shiftMs, interrupted: true };
+    const step = nextStep({ kind: "error", retryable: run.error.isRetryable }, retries, deps.maxRetries);
+    if (step !== "retry") return { ok: false, shiftMs };
+    const delay = retryDelayMs({ retry: retries, retryAfterMs: (run.error as { retryAfterMs?: number }).retryAfterMs, policy: deps.backoff, rng: deps.rng });
+    // A wait that outlasts the route's deadline cannot lead to an answer: the next model may.
+    if (deps.now() + state.modelledShiftMs + shiftMs + delay >= state.deadlineAt) return { ok: false, shiftMs };
+    await deps.sleep(delay, req.signal);
+  }
+}
+
+/** Reserve the worst-case cost of a paid attempt; "skip" when the budget says degrade. */
+async function reserveIfPaid(args: CallModelArgs & { attempt: number }) {
+  const { tier, model, deps } = args;
+  if (tier.local || !deps.budget || !model.pricing) return undefined;
+  const worst = worstCaseUsd({ pricing: model.pricing, inputTokens: inputTokenUpperBound(args.request.messages, args.plan.responseFormat), maxOutputTokens: args.request.maxTokens ?? args.plan.maxTokens });
+  const decision = await reserveOrWait({
+    guard: deps.budget,
+    request: () => ({ action: args.plan.name, tag: args.req.tag, costUsd: worst, at: deps.wallClock(), requestId: args.req.requestId, attempt: args.attempt }),
+    sleep: deps.sleep,
+    signal: args.req.signal,
+    maxWaitMs: deps.timeoutMs,
+  });
+  if (decision.ok) return decision.reservation;
+  if (decision.onExceed === "degrade") return { skip: decision.reason };
+  throw new BudgetExceededError({ message: decision.reason, fix: `${BUDGET_FIX}, or set on_exceed: degrade to fall back to local tiers` });
+}
+
+const BUDGET_FIX = "raise limit_usd in the config's `budgets:` or wait for the next period";
+
+function usageCost(model: ResolvedModel, local: boolean, usage: Usage): number {
+  return local || !model.pricing ? 0 : tokenCostUsd(model.pricing, usage);
+}
+
+function toAttempt(a: { n: number; tier: { name: string; local: boolean }; model: ResolvedModel; run: AttemptRun; deps: CascadeDeps; escalatedFrom: string | undefined; provider: string; answeredVerdict?: Attempt["verdict"] }): Attempt {
+  const { run, tier, model } = a;
+  const base: Attempt = {
+    attempt: a.n,
+    tier: tier.name,
+    modelId: model.id,
+    provider: a.provider,
+    model: model.model,
+    startedAt: a.deps.wallClock().toISOString(),
+    latencyMs: run.timing.latencyMs,
+    ttftMs: run.timing.ttftMs,
+    ...(run.timing.source === "modelled" ? { latencySource: "modelled" as const } : {}),
+    usage: run.ok ? run.result.usage : {},
+    costUsd: run.ok ? usageCost(model, tier.local, run.result.usage) : 0,
+    verdict: run.ok ? (a.answeredVerdict ?? "rejected") : "error",
+    escalatedFrom: a.escalatedFrom,
+  };
+  if (run.ok) {
+    base.finishReason = run.result.finishReason;
+    if (run.result.usageCountedBy) base.usageCountedBy = run.result.usageCountedBy;
+    if (run.result.serverTimings) base.serverTimings = run.result.serverTimings;
+    if (a.deps.storeAnswers) base.answer = run.result.text;
+  } else {
+    const e = run.error;
+    base.error = { class: e.name, message: e.message, retryable: e.isRetryable, ...((e as { status?: number }).status ? { status: (e as { status?: number }).status } : {}) };
+  }
+  return base;
+}
+
+function skipped(a: { n: number; tier: { name: string }; model: ResolvedModel; deps: CascadeDeps; escalatedFrom: string | undefined; error: TierlabError }): Attempt {
+  return {
+    attempt: a.n, tier: a.tier.name, modelId: a.model.id, provider: a.model.provider, model: a.model.model,
+    startedAt: a.deps.wallClock().toISOString(), latencyMs: 0, usage: {}, costUsd: 0, verdict: "skipped",
+    escalatedFrom: a.escalatedFrom, error: { class: a.error.name, message: a.error.message, retryable: false },
+  };
+}
