@@ -27,9 +27,9 @@ import { summariseUsage } from "./usage.js";
 /** Rows that exercise every column type: nulls, floats that do not round-trip through decimals, quotes and newlines. */
 function sampleRows(now: Date): LedgerRecord[] {
   const ago = (min: number) => new Date(now.getTime() - min * 60_000).toISOString();
-  const base = { version: LEDGER_VERSION, action: "classify", provider: "fast", model: "fast-a", input_tokens: 12, output_tokens: 3, ttft_ms: 4.25, escalated_from: null, error_class: null, tag: null, cache_hit: false, prompt: null, answer: null } as const;
+  const base = { version: LEDGER_VERSION, action: "classify", provider: "fast", model: "fast-a", input_tokens: 12, output_tokens: 3, ttft_ms: 4.25, escalated_from: null, error_class: null, tag: null, cache_hit: false, prompt: null, answer: null, p_correct: null } as const;
   return [
-    { ...base, ts: ago(90), request_id: "r1", tier: "LOCAL_FAST", attempt: 1, cost_usd: 0, latency_ms: 12.5, confidence: 0.3, checks: JSON.stringify([{ id: "label_set", score: 0, pass: false, reason: "not a label" }]), verdict: "rejected" },
+    { ...base, ts: ago(90), request_id: "r1", tier: "LOCAL_FAST", attempt: 1, cost_usd: 0, latency_ms: 12.5, confidence: 0.3, p_correct: 0.42, checks: JSON.stringify([{ id: "label_set", score: 0, pass: false, reason: "not a label" }]), verdict: "rejected" },
     { ...base, ts: ago(89), request_id: "r1", tier: "API_FALLBACK", provider: "api", model: "api-model", attempt: 2, cost_usd: 0.1 + 0.2, latency_ms: 800.125, confidence: 1, checks: null, verdict: "accepted", escalated_from: "LOCAL_FAST", tag: "ci", answer: 'say "hi",\nthen go' },
     { ...base, ts: ago(30), request_id: "r2", tier: "LOCAL_FAST", attempt: 1, cost_usd: 0, latency_ms: 9, input_tokens: null, output_tokens: null, ttft_ms: null, confidence: null, checks: null, verdict: "error", error_class: "TimeoutError" },
     { ...base, ts: ago(29), request_id: "r2", tier: "LOCAL_QUALITY", provider: "quality", model: "quality-a", attempt: 2, cost_usd: 0, latency_ms: 40, confidence: 0.9, checks: null, verdict: "accepted", escalated_from: "LOCAL_FAST", prompt: "Fixed auth bug — ünïcode ✓" },
