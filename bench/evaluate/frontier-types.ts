@@ -81,6 +81,21 @@ export const PolicyPoint = z.strictObject({
 });
 export type PolicyPoint = z.infer<typeof PolicyPoint>;
 
+/**
+ * RouteLLM's metrics of one scored local model routed against one API model on the eval items
+ * (routellm-metrics.ts `routerSummary`, curve left out): each model's accuracy alone, APGR, and the API
+ * share needed to recover 50 / 80 / 95 % of the gap (null where the curve never gets there).
+ */
+export const RouterMetrics = z.strictObject({
+  local: z.string(),
+  api: z.string(),
+  weak: z.number(),
+  strong: z.number(),
+  apgr: z.number(),
+  calls_to_gap: z.strictObject({ "50": z.number().nullable(), "80": z.number().nullable(), "95": z.number().nullable() }),
+});
+export type RouterMetrics = z.infer<typeof RouterMetrics>;
+
 export const EVALUATE_REPORT_VERSION = 1;
 
 /** The whole `bench evaluate --json` document of issue 12; readers check `version` first. */
@@ -90,5 +105,7 @@ export const EvaluateReport = z.strictObject({
   /** Items the scorer and thresholds were fitted on, items the policies were judged on, and the split's seed. */
   split: z.strictObject({ fit: z.number().int().min(0), eval: z.number().int().min(0), seed: z.number().int() }),
   policies: z.array(PolicyPoint),
+  /** Optional (additive): RouteLLM metrics per (local, API) pair; absent = not computed by the producer. */
+  router_metrics: z.array(RouterMetrics).optional(),
 });
 export type EvaluateReport = z.infer<typeof EvaluateReport>;
