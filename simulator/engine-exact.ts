@@ -39,13 +39,18 @@ interface DayAcc {
   s: Float64Array;
 }
 
-/** The trial's per-cell cut-offs on the 22 pass bits: pass, right-if-kept, right-if-unkept; P(correct) of scored kept answers. */
+/**
+ * The trial's per-cell cut-offs on the 22 pass bits, and what a stop adds; the last three indexed by
+ * (cell << 1) | passed, so the hot loop reads them without a branch.
+ */
 interface CellCuts {
   pass: Float64Array;
-  rightIfPass: Float64Array;
-  rightIfFail: Float64Array;
+  /** Right when the pass bits fall below: p·q·2^22 (kept), p·2^22 + (1 − p)·q·2^22 (returned unkept). */
+  right: Float64Array;
   /** P(right | kept) where the cell keeps on a scorer's P(correct), else 0. */
   pCorrect: Float64Array;
+  /** 1 where a kept answer counts as scored. */
+  scored: Float64Array;
 }
 
 export function runExactBlock(c: CompiledSim, p: Perturbation, seed: number, block: TrialBlock): void {
@@ -53,7 +58,7 @@ export function runExactBlock(c: CompiledSim, p: Perturbation, seed: number, blo
   const TS = tokenStride(c);
   const cells = c.nActions * c.maxChain;
   const passP = new Float64Array(cells), rightP = new Float64Array(cells), rightF = new Float64Array(cells);
-  const cuts: CellCuts = { pass: new Float64Array(cells), rightIfPass: new Float64Array(cells), rightIfFail: new Float64Array(cells), pCorrect: new Float64Array(cells) };
+  const cuts: CellCuts = { pass: new Float64Array(cells), right: new Float64Array(2 * cells), pCorrect: new Float64Array(2 * cells), scored: new Float64Array(2 * cells) };
   const rates = new Float64Array(c.days);
   const hist = new Int32Array(LAT_BINS + 1);
   const acc: DayAcc = { tokIn: new Float64Array(c.nTiers), tokOut: new Float64Array(c.nTiers), s: new Float64Array(9) };
@@ -68,9 +73,10 @@ export function runExactBlock(c: CompiledSim, p: Perturbation, seed: number, blo
       const cut = passP[k]! * PASS_SCALE;
       cuts.pass[k] = cut;
       // NaN (unknown) compares false: no answer counts as right, and the results say "not computed".
-      cuts.rightIfPass[k] = cut * rightP[k]!;
-      cuts.rightIfFail[k] = cut + (PASS_SCALE - cut) * rightF[k]!;
-      cuts.pCorrect[k] = c.scored[k] === 1 ? rightP[k]! : 0;
+      cuts.right[2 * k] = cut + (PASS_SCALE - cut) * rightF[k]!;
+      cuts.right[2 * k + 1] = cut * rightP[k]!;
+      cuts.pCorrect[2 * k + 1] = c.scored[k] === 1 ? rightP[k]! : 0;
+      cuts.scored[2 * k + 1] = c.scored[k]!;
     }
     hist.fill(0);
     const out = (trial - block.start) * c.days * K;
@@ -107,8 +113,10 @@ export function runExactBlock(c: CompiledSim, p: Perturbation, seed: number, blo
 
 /** The hot loop: n requests of one day. Locals only; typed arrays indexed directly. */
 function simulateRequests(c: CompiledSim, cuts: CellCuts, st: U32Stream, hist: Int32Array, acc: DayAcc, n: number): void {
-  const { aliasCut, aliasAlt, tokIn, tokOut, chainLen, cellPaidTier, lat, busyLat, decision, scored } = c;
-  const passCut = cuts.pass, rightIfPass = cuts.rightIfPass, rightIfFail = cuts.rightIfFail, pCorrect = cuts.pCorrect;
+  const { aliasCut, aliasAlt, tokIn, tokOut, chainLen, cellPaidTier, lat, busyLat, decision } = c;
+  const passCut = cuts.pass, rightCut = cuts.right, pCorrect = cuts.pCorrect, scored = cuts.scored;
+  // Nothing to count when no answer's correctness is known and no cell has a scorer (the totals stay 0).
+  const track = c.hasCorrect || c.hasScored;
   const aliasBits = c.aliasBits, aliasMask = (1 << aliasBits) - 1, maxChain = c.maxChain;
   const tIn = acc.tokIn, tOut = acc.tokOut;
   const invW = 1 / c.latWidth;
@@ -156,14 +164,14 @@ function simulateRequests(c: CompiledSim, cuts: CellCuts, st: U32Stream, hist: I
           break;
         }
       }
-      if (stopped === 1) {
-        passed += pass;
-        if (pass === 1) {
-          pc += pCorrect[k]!;
-          nScored += scored[k]!;
-        }
-      } else k = end - 1;
-      right += w < (pass === 1 ? rightIfPass[k]! : rightIfFail[k]!) ? 1 : 0;
+      if (stopped === 1) passed += pass;
+      else k = end - 1;
+      if (track) {
+        const at = (k << 1) | pass;
+        right += w < rightCut[at]! ? 1 : 0;
+        pc += pCorrect[at]!;
+        nScored += scored[at]!;
+      }
       localServed += 1 - paid;
       latSum += reqLat;
       const bin = (reqLat * invW + 0.5) | 0;
