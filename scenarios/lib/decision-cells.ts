@@ -55,7 +55,7 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
   }
   cells.push(headline({
     label: "Seed success metrics likely to hold", value: `${likely.length} of ${metrics.length}`, status: "info",
-    explanation: metrics.map((x) => `${x.id.startsWith("week") ? "week" : "month"}: ${x.label} ${x.target}: ${x.probability === null ? "not computed" : pct(x.probability)} (${likelihood(x.probability)})`).join("\n") + `\n${LIKELIHOOD_RULE}`,
+    explanation: metrics.map((x) => `${x.id.startsWith("week") ? "week" : "month"}: ${x.label} ${x.target}: ${x.probability === null ? `not computed${x.note ? ` (${x.note.replace(/^not computed: /, "")})` : ""}` : `${pct(x.probability)} (${likelihood(x.probability)})`}`).join("\n") + `\n${LIKELIHOOD_RULE}`,
   }));
   cells.push(exceedanceChart({
     title: `P(cost over ${sim.days} days > X), hybrid and pure API`,
