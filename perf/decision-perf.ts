@@ -75,7 +75,7 @@ export async function runDecisionPerf(): Promise<PerfRow[]> {
   );
   const replies = recorded.map((r) => ({ ...r, peers: ["18"] as (string | null)[] }));
   const hard = REAL_REPLIES.map((r) => ({ plan: plans[r.kind], text: r.output, peers: [r.canonical] as (string | null)[] }));
-  const cell = (plan: (typeof replies)[number]["plan"]): RouteCell => ({ cell: "consensus", tier: "LOCAL_FAST", local: true, models: [], consensus: true, rule: { basis: "p_correct", threshold: 0.9, scorer }, selfCheckThreshold: plan.tiers[0]!.threshold });
+  const cell = (plan: (typeof replies)[number]["plan"]): RouteCell => ({ cell: "consensus", tier: "LOCAL_FAST", local: true, models: [], consensus: true, calls: 2, rule: { basis: "p_correct", threshold: 0.9, scorer }, selfCheckThreshold: plan.tiers[0]!.threshold });
   const cells = replies.map((r) => cell(r.plan));
   const checks = replies.map((r) => scoreAnswer(r.plan.checks, { text: r.text, finishReason: "stop", action: r.plan.name, prompt: "", schema: undefined }, 0.7).checks);
   const n = replies.length;

@@ -40,8 +40,10 @@ describe("decision report: how much of this is measured", () => {
     // The method table no longer says "measured pass rates, tokens and latencies" when most were priors.
     expect(r.markdown).not.toContain("measured pass rates, tokens and latencies from the bench run");
     expect(r.markdown).toMatch(/pass rates measured in \d+ of \d+ cells \(priors in \d+\)/);
-    // The paid tier was not benched: its confidence is unknown, so the confidence metric is not computed.
-    expect(r.markdown).toMatch(/Confidence\*\*: unknown for [^\n]*API\\_FALLBACK/);
+    // The paid tier was not benched: how often its answers are right is the profiles file's prior, and says so.
+    const api = cells.rows.filter((x) => String(x[0]).endsWith("@ API_FALLBACK"));
+    expect(api.length).toBeGreaterThan(0);
+    for (const row of api) expect(String(row[3])).toMatch(/prior: Beta mean/);
   });
 
   it("states the cap the assumed mix puts on savings, and the mix in the sensitivity", async () => {
@@ -62,7 +64,7 @@ describe("decision report: how much of this is measured", () => {
     const { report } = calibrateRecords(loaded.records, { sourceRun: "small" });
     expect(report.written).toBe(0);
     expect(report.items_needed).toBe(45);
-    const inputs = { run: loaded, calibration: { report, calibration: undefined, file: undefined, computed: true }, sim, steps: [], madeAt: undefined };
+    const inputs = { run: loaded, calibration: { report, calibration: undefined, file: undefined, computed: true }, calibrated: undefined, frontier: { status: "unavailable" as const, reason: "not evaluated in this test" }, sim, steps: [], madeAt: undefined };
     const ev = gatherEvidence(inputs);
     const fast = records.filter((x) => x.tier === "LOCAL_FAST").map((x) => x.e2e_ms);
     expect(ev.e2eP95.find((t) => t.tier === "LOCAL_FAST")!.ms).toBe(quantile(fast, 0.95));

@@ -2,9 +2,10 @@
  * `tierlab report decision` (also `npm run demo`): one page for a decision maker. With no flags it runs
  * the whole pipeline on replayed real answers (no model, no key): bench every model of
  * config/router.replay.yaml on datasets/gsm8k-replay.jsonl, calibrate from that run, simulate the
- * gsm8k-like profile from it, and write the report. `--config config/router.embedded.yaml` runs the
+ * gsm8k-like profile from it, evaluate the routing policies on a held-out half (the cost–quality
+ * frontier, from `bench evaluate`), and write the report. `--config config/router.embedded.yaml` runs the
  * same pipeline live on the embedded engine (local tiers, a seeded sample of datasets/seed-actions.jsonl,
- * the medium profile). `--run`, `--simulation` and `--calibration` use existing results instead.
+ * the medium profile). `--run`, `--simulation`, `--calibration` and `--evaluate` use existing results instead.
  */
 import type { Argv } from "yargs";
 import { notebook } from "../reports/notebook.js";
@@ -19,12 +20,15 @@ import { simulationStamp } from "./lib/simulate.js";
 export const decisionScenario = defineScenario<DecisionArgs>({
   id: "decision",
   title: "Decision",
-  describe: "one page for a decision maker: recommendation, monthly cost P50/P95 vs pure API, savings, success metrics, what to change",
+  describe: "one page for a decision maker: recommendation, cost–quality frontier, monthly cost P50/P95 vs pure API, savings, answers right, success metrics, what to change",
   options: (y: Argv<CommonArgs>) =>
     y
       .option("run", { type: "string", describe: "existing bench run (id under results/ or folder) instead of benching now" })
       .option("simulation", { type: "string", describe: "existing simulation results file instead of simulating now" })
       .option("calibration", { type: "string", describe: "calibration file instead of calibrating from the run" })
+      .option("evaluate", { type: "string", describe: "existing `bench evaluate --json` file (the cost–quality frontier) instead of evaluating now" })
+      .option("split", { type: "number", default: 0.5, describe: "share of the dataset the evaluate step fits on; the rest judges the policies" })
+      .option("reference", { type: "string", describe: "API model the frontier sentence compares with (default: gpt-4o on a replay config, else the pure-API baseline's model)" })
       .option("config", { type: "string", default: REPLAY_CONFIG, describe: "router config (default: replayed real answers; config/router.embedded.yaml runs the embedded engine live)" })
       .option("profiles", { type: "string", default: DEFAULT_PROFILES, describe: "usage profiles file" })
       .option("dataset", { type: "string", describe: `dataset the bench step replays (default: ${REPLAY_DEMO.dataset} on a replay config, ${LIVE_DEMO.dataset} otherwise)` })
@@ -38,6 +42,7 @@ export const decisionScenario = defineScenario<DecisionArgs>({
       .check((a) => {
         if (a.limit !== undefined && !(Number.isInteger(a.limit) && a.limit >= 1)) throw new Error("--limit must be a whole number ≥ 1");
         if (!(Number.isInteger(a.trials) && a.trials >= 1)) throw new Error("--trials must be a whole number ≥ 1");
+        if (!(a.split > 0 && a.split < 1)) throw new Error("--split must be between 0 and 1 (the share fitted on)");
         return true;
       }) as unknown as Argv<DecisionArgs & CommonArgs>,
   async run(ctx) {

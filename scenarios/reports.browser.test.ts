@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadReport, withChromium, type ReportLoad } from "../test-support/browser.js";
-import { HOSTILE_ANSWER, makeRecords, tempDir, writeRunFolder, writeSimulation } from "./lib/fixtures.js";
+import { evaluateReportFixture, HOSTILE_ANSWER, makeRecords, tempDir, writeEvaluateReport, writeRunFolder, writeSimulation } from "./lib/fixtures.js";
 import { SCENARIOS } from "./lib/registry.js";
 import { build } from "./lib/test-helpers.js";
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
   for (const p of ["light", "medium", "heavy"]) sims.push((await writeSimulation(dir, p, { trials: 300 })).file);
   const medium = (await writeSimulation(join(dir, "from-bench"), "medium", { fromBench: run })).file;
   const argv: Record<string, string[]> = {
-    decision: ["--run", run, "--simulation", medium],
+    decision: ["--run", run, "--simulation", medium, "--evaluate", writeEvaluateReport(dir), "--reference", "gpt-4o"],
     "seed-claims": ["--simulation", ...sims],
     "usage-profiles": ["--simulation", ...sims],
     bench: ["--run", run],
@@ -76,6 +76,25 @@ describe("scenario reports in headless Chromium, network blocked", () => {
       expectClean(load, "bench (hostile)");
       expect(text).toContain(HOSTILE_ANSWER);
       expect(injected).toBe(0);
+    }, { skip: (note) => ctx.skip(note) });
+  });
+
+  it("decision: the cost–quality frontier draws a point, an interval and a label per policy, offline", async (ctx) => {
+    await withChromium(async (browser) => {
+      let marks = -1;
+      let text = "";
+      const load = await loadReport(browser, {
+        htmlPath: html.decision!,
+        screenshotPath: join(OUT, "decision-frontier.png"),
+        interact: async (page) => {
+          text = await page.locator("main").innerText();
+          const section = page.locator("section.cell", { hasText: "Accuracy against cost per 1,000 requests" }).last();
+          marks = await section.locator(".chart-box svg .role-mark > *").count();
+        },
+      });
+      expectClean(load, "decision (frontier)");
+      expect(marks).toBe(3 * evaluateReportFixture().policies.length);
+      expect(text).toContain("keeps 99.3 % of gpt-4o's accuracy at 27.4 % of its cost");
     }, { skip: (note) => ctx.skip(note) });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * --from-bench on a small constructed run: warm-up records ignored, pass recomputed against today's
- * thresholds (so a calibration changes the simulation, in the expected direction), tokens and latencies fitted.
+ * thresholds (so a calibration changes the simulation, in the expected direction), graded answers split by
+ * that pass into P(right | kept) and P(right | not kept), tokens and latencies fitted.
  */
 import { mkdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -19,8 +20,11 @@ function makeRun(dir: string): string {
   for (const [action, tier] of cells) {
     for (let i = 0; i < 60; i++) {
       const api = tier === "API_FALLBACK";
+      const confidence = api ? 0.9 + 0.1 * rng.next() : 0.5 + 0.5 * rng.next();
+      // Graded: a local answer is right exactly when its confidence is at least 0.7; the API is right 19 times in 20.
+      const right = api ? i % 20 !== 0 : confidence >= 0.7;
       lines.push(JSON.stringify(benchRecord({
-        item_id: `${action}-${i}`, action, tier, confidence: api ? 0.9 + 0.1 * rng.next() : 0.5 + 0.5 * rng.next(),
+        item_id: `${action}-${i}`, action, tier, confidence, grade: { pass: right, reason: right ? "matches" : "differs", unparseable: null, extracted: null },
         e2e_ms: api ? 2000 + 1000 * rng.next() : 100 + 400 * rng.next(),
         input_tokens: Math.round((action === "code" ? 300 : 80) * Math.exp(0.3 * (rng.next() - 0.5))), output_tokens: action === "code" ? 150 : 5,
       })));
@@ -78,15 +82,15 @@ describe("--from-bench", () => {
     // Bench data brings latencies, token sizes and confidences too.
     expect(lf.latency_source).toBe("bench");
     expect(loose.inputs.actions.find((a) => a.name === "code")!.tokens.input.source).toBe("bench");
-    // Every paid answer in the bench passed, so a failing paid answer's confidence is unknown: it is not
-    // borrowed from the local models' failures, and the mean confidence stays uncomputed.
-    const paid = loose.inputs.actions.flatMap((a) => a.chain).filter((c) => c.tier === "API_FALLBACK");
-    expect(paid.length).toBeGreaterThan(0);
-    for (const c of paid) {
-      expect(c.confidence_pass!).toBeGreaterThan(0.9);
-      expect(c.confidence_fail).toBeNull();
-    }
-    expect(loose.horizon.mean_confidence).toBeNull();
+    // Answers right: the loose threshold keeps local answers in [0.6, 0.7), which the grader finds wrong.
+    expect(lf.correct_if_kept).toMatchObject({ source: "bench", evidence: "measured" });
+    expect(lf.correct_if_kept!.k).toBeLessThan(lf.correct_if_kept!.n!);
+    expect(sf.correct_if_kept!.k).toBe(sf.correct_if_kept!.n);
+    expect(loose.horizon.accuracy).not.toBeNull();
+    expect(strict.horizon.accuracy!.p50).toBeGreaterThan(loose.horizon.accuracy!.p50);
+    // The self-check is not correctness: under the loose threshold it passes far more than the grader finds right.
+    expect(loose.horizon.self_check_pass_rate.p50).toBeGreaterThan(loose.horizon.accuracy!.p50);
+    expect(loose.horizon.mean_p_correct).toBeNull(); // no learned scorer anywhere
     expect(loose.success_metrics.month).toBeNull(); // 14 days: no month figures
   });
 

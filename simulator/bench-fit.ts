@@ -1,8 +1,8 @@
 /**
  * `--from-bench <run>`: reads a bench run's records.jsonl (bench/contracts/bench-record.ts), skips warm-up
  * records, and reduces it to what the simulator needs: per (action, tier) pass/fail counts with the pass
- * RECOMPUTED against today's thresholds (so a new calibration changes the simulation), latency samples,
- * confidence means, and per-action token samples.
+ * RECOMPUTED against today's thresholds (so a new calibration changes the simulation), how many of the
+ * passing and failing answers the grader found right, latency samples, and per-action token samples.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -22,10 +22,13 @@ export interface BenchCell {
   e2eMs: number[];
   /** How many of e2eMs were modelled from a hardware profile (replay) rather than measured. */
   modelled: number;
-  confPassSum: number;
-  confPassN: number;
-  confFailSum: number;
-  confFailN: number;
+  /** Answers replayed from recordings (provider `replay`): their grades are replayed, not measured. */
+  replayed: number;
+  /** Graded answers among the passes and among the fails, and how many of each the grader found right. */
+  gradedPass: number;
+  rightPass: number;
+  gradedFail: number;
+  rightFail: number;
 }
 
 export interface BenchFit {
@@ -96,7 +99,7 @@ export function fitBench(config: RouterConfig, file: string): BenchFit {
     }
     const key = cellKey(r.action, r.tier);
     let cell = fit.cells.get(key);
-    if (!cell) fit.cells.set(key, (cell = { passes: 0, fails: 0, e2eMs: [], modelled: 0, confPassSum: 0, confPassN: 0, confFailSum: 0, confFailN: 0 }));
+    if (!cell) fit.cells.set(key, (cell = { passes: 0, fails: 0, e2eMs: [], modelled: 0, replayed: 0, gradedPass: 0, rightPass: 0, gradedFail: 0, rightFail: 0 }));
     if (r.error) {
       // A failed call gives no acceptable answer at this tier: the router moves on, so it counts as a fail.
       cell.fails++;
@@ -104,16 +107,19 @@ export function fitBench(config: RouterConfig, file: string): BenchFit {
     }
     if (r.confidence !== null) {
       const pass = r.confidence >= thresholdFor(config, r.action, r.tier).threshold;
-      if (pass) {
-        cell.passes++;
-        cell.confPassSum += r.confidence;
-        cell.confPassN++;
-      } else {
-        cell.fails++;
-        cell.confFailSum += r.confidence;
-        cell.confFailN++;
+      if (pass) cell.passes++;
+      else cell.fails++;
+      if (r.grade) {
+        if (pass) {
+          cell.gradedPass++;
+          if (r.grade.pass) cell.rightPass++;
+        } else {
+          cell.gradedFail++;
+          if (r.grade.pass) cell.rightFail++;
+        }
       }
     }
+    if (r.provider === "replay") cell.replayed++;
     cell.e2eMs.push(r.e2e_ms);
     push(fit.tierE2eMs, r.tier, r.e2e_ms);
     if (r.latency_source === "modelled") {

@@ -30,7 +30,7 @@ describe("simulate CLI", () => {
   it("prints the human table by default", () => {
     const r = simulate(common);
     expect(r.status).toBe(EXIT.ok);
-    for (const s of ["hybrid cost", "pure API cost", "savings", "local share", "quality pass rate", "p95 latency", "Per week (days 1-7)", "P(cost > budget", "Seed success metrics", "Sensitivity", "Break-even"]) expect(r.stdout).toContain(s);
+    for (const s of ["hybrid cost", "pure API cost", "savings", "local share", "answers right", "self-check pass rate", "p95 latency", "Per week (days 1-7)", "P(cost > budget", "Seed success metrics", "Sensitivity", "Break-even"]) expect(r.stdout).toContain(s);
   });
 
   it("a bad profiles file exits 2 with file:line: field", () => {

@@ -1,14 +1,16 @@
 /**
  * Turns SimInputs into flat typed-array tables the engines index without allocation: an alias table for
- * the action mix, inverse-CDF tables for tokens (2^12 equiprobable atoms) and latencies (2^10 atoms),
- * the policy decision table, and per-path latency CDFs for the aggregated mode's p95. Plain data only,
- * so it crosses to worker threads by structured clone.
+ * the action mix, inverse-CDF tables for tokens (2^12 equiprobable atoms) and latencies (2^10 atoms; a
+ * cell of several parallel calls gets the latency of the slowest and the busy time of all), the policy
+ * decision table, correctness Betas, and per-path latency CDFs for the aggregated mode's p95. Plain data
+ * only, so it crosses to worker threads by structured clone.
  */
 import type { RouterConfig } from "../router/config/load.js";
 import type { ModelPrice } from "../router/config/prices.js";
 import { buildDecisionTable } from "./decision-table.js";
 import { normalQuantile } from "./distributions.js";
 import type { LatencyInput, SimInputs, TokenInput } from "./inputs.js";
+import { parallelCallTables } from "./parallel-calls.js";
 
 /** Token tables: 2^12 equiprobable atoms per action and direction (16 KB: stays in cache in the hot loop). */
 export const TOKEN_BITS = 12;
@@ -32,7 +34,7 @@ export interface CompiledSim {
   chainLen: Int32Array;
   /** Tier index per (action, position). */
   chainTier: Int32Array;
-  /** Tier index per (action, position) when the tier is paid, −1 when local. */
+  /** Tier index per (action, position) when the tier is paid; LOCAL_ONE for one local call, LOCAL_MANY for several in parallel. */
   cellPaidTier: Int32Array;
   nTiers: number;
   tierLocal: Uint8Array;
@@ -40,8 +42,21 @@ export interface CompiledSim {
   tierPrice: (ModelPrice | null)[];
   baselineTier: number;
   decision: Uint8Array;
+  /** Beta over P(the cell keeps its answer); passBeta 0 = always (the last cell of a calibrated policy). */
   passAlpha: Float64Array;
   passBeta: Float64Array;
+  /** Beta over P(right | kept) and P(right | returned unkept) per cell; NaN = unknown (never returned, or no evidence). */
+  corrPassAlpha: Float64Array;
+  corrPassBeta: Float64Array;
+  corrFailAlpha: Float64Array;
+  corrFailBeta: Float64Array;
+  /** 1 where the unkept answer's correctness is the same draw as the kept one's. */
+  corrShared: Uint8Array;
+  /** Every return state has correctness evidence: the quality metric is computed. */
+  hasCorrect: boolean;
+  /** 1 where the cell keeps answers on a learned scorer's P(correct). */
+  scored: Uint8Array;
+  hasScored: boolean;
   tokIn: Int32Array;
   tokOut: Int32Array;
   tokInMean: Float64Array;
@@ -50,16 +65,22 @@ export interface CompiledSim {
   tokOutVar: Float64Array;
   /** Latency quantiles (ms), LAT_Q per cell; float32 keeps the table in cache. */
   lat: Float32Array;
+  /** Busy ms paired atom by atom with `lat`, filled for LOCAL_MANY cells only (elsewhere busy = lat, or 0 when paid). */
+  busyLat: Float32Array;
   latMean: Float64Array;
   latVar: Float64Array;
+  /** Per cell: mean and variance of local busy ms, and its covariance with the cell's latency. */
+  busyMean: Float64Array;
+  busyVar: Float64Array;
+  busyLatCov: Float64Array;
   latWidth: number;
   /** P(path latency ≤ bin·latWidth) for the path that stops at (action, position); LAT_BINS + 1 per cell. */
   pathCdf: Float64Array;
-  confPass: Float64Array;
-  confFail: Float64Array;
   usdPerBusySecond: number;
   fixedUsdPerDay: number;
 }
+
+export const LOCAL_ONE = -1, LOCAL_MANY = -2;
 
 export function compileInputs(inputs: SimInputs, config: RouterConfig): CompiledSim {
   const A = inputs.actions.length;
@@ -71,10 +92,15 @@ export function compileInputs(inputs: SimInputs, config: RouterConfig): Compiled
   const passAlpha = new Float64Array(cells).fill(1);
   const passBeta = new Float64Array(cells).fill(1);
   const lat = new Float32Array(cells * LAT_Q);
+  const busyLat = new Float32Array(cells * LAT_Q);
   const latMean = new Float64Array(cells);
   const latVar = new Float64Array(cells);
-  const confPass = new Float64Array(cells).fill(NaN);
-  const confFail = new Float64Array(cells).fill(NaN);
+  const busyMean = new Float64Array(cells), busyVar = new Float64Array(cells), busyLatCov = new Float64Array(cells);
+  const corrPassAlpha = new Float64Array(cells).fill(NaN), corrPassBeta = new Float64Array(cells).fill(NaN);
+  const corrFailAlpha = new Float64Array(cells).fill(NaN), corrFailBeta = new Float64Array(cells).fill(NaN);
+  const corrShared = new Uint8Array(cells);
+  const scored = new Uint8Array(cells);
+  const calls = new Int32Array(cells).fill(1);
   const tokIn = new Int32Array(A * TOKEN_Q);
   const tokOut = new Int32Array(A * TOKEN_Q);
   const tokInMean = new Float64Array(A), tokInVar = new Float64Array(A), tokOutMean = new Float64Array(A), tokOutVar = new Float64Array(A);
@@ -87,9 +113,15 @@ export function compileInputs(inputs: SimInputs, config: RouterConfig): Compiled
       passBeta[k] = c.pass.beta;
       const table = lat.subarray(k * LAT_Q, (k + 1) * LAT_Q);
       latencyTable(c.latency, table);
+      calls[k] = c.calls;
+      if (c.calls > 1) parallelCallTables({ single: table, calls: c.calls, latency: table, busy: busyLat.subarray(k * LAT_Q, (k + 1) * LAT_Q) });
       [latMean[k], latVar[k]] = moments(table);
-      confPass[k] = c.confidence.pass ?? NaN;
-      confFail[k] = c.confidence.fail ?? NaN;
+      corrPassAlpha[k] = c.correct.ifPass?.alpha ?? NaN;
+      corrPassBeta[k] = c.correct.ifPass?.beta ?? NaN;
+      corrFailAlpha[k] = c.correct.ifFail?.alpha ?? NaN;
+      corrFailBeta[k] = c.correct.ifFail?.beta ?? NaN;
+      corrShared[k] = c.correct.shared ? 1 : 0;
+      scored[k] = c.basis === "p_correct" ? 1 : 0;
     });
     const tin = tokIn.subarray(ai * TOKEN_Q, (ai + 1) * TOKEN_Q);
     const tout = tokOut.subarray(ai * TOKEN_Q, (ai + 1) * TOKEN_Q);
@@ -99,7 +131,12 @@ export function compileInputs(inputs: SimInputs, config: RouterConfig): Compiled
     [tokOutMean[ai], tokOutVar[ai]] = moments(tout);
   });
   const tierLocal = Uint8Array.from(inputs.tiers.map((t) => (t.local ? 1 : 0)));
-  const cellPaidTier = chainTier.map((t) => (tierLocal[t] === 1 ? -1 : t));
+  const cellPaidTier = chainTier.map((t, k) => (tierLocal[t] !== 1 ? t : calls[k]! > 1 ? LOCAL_MANY : LOCAL_ONE));
+  for (let k = 0; k < cells; k++) {
+    if (cellPaidTier[k]! >= 0) continue;
+    if (cellPaidTier[k] === LOCAL_ONE) { busyMean[k] = latMean[k]!; busyVar[k] = latVar[k]!; busyLatCov[k] = latVar[k]!; }
+    else [busyMean[k], busyVar[k], busyLatCov[k]] = pairMoments(busyLat.subarray(k * LAT_Q, (k + 1) * LAT_Q), lat.subarray(k * LAT_Q, (k + 1) * LAT_Q));
+  }
   const mix = Float64Array.from(inputs.actions.map((a) => a.share));
   const alias = aliasTable(mix);
   let maxSum = 0;
@@ -113,9 +150,11 @@ export function compileInputs(inputs: SimInputs, config: RouterConfig): Compiled
     days: inputs.days, dayMean: Float64Array.from(inputs.dayMean), dispersion: inputs.dispersion, nActions: A, maxChain, mix,
     aliasBits: alias.bits, aliasCut: alias.cut, aliasAlt: alias.alt, chainLen, chainTier, cellPaidTier, nTiers: inputs.tiers.length,
     tierLocal, tierPrice: inputs.tiers.map((t) => t.price),
-    baselineTier: tierIndex.get(inputs.baselineTier)!, decision: buildDecisionTable(config, inputs.actions.map((a) => a.name), maxChain),
-    passAlpha, passBeta, tokIn, tokOut, tokInMean, tokInVar, tokOutMean, tokOutVar, lat, latMean, latVar, latWidth,
-    pathCdf: pathCdfs({ lat, chainLen, maxChain, nActions: A, width: latWidth, keys: latencyKeys(inputs, maxChain) }), confPass, confFail,
+    baselineTier: tierIndex.get(inputs.baselineTier)!, decision: buildDecisionTable(inputs.actions, maxChain),
+    passAlpha, passBeta, corrPassAlpha, corrPassBeta, corrFailAlpha, corrFailBeta, corrShared, hasCorrect: inputs.missingCorrectness.length === 0,
+    scored, hasScored: scored.some((x) => x === 1),
+    tokIn, tokOut, tokInMean, tokInVar, tokOutMean, tokOutVar, lat, busyLat, latMean, latVar, busyMean, busyVar, busyLatCov, latWidth,
+    pathCdf: pathCdfs({ lat, chainLen, maxChain, nActions: A, width: latWidth, keys: latencyKeys(inputs, maxChain) }),
     usdPerBusySecond: inputs.localUsdPerSecond, fixedUsdPerDay: inputs.localFixedUsdPerDay,
   };
 }
@@ -126,10 +165,11 @@ function latencyKeys(inputs: SimInputs, maxChain: number): string[] {
   const keys = new Array<string>(inputs.actions.length * maxChain).fill("");
   inputs.actions.forEach((a, ai) => a.cells.forEach((c, pos) => {
     const l = c.latency;
-    if (l.kind === "uniform") keys[ai * maxChain + pos] = `u${l.lo}:${l.hi}`;
+    const calls = c.calls > 1 ? `x${c.calls}` : "";
+    if (l.kind === "uniform") keys[ai * maxChain + pos] = `u${l.lo}:${l.hi}${calls}`;
     else {
       if (!ids.has(l.samples)) ids.set(l.samples, ids.size);
-      keys[ai * maxChain + pos] = `e${ids.get(l.samples)}`;
+      keys[ai * maxChain + pos] = `e${ids.get(l.samples)}${calls}`;
     }
   }));
   return keys;
@@ -174,6 +214,15 @@ function moments(t: ArrayLike<number>): [number, number] {
   let v = 0;
   for (let i = 0; i < t.length; i++) v += (t[i]! - m) * (t[i]! - m);
   return [m, v / t.length];
+}
+
+/** Means of x and y, variance of x, covariance of x and y, over paired atoms. */
+function pairMoments(x: ArrayLike<number>, y: ArrayLike<number>): [number, number, number] {
+  const [mx, vx] = moments(x);
+  const [my] = moments(y);
+  let cov = 0;
+  for (let i = 0; i < x.length; i++) cov += (x[i]! - mx) * (y[i]! - my);
+  return [mx, vx, cov / x.length];
 }
 
 /** Vose's alias method over a power-of-two slot count: index from the low bits, acceptance from the rest. */

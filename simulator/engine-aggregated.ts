@@ -5,40 +5,47 @@
  *    (action, position where the chain stops, passed or not) a probability. Paths are grouped into
  *    classes by the paid tiers they visit (which is what a request costs).
  * 2. A day's volume is Poisson(Λ) with Λ ~ Gamma; by Poisson thinning the class counts are independent
- *    Poisson(Λ · class weight), and the passing ones Binomial(n, P(pass | class)): exactly the distribution
- *    of routing each request one by one.
+ *    Poisson(Λ · class weight), the passing ones Binomial(n, P(pass | class)), and the right ones among
+ *    the passing and the failing Binomial with P(right | pass, class) and P(right | fail, class): exactly
+ *    the distribution of routing each request one by one.
  * 3. Within a class, requests are i.i.d. draws from the class's mixture of paths. The class's day totals
- *    (input tokens, output tokens, local busy ms, paid latency ms, confidence) are the sum of n such
- *    vectors: drawn item by item when n ≤ SMALL, else as one multivariate normal with n × the mixture's
- *    mean and covariance (central limit theorem, correlations between the five totals kept).
+ *    (input tokens, output tokens, local busy ms, latency ms, scorer P(correct), scored answers) are the
+ *    sum of n such vectors: drawn item by item when n ≤ SMALL, else as one multivariate normal with n ×
+ *    the mixture's mean and covariance (central limit theorem, correlations between the totals kept; busy
+ *    time and latency are correlated within a path too, and differ where a cell makes parallel calls).
  * 4. Hybrid paid tokens and the pure-API baseline are the SAME class totals (common random numbers).
  * aggregated.test.ts checks P50/P95 of the outputs against exact mode (within 1 %).
  */
-import { LAT_BINS, LAT_Q, TOKEN_BITS, TOKEN_Q, type CompiledSim } from "./compile.js";
+import { LAT_BINS, LAT_Q, LOCAL_MANY, LOCAL_ONE, TOKEN_BITS, TOKEN_Q, type CompiledSim } from "./compile.js";
 import { Sampler } from "./distributions.js";
-import { drawDayRates, drawPassProbs, F_CONF, F_LAT, F_LOCAL, F_PASSED, F_REQ, K, quantileOnGrid, T_BASE_IN, T_BASE_OUT, T_BUSY, T_TIERS, tokenStride, trialRng, type Perturbation, type TrialBlock } from "./engine-common.js";
+import { drawCorrectProbs, drawDayRates, drawPassProbs, F_CORRECT, F_LAT, F_LOCAL, F_PASSED, F_PCORR, F_REQ, F_SCORED, K, quantileOnGrid, T_BASE_IN, T_BASE_OUT, T_BUSY, T_TIERS, tokenStride, trialRng, type Perturbation, type TrialBlock } from "./engine-common.js";
 
 /** A class with at most this many requests on a day is summed request by request. */
 export const SMALL = 16;
-const D = 5; // totals per class: input tokens, output tokens, local busy ms, paid latency ms, confidence
+const D = 6; // totals per class: input tokens, output tokens, local busy ms, latency ms, scorer P(correct), scored answers
 const MAX_TIERS = 16;
 
 /** Per-trial path and class tables, reused across trials. */
 class Paths {
   readonly n: number;
-  // Per path: action, stop position, passed, weight, class
+  // Per path: action, stop position, passed, weight, P(right), class; per-request mean, variances, cov(busy, latency)
   readonly action: Int32Array;
   readonly stop: Int32Array;
   readonly pass: Uint8Array;
   readonly weight: Float64Array;
+  readonly right: Float64Array;
   readonly cls: Int32Array;
   readonly mean: Float64Array;
   readonly wvar: Float64Array;
+  readonly wcov: Float64Array;
   count = 0;
   // Per class
   readonly classMask: Int32Array;
   /** P(passed | class): the share of the class's weight on passing paths. */
   readonly classPass: Float64Array;
+  /** P(right | passed, class) and P(right | not passed, class). */
+  readonly classRightPass: Float64Array;
+  readonly classRightFail: Float64Array;
   readonly classWeight: Float64Array;
   readonly classMean: Float64Array;
   readonly classChol: Float64Array;
@@ -53,9 +60,10 @@ class Paths {
   constructor(c: CompiledSim) {
     this.n = c.nActions * (c.maxChain * 2 + 1);
     this.action = new Int32Array(this.n); this.stop = new Int32Array(this.n); this.pass = new Uint8Array(this.n);
-    this.weight = new Float64Array(this.n); this.cls = new Int32Array(this.n);
-    this.mean = new Float64Array(this.n * D); this.wvar = new Float64Array(this.n * D);
+    this.weight = new Float64Array(this.n); this.right = new Float64Array(this.n); this.cls = new Int32Array(this.n);
+    this.mean = new Float64Array(this.n * D); this.wvar = new Float64Array(this.n * D); this.wcov = new Float64Array(this.n);
     this.classMask = new Int32Array(this.n); this.classPass = new Float64Array(this.n); this.classWeight = new Float64Array(this.n);
+    this.classRightPass = new Float64Array(this.n); this.classRightFail = new Float64Array(this.n);
     this.classMean = new Float64Array(this.n * D); this.classChol = new Float64Array(this.n * D * D);
     this.order = new Int32Array(this.n); this.classStart = new Int32Array(this.n + 1);
     this.classOfMask = new Int32Array(1 << c.nTiers).fill(-1); this.fillAt = new Int32Array(this.n);
@@ -66,7 +74,7 @@ export function runAggregatedBlock(c: CompiledSim, p: Perturbation, seed: number
   if (c.nTiers > MAX_TIERS) throw new Error(`aggregated mode supports up to ${MAX_TIERS} tiers`);
   const TS = tokenStride(c);
   const cells = c.nActions * c.maxChain;
-  const passP = new Float64Array(cells);
+  const passP = new Float64Array(cells), rightP = new Float64Array(cells), rightF = new Float64Array(cells);
   const paths = new Paths(c);
   const pathCount = new Float64Array(cells);
   const rates = new Float64Array(c.days);
@@ -77,8 +85,9 @@ export function runAggregatedBlock(c: CompiledSim, p: Perturbation, seed: number
   for (let trial = block.start; trial < block.end; trial++) {
     const s = new Sampler(trialRng(seed, trial));
     drawPassProbs(c, p, s, passP);
+    drawCorrectProbs(c, s, rightP, rightF);
     drawDayRates(c, p, s, rates);
-    buildPaths(c, passP, paths);
+    buildPaths(c, { passP, rightP, rightF }, paths);
     pathCount.fill(0);
     classTotal.fill(0);
     const out = (trial - block.start) * c.days * K;
@@ -86,7 +95,7 @@ export function runAggregatedBlock(c: CompiledSim, p: Perturbation, seed: number
       const lambda = rates[d]!;
       tIn.fill(0);
       tOut.fill(0);
-      let requests = 0, passed = 0, localServed = 0, baseIn = 0, baseOut = 0, busy = 0, latSum = 0, conf = 0;
+      let requests = 0, passed = 0, right = 0, localServed = 0, baseIn = 0, baseOut = 0, busy = 0, latSum = 0, pc = 0, nScored = 0;
       for (let ci = 0; ci < paths.classes; ci++) {
         const n = s.poisson(lambda * paths.classWeight[ci]!);
         if (n === 0) continue;
@@ -102,14 +111,17 @@ export function runAggregatedBlock(c: CompiledSim, p: Perturbation, seed: number
         }
         requests += n;
         const mask = paths.classMask[ci]!;
-        passed += s.binomial(n, paths.classPass[ci]!);
+        const kept = s.binomial(n, paths.classPass[ci]!);
+        passed += kept;
+        if (c.hasCorrect) right += s.binomial(kept, paths.classRightPass[ci]!) + s.binomial(n - kept, paths.classRightFail[ci]!);
         if (mask === 0) localServed += n;
         baseIn += x[0]!;
         baseOut += x[1]!;
         for (let t = 0; t < c.nTiers; t++) if (mask & (1 << t)) { tIn[t]! += x[0]!; tOut[t]! += x[1]!; }
         busy += x[2]!;
-        latSum += x[2]! + x[3]!;
-        conf += x[4]!;
+        latSum += x[3]!;
+        pc += x[4]!;
+        nScored += x[5]!;
         classTotal[ci]! += n;
       }
       const o = out + d * K;
@@ -117,7 +129,9 @@ export function runAggregatedBlock(c: CompiledSim, p: Perturbation, seed: number
       block.daily[o + F_PASSED] = passed;
       block.daily[o + F_LOCAL] = localServed;
       block.daily[o + F_LAT] = latSum;
-      block.daily[o + F_CONF] = conf;
+      block.daily[o + F_CORRECT] = c.hasCorrect ? right : NaN;
+      block.daily[o + F_PCORR] = pc;
+      block.daily[o + F_SCORED] = nScored;
       const to = ((trial - block.start) * c.days + d) * TS;
       block.tokens[to + T_BUSY] = busy;
       block.tokens[to + T_BASE_IN] = baseIn;
@@ -145,8 +159,15 @@ export function runAggregatedBlock(c: CompiledSim, p: Perturbation, seed: number
   }
 }
 
+interface TrialProbs {
+  passP: Float64Array;
+  rightP: Float64Array;
+  rightF: Float64Array;
+}
+
 /** Every path's probability from the decision table, its per-request mean/variance, and the class mixtures. */
-function buildPaths(c: CompiledSim, passP: Float64Array, P: Paths): void {
+function buildPaths(c: CompiledSim, probs: TrialProbs, P: Paths): void {
+  const passP = probs.passP;
   P.count = 0;
   for (let a = 0; a < c.nActions; a++) {
     let reach = c.mix[a]!;
@@ -158,12 +179,12 @@ function buildPaths(c: CompiledSim, passP: Float64Array, P: Paths): void {
       for (let outcome = 1; outcome >= 0; outcome--) {
         const q = outcome === 1 ? pk : 1 - pk;
         if (q === 0) continue;
-        if (c.decision[(k << 1) | outcome] === 0) addPath(c, P, a, pos, outcome, reach * q);
+        if (c.decision[(k << 1) | outcome] === 0) addPath(c, probs, P, { a, stop: pos, pass: outcome, weight: reach * q });
         else cont += q;
       }
       reach *= cont;
     }
-    if (reach > 0) addPath(c, P, a, L - 1, 0, reach);
+    if (reach > 0) addPath(c, probs, P, { a, stop: L - 1, pass: 0, weight: reach });
   }
   // Classes: the set of paid tiers visited (what a request costs); passing is split off binomially.
   P.classes = 0;
@@ -176,14 +197,22 @@ function buildPaths(c: CompiledSim, passP: Float64Array, P: Paths): void {
       P.classMask[ci] = key;
       P.classPass[ci] = 0;
       P.classWeight[ci] = 0;
+      P.classRightPass[ci] = 0;
+      P.classRightFail[ci] = 0;
     }
     P.cls[i] = ci;
     P.classWeight[ci]! += P.weight[i]!;
-    if (P.pass[i] === 1) P.classPass[ci]! += P.weight[i]!;
+    if (P.pass[i] === 1) {
+      P.classPass[ci]! += P.weight[i]!;
+      P.classRightPass[ci]! += P.weight[i]! * P.right[i]!;
+    } else P.classRightFail[ci]! += P.weight[i]! * P.right[i]!;
   }
   for (let ci = 0; ci < P.classes; ci++) {
     P.classOfMask[P.classMask[ci]!] = -1;
-    P.classPass[ci] = Math.min(1, P.classPass[ci]! / P.classWeight[ci]!);
+    const kept = P.classPass[ci]!, unkept = P.classWeight[ci]! - kept;
+    P.classRightPass[ci] = kept > 0 ? Math.min(1, P.classRightPass[ci]! / kept) : 0;
+    P.classRightFail[ci] = unkept > 0 ? Math.min(1, P.classRightFail[ci]! / unkept) : 0;
+    P.classPass[ci] = Math.min(1, kept / P.classWeight[ci]!);
   }
   P.classStart.fill(0);
   for (let i = 0; i < P.count; i++) P.classStart[P.cls[i]! + 1]!++;
@@ -205,27 +234,34 @@ function buildPaths(c: CompiledSim, passP: Float64Array, P: Paths): void {
         m2[r * D + r]! += w * P.wvar[i * D + r]!;
         for (let q = 0; q <= r; q++) m2[r * D + q]! += w * mr * P.mean[i * D + q]!;
       }
+      m2[3 * D + 2]! += w * P.wcov[i]!;
     }
     for (let r = 0; r < D; r++) for (let q = 0; q <= r; q++) m2[r * D + q]! -= mu[o + r]! * mu[o + q]!;
     cholesky(m2, P.classChol, ci * D * D);
   }
 }
 
-function addPath(c: CompiledSim, P: Paths, a: number, stop: number, pass: number, weight: number): void {
+function addPath(c: CompiledSim, probs: TrialProbs, P: Paths, path: { a: number; stop: number; pass: number; weight: number }): void {
+  const { a, stop, pass } = path;
   const i = P.count++;
-  P.action[i] = a; P.stop[i] = stop; P.pass[i] = pass; P.weight[i] = weight;
-  let mask = 0, lm = 0, lv = 0, pm = 0, pv = 0;
+  P.action[i] = a; P.stop[i] = stop; P.pass[i] = pass; P.weight[i] = path.weight;
+  let mask = 0, bm = 0, bv = 0, lm = 0, lv = 0, cov = 0;
   for (let pos = 0; pos <= stop; pos++) {
     const k = a * c.maxChain + pos;
-    const tier = c.chainTier[k]!;
-    if (c.tierLocal[tier] === 1) { lm += c.latMean[k]!; lv += c.latVar[k]!; }
-    else { mask |= 1 << tier; pm += c.latMean[k]!; pv += c.latVar[k]!; }
+    const tier = c.cellPaidTier[k]!;
+    if (tier >= 0) mask |= 1 << tier;
+    lm += c.latMean[k]!; lv += c.latVar[k]!;
+    bm += c.busyMean[k]!; bv += c.busyVar[k]!; cov += c.busyLatCov[k]!;
   }
   const k = a * c.maxChain + stop;
-  const conf = pass === 1 ? c.confPass[k]! : c.confFail[k]!;
+  // NaN where unknown: only when the quality metric is not computed, and then it is never drawn.
+  P.right[i] = pass === 1 ? probs.rightP[k]! : probs.rightF[k]!;
+  const scoredKept = pass === 1 && c.scored[k] === 1 ? 1 : 0;
   const o = i * D;
-  P.mean[o] = c.tokInMean[a]!; P.mean[o + 1] = c.tokOutMean[a]!; P.mean[o + 2] = lm; P.mean[o + 3] = pm; P.mean[o + 4] = conf;
-  P.wvar[o] = c.tokInVar[a]!; P.wvar[o + 1] = c.tokOutVar[a]!; P.wvar[o + 2] = lv; P.wvar[o + 3] = pv; P.wvar[o + 4] = 0;
+  P.mean[o] = c.tokInMean[a]!; P.mean[o + 1] = c.tokOutMean[a]!; P.mean[o + 2] = bm; P.mean[o + 3] = lm;
+  P.mean[o + 4] = scoredKept === 1 ? probs.rightP[k]! : 0; P.mean[o + 5] = scoredKept;
+  P.wvar[o] = c.tokInVar[a]!; P.wvar[o + 1] = c.tokOutVar[a]!; P.wvar[o + 2] = bv; P.wvar[o + 3] = lv; P.wvar[o + 4] = 0; P.wvar[o + 5] = 0;
+  P.wcov[i] = cov;
   P.cls[i] = mask;
 }
 
@@ -265,9 +301,14 @@ function sumRequests(c: CompiledSim, s: Sampler, P: Paths, ci: number, n: number
     x[1]! += c.tokOut[a * TOKEN_Q + (t & (TOKEN_Q - 1))]!;
     for (let pos = 0; pos <= P.stop[i]!; pos++) {
       const k = a * c.maxChain + pos;
-      const l = c.lat[k * LAT_Q + (s.u32() >>> 22)]!;
-      x[c.tierLocal[c.chainTier[k]!] === 1 ? 2 : 3]! += l;
+      const at = k * LAT_Q + (s.u32() >>> 22);
+      const l = c.lat[at]!;
+      x[3]! += l;
+      const tier = c.cellPaidTier[k]!;
+      if (tier === LOCAL_ONE) x[2]! += l;
+      else if (tier === LOCAL_MANY) x[2]! += c.busyLat[at]!;
     }
     x[4]! += P.mean[i * D + 4]!;
+    x[5]! += P.mean[i * D + 5]!;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * What the exact and aggregated engines share: the per-trial RNG streams, the trial's parameter draws
- * (Beta pass probabilities, so parameter uncertainty shows in the spread), daily volume
+ * (Beta pass and correctness probabilities, so parameter uncertainty shows in the spread), daily volume
  * (gamma–Poisson = negative binomial), and the layout of the per-day records both engines write.
  * Workers import this file, so it stays free of zod/yaml (pricing happens in the main thread: pricing.ts).
  */
@@ -8,10 +8,15 @@ import { createRng, type Rng } from "../router/util/rng.js";
 import { LAT_BINS, type CompiledSim } from "./compile.js";
 import { Sampler } from "./distributions.js";
 
-/** Per-day record fields, in order; a trial writes days × DAY_FIELDS.length numbers. */
-export const DAY_FIELDS = ["hybrid_usd", "api_usd", "requests", "passed", "local_served", "latency_sum_ms", "confidence_sum"] as const;
+/**
+ * Per-day record fields, in order; a trial writes days × DAY_FIELDS.length numbers. `passed`: returned
+ * answers their cell kept (the router's own check, not correctness); `correct`: returned answers that are
+ * right (NaN when not computed); `p_correct_sum` and `scored`: the scorer's P(correct) summed over, and
+ * the count of, answers kept by a cell with a learned scorer.
+ */
+export const DAY_FIELDS = ["hybrid_usd", "api_usd", "requests", "passed", "local_served", "latency_sum_ms", "correct", "p_correct_sum", "scored"] as const;
 export const K = DAY_FIELDS.length;
-export const F_HYBRID = 0, F_API = 1, F_REQ = 2, F_PASSED = 3, F_LOCAL = 4, F_LAT = 5, F_CONF = 6;
+export const F_HYBRID = 0, F_API = 1, F_REQ = 2, F_PASSED = 3, F_LOCAL = 4, F_LAT = 5, F_CORRECT = 6, F_PCORR = 7, F_SCORED = 8;
 
 export type SimMode = "exact" | "aggregated";
 
@@ -63,10 +68,28 @@ export function drawPassProbs(c: CompiledSim, p: Perturbation, s: Sampler, out: 
   for (let a = 0; a < c.nActions; a++) {
     for (let pos = 0; pos < c.chainLen[a]!; pos++) {
       const k = a * c.maxChain + pos;
-      const drawn = s.beta(c.passAlpha[k]!, c.passBeta[k]!);
+      // beta 0: a cell that keeps every answer (a point mass at 1), no draw.
+      const drawn = c.passBeta[k] === 0 ? 1 : s.beta(c.passAlpha[k]!, c.passBeta[k]!);
       const fixed = p.passFixed?.[k];
       const base = fixed !== undefined && !Number.isNaN(fixed) ? fixed : drawn;
       out[k] = Math.min(1, Math.max(0, base * p.passScale[c.chainTier[k]!]!));
+    }
+  }
+}
+
+/**
+ * Fills the trial's P(right | kept) and P(right | returned unkept) per cell; NaN where unknown. Drawn right
+ * after the pass probabilities in both engines, only for cells with evidence (the same cells every trial).
+ */
+export function drawCorrectProbs(c: CompiledSim, s: Sampler, ifPass: Float64Array, ifFail: Float64Array): void {
+  ifPass.fill(NaN);
+  ifFail.fill(NaN);
+  for (let a = 0; a < c.nActions; a++) {
+    for (let pos = 0; pos < c.chainLen[a]!; pos++) {
+      const k = a * c.maxChain + pos;
+      if (!Number.isNaN(c.corrPassAlpha[k]!)) ifPass[k] = s.beta(c.corrPassAlpha[k]!, c.corrPassBeta[k]!);
+      if (c.corrShared[k] === 1) ifFail[k] = ifPass[k]!;
+      else if (!Number.isNaN(c.corrFailAlpha[k]!)) ifFail[k] = s.beta(c.corrFailAlpha[k]!, c.corrFailBeta[k]!);
     }
   }
 }

@@ -7,9 +7,12 @@ const ms = (x: number) => `${Math.round(x).toLocaleString("en-US")} ms`;
 const num = (x: number) => Math.round(x).toLocaleString("en-US");
 const pad = (s: string, n: number) => s.padStart(n);
 
+/** Width of the row labels: long enough for "answers right (prior + replayed)". */
+const LABEL = 34;
+
 function qRow(label: string, q: QuantileSummary | null, f: (x: number) => string): string {
-  if (!q) return `  ${label.padEnd(20)}${pad("n/a", 12)}`;
-  return `  ${label.padEnd(20)}${pad(f(q.p5), 12)}${pad(f(q.p50), 12)}${pad(f(q.p95), 12)}${pad(f(q.mean), 12)}`;
+  if (!q) return `  ${label.padEnd(LABEL)}${pad("not computed", 12)}`;
+  return `  ${label.padEnd(LABEL)}${pad(f(q.p5), 12)}${pad(f(q.p50), 12)}${pad(f(q.p95), 12)}${pad(f(q.mean), 12)}`;
 }
 
 function windowLine(title: string, w: WindowSummary | null): string[] {
@@ -33,20 +36,24 @@ export function formatResults(r: SimulationResults): string {
   const bench = r.files.bench ? `bench ${r.files.bench.path} (${r.files.bench.records} records)` : "no bench data (priors and config ranges)";
   // Replayed bench runs give modelled latencies; the row says so rather than passing them off as measured.
   const lat = r.inputs.actions.some((a) => a.chain.some((c) => c.latency_source.endsWith("_modelled"))) ? " (modelled)" : "";
+  // The quality row says what it rests on when any of it is a prior or replayed rather than measured.
+  const evidence = new Set(r.inputs.actions.flatMap((a) => a.chain.flatMap((c) => [c.correct_if_kept?.evidence, c.correct_if_unkept?.evidence]).filter((e) => e !== undefined)));
+  const quality = evidence.size === 0 || (evidence.size === 1 && evidence.has("measured")) ? "" : ` (${[...evidence].sort().join(" + ")})`;
   const lines = [
     `tierlab simulate: ${r.profile.name} profile, ${r.days} days, ${num(r.trials)} trials, seed ${r.seed}, ${r.mode} mode`,
     `  config ${r.files.router_config.path} (prices ${r.files.prices.path}${r.files.calibration ? `, calibration ${r.files.calibration.path}` : ""}), profiles ${r.files.profiles.path}, ${bench}`,
     `  volume ${num(r.inputs.volume.mean_requests_per_day)} requests/day mean (${r.profile.iterations_per_day} iterations × ${r.profile.calls_per_iteration} calls), dispersion k = ${r.inputs.volume.dispersion}, growth ${pct(r.profile.growth_per_month)}/month; pure-API baseline: ${r.inputs.baseline_tier}`,
     "",
-    `Over ${r.days} days${"".padEnd(6)}${pad("P5", 12)}${pad("P50", 12)}${pad("P95", 12)}${pad("mean", 12)}`,
+    `${`Over ${r.days} days`.padEnd(LABEL + 2)}${pad("P5", 12)}${pad("P50", 12)}${pad("P95", 12)}${pad("mean", 12)}`,
     qRow("hybrid cost", h.hybrid_cost_usd, usd),
     qRow("pure API cost", h.api_cost_usd, usd),
     qRow("savings", h.savings, pct),
     qRow("local share", h.local_share, pct),
-    qRow("quality pass rate", h.pass_rate, pct),
+    qRow(`answers right${quality}`, h.accuracy, pct),
+    qRow("self-check pass rate", h.self_check_pass_rate, pct),
     qRow(`mean latency${lat}`, h.mean_latency_ms, ms),
     qRow(`p95 latency${lat}`, h.p95_latency_ms, ms),
-    qRow("mean confidence", h.mean_confidence, (x) => x.toFixed(3)),
+    qRow("scorer P(correct)", h.mean_p_correct, (x) => x.toFixed(3)),
     qRow("requests", h.requests, num),
     "",
     ...windowLine("Per week", r.week),

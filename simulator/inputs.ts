@@ -1,8 +1,10 @@
 /**
  * The simulation's inputs as explicit distributions, each with its source: bench measurements when
- * `--from-bench` gives them, else the stated assumptions of config/usage-profiles.yaml and the router
- * config's latency ranges. Everything a results file needs to say "what went in" is here.
+ * `--from-bench` gives them, a version 2 calibration's policy counts where it has a policy for the action,
+ * else the stated assumptions of config/usage-profiles.yaml and the router config's latency ranges.
+ * Everything a results file needs to say "what went in" is here.
  */
+import type { Evidence } from "../router/config/calibration.js";
 import { modelsOfTier, type RouterConfig } from "../router/config/load.js";
 import type { ModelPrice } from "../router/config/prices.js";
 import { localUsdPerSecond } from "../router/config/prices.js";
@@ -10,7 +12,8 @@ import type { BudgetConfig } from "../router/config/schema.js";
 import { ConfigError } from "../router/errors.js";
 import type { ThresholdChoice } from "../router/policy/escalation.js";
 import { cellKey, fitLogNormal, MIN_BENCH_SAMPLES, type BenchFit } from "./bench-fit.js";
-import { chainsOf } from "./decision-table.js";
+import { correctInput, missingCorrectness, type CorrectInput } from "./correctness-inputs.js";
+import { planActions, type CellBasis, type PlannedCell } from "./policy-cells.js";
 import { profileByName, profileFieldError, WEEKDAYS, type BetaPrior, type LoadedProfiles, type LogNormalSpec, type Profile } from "./profiles.js";
 
 /** `bench_modelled` / `bench_tier_modelled`: bench latencies that a replay modelled from a hardware profile. */
@@ -25,19 +28,32 @@ export type LatencyInput =
   | { kind: "uniform"; lo: number; hi: number; source: "config" }
   | { kind: "empirical"; samples: number[]; source: "bench" | "bench_tier" | "bench_modelled" | "bench_tier_modelled" };
 
+/**
+ * Where P(the cell keeps its answer) comes from: bench self-check passes, the profiles file's prior, a
+ * calibrated policy's accept counts, or `last_cell` (a calibrated policy's last cell keeps every answer).
+ */
+export type PassSource = "bench" | "assumption" | "calibration" | "last_cell";
+
 export interface CellInput {
+  /** A tier name, or "consensus". */
+  cell: string;
   tier: string;
-  threshold: ThresholdChoice;
-  /** Beta(alpha, beta) over P(quality check passes); bench: Beta(passes+1, fails+1). */
-  pass: { alpha: number; beta: number; source: Source; passes?: number; fails?: number };
+  /** Model calls the cell makes (consensus: 2 local calls in parallel: busy time adds up, latency is the slower). */
+  calls: number;
+  basis: CellBasis;
+  /** null on the last cell of a calibrated policy, which keeps every answer. */
+  threshold: ThresholdChoice | null;
+  /** Beta(alpha, beta) over P(the cell keeps its answer | reached); beta 0 = always. Bench: Beta(passes+1, fails+1). */
+  pass: { alpha: number; beta: number; source: PassSource; passes?: number; fails?: number };
+  correct: CorrectInput;
   latency: LatencyInput;
-  /** Mean confidence of passing / failing answers (bench only; null = unknown). */
-  confidence: { pass: number | null; fail: number | null };
 }
 
 export interface ActionInput {
   name: string;
   share: number;
+  /** The calibrated policy walked (kind and evidence), or null for the config's chain. */
+  policy: { kind: "cascade" | "consensus" | "api_first"; evidence: Evidence } | null;
   cells: CellInput[];
   tokens: { input: TokenInput; output: TokenInput };
 }
@@ -62,6 +78,8 @@ export interface SimInputs {
   /** The tier a pure-API deployment would send every request to: the last non-local tier. */
   baselineTier: string;
   actions: ActionInput[];
+  /** Return states with no correctness evidence (action@cell); empty = the quality metric is computed. */
+  missingCorrectness: string[];
   localUsdPerSecond: number;
   localFixedUsdPerDay: number;
   budgets: BudgetConfig[];
@@ -85,21 +103,28 @@ export function buildInputs(args: { config: RouterConfig; profiles: LoadedProfil
   for (const tier of Object.keys(assumptions.pass_prior.tiers)) {
     if (tier !== "*" && !config.data.tiers[tier]) throw profileFieldError(profiles, ["assumptions", "pass_prior", "tiers", tier], `unknown tier "${tier}"; the router config defines ${tiers.map((t) => t.name).join(", ")}`);
   }
+  for (const tier of Object.keys(assumptions.api_accuracy_prior.tiers)) {
+    const t = config.data.tiers[tier];
+    if (tier !== "*" && (!t || t.local)) throw profileFieldError(profiles, ["assumptions", "api_accuracy_prior", "tiers", tier], t ? `tier "${tier}" is local: local accuracy is measured, never assumed` : `unknown tier "${tier}"; the router config defines ${tiers.map((t) => t.name).join(", ")}`, "name paid tiers only");
+  }
   const names = Object.keys(profile.action_mix).filter((a) => profile.action_mix[a]! > 0);
   for (const a of names) {
     if (!config.data.actions[a]) throw profileFieldError(profiles, ["profiles", args.profile, "action_mix", a], `unknown action "${a}"; the router config defines ${Object.keys(config.data.actions).join(", ")}`);
   }
-  const chains = chainsOf(config, names);
-  const actions = names.map((name, i): ActionInput => {
-    const cells = chains[i]!.map((c): CellInput => ({
-      tier: c.tier,
-      threshold: c.threshold,
-      pass: passInput(profiles, bench, name, c.tier),
+  const plans = planActions(config, names);
+  const actions = plans.map((plan): ActionInput => {
+    const name = plan.action;
+    const evidence = plan.policy?.evidence ?? null;
+    const cells = plan.cells.map((c, pos): CellInput => ({
+      cell: c.cell, tier: c.tier, calls: c.calls, basis: c.basis, threshold: c.threshold,
+      pass: passInput(profiles, bench, name, c),
+      correct: correctInput({ config, profiles, bench, action: name, cell: c, evidence, last: pos === plan.cells.length - 1 }),
       latency: latencyInput(config, bench, name, c.tier),
-      confidence: confidenceInput(bench, name, c.tier),
     }));
-    return { name, share: profile.action_mix[name]!, cells, tokens: tokenInputs(profiles, bench, name, args.profile) };
+    const policy = plan.policy ? { kind: plan.policy.kind, evidence: plan.policy.evidence } : null;
+    return { name, share: profile.action_mix[name]!, policy, cells, tokens: tokenInputs(profiles, bench, name, args.profile) };
   });
+  const missing = missingCorrectness(actions);
 
   const factors = profile.weekday_factors ?? profiles.data.calendar.weekday_factors;
   const start = WEEKDAYS.indexOf(profiles.data.calendar.start_weekday);
@@ -111,12 +136,13 @@ export function buildInputs(args: { config: RouterConfig; profiles: LoadedProfil
     weekdays.push(wd);
     dayMean.push(base * factors[wd] * Math.pow(1 + profile.growth_per_month, d / 30));
   }
-  if (!bench) notes.push("no bench data: pass rates are Beta priors, token sizes and latencies are assumptions (config/usage-profiles.yaml, latency_ms ranges); thresholds and calibration act only through bench confidences");
+  notes.push(...policyNotes(actions, missing));
+  if (!bench) notes.push("no bench data: pass rates outside calibrated policies are Beta priors, token sizes and latencies are assumptions (config/usage-profiles.yaml, latency_ms ranges); self-check thresholds act only through bench confidences");
   else {
     notes.push(`bench ${bench.file}: ${bench.records} records, ${bench.warmupSkipped} warm-up records skipped; pass recomputed as confidence >= thresholdFor(action, tier)`);
     const modelled = [...bench.tierModelled.values()].reduce((s, n) => s + n, 0);
     if (modelled > 0) notes.push(`${modelled} bench latencies are MODELLED from the replay config's hardware profile (replayed answers), not measured; latency sources say bench_modelled`);
-    const priorCells = actions.flatMap((a) => a.cells.filter((c) => c.pass.source !== "bench").map((c) => `${a.name}@${c.tier}`));
+    const priorCells = actions.flatMap((a) => a.cells.filter((c) => c.pass.source === "assumption").map((c) => `${a.name}@${c.tier}`));
     if (priorCells.length > 0) notes.push(`no bench answers for ${priorCells.join(", ")}: their pass rates stay Beta priors`);
     const tokenPriors = actions.filter((a) => a.tokens.input.source !== "bench" || a.tokens.output.source !== "bench").map((a) => a.name);
     if (tokenPriors.length > 0) notes.push(`fewer than ${MIN_BENCH_SAMPLES} bench token counts for ${tokenPriors.join(", ")}: token sizes stay assumptions`);
@@ -125,12 +151,18 @@ export function buildInputs(args: { config: RouterConfig; profiles: LoadedProfil
   if (skipped.length > 0) notes.push(`${skipped.length} non-global budget(s) are not simulated (only global budgets are)`);
   return {
     profileName: args.profile, profile, days: args.days, dayMean, weekdays, dispersion: profile.dispersion, tiers,
-    baselineTier: baseline.name, actions, localUsdPerSecond: localUsdPerSecond(config.data.local_cost),
+    baselineTier: baseline.name, actions, missingCorrectness: missing, localUsdPerSecond: localUsdPerSecond(config.data.local_cost),
     localFixedUsdPerDay: assumptions.local_fixed_usd_per_day, budgets: config.data.budgets, notes,
   };
 }
 
-function passInput(profiles: LoadedProfiles, bench: BenchFit | undefined, action: string, tier: string): CellInput["pass"] {
+function passInput(profiles: LoadedProfiles, bench: BenchFit | undefined, action: string, planned: PlannedCell): CellInput["pass"] {
+  if (planned.counts) {
+    if (planned.threshold === null) return { alpha: 1, beta: 0, source: "last_cell" };
+    const a = planned.counts.accept;
+    return { alpha: a.k + 1, beta: a.n - a.k + 1, source: "calibration", passes: a.k, fails: a.n - a.k };
+  }
+  const tier = planned.tier;
   const cell = bench?.cells.get(cellKey(action, tier));
   if (cell && cell.passes + cell.fails > 0) return { alpha: cell.passes + 1, beta: cell.fails + 1, source: "bench", passes: cell.passes, fails: cell.fails };
   const pp = profiles.data.assumptions.pass_prior;
@@ -150,24 +182,6 @@ function latencyInput(config: RouterConfig, bench: BenchFit | undefined, action:
   return { kind: "uniform", lo: Math.min(range[0], range[1]), hi: Math.max(range[0], range[1]), source: "config" };
 }
 
-/**
- * Mean confidence of passing and failing answers: the cell's own, else its tier's pooled over actions.
- * Never another tier's: a paid tier's confidence is not a local model's, so with no bench of it the
- * figure is unknown (null) and the simulation leaves the confidence metric uncomputed.
- */
-function confidenceInput(bench: BenchFit | undefined, action: string, tier: string): CellInput["confidence"] {
-  if (!bench) return { pass: null, fail: null };
-  const cell = bench.cells.get(cellKey(action, tier));
-  let ps = 0, pn = 0, fs = 0, fn = 0;
-  for (const [key, c] of bench.cells) {
-    if (!key.endsWith(cellKey("", tier))) continue;
-    ps += c.confPassSum; pn += c.confPassN; fs += c.confFailSum; fn += c.confFailN;
-  }
-  const pass = cell && cell.confPassN > 0 ? cell.confPassSum / cell.confPassN : pn > 0 ? ps / pn : null;
-  const fail = cell && cell.confFailN > 0 ? cell.confFailSum / cell.confFailN : fn > 0 ? fs / fn : null;
-  return { pass, fail };
-}
-
 function tokenInputs(profiles: LoadedProfiles, bench: BenchFit | undefined, action: string, profile: string): ActionInput["tokens"] {
   const prior = profiles.data.assumptions.tokens[action];
   const fitIn = fitLogNormal(bench?.logInputTokens.get(action));
@@ -178,4 +192,15 @@ function tokenInputs(profiles: LoadedProfiles, bench: BenchFit | undefined, acti
     return { ...spec, source: "assumption" };
   };
   return { input: pick(fitIn, prior?.input), output: pick(fitOut, prior?.output) };
+}
+
+/** What the quality metric and the walk rest on, in words: calibrated policies, priors, what is missing. */
+function policyNotes(actions: readonly ActionInput[], missing: readonly string[]): string[] {
+  const notes: string[] = [];
+  const calibrated = actions.filter((a) => a.policy);
+  if (calibrated.length) notes.push(`calibrated policies walked (calibration v2, recommended per action): ${calibrated.map((a) => `${a.name}: ${a.policy!.kind} on ${a.policy!.evidence} answers (cells ${a.cells.map((c) => (c.calls > 1 ? `${c.cell} ×${c.calls} calls` : c.cell)).join(" → ")})`).join("; ")}`);
+  const priors = actions.flatMap((a) => a.cells.filter((c) => c.correct.ifPass?.source === "prior").map((c) => `${a.name}@${c.tier}`));
+  if (priors.length) notes.push(`answers right: the API accuracy of ${priors.join(", ")} is a PRIOR (api_accuracy_prior in the profiles file), not a measurement`);
+  if (missing.length) notes.push(`answers right (quality) is not computed: no correctness evidence for ${missing.join(", ")} (give --from-bench a graded run, or a version 2 calibration with a policy for the action)`);
+  return notes;
 }

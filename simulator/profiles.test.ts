@@ -61,6 +61,6 @@ describe("usage profiles", () => {
 
   it("an unknown profile name lists the defined ones", () => {
     const err = errorOf(() => profileByName(loadUsageProfiles(PROFILES), "extreme"));
-    expect(err.message).toContain('no usage profile "extreme"; defined: light, medium, heavy, gsm8k-like');
+    expect(err.message).toContain('no usage profile "extreme"; defined: light, medium, heavy, gsm8k-like, cruxeval-like');
   });
 });

@@ -59,6 +59,17 @@ export const UsageProfilesSchema = z.strictObject({
       tiers: z.record(z.string(), BetaPrior),
       actions: z.record(z.string(), z.record(z.string(), BetaPrior)).default({}),
     }),
+    /**
+     * Prior probability that a paid (API) tier's answer is right, used only where no calibration count,
+     * final-tier accuracy or graded bench answer gives one. Paid tiers only: a local tier's accuracy is
+     * never assumed, it is measured or the quality metric is not computed.
+     */
+    api_accuracy_prior: z
+      .strictObject({
+        tiers: z.record(z.string(), BetaPrior).default({}),
+        actions: z.record(z.string(), z.record(z.string(), BetaPrior)).default({}),
+      })
+      .default({ tiers: {}, actions: {} }),
     local_fixed_usd_per_day: z.number().min(0).default(0),
   }),
   success_metrics: z.strictObject({ week: SuccessWeek, month: SuccessMonth }),

@@ -2,12 +2,17 @@
  * The simulation results file (`simulate --out`, `--json`): versioned, validated with zod, and fully
  * determined by the inputs and the seed (no timestamps, no worker count), so the same seed gives the
  * same bytes. Reports read it through `readSimulationResults`, which checks the version first.
+ *
+ * Version 2: the quality figure is the share of answers that are RIGHT (`accuracy`, null when some cell
+ * has no correctness evidence); the router's own check is `self_check_pass_rate`; `mean_p_correct` is the
+ * learned scorer's P(correct) where a cell has one; each cell says how many calls it makes and where its
+ * keep and correctness probabilities come from (calibration counts, bench, prior).
  */
 import { renameSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { parseAndValidate, readTextFile } from "../router/config/validate-source.js";
 
-export const RESULTS_VERSION = 1 as const;
+export const RESULTS_VERSION = 2 as const;
 
 const Num = z.number();
 const Int = z.number().int();
@@ -29,17 +34,49 @@ export const WindowSummarySchema = z.strictObject({
   savings: QuantileSummarySchema,
   /** Share of requests answered without any paid call. */
   local_share: QuantileSummarySchema,
-  /** Share of requests whose returned answer passed the quality check. */
-  pass_rate: QuantileSummarySchema,
+  /** Quality: share of returned answers that are right; null when some cell has no correctness evidence. */
+  accuracy: QuantileSummarySchema.nullable(),
+  /** Share of returned answers their cell kept by its own rule (self-check confidence or scorer P(correct) ≥ threshold); not correctness. */
+  self_check_pass_rate: QuantileSummarySchema,
   mean_latency_ms: QuantileSummarySchema,
-  /** Mean confidence of returned answers; null without bench confidences. */
-  mean_confidence: QuantileSummarySchema.nullable(),
+  /** Mean learned-scorer P(correct) of the answers kept by scored cells; null when no cell has a scorer. */
+  mean_p_correct: QuantileSummarySchema.nullable(),
+  /** Share of requests answered by a cell with a learned scorer. */
+  scored_share: QuantileSummarySchema,
 });
 export type WindowSummary = z.infer<typeof WindowSummarySchema>;
 
 const FileRefSchema = z.strictObject({ path: z.string(), sha256: z.string() });
 
 const TokenSpecSchema = z.strictObject({ median: Num, log_sd: Num, mean: Num, source: z.string(), n: Int.nullable() });
+
+/** A Beta over P(right) with where it came from: evidence replayed, measured, or a prior. */
+export const CorrectBetaSchema = z.strictObject({
+  alpha: Num, beta: Num, mean: Num,
+  source: z.enum(["calibration", "final_accuracy", "bench", "prior"]),
+  evidence: z.enum(["replayed", "measured", "prior"]),
+  k: Int.nullable(), n: Int.nullable(),
+});
+export type CorrectBetaResult = z.infer<typeof CorrectBetaSchema>;
+
+export const ChainCellSchema = z.strictObject({
+  /** A tier name, or "consensus". */
+  cell: z.string(),
+  tier: z.string(),
+  calls: Int,
+  basis: z.enum(["self_check", "p_correct", "final"]),
+  /** null: the last cell of a calibrated policy, which keeps every answer. */
+  threshold: Num.nullable(), threshold_source: z.string(),
+  /** P(the cell keeps its answer | reached): Beta(pass_alpha, pass_beta); pass_beta 0 = always. */
+  pass_alpha: Num, pass_beta: Num, pass_mean: Num, pass_source: z.string(), passes: Int.nullable(), fails: Int.nullable(),
+  /** P(right | kept) and P(right | returned unkept); null = unknown or never returned. */
+  correct_if_kept: CorrectBetaSchema.nullable(),
+  correct_if_unkept: CorrectBetaSchema.nullable(),
+  latency_source: z.string(), latency_mean_ms: Num,
+  /** Local busy time per visit (the sum over parallel calls); 0 on a paid cell. */
+  busy_mean_ms: Num,
+});
+export type ChainCell = z.infer<typeof ChainCellSchema>;
 
 export const BudgetResultSchema = z.strictObject({
   scope: z.string(),
@@ -108,7 +145,7 @@ export const SensitivitySchema = z.strictObject({
 export type Sensitivity = z.infer<typeof SensitivitySchema>;
 
 export const SimulationResultsSchema = z.strictObject({
-  version: z.literal(RESULTS_VERSION),
+  version: z.literal(RESULTS_VERSION, { error: `must be ${RESULTS_VERSION}: version 1 files predate the correctness metric; run \`tierlab simulate\` again to regenerate` }),
   kind: z.literal("tierlab.simulation"),
   seed: Int,
   trials: Int,
@@ -128,13 +165,13 @@ export const SimulationResultsSchema = z.strictObject({
     actions: z.array(z.strictObject({
       name: z.string(),
       share: Num,
+      /** The calibrated policy walked (version 2 calibration), or null for the config's chain. */
+      policy: z.strictObject({ kind: z.enum(["cascade", "consensus", "api_first"]), evidence: z.enum(["replayed", "measured"]) }).nullable(),
       tokens: z.strictObject({ input: TokenSpecSchema, output: TokenSpecSchema }),
-      chain: z.array(z.strictObject({
-        tier: z.string(), threshold: Num, threshold_source: z.string(),
-        pass_alpha: Num, pass_beta: Num, pass_mean: Num, pass_source: z.string(), passes: Int.nullable(), fails: Int.nullable(),
-        latency_source: z.string(), latency_mean_ms: Num, confidence_pass: Num.nullable(), confidence_fail: Num.nullable(),
-      })),
+      chain: z.array(ChainCellSchema),
     })),
+    /** Return states (action@cell) without correctness evidence; non-empty = accuracy not computed. */
+    missing_correctness: z.array(z.string()),
     volume: z.strictObject({ mean_requests_per_day: Num, dispersion: Num, growth_per_month: Num, first_weekday: z.string() }),
     local_cost: z.strictObject({ usd_per_busy_second: Num, fixed_usd_per_day: Num }),
   }),

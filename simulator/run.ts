@@ -10,12 +10,13 @@ import { loadRouterConfig, type RouterConfig } from "../router/config/load.js";
 import { withActions } from "../bench/dataset/actions.js";
 import { declaredActionsOfRun } from "../bench/run/run-folder.js";
 import { fitBench, resolveBenchRecords, type BenchFit } from "./bench-fit.js";
-import { compileInputs, type CompiledSim } from "./compile.js";
+import { compileInputs, LOCAL_MANY, LOCAL_ONE, type CompiledSim } from "./compile.js";
 import { basePerturbation, type SimMode, type TrialBlock } from "./engine-common.js";
-import { buildInputs, type SimInputs } from "./inputs.js";
+import type { CorrectBeta } from "./correctness-inputs.js";
+import { buildInputs, type CellInput, type SimInputs } from "./inputs.js";
 import { defaultThreads, SimPool } from "./parallel.js";
 import { DEFAULT_PROFILES, loadUsageProfiles, type LoadedProfiles } from "./profiles.js";
-import { RESULTS_VERSION, type SimulationResults } from "./results.js";
+import { RESULTS_VERSION, type ChainCell, type CorrectBetaResult, type SimulationResults } from "./results.js";
 import { runSensitivity } from "./sensitivity.js";
 import { budgetResults, exceedance, histogram, monthMetrics, perDayBands, sig, summarize, summarizeWindow, weekMetrics, windowSeries } from "./summary.js";
 
@@ -123,14 +124,10 @@ export function assembleResults(args: { opts: SimulateOptions; prepared: Prepare
           input: { median: sig(a.tokens.input.median), log_sd: sig(a.tokens.input.log_sd), mean: sig(prepared.compiled.tokInMean[ai]!), source: a.tokens.input.source, n: a.tokens.input.n ?? null },
           output: { median: sig(a.tokens.output.median), log_sd: sig(a.tokens.output.log_sd), mean: sig(prepared.compiled.tokOutMean[ai]!), source: a.tokens.output.source, n: a.tokens.output.n ?? null },
         },
-        chain: a.cells.map((c, pos) => ({
-          tier: c.tier, threshold: c.threshold.threshold, threshold_source: c.threshold.source,
-          pass_alpha: sig(c.pass.alpha), pass_beta: sig(c.pass.beta), pass_mean: sig(c.pass.alpha / (c.pass.alpha + c.pass.beta)), pass_source: c.pass.source,
-          passes: c.pass.passes ?? null, fails: c.pass.fails ?? null,
-          latency_source: c.latency.source, latency_mean_ms: sig(prepared.compiled.latMean[ai * prepared.compiled.maxChain + pos]!),
-          confidence_pass: c.confidence.pass === null ? null : sig(c.confidence.pass), confidence_fail: c.confidence.fail === null ? null : sig(c.confidence.fail),
-        })),
+        policy: a.policy,
+        chain: a.cells.map((c, pos) => chainCell(c, prepared.compiled, ai * prepared.compiled.maxChain + pos)),
       })),
+      missing_correctness: inputs.missingCorrectness,
       volume: { mean_requests_per_day: sig(inputs.dayMean.reduce((s, x) => s + x, 0) / days), dispersion: inputs.dispersion, growth_per_month: p.growth_per_month, first_weekday: inputs.weekdays[0]! },
       local_cost: { usd_per_busy_second: sig(inputs.localUsdPerSecond), fixed_usd_per_day: inputs.localFixedUsdPerDay },
     },
@@ -148,4 +145,21 @@ export function assembleResults(args: { opts: SimulateOptions; prepared: Prepare
     savings_samples: { summary: summarize(horizon.savings), histogram: histogram(horizon.savings) },
     sensitivity: args.sensitivity,
   };
+}
+
+function chainCell(c: CellInput, compiled: CompiledSim, k: number): ChainCell {
+  const passMean = c.pass.beta === 0 ? 1 : c.pass.alpha / (c.pass.alpha + c.pass.beta);
+  const local = compiled.cellPaidTier[k] === LOCAL_ONE || compiled.cellPaidTier[k] === LOCAL_MANY;
+  return {
+    cell: c.cell, tier: c.tier, calls: c.calls, basis: c.basis,
+    threshold: c.threshold?.threshold ?? null, threshold_source: c.threshold?.source ?? "last_cell",
+    pass_alpha: sig(c.pass.alpha), pass_beta: sig(c.pass.beta), pass_mean: sig(passMean), pass_source: c.pass.source,
+    passes: c.pass.passes ?? null, fails: c.pass.fails ?? null,
+    correct_if_kept: correctBeta(c.correct.ifPass), correct_if_unkept: correctBeta(c.correct.ifFail),
+    latency_source: c.latency.source, latency_mean_ms: sig(compiled.latMean[k]!), busy_mean_ms: local ? sig(compiled.busyMean[k]!) : 0,
+  };
+}
+
+function correctBeta(b: CorrectBeta | null): CorrectBetaResult | null {
+  return b ? { alpha: sig(b.alpha), beta: sig(b.beta), mean: sig(b.alpha / (b.alpha + b.beta)), source: b.source, evidence: b.evidence, k: b.k, n: b.n } : null;
 }

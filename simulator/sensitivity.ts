@@ -57,7 +57,7 @@ export async function runSensitivity(args: SensitivityArgs): Promise<Sensitivity
     const cells = cellsOfTier(c, ti);
     if (cells.length === 0 || tier.name === inputs.baselineTier) return;
     const lo = { ...base, passFixed: intervalEnds(c, cells, -1) }, hi = { ...base, passFixed: intervalEnds(c, cells, 1) };
-    pending.push(Promise.all([evaluate(lo), evaluate(hi)]).then(([l, h]) => row(`pass_rate_${tier.name}`, `P(quality check passes) on ${tier.name}, every action`, "90 % interval low", "90 % interval high", l, h)));
+    pending.push(Promise.all([evaluate(lo), evaluate(hi)]).then(([l, h]) => row(`pass_rate_${tier.name}`, `P(the cell keeps its answer: self-check or scorer) on ${tier.name}, every action`, "90 % interval low", "90 % interval high", l, h)));
   });
   const [rows, breakEven] = await Promise.all([Promise.all(pending), breakEvens({ ...args, evaluate, base, baseSavings: baseMetrics.savings_p50 })]);
   rows.sort((a, b) => b.swing_usd - a.swing_usd || a.input.localeCompare(b.input));

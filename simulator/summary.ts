@@ -5,7 +5,7 @@
  */
 import type { BudgetConfig } from "../router/config/schema.js";
 import { quantileOfSorted } from "../bench/stats/quantile.js";
-import { F_API, F_CONF, F_HYBRID, F_LAT, F_LOCAL, F_PASSED, F_REQ, K, type TrialBlock } from "./engine-common.js";
+import { F_API, F_CORRECT, F_HYBRID, F_LAT, F_LOCAL, F_PASSED, F_PCORR, F_REQ, F_SCORED, K, type TrialBlock } from "./engine-common.js";
 import type { SuccessMetricTargets } from "./profiles.js";
 import type { Band, BudgetResult, MetricResult, PerDay, QuantileSummary, SuccessBlock, WindowSummary } from "./results.js";
 
@@ -83,34 +83,54 @@ export interface WindowSeries {
   api: Float64Array;
   savings: Float64Array;
   local: Float64Array;
-  pass: Float64Array;
+  /** Share of returned answers their cell kept: the router's own check, not correctness. */
+  selfCheck: Float64Array;
+  /** Share of returned answers that are right; NaN when not computed. */
+  accuracy: Float64Array;
   latency: Float64Array;
-  confidence: Float64Array;
+  /** Mean scorer P(correct) of answers kept by a scored cell; NaN when none was. */
+  pCorrect: Float64Array;
+  /** Share of requests answered by a cell with a learned scorer. */
+  scored: Float64Array;
 }
 
 export function windowSeries(block: TrialBlock, totalDays: number, from: number, days: number): WindowSeries {
   const n = block.end - block.start;
-  const w: WindowSeries = { requests: new Float64Array(n), hybrid: new Float64Array(n), api: new Float64Array(n), savings: new Float64Array(n), local: new Float64Array(n), pass: new Float64Array(n), latency: new Float64Array(n), confidence: new Float64Array(n) };
+  const series = () => new Float64Array(n);
+  const w: WindowSeries = { requests: series(), hybrid: series(), api: series(), savings: series(), local: series(), selfCheck: series(), accuracy: series(), latency: series(), pCorrect: series(), scored: series() };
   for (let t = 0; t < n; t++) {
-    let req = 0, hyb = 0, api = 0, loc = 0, pas = 0, lat = 0, conf = 0;
+    let req = 0, hyb = 0, api = 0, loc = 0, pas = 0, lat = 0, right = 0, pc = 0, sc = 0;
     for (let d = from; d < from + days; d++) {
       const o = (t * totalDays + d) * K;
       req += block.daily[o + F_REQ]!; hyb += block.daily[o + F_HYBRID]!; api += block.daily[o + F_API]!;
-      loc += block.daily[o + F_LOCAL]!; pas += block.daily[o + F_PASSED]!; lat += block.daily[o + F_LAT]!; conf += block.daily[o + F_CONF]!;
+      loc += block.daily[o + F_LOCAL]!; pas += block.daily[o + F_PASSED]!; lat += block.daily[o + F_LAT]!;
+      right += block.daily[o + F_CORRECT]!; pc += block.daily[o + F_PCORR]!; sc += block.daily[o + F_SCORED]!;
     }
     w.requests[t] = req; w.hybrid[t] = hyb; w.api[t] = api;
     w.savings[t] = api > 0 ? 1 - hyb / api : 0;
     const r = Math.max(req, 1);
-    w.local[t] = req > 0 ? loc / r : 1; w.pass[t] = req > 0 ? pas / r : 1; w.latency[t] = lat / r; w.confidence[t] = conf / r;
+    w.local[t] = req > 0 ? loc / r : 1; w.selfCheck[t] = req > 0 ? pas / r : 1; w.latency[t] = lat / r;
+    // NaN stays NaN (not computed); with no requests there is no wrong answer either.
+    w.accuracy[t] = req > 0 ? right / r : Number.isNaN(right) ? NaN : 1;
+    w.pCorrect[t] = sc > 0 ? pc / sc : NaN;
+    w.scored[t] = req > 0 ? sc / r : 0;
   }
   return w;
+}
+
+/** The summary of the finite values; null when there are none (a figure that was not computed). */
+function summarizeFinite(values: Float64Array): QuantileSummary | null {
+  const finite = values.filter((x) => Number.isFinite(x));
+  return finite.length === 0 ? null : summarize(finite);
 }
 
 export function summarizeWindow(w: WindowSeries, from: number, days: number): WindowSummary {
   return {
     from_day: from, days, requests: summarize(w.requests), hybrid_cost_usd: summarize(w.hybrid), api_cost_usd: summarize(w.api),
-    savings: summarize(w.savings), local_share: summarize(w.local), pass_rate: summarize(w.pass), mean_latency_ms: summarize(w.latency),
-    mean_confidence: w.confidence.some((x) => Number.isNaN(x)) ? null : summarize(w.confidence),
+    savings: summarize(w.savings), local_share: summarize(w.local),
+    accuracy: w.accuracy.some((x) => Number.isNaN(x)) ? null : summarize(w.accuracy),
+    self_check_pass_rate: summarize(w.selfCheck), mean_latency_ms: summarize(w.latency),
+    mean_p_correct: summarizeFinite(w.pCorrect), scored_share: summarize(w.scored),
   };
 }
 
@@ -154,31 +174,43 @@ function prob(flags: (t: number) => boolean, n: number): number {
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
 
-export function weekMetrics(w: WindowSeries, targets: SuccessMetricTargets["week"], from: number, days: number): SuccessBlock {
-  const n = w.hybrid.length;
-  const checks: [string, string, string, (t: number) => boolean][] = [
-    ["week_cost", "cost", `< $${targets.max_cost_usd}/week`, (t) => w.hybrid[t]! < targets.max_cost_usd],
-    ["week_savings", "savings vs pure API", `> ${pct(targets.min_savings)}`, (t) => w.savings[t]! > targets.min_savings],
-    ["week_latency", "mean latency", `< ${targets.max_mean_latency_ms} ms`, (t) => w.latency[t]! < targets.max_mean_latency_ms],
-    ["week_pass", "quality pass rate", `> ${pct(targets.min_pass_rate)}`, (t) => w.pass[t]! > targets.min_pass_rate],
-    ["week_local", "local calls", `> ${pct(targets.min_local_share)}`, (t) => w.local[t]! > targets.min_local_share],
-  ];
-  const metrics: MetricResult[] = checks.map(([id, label, target, f]) => ({ id, label, target, probability: prob(f, n), note: null }));
-  return { from_day: from, days, metrics, p_all: prob((t) => checks.every((c) => c[3](t)), n) };
-}
+type Check = [id: string, label: string, target: string, holds: ((t: number) => boolean) | null, note: string | null];
 
-export function monthMetrics(w: WindowSeries, targets: SuccessMetricTargets["month"], clean: Uint8Array, from: number, days: number): SuccessBlock {
-  const n = w.hybrid.length;
-  const hasConf = !w.confidence.some((x) => Number.isNaN(x));
-  const checks: [string, string, string, ((t: number) => boolean) | null, string | null][] = [
-    ["month_cost", "cost", `< $${targets.max_cost_usd}/month`, (t) => w.hybrid[t]! < targets.max_cost_usd, null],
-    ["month_savings", "savings vs pure API", `> ${pct(targets.min_savings)}`, (t) => w.savings[t]! > targets.min_savings, null],
-    ["month_budget", "no budget overruns", "(global budgets)", targets.no_budget_overrun ? (t) => clean[t] === 1 : null, targets.no_budget_overrun ? null : "disabled in the profiles file"],
-    ["month_confidence", "quality confidence", `mean > ${targets.min_mean_confidence}`, hasConf ? (t) => w.confidence[t]! > targets.min_mean_confidence : null, hasConf ? null : "needs confidence scores of every tier the traffic reaches: bench each one (the paid tier too) and run with --from-bench"],
-  ];
+/** P(each check holds) over trials; a check without a test (null) is "not computed" and left out of p_all. */
+function successBlock(checks: Check[], n: number, from: number, days: number): SuccessBlock {
   const metrics: MetricResult[] = checks.map(([id, label, target, f, note]) => ({ id, label, target, probability: f ? prob(f, n) : null, note }));
   const active = checks.map((c) => c[3]).filter((f): f is (t: number) => boolean => f !== null);
   return { from_day: from, days, metrics, p_all: prob((t) => active.every((f) => f(t)), n) };
+}
+
+/** The seed's "quality pass rate > 95 %", judged on answers that are right (never on the router's own check). */
+function qualityCheck(w: WindowSeries, id: string, min: number): Check {
+  const computed = !w.accuracy.some((x) => Number.isNaN(x));
+  return [id, "answers right (quality)", `> ${pct(min)}`, computed ? (t) => w.accuracy[t]! > min : null, computed ? null : "not computed: no correctness evidence for some cells (see notes)"];
+}
+
+export function weekMetrics(w: WindowSeries, targets: SuccessMetricTargets["week"], from: number, days: number): SuccessBlock {
+  const checks: Check[] = [
+    ["week_cost", "cost", `< $${targets.max_cost_usd}/week`, (t) => w.hybrid[t]! < targets.max_cost_usd, null],
+    ["week_savings", "savings vs pure API", `> ${pct(targets.min_savings)}`, (t) => w.savings[t]! > targets.min_savings, null],
+    ["week_latency", "mean latency", `< ${targets.max_mean_latency_ms} ms`, (t) => w.latency[t]! < targets.max_mean_latency_ms, null],
+    qualityCheck(w, "week_quality", targets.min_pass_rate),
+    ["week_local", "local calls", `> ${pct(targets.min_local_share)}`, (t) => w.local[t]! > targets.min_local_share, null],
+  ];
+  return successBlock(checks, w.hybrid.length, from, days);
+}
+
+export function monthMetrics(w: WindowSeries, targets: SuccessMetricTargets["month"], clean: Uint8Array, from: number, days: number): SuccessBlock {
+  // A trial in which no scored cell answered has no mean P(correct): the metric does not hold there.
+  const scored = w.pCorrect.some((x) => Number.isFinite(x));
+  const checks: Check[] = [
+    ["month_cost", "cost", `< $${targets.max_cost_usd}/month`, (t) => w.hybrid[t]! < targets.max_cost_usd, null],
+    ["month_savings", "savings vs pure API", `> ${pct(targets.min_savings)}`, (t) => w.savings[t]! > targets.min_savings, null],
+    ["month_budget", "no budget overruns", "(global budgets)", targets.no_budget_overrun ? (t) => clean[t] === 1 : null, targets.no_budget_overrun ? null : "disabled in the profiles file"],
+    ["month_confidence", "quality confidence", `mean scorer P(correct) > ${targets.min_mean_confidence}`, scored ? (t) => w.pCorrect[t]! > targets.min_mean_confidence : null,
+      scored ? "over answers kept by cells with a learned scorer only" : "not computed: no cell keeps answers on a learned scorer's P(correct) (needs a version 2 calibration with scorers)"],
+  ];
+  return successBlock(checks, w.hybrid.length, from, days);
 }
 
 export function perDayBands(block: TrialBlock, totalDays: number, weekdays: string[]): PerDay[] {

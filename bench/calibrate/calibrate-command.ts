@@ -1,12 +1,11 @@
 /** `bench calibrate <run>`: choose per-action thresholds from a bench run and write the calibration file. */
 import { basename, resolve } from "node:path";
 import type { Argv, CommandModule } from "yargs";
-import { DEFAULT_CONFIG, loadRouterConfig } from "../../router/config/load.js";
+import { DEFAULT_CONFIG } from "../../router/config/load.js";
 import { EXIT } from "../../router/exit-codes.js";
 import { printJson, runCommand } from "../../router/cli/common.js";
 import type { BenchRecord } from "../contracts/bench-record.js";
-import { withActions } from "../dataset/actions.js";
-import { declaredActionsOfRun, RunFolder, resolveRunDir, writeJsonAtomic } from "../run/run-folder.js";
+import { configOfRun, RunFolder, resolveRunDir, writeJsonAtomic } from "../run/run-folder.js";
 import { DEFAULT_MIN_ITEMS } from "../stats/thresholds.js";
 import { CALIBRATE_DEFAULTS, type CalibrationMethod, calibrateRecords } from "./calibrate.js";
 import { renderCalibrationTable } from "./render.js";
@@ -47,10 +46,8 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       const dir = resolveRunDir(args.run);
       const folder = new RunFolder(dir);
       const records = folder.records();
-      // Loading the config without its calibration: an old or broken file must not block replacing it.
-      const loaded = loadRouterConfig(args.config, { calibration: false });
-      const config = withActions(loaded, declaredActionsOfRun(folder.recordsFile));
-      const file = args.out ? resolve(args.out) : loaded.calibrationFile;
+      const config = configOfRun(args.config, folder.dir);
+      const file = args.out ? resolve(args.out) : config.calibrationFile;
       const { calibration, report } = calibrateRecords(records, {
         config,
         seed: args.seed,

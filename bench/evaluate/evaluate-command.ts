@@ -3,7 +3,6 @@
  * the dataset's action on the dataset (or reuses a run with --run), fits scorers and thresholds on one
  * part and judges every policy on the rest (evaluate-records.ts).
  */
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { allModels, loadRouterConfig } from "../../router/config/load.js";
@@ -11,11 +10,11 @@ import { printJson, runCommand } from "../../router/cli/common.js";
 import { UsageError } from "../../router/errors.js";
 import { EXIT } from "../../router/exit-codes.js";
 import { tierChain } from "../../router/policy/escalation.js";
-import { withActions, withDatasetActions } from "../dataset/actions.js";
+import { withDatasetActions } from "../dataset/actions.js";
 import { loadDataset } from "../dataset/load.js";
-import { declaredActionsOfRun, RunFolder, resolveRunDir } from "../run/run-folder.js";
+import { resolveRunDir } from "../run/run-folder.js";
 import { runBench } from "../run/runner.js";
-import { evaluateRecords } from "./evaluate-records.js";
+import { evaluateRun } from "./evaluate-records.js";
 import { renderEvaluateTable } from "./render-evaluate.js";
 
 interface EvaluateArgs {
@@ -84,9 +83,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
         dir = result.dir;
         if (!args.json) process.stderr.write(`benched ${models.length} models → ${dir}\n`);
       }
-      const folder = new RunFolder(dir);
-      const config = withActions(loaded, declaredActionsOfRun(folder.recordsFile));
-      const report = evaluateRecords({ records: folder.records(), config, dataset: args.dataset ? resolve(args.dataset) : existsSync(folder.metaFile) ? folder.meta().dataset.file : dir, action: args.action, split: args.split, seed: args.seed, alpha: args.alpha, delta: args.delta });
+      const report = evaluateRun({ configFile: args.config, runDir: dir, dataset: args.dataset ? resolve(args.dataset) : undefined, action: args.action, split: args.split, seed: args.seed, alpha: args.alpha, delta: args.delta });
       if (args.json) printJson(report);
       else process.stdout.write(renderEvaluateTable(report));
       return EXIT.ok;

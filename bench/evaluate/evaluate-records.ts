@@ -6,7 +6,9 @@
  * oracle and random routing at the recommended policy's API share. Also: whether each α guarantee held
  * on the evaluated half, AUROC per signal, and RouteLLM's APGR / CPT.
  */
+import { existsSync } from "node:fs";
 import type { RouterConfig } from "../../router/config/load.js";
+import { configOfRun, RunFolder } from "../run/run-folder.js";
 import { UsageError } from "../../router/errors.js";
 import { thresholdFor } from "../../router/policy/escalation.js";
 import { policyCells, type CellSpec } from "../../router/policy/policy-cells.js";
@@ -38,6 +40,13 @@ export interface EvaluateOptions {
 }
 
 type Fitted = Extract<FittedPolicy, { ok: true }>;
+
+/** `bench evaluate --run`: a run folder's records under the config it was benched with. */
+export function evaluateRun(o: Omit<EvaluateOptions, "records" | "config" | "dataset"> & { configFile: string; runDir: string; dataset?: string }): EvaluateReport {
+  const folder = new RunFolder(o.runDir);
+  const dataset = o.dataset ?? (existsSync(folder.metaFile) ? folder.meta().dataset.file : o.runDir);
+  return evaluateRecords({ ...o, records: folder.records(), config: configOfRun(o.configFile, o.runDir), dataset });
+}
 
 export function evaluateRecords(o: EvaluateOptions): EvaluateReport {
   const all = collectEvidence(o.records, o.config);

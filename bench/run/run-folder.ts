@@ -9,7 +9,8 @@ import { z } from "zod";
 import { ConfigError } from "../../router/errors.js";
 import type { ActionConfig } from "../../router/config/schema.js";
 import { parseBenchRecord, type BenchRecord } from "../contracts/bench-record.js";
-import { parseRecordedActions } from "../dataset/actions.js";
+import { parseRecordedActions, withActions } from "../dataset/actions.js";
+import { loadRouterConfig, type RouterConfig } from "../../router/config/load.js";
 
 export const RUN_META_VERSION = 1 as const;
 
@@ -119,4 +120,12 @@ export function declaredActionsOfRun(recordsFile: string): Record<string, Action
   const folder = new RunFolder(dirname(recordsFile));
   if (!existsSync(folder.metaFile)) return {};
   return parseRecordedActions(folder.meta().declared_actions, folder.metaFile);
+}
+
+/**
+ * The router config a run was benched with, as its readers need it: loaded without its calibration file
+ * (an old or broken one must not block replacing it), plus the actions the run's dataset declared.
+ */
+export function configOfRun(configFile: string, runDir: string): RouterConfig {
+  return withActions(loadRouterConfig(configFile, { calibration: false }), declaredActionsOfRun(new RunFolder(runDir).recordsFile));
 }

@@ -24,6 +24,8 @@ export interface RouteCell {
   /** A tier cell: the tier's models in order (the next one answers when one fails). Consensus: the pair, called in parallel. */
   models: ResolvedModel[];
   consensus: boolean;
+  /** Model calls the cell makes when reached (consensus: 2, in parallel). */
+  calls: number;
   rule: RouteRule;
   /** The self-check threshold of the tier (kept on every attempt under its own name). */
   selfCheckThreshold: number;
@@ -34,6 +36,8 @@ export interface RoutePolicy {
   kind: PolicyKind | "legacy";
   source: "action" | "calibration" | "default";
   cells: RouteCell[];
+  /** The calibration's entry the cells come from (its counts feed the simulator); undefined without one. */
+  entry: PolicyEntry | undefined;
   /** Some cell's scorer reads token log-probabilities: ask the backends for them. */
   wantsLogprobs: boolean;
   /** Some cell's scorer reads the verifier's P(yes). */
@@ -55,6 +59,7 @@ export function routePolicy(config: RouterConfig, action: string): RoutePolicy {
     kind,
     source,
     cells,
+    entry,
     wantsLogprobs: reads((f) => f.startsWith("logprob_")),
     wantsVerifier: reads((f) => f === "verifier"),
     // Consensus compares the pair's answers whatever the rule; later cells may read agreement with them.
@@ -73,19 +78,20 @@ function selfCheckCells(config: RouterConfig, action: string, kind: PolicyKind |
 
 function calibratedCells(config: RouterConfig, entry: PolicyEntry): RouteCell[] {
   const cal = config.calibration!;
-  const stale = (message: string) =>
-    new ConfigError({ file: config.calibrationFile, field: `policies (${entry.action} / ${entry.kind})`, message, fix: "run `bench calibrate` again on a bench run of this config" });
-  return entry.cells.map((c) => {
-    if (!config.data.tiers[c.tier]) throw stale(`cell ${c.cell} names tier ${c.tier}, which ${config.file} does not define`);
+  const at = `policies[${cal.policies.indexOf(entry)}]`;
+  const stale = (field: string, message: string) =>
+    new ConfigError({ file: config.calibrationFile, field: `${at}.${field}`, message: `${entry.action} (${entry.kind}): ${message}`, fix: "run `bench calibrate` again on a bench run of this config" });
+  return entry.cells.map((c, j) => {
+    if (!config.data.tiers[c.tier]) throw stale(`cells[${j}].tier`, `unknown tier "${c.tier}"; ${config.file} defines ${Object.keys(config.data.tiers).join(", ")}`);
     const consensus = c.cell === "consensus";
     const spec: CellSpec = { cell: c.cell, tier: c.tier, local: c.local, models: c.models, calls: c.calls, consensus };
     const resolved = cellModels(config, spec);
-    if (resolved.models.length < (consensus ? 2 : 1)) throw stale(`cell ${c.cell} calls ${c.models.join(", ")}, which ${config.file} does not define`);
+    if (resolved.models.length < (consensus ? 2 : 1)) throw stale(`cells[${j}].models`, `cell ${c.cell} calls ${c.models.join(", ")}, which ${config.file} does not define`);
     const selfCheckThreshold = thresholdFor(config, entry.action, c.tier).threshold;
     if (c.basis === "final" || c.threshold === null) return { ...resolved, rule: { basis: "final" }, selfCheckThreshold };
     if (c.basis === "self_check") return { ...resolved, rule: { basis: "self_check", threshold: c.threshold }, selfCheckThreshold };
     const scorer = cal.scorers.find((s) => s.action === entry.action && s.cell === c.cell && (s.policy === undefined || s.policy === entry.kind));
-    if (!scorer) throw stale(`cell ${c.cell} keeps answers on P(correct) but the file has no scorer for it`);
+    if (!scorer) throw stale(`cells[${j}].basis`, `cell ${c.cell} keeps answers on P(correct) but the file has no scorer for it`);
     return { ...resolved, rule: { basis: "p_correct", threshold: c.threshold, scorer: compileScorer(scorer.model) }, selfCheckThreshold };
   });
 }
@@ -94,5 +100,5 @@ function calibratedCells(config: RouterConfig, entry: PolicyEntry): RouteCell[] 
 function cellModels(config: RouterConfig, s: CellSpec): Omit<RouteCell, "rule" | "selfCheckThreshold"> {
   const all = allModels(config);
   const models = s.consensus ? s.models.flatMap((id) => all.filter((m) => m.id === id)) : all.filter((m) => m.tier === s.tier);
-  return { cell: s.cell, tier: s.tier, local: s.local, models, consensus: s.consensus };
+  return { cell: s.cell, tier: s.tier, local: s.local, models, consensus: s.consensus, calls: s.calls };
 }

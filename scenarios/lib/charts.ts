@@ -248,3 +248,33 @@ export function barChart(a: Base & { rows: { label: string; group: string; value
     data: a.rows.map((r) => ({ ...r })),
   });
 }
+
+export interface FrontierRow {
+  policy: string;
+  role: string;
+  cost: number;
+  accuracy: number;
+  lower: number;
+  upper: number;
+}
+
+/** Accuracy with its 95 % interval against cost, one labelled point per policy, coloured and shaped by role. */
+export function frontierChart(a: Base & { rows: FrontierRow[]; roles: readonly string[] }): ChartCell {
+  const x = { field: "cost", type: "quantitative", title: unitTitle("Cost per 1,000 requests", "USD") };
+  const y = { field: "accuracy", type: "quantitative", title: unitTitle("Accuracy, graded", "%"), axis: PCT_AXIS, scale: { zero: false } };
+  const roles = a.roles.filter((r) => a.rows.some((row) => row.role === r));
+  const color = { field: "role", type: "nominal", legend: legend("Policy"), scale: { domain: roles, range: roles.map((_r, i) => OKABE_ITO[i % OKABE_ITO.length]) } };
+  return chart({
+    title: a.title,
+    ...(a.description ? { description: a.description } : {}),
+    spec: {
+      height: 320,
+      layer: [
+        { mark: { type: "rule", strokeWidth: 1.5 }, encoding: { x, y: { field: "lower", type: "quantitative", title: y.title }, y2: { field: "upper" }, color } },
+        { mark: { type: "point", size: 90, filled: true, tooltip: true }, encoding: { x, y, color, shape: { field: "role", type: "nominal", legend: null } } },
+        { mark: { type: "text", align: "left", dx: 7, dy: -6, fontSize: 10 }, encoding: { x, y, text: { field: "policy", type: "nominal" } } },
+      ],
+    },
+    data: a.rows.map((r) => ({ ...r })),
+  });
+}

@@ -13,6 +13,7 @@ import { SEED } from "../../simulator/reproduce-seed.js";
 import { savingsCap, type SavingsCap } from "../../simulator/savings-cap.js";
 import type { SimulationResults } from "../../simulator/results.js";
 import type { DecisionInputs } from "./decision-pipeline.js";
+import type { FrontierVerdict } from "./frontier-verdict.js";
 import { likelihood, listing, ms, pct, usd } from "./text.js";
 
 /** The seed's quality target ("quality pass > 95 %"), applied to answers the grader checked. */
@@ -64,7 +65,7 @@ export function gatherEvidence(inputs: DecisionInputs): Evidence {
     const xs = records.filter((r) => r.tier === tier).map((r) => r.e2e_ms);
     return xs.length ? [{ tier, ms: quantile(xs, 0.95) }] : [];
   });
-  const priorTiers = [...new Set(sim.inputs.actions.flatMap((a) => a.chain).filter((c) => !localTiers.includes(c.tier) && c.pass_source !== "bench").map((c) => c.tier))];
+  const priorTiers = [...new Set(sim.inputs.actions.flatMap((a) => a.chain).filter((c) => !localTiers.includes(c.tier) && c.pass_source === "assumption").map((c) => c.tier))];
   const hw = inputs.run?.meta?.hardware;
   return {
     localTiers,
@@ -113,18 +114,24 @@ export interface Recommendation {
   reasons: string[];
 }
 
-export function recommend(sim: SimulationResults, ev: Evidence): Recommendation {
+/**
+ * The frontier's verdict (held-out evidence) comes first: "API first" when no calibrated local policy
+ * keeps the API's accuracy for less. Otherwise the simulated cost decides, unless the local answers the
+ * router's own check keeps are graded wrong too often (and no calibrated policy vouches for them).
+ */
+export function recommend(sim: SimulationResults, ev: Evidence, verdict: FrontierVerdict | null = null): Recommendation {
   const m = monthOf(sim);
   const save = m.api_cost_usd.p50 - m.hybrid_cost_usd.p50;
   const pMonth = metricsOf(sim).find((x) => x.id === "month_savings")?.probability ?? null;
   const costLine = `P50 savings ${pct(m.savings.p50)} over ${m.days} days: ${usd(m.hybrid_cost_usd.p50)} hybrid vs ${usd(m.api_cost_usd.p50)} pure API (${usd(save)} less)`;
-  const reasons = [costLine];
+  const reasons = verdict ? [verdict.sentence, costLine] : [costLine];
+  if (verdict?.kind === "api_first") return { title: `API first: no local policy keeps ${verdict.reference.name}'s accuracy for less`, status: "info", reasons };
   if (ev.accepted) {
     reasons.push(`of the local answers the quality check accepted, the grader found ${pct(ev.accepted.rate)} right (${ev.accepted.k}/${ev.accepted.n}, 95 % interval ${pct(ev.accepted.ci.lower)} – ${pct(ev.accepted.ci.upper)}); the target is ${pct(QUALITY_TARGET, 0)}`);
   } else {
     reasons.push("no graded bench answers from the local tiers: their quality is a prior in the simulation, not a measurement");
   }
-  if (ev.accepted && ev.accepted.ci.upper < QUALITY_TARGET) {
+  if (verdict?.kind !== "route" && ev.accepted && ev.accepted.ci.upper < QUALITY_TARGET) {
     return { title: "Not yet: the local answers are not good enough to keep", status: "fails", reasons: [...reasons, "the savings come from keeping answers locally that are wrong; fix quality (models or checks) before routing traffic locally"] };
   }
   if (m.savings.p50 <= 0) return { title: "Stay on the API: the hybrid does not save money here", status: "fails", reasons };

@@ -1,11 +1,14 @@
 /**
- * The decision notebook: one page a decision maker reads top to bottom. Recommendation, monthly cost
- * P50/P95 against pure API, savings, which success metrics are likely to hold, what to change, and how
+ * The decision notebook: one page a decision maker reads top to bottom. Recommendation, the cost–quality
+ * frontier's verdict, monthly cost P50/P95 against pure API, savings, answers right, which success
+ * metrics are likely to hold, the frontier and the recommended policy per action, what to change, and how
  * much of it is measured versus assumed.
  */
-import { headline, md, table, type Cell } from "../../reports/notebook.js";
+import { headline, md, table, type Cell, type HeadlineCell } from "../../reports/notebook.js";
+import type { SimulationResults } from "../../simulator/results.js";
 import { barChart, exceedanceChart } from "./charts.js";
 import { capText, gatherEvidence, itemsNeeded, metricsOf, mixCap, monthOf, QUALITY_TARGET, recommend, whatToChange, type Evidence } from "./decision-advice.js";
+import { frontierHeadline, frontierSection, recommendedPolicyCells, verdictOf } from "./decision-frontier.js";
 import type { DecisionInputs } from "./decision-pipeline.js";
 import { measuredCells, tallySources } from "./decision-measured.js";
 import { count, LIKELIHOOD_RULE, likelihood, listing, pct, usd } from "./text.js";
@@ -22,7 +25,8 @@ export interface DecisionPage {
 export function decisionCells(inputs: DecisionInputs): DecisionPage {
   const sim = inputs.sim;
   const ev = gatherEvidence(inputs);
-  const rec = recommend(sim, ev);
+  const verdict = verdictOf(inputs.frontier);
+  const rec = recommend(sim, ev, verdict);
   const m = monthOf(sim);
   const metrics = metricsOf(sim);
   const pMonth = metrics.find((x) => x.id === "month_savings");
@@ -32,6 +36,7 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
   const window = `days ${m.from_day + 1}-${m.from_day + m.days}, ${sim.profile.name} profile (${sim.profile.iterations_per_day} iterations/day × ${sim.profile.calls_per_iteration} calls), ${sim.trials} trials`;
   const cells: Cell[] = [
     headline({ label: "Recommendation", value: rec.title, status: rec.status, explanation: rec.reasons.map((r) => `• ${r}`).join("\n") }),
+    frontierHeadline(inputs.frontier, verdict),
     headline({ label: "Monthly cost, hybrid (P50 / P95)", value: `${usd(m.hybrid_cost_usd.p50)} / ${usd(m.hybrid_cost_usd.p95)}`, status: "info", explanation: `${window}; P5 ${usd(m.hybrid_cost_usd.p5)}` }),
     headline({ label: "Monthly cost, pure API (P50 / P95)", value: `${usd(m.api_cost_usd.p50)} / ${usd(m.api_cost_usd.p95)}`, status: "info", explanation: `the same requests, all on ${sim.inputs.baseline_tier}, same random numbers` }),
     headline({
@@ -41,6 +46,7 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
       explanation: `1 − hybrid / pure API per trial: P5 ${pct(m.savings.p5)}, P95 ${pct(m.savings.p95)}${pMonth ? `; P(${pMonth.target}) = ${pct(pMonth.probability)}` : ""}${cap ? `\n${capText(cap)}${cap.cap <= 0.75 ? ": the > 75 % target fails under the assumed mix" : ""}` : ""}`,
     }),
   ];
+  cells.push(accuracyHeadline(sim));
   if (ev.accepted) {
     const a = ev.accepted;
     cells.push(headline({
@@ -51,7 +57,7 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
   }
   cells.push(headline({
     label: "Seed success metrics likely to hold", value: `${likely.length} of ${metrics.length}`, status: "info",
-    explanation: metrics.map((x) => `${x.id.startsWith("week") ? "week" : "month"}: ${x.label} ${x.target}: ${x.probability === null ? "not computed" : pct(x.probability)} (${likelihood(x.probability)})`).join("\n") + `\n${LIKELIHOOD_RULE}`,
+    explanation: metrics.map((x) => `${x.id.startsWith("week") ? "week" : "month"}: ${x.label} ${x.target}: ${x.probability === null ? `not computed${x.note ? ` (${x.note.replace(/^not computed: /, "")})` : ""}` : `${pct(x.probability)} (${likelihood(x.probability)})`}`).join("\n") + `\n${LIKELIHOOD_RULE}`,
   }));
   cells.push(exceedanceChart({
     title: `P(cost over ${sim.days} days > X), hybrid and pure API`,
@@ -64,12 +70,31 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
   }));
   const probs = metrics.filter((x) => x.probability !== null).map((x) => ({ label: `${x.id.startsWith("week") ? "week" : "month"}: ${x.label} ${x.target}`, group: likelihood(x.probability), value: x.probability! }));
   if (probs.length) cells.push(barChart({ title: "Probability each seed success metric holds", rows: probs, valueLabel: "P(metric holds)", unit: "%", labelTitle: "Metric", groupTitle: "Reading", colors: READING_COLOURS }));
+  cells.push(...frontierSection(inputs.frontier, verdict));
+  cells.push(...recommendedPolicyCells(inputs.calibrated));
   const changes = whatToChange(inputs, ev);
   cells.push(md`## What to change`, md(changes.map((c) => `- **${c.area}**: ${c.text}`).join("\n")));
   cells.push(...caveats(inputs, ev));
   cells.push(...method(inputs, ev));
   const notes = metrics.map((x) => `P(${x.id.startsWith("week") ? "week" : "month"}: ${x.label} ${x.target}) = ${x.probability === null ? "n/a" : pct(x.probability)}`);
   return { cells, notes };
+}
+
+/** The simulated share of answers that are right, saying what it rests on (replayed or measured counts, a prior). */
+function accuracyHeadline(sim: SimulationResults): HeadlineCell {
+  const m = monthOf(sim);
+  const label = "Answers right, simulated (P50)";
+  const q = metricsOf(sim).find((x) => x.id === "week_quality");
+  if (!m.accuracy) return headline({ label, value: "not computed", status: "info", explanation: `no correctness evidence for ${sim.inputs.missing_correctness.join(", ")}: give the simulation a graded bench run or a calibration with policies for those actions` });
+  const cells = sim.inputs.actions.flatMap((a) => a.chain.flatMap((c) => [c.correct_if_kept, c.correct_if_unkept]));
+  const evidence = [...new Set(cells.flatMap((c) => (c ? [c.evidence] : [])))].sort();
+  const priors = sim.inputs.actions.flatMap((a) => a.chain.filter((c) => c.correct_if_kept?.source === "prior").map((c) => `${a.name}@${c.tier}`));
+  const l = likelihood(q?.probability ?? null);
+  return headline({
+    label, value: `${pct(m.accuracy.p50)} · ${evidence.join(" + ")}`, target: `> ${pct(QUALITY_TARGET, 0)} (the seed's quality target, on answers that are right)`,
+    status: l === "likely" ? "holds" : l === "unlikely" ? "fails" : "info",
+    explanation: `share of final answers that are right over days ${m.from_day + 1}-${m.from_day + m.days}: P5 ${pct(m.accuracy.p5)}, P95 ${pct(m.accuracy.p95)}; P(> ${pct(QUALITY_TARGET, 0)} in week 1) = ${pct(q?.probability ?? null)}. The router's own check passes ${pct(m.self_check_pass_rate.p50)}: not the same thing.${priors.length ? ` The API accuracy of ${listing(priors)} is a prior (profiles file), not a measurement.` : ""}`,
+  });
 }
 
 function caveats(inputs: DecisionInputs, ev: Evidence): Cell[] {

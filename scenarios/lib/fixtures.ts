@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { BENCH_RECORD_VERSION, BenchRecordSchema, type BenchRecord } from "../../bench/contracts/bench-record.js";
+import { EVALUATE_REPORT_VERSION, EvaluateReport, type PolicyPoint } from "../../bench/evaluate/frontier-types.js";
+import { wilsonInterval } from "../../bench/stats/proportion.js";
 import { RUN_META_VERSION, type RunMeta } from "../../bench/run/run-folder.js";
 import { EMBEDDED_CONFIG } from "../../router/config/load.js";
 import { createRng } from "../../router/util/rng.js";
@@ -99,4 +101,42 @@ export async function writeSimulation(dir: string, usage: string, opts: { trials
   const file = join(dir, `${usage}.simulation.json`);
   writeResultsFile(file, results);
   return { file, results };
+}
+
+type PointSpec = Pick<PolicyPoint, "name" | "kind" | "models" | "accuracy" | "api_share" | "cost_per_1k_usd"> & Partial<Pick<PolicyPoint, "thresholds" | "kept" | "kept_error" | "alpha" | "delta">>;
+
+/**
+ * A hand-made `bench evaluate` report on a GSM8K-like split of 660 held-out items (not measured: numbers
+ * chosen for tests). With gpt-4o as the reference, the calibrated cascade qualifies (94.8 % ≥ 99 % of
+ * 95.5 %, kept error 3.5 % ≤ α 5 %) and is the cheapest that does: 99.3 % of the accuracy at 27.4 % of the cost.
+ */
+export function evaluateReportFixture(edit: (points: PointSpec[]) => PointSpec[] = (p) => p): EvaluateReport {
+  const n = 660;
+  const specs: PointSpec[] = [
+    { name: "phi3", kind: "single", models: ["phi3"], accuracy: 0.8, api_share: 0, cost_per_1k_usd: 0 },
+    { name: "llama3-8b", kind: "single", models: ["llama3-8b"], accuracy: 0.78, api_share: 0, cost_per_1k_usd: 0 },
+    { name: "mixtral-8x7b", kind: "single", models: ["mixtral-8x7b"], accuracy: 0.65, api_share: 0, cost_per_1k_usd: 0 },
+    { name: "claude-sonnet", kind: "single", models: ["claude-sonnet"], accuracy: 0.96, api_share: 1, cost_per_1k_usd: 3.9 },
+    { name: "gpt-4o", kind: "single", models: ["gpt-4o"], accuracy: 0.955, api_share: 1, cost_per_1k_usd: 3.1 },
+    { name: "seed rule cascade", kind: "cascade", models: ["phi3", "mixtral-8x7b", "gpt-4o"], thresholds: [0.7, 0.7], accuracy: 0.8, api_share: 0.05, cost_per_1k_usd: 0.2, kept: 620, kept_error: 0.17 },
+    { name: "calibrated cascade", kind: "cascade", models: ["phi3", "gpt-4o"], thresholds: [0.91], accuracy: 0.948, api_share: 0.27, cost_per_1k_usd: 0.85, kept: 482, kept_error: 0.035, alpha: 0.05, delta: 0.1 },
+    { name: "calibrated consensus", kind: "consensus", models: ["phi3", "llama3-8b", "gpt-4o"], thresholds: [0.6], accuracy: 0.951, api_share: 0.31, cost_per_1k_usd: 0.97, kept: 455, kept_error: 0.03, alpha: 0.05, delta: 0.1 },
+    { name: "random phi3 / gpt-4o", kind: "random", models: ["phi3", "gpt-4o"], accuracy: 0.8419, api_share: 0.27, cost_per_1k_usd: 0.837, kept: 481.8, kept_error: 0.2 },
+    { name: "oracle phi3 → gpt-4o", kind: "oracle", models: ["phi3", "gpt-4o"], accuracy: 0.97, api_share: 0.2, cost_per_1k_usd: 0.62, kept: 528, kept_error: 0 },
+  ];
+  const policies = edit(specs).map((p): PolicyPoint => ({
+    thresholds: null, kept: p.api_share === 1 ? 0 : Math.round((1 - p.api_share) * n), kept_error: null, alpha: null, delta: null, ...p,
+    n, accuracy_ci95: wilsonInterval(Math.round(p.accuracy * n), n),
+  }));
+  return EvaluateReport.parse({
+    version: EVALUATE_REPORT_VERSION, dataset: "datasets/gsm8k-replay.jsonl", split: { fit: 659, eval: n, seed: 1 }, policies,
+    routellm: [{ policy: "cascade", cell: "LOCAL_FAST", local: "phi3", api: "gpt-4o", weak: 0.8, strong: 0.955, apgr: 0.78, calls_to_gap: { "50": 0.12, "80": 0.24, "95": 0.41 } }],
+  });
+}
+
+export function writeEvaluateReport(dir: string, report: EvaluateReport = evaluateReportFixture(), name = "evaluate.json"): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+  return file;
 }
