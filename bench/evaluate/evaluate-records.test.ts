@@ -20,7 +20,7 @@ describe("bench evaluate on the hand case", () => {
   it("is a valid EvaluateReport with every policy the issue lists", () => {
     expect(() => EvaluateReport.parse(report)).not.toThrow();
     expect(report.split).toEqual({ fit: 300, eval: 300, seed: 1 });
-    expect(report.policies.map((p) => p.name.split(/[ :(]/)[0])).toEqual(["fast-a", "quality-a", "api-model", "rule", "cascade", "consensus", "api_first", "oracle", "random"]);
+    expect(report.policies.map((p) => p.name.split(/[ :(]/)[0])).toEqual(["fast-a", "quality-a", "api-model", "rule", "consensus", "cascade", "consensus", "api_first", "oracle", "random"]);
   });
 
   it("each model alone: its share of right answers on the judged half", () => {
@@ -29,7 +29,7 @@ describe("bench evaluate on the hand case", () => {
   });
 
   it("consensus is recommended, keeps the judged agreeing pairs, and its α guarantee holds on them", () => {
-    const c = point("consensus");
+    const c = point("consensus (calibrated)");
     expect(report.recommended).toBe(c.name);
     expect(c).toMatchObject({ recommended: true, policy: "consensus", kind: "consensus", kept: count((i) => i < 160), api_share: count((i) => i >= 160) / 300, alpha: 0.05, delta: 0.1 });
     expect(c.kept_error).toBe(count((i) => i < 3) / count((i) => i < 160));
@@ -38,7 +38,14 @@ describe("bench evaluate on the hand case", () => {
 
   it("the oracle keeps every right local answer: it misses only where the API is wrong too", () => {
     expect(point("oracle").accuracy).toBe(count((i) => i < 198) / 300);
-    expect(point("random").api_share).toBe(point("consensus").api_share);
+    expect(point("random").api_share).toBe(point("consensus (calibrated)").api_share);
+  });
+
+  it("agreement alone keeps every agreeing pair, with no guarantee attached", () => {
+    const a = point("consensus on agreement alone");
+    expect(a.recommended).not.toBe(true);
+    expect(a).toMatchObject({ policy: null, alpha: null, kept: count((i) => i < 160), api_share: count((i) => i >= 160) / 300 });
+    expect(a.kept_error).toBe(count((i) => i < 3) / count((i) => i < 160));
   });
 
   it("AUROC of agreement at the consensus cell, and RouteLLM's metrics for it", () => {

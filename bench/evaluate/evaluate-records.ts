@@ -17,7 +17,7 @@ import type { BenchRecord } from "../contracts/bench-record.js";
 import { calibrateAction, DEFAULT_ACCURACY_TOLERANCE } from "../calibrate/calibrate-policies.js";
 import { CALIBRATE_DEFAULTS } from "../calibrate/calibrate.js";
 import { collectEvidence, type EvidenceItem } from "../calibrate/evidence.js";
-import { walkCells, type FittedPolicy } from "../calibrate/policy-fit.js";
+import { walkCellOf, walkCells, type FittedPolicy } from "../calibrate/policy-fit.js";
 import { asAnswered, summariseWalks } from "../calibrate/walk-metrics.js";
 import { evaluatePolicy } from "./frontier.js";
 import { EVALUATE_REPORT_VERSION, type EvaluateReport, type FrontierItem, type PolicyPoint } from "./frontier-types.js";
@@ -72,6 +72,8 @@ export function evaluateRecords(o: EvaluateOptions): EvaluateReport {
 
   const points: PolicyPoint[] = models.map((m) => ({ ...evaluatePolicy(frontier, { kind: "single", model: m.id }), policy: null }));
   points.push(ruleCascade({ config: o.config, action: ev.action, items: evalItems, cells: chain.cells }));
+  const pair = policyCells(o.config, ev.action, "consensus");
+  if (pair.ok) points.push(agreementConsensus({ items: evalItems, pair: pair.cells[0]!, final: pair.cells.at(-1)! }));
   const recommendedKind = cal.policies.find((p) => p.recommended)?.kind;
   for (const f of cal.fitted) points.push(calibratedPoint({ f, items: evalItems, alpha, delta, recommended: f.kind === recommendedKind, finalModel }));
   const locals = models.filter((m) => m.local).map((m) => m.id);
@@ -108,6 +110,20 @@ function ruleCascade(a: { config: RouterConfig; action: string; items: readonly 
   const runs = a.items.map((item) => asAnswered(walkItem({ itemId: item.id, cells, answer: (m) => item.answers[m]! })));
   const models = cells.map((c) => c.model);
   return walkPoint({ name: `rule cascade ${models.join(" → ")} @ self-check ≥ ${thresholds.join(", ")}`, kind: "cascade", models, thresholds, runs, alpha: null, delta: null, policy: null });
+}
+
+/**
+ * Keep the pair's answer whenever the two agree, else the API: the consensus rule with no scorer and no
+ * guarantee, shown so a reader sees what agreement alone buys next to what can be certified at α.
+ */
+function agreementConsensus(a: { items: readonly EvidenceItem[]; pair: CellSpec; final: CellSpec }): PolicyPoint {
+  const cells: WalkCell[] = [
+    { ...walkCellOf(a.pair), rule: { basis: "self_check", threshold: 0 } },
+    { ...walkCellOf(a.final), rule: { basis: "final" } },
+  ];
+  const runs = a.items.map((item) => asAnswered(walkItem({ itemId: item.id, cells, answer: (m) => item.answers[m]! })));
+  const models = [...a.pair.models, a.final.models[0]!];
+  return walkPoint({ name: `consensus on agreement alone (no guarantee): ${a.pair.models.join(" + ")} → ${a.final.models[0]!}`, kind: "consensus", models, thresholds: null, runs, alpha: null, delta: null, policy: null });
 }
 
 function calibratedPoint(a: { f: Fitted; items: readonly EvidenceItem[]; alpha: number; delta: number; recommended: boolean; finalModel: string }): PolicyPoint {

@@ -14,6 +14,7 @@ import { savingsCap, type SavingsCap } from "../../simulator/savings-cap.js";
 import type { SimulationResults } from "../../simulator/results.js";
 import type { DecisionInputs } from "./decision-pipeline.js";
 import type { FrontierVerdict } from "./frontier-verdict.js";
+import type { PolicyEntry } from "../../router/config/calibration.js";
 import { likelihood, listing, ms, pct, usd } from "./text.js";
 
 /** The seed's quality target ("quality pass > 95 %"), applied to answers the grader checked. */
@@ -119,13 +120,23 @@ export interface Recommendation {
  * keeps the API's accuracy for less. Otherwise the simulated cost decides, unless the local answers the
  * router's own check keeps are graded wrong too often (and no calibrated policy vouches for them).
  */
-export function recommend(sim: SimulationResults, ev: Evidence, verdict: FrontierVerdict | null = null): Recommendation {
+export function recommend(sim: SimulationResults, ev: Evidence, verdict: FrontierVerdict | null = null, deployed: readonly PolicyEntry[] = []): Recommendation {
   const m = monthOf(sim);
   const save = m.api_cost_usd.p50 - m.hybrid_cost_usd.p50;
   const pMonth = metricsOf(sim).find((x) => x.id === "month_savings")?.probability ?? null;
   const costLine = `P50 savings ${pct(m.savings.p50)} over ${m.days} days: ${usd(m.hybrid_cost_usd.p50)} hybrid vs ${usd(m.api_cost_usd.p50)} pure API (${usd(save)} less)`;
   const reasons = verdict ? [verdict.sentence, costLine] : [costLine];
-  if (verdict?.kind === "api_first") return { title: `API first: no local policy keeps ${verdict.reference.name}'s accuracy for less`, status: "info", reasons };
+  if (verdict?.kind === "api_first") {
+    // The held-out check fitted on half the items; the calibration the router runs was fitted on all of them.
+    const local = deployed.filter((p) => p.recommended && p.kind !== "api_first");
+    if (local.length === 0) return { title: `API first: no local policy keeps ${verdict.reference.name}'s accuracy for less`, status: "info", reasons };
+    const which = local.map((p) => `${p.kind} for ${p.action} (kept-answer error bound ${p.expected.kept_error_upper === null ? "n/a" : pct(p.expected.kept_error_upper)} at α ${pct(p.alpha)}, ${pct(p.expected.api_share)} to the API)`).join("; ");
+    return {
+      title: "Not certain yet: the calibration vouches for a local policy, the held-out check does not",
+      status: "info",
+      reasons: [...reasons, `the calibration on every benched item recommends ${which}; fitted on half the items, the same rule could not certify α on the other half, so bench more items before routing traffic locally`],
+    };
+  }
   if (ev.accepted) {
     reasons.push(`of the local answers the quality check accepted, the grader found ${pct(ev.accepted.rate)} right (${ev.accepted.k}/${ev.accepted.n}, 95 % interval ${pct(ev.accepted.ci.lower)} – ${pct(ev.accepted.ci.upper)}); the target is ${pct(QUALITY_TARGET, 0)}`);
   } else {

@@ -26,7 +26,7 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
   const sim = inputs.sim;
   const ev = gatherEvidence(inputs);
   const verdict = verdictOf(inputs.frontier);
-  const rec = recommend(sim, ev, verdict);
+  const rec = recommend(sim, ev, verdict, inputs.calibrated?.policies);
   const m = monthOf(sim);
   const metrics = metricsOf(sim);
   const pMonth = metrics.find((x) => x.id === "month_savings");
