@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { AnswerKind } from "../answers/kinds.js";
+import { BATCH_DEFAULTS, BatchConfig, DRIFT_DEFAULTS, DriftConfig, SHADOW_DEFAULTS, ShadowConfig } from "./production-schema.js";
 import { HardwareProfile } from "../providers/replay-latency.js";
 import { TokenizerId } from "../providers/replay-tokenizers.js";
 
@@ -114,6 +115,10 @@ export const ActionConfig = z.strictObject({
   answer: AnswerKind.optional(),
   /** JSON Schema for structured actions; passed to the backend and checked by the json_schema check. */
   schema: z.record(z.string(), z.unknown()).optional(),
+  /** Share of this action's accepted local answers shadow-checked on the API tier (default `shadow.rate`). */
+  shadow_rate: Probability.optional(),
+  /** Callers may opt in to wait: its API-tier requests then go through the providers' batch APIs at half price. */
+  deferrable: z.boolean().optional(),
 });
 export type ActionConfig = z.infer<typeof ActionConfig>;
 
@@ -186,6 +191,9 @@ export const RouterConfigSchema = z.strictObject({
   /** The action table inline, or the path of a YAML file holding it (shared between configs). */
   actions: z.union([z.string(), z.record(z.string(), ActionConfig)]),
   budgets: z.array(BudgetConfig).default([]),
+  shadow: ShadowConfig.default(SHADOW_DEFAULTS),
+  drift: DriftConfig.default(DRIFT_DEFAULTS),
+  batch: BatchConfig.default(BATCH_DEFAULTS),
 });
 export const ActionTableSchema = z.record(z.string(), ActionConfig);
 
