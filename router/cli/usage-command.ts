@@ -4,6 +4,8 @@ import { UsageError } from "../errors.js";
 import { exportUsageLog } from "../ledger/export.js";
 import { parseWindow, summariseUsage, type UsageSummary } from "../ledger/usage.js";
 import { describeTarget, ledgerTarget } from "../ledger/open-ledger.js";
+import { productionUsage, type ProductionUsage } from "../production/production-usage.js";
+import { productionStoreFor } from "../production/store.js";
 import { loadConfigFromArgs, ms, openLedgerReader, pct, printJson, runCommand, usd, withConfigOptions } from "./common.js";
 
 interface UsageArgs {
@@ -51,15 +53,16 @@ export const usageCommand: CommandModule<object, UsageArgs> = {
           const r = exportUsageLog(records, args.export);
           process.stderr.write(`wrote ${r.rows} rows to ${args.export} (${r.format})\n`);
         }
-        if (args.json) printJson(summary);
-        else printSummary(summary, args.recent);
+        const production = await productionUsage({ config, store: productionStoreFor(ledger), since, until, action: args.action });
+        if (args.json) printJson({ ...summary, production });
+        else printSummary(summary, args.recent, production);
       } finally {
         await ledger?.close();
       }
     }),
 };
 
-function printSummary(s: UsageSummary, window: string): void {
+function printSummary(s: UsageSummary, window: string, p: ProductionUsage): void {
   const lines = [
     `llm_cost, last ${window} (${s.since} → ${s.until})`,
     `  requests ${s.requests}, attempts ${s.attempts}, cost ${usd(s.costUsd)}`,
@@ -69,5 +72,11 @@ function printSummary(s: UsageSummary, window: string): void {
     `  tokens ${s.tokens.input} in / ${s.tokens.output} out${s.tokens.unknown ? ` (${s.tokens.unknown} answers without token counts)` : ""}`,
   ];
   if (Object.keys(s.errorsByClass).length) lines.push(`  errors: ${Object.entries(s.errorsByClass).map(([c, n]) => `${c} ${n}`).join(", ")}`);
+  // Shadow spend is its own budget scope: listed apart, not in the cost above.
+  const sh = p.shadow;
+  lines.push(`  shadow checks ${sh.checks} (${sh.agreed} agreed, ${sh.disagreed} disagreed, ${sh.noVerdict} no verdict), shadow spend ${usd(sh.costUsd)} (own budget ${usd(sh.budget.limitUsd)}/${sh.budget.period})`);
+  if (p.feedback.right + p.feedback.wrong > 0) lines.push(`  feedback: ${p.feedback.right} right, ${p.feedback.wrong} wrong`);
+  const b = p.batch;
+  if (b.queued + b.submitted + b.done + b.failed > 0) lines.push(`  batch tier: ${b.done} answered, ${b.submitted} in a provider batch, ${b.queued} queued, ${b.failed} failed; batch spend ${usd(b.costUsd)} (in the cost above)`);
   process.stdout.write(lines.join("\n") + "\n");
 }
