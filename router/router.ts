@@ -98,6 +98,7 @@ export class Router {
       now,
       wallClock: this.deps.wallClock,
       replan: () => this.plans.clear(),
+      plan: (action) => this.plan(action),
       threshold: (action, tier) => this.plan(action).tiers.find((t) => t.name === tier)?.threshold,
     });
   }

@@ -7,6 +7,8 @@
  *   const router = new Router({ config, ledger, production });
  */
 import type { ActionPlan } from "../action-plan.js";
+import { BatchTier } from "../batch/batch-tier.js";
+import type { BatchClientOverrides } from "../batch/clients.js";
 import type { RouterConfig } from "../config/load.js";
 import type { RouteRequest, RouteResult } from "../contracts/route-result.js";
 import { ConfigError } from "../errors.js";
@@ -27,6 +29,8 @@ export interface RouterSide {
   wallClock: () => Date;
   /** Drops the router's cached plans so new thresholds apply to the next request. */
   replan: () => void;
+  /** The action's plan as the router runs it (thresholds included). */
+  plan: (action: string) => ActionPlan;
   /** The threshold the router applies now to answers of `action` on `tier` (overrides included). */
   threshold: (action: string, tier: string) => number | undefined;
 }
@@ -37,6 +41,8 @@ export interface ProductionOptions {
   store: ProductionStore;
   /** Each alarm that turned on, and each threshold change (logs, tests). */
   onAlarm?: (e: DriftEstimate, change: ThresholdChange | undefined) => void;
+  /** The batch tier's clients (default: built from each provider's config; tests hand in others). */
+  batchClients?: BatchClientOverrides;
   log?: (line: string) => void;
 }
 
@@ -48,6 +54,7 @@ export class Production {
   readonly ledger: LedgerStore;
   readonly monitor: DriftMonitor;
   private shadowChecker: ShadowChecker | undefined;
+  private batchTier: BatchTier | undefined;
   private side: RouterSide | undefined;
   private readonly overrides = new Map<string, number>();
   private readonly pending = new Set<Promise<unknown>>();
@@ -61,10 +68,10 @@ export class Production {
   }
 
   /** The production tables of this ledger, the thresholds changed before, and the labels since those changes. */
-  static async open(args: { config: RouterConfig; ledger: LedgerSink; onAlarm?: ProductionOptions["onAlarm"]; log?: (line: string) => void }): Promise<Production> {
+  static async open(args: { config: RouterConfig; ledger: LedgerSink; onAlarm?: ProductionOptions["onAlarm"]; batchClients?: BatchClientOverrides; log?: (line: string) => void }): Promise<Production> {
     const store = productionStoreFor(args.ledger);
     if (!store) throw new ConfigError({ message: "shadow checks, feedback and the batch tier keep their rows in the ledger's database; this ledger is neither SQLite nor PostgreSQL", fix: "open the ledger with openLedgerStore" });
-    const p = new Production({ config: args.config, ledger: args.ledger as LedgerStore, store, onAlarm: args.onAlarm, log: args.log });
+    const p = new Production({ config: args.config, ledger: args.ledger as LedgerStore, store, onAlarm: args.onAlarm, batchClients: args.batchClients, log: args.log });
     await p.reload();
     return p;
   }
@@ -96,6 +103,12 @@ export class Production {
       },
       log: this.o.log,
     });
+    this.batchTier = new BatchTier({ config: this.config, store: this.store, ledger: this.ledger, plan: side.plan, clients: this.o.batchClients, wallClock: side.wallClock, log: this.o.log });
+  }
+
+  /** The batch tier (deferrable actions); present once a Router took this Production. */
+  get batch(): BatchTier | undefined {
+    return this.batchTier;
   }
 
   get shadow(): ShadowChecker | undefined {
