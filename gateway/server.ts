@@ -5,6 +5,7 @@
  *   POST /v1/responses         OpenAI Responses, the AI SDK's default (responses-wire.ts)
  *   POST /v1/messages          Anthropic Messages (anthropic-wire.ts)
  *   GET  /v1/models[/id]       OpenAI's list, or Anthropic's when the request has `anthropic-version`
+ *   GET  /v1/deferred/<id>     a deferred request's state and, once done, its answer (deferred.ts)
  *   POST /v1/feedback          a verdict on an answer, for the drift alarm (feedback-endpoint.ts)
  *   GET  /metrics              Prometheus text
  * How a request is routed and answered (buffered or live) is in exchange.ts.
@@ -17,6 +18,7 @@ import { assertSafeBind, checkHostHeader, makeTokenCheck } from "./access.js";
 import { anthropicMessages, anthropicModelList, VERSION_HEADER } from "./anthropic-wire.js";
 import { GatewayRequestError } from "./errors.js";
 import { sendJson, serveExchange, type ExchangeContext } from "./exchange.js";
+import { DEFERRED_PATH, serveDeferredStatus } from "./deferred.js";
 import { serveFeedback } from "./feedback-endpoint.js";
 import { GatewayMetrics } from "./metrics.js";
 import { chatCompletions, MODEL_PREFIX, modelList, modelObject } from "./openai-wire.js";
@@ -88,6 +90,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       const post = req.method === "POST" ? POST_ROUTES[path] : undefined;
       if (post) return await serveExchange(exchange, post, req, res, abort.signal);
       if (req.method === "POST" && path === "/v1/feedback") return await serveFeedback({ production: router.production, req, res, maxBodyBytes: maxBody });
+      if (req.method === "GET" && path.startsWith(DEFERRED_PATH)) return await serveDeferredStatus(router, path, res);
       if (req.method === "GET" && path === "/v1/models") {
         return sendJson(res, 200, req.headers[VERSION_HEADER] ? anthropicModelList(actions, startedAt) : modelList(actions, startedAt));
       }

@@ -45,7 +45,8 @@ export interface CollectReport {
 export class BatchTier {
   private readonly clients = new Map<string, BatchClient>();
   private readonly clock: () => Date;
-  private busy: Promise<CollectReport> | undefined;
+  /** Passes run one at a time, in order (a timer tick and a CLI pass never interleave). */
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: BatchTierOptions) {
     this.clock = o.wallClock ?? (() => new Date());
@@ -81,8 +82,18 @@ export class BatchTier {
 
   /** One pass: submit what is queued, then poll every batch in flight and record what finished. One pass at a time. */
   collect(signal?: AbortSignal): Promise<CollectReport> {
-    this.busy ??= this.pass(signal).finally(() => (this.busy = undefined));
-    return this.busy;
+    return this.exclusive(() => this.pass(signal));
+  }
+
+  /** Only the submit half of a pass (the submit timer). */
+  submit(signal?: AbortSignal): Promise<CollectReport["submitted"]> {
+    return this.exclusive(() => this.submitQueued(signal));
+  }
+
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(run, run);
+    this.chain = next.catch(() => undefined);
+    return next;
   }
 
   private async pass(signal?: AbortSignal): Promise<CollectReport> {
@@ -93,7 +104,7 @@ export class BatchTier {
     return { submitted, finished, requeued, inFlight };
   }
 
-  async submitQueued(signal?: AbortSignal): Promise<CollectReport["submitted"]> {
+  private async submitQueued(signal?: AbortSignal): Promise<CollectReport["submitted"]> {
     const queued = await this.o.store.select("batch_items", { state: "queued" });
     const groups = new Map<string, BatchItem[]>();
     for (const it of queued) {
@@ -118,7 +129,7 @@ export class BatchTier {
     return out;
   }
 
-  async poll(signal?: AbortSignal): Promise<{ finished: BatchItem[]; requeued: number }> {
+  private async poll(signal?: AbortSignal): Promise<{ finished: BatchItem[]; requeued: number }> {
     const finished: BatchItem[] = [];
     let requeued = 0;
     for (const b of await this.o.store.select("batches", { state: "in_progress" })) {
