@@ -6,6 +6,7 @@ import { parseWindow, summariseUsage, type UsageSummary } from "../ledger/usage.
 import { describeTarget, ledgerTarget } from "../ledger/open-ledger.js";
 import { productionUsage, type ProductionUsage } from "../production/production-usage.js";
 import { productionStoreFor } from "../production/store.js";
+import { writeFinetuneFile } from "../production/finetune-export.js";
 import { loadConfigFromArgs, ms, openLedgerReader, pct, printJson, runCommand, usd, withConfigOptions } from "./common.js";
 
 interface UsageArgs {
@@ -17,6 +18,7 @@ interface UsageArgs {
   action?: string;
   json: boolean;
   export?: string;
+  "export-finetune"?: string;
 }
 
 export const usageCommand: CommandModule<object, UsageArgs> = {
@@ -29,8 +31,10 @@ export const usageCommand: CommandModule<object, UsageArgs> = {
       .option("action", { type: "string", describe: "only this action" })
       .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
       .option("export", { type: "string", describe: "also write the window's ledger rows to this file (.jsonl or .csv)" })
+      .option("export-finetune", { type: "string", describe: "write the window's escalated prompts with their accepted API answers as OpenAI chat fine-tuning JSONL (needs ledger.store_prompts); --action filters" })
       .example("$0 usage --topic llm_cost --recent 24h", "")
-      .example("$0 usage --recent 7d --export llm_usage.jsonl", "") as unknown as Argv<UsageArgs>,
+      .example("$0 usage --recent 7d --export llm_usage.jsonl", "")
+      .example("$0 usage --recent 30d --action summarize --export-finetune summarize.jsonl", "") as unknown as Argv<UsageArgs>,
   handler: (args) =>
     runCommand(async () => {
       let windowMs: number;
@@ -49,6 +53,11 @@ export const usageCommand: CommandModule<object, UsageArgs> = {
         const records = (await ledger?.query({ since, until, action: args.action })) ?? [];
         const local = new Set(Object.entries(config.data.tiers).filter(([, t]) => t.local).map(([n]) => n));
         const summary = summariseUsage(records, { since, until }, local);
+        if (args["export-finetune"]) {
+          const f = writeFinetuneFile({ config, records, file: args["export-finetune"] });
+          const left = f.skipped.noPrompt + f.skipped.noAnswer + f.skipped.unknownAction;
+          process.stderr.write(`wrote ${f.lines.length} fine-tuning examples to ${args["export-finetune"]}${left ? ` (${left} escalated requests left out: ${f.skipped.noPrompt} without a stored prompt, ${f.skipped.noAnswer} without a stored answer, ${f.skipped.unknownAction} of actions no longer configured)` : ""}\n`);
+        }
         if (args.export) {
           const r = exportUsageLog(records, args.export);
           process.stderr.write(`wrote ${r.rows} rows to ${args.export} (${r.format})\n`);
