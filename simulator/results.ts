@@ -5,6 +5,7 @@
  */
 import { renameSync, writeFileSync } from "node:fs";
 import { z } from "zod";
+import { BatchSummarySchema } from "./deferrable-summary.js";
 import { parseAndValidate, readTextFile } from "../router/config/validate-source.js";
 
 export const RESULTS_VERSION = 1 as const;
@@ -108,6 +109,8 @@ export const SensitivitySchema = z.strictObject({
 export type Sensitivity = z.infer<typeof SensitivitySchema>;
 
 export const SimulationResultsSchema = z.strictObject({
+  /** The batch tier's saving (deferrable-summary.ts); absent or null when the profile defers nothing. */
+  batch: BatchSummarySchema.nullable().optional(),
   version: z.literal(RESULTS_VERSION),
   kind: z.literal("tierlab.simulation"),
   seed: Int,

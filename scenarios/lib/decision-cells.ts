@@ -7,6 +7,7 @@ import { headline, md, table, type Cell } from "../../reports/notebook.js";
 import { barChart, exceedanceChart } from "./charts.js";
 import { capText, gatherEvidence, itemsNeeded, metricsOf, mixCap, monthOf, QUALITY_TARGET, recommend, whatToChange, type Evidence } from "./decision-advice.js";
 import type { DecisionInputs } from "./decision-pipeline.js";
+import { batchSavingCell } from "./batch-cell.js";
 import { measuredCells, tallySources } from "./decision-measured.js";
 import { count, LIKELIHOOD_RULE, likelihood, listing, pct, usd } from "./text.js";
 
@@ -41,6 +42,7 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
       explanation: `1 − hybrid / pure API per trial: P5 ${pct(m.savings.p5)}, P95 ${pct(m.savings.p95)}${pMonth ? `; P(${pMonth.target}) = ${pct(pMonth.probability)}` : ""}${cap ? `\n${capText(cap)}${cap.cap <= 0.75 ? ": the > 75 % target fails under the assumed mix" : ""}` : ""}`,
     }),
   ];
+  cells.push(...batchSavingCell(sim));
   if (ev.accepted) {
     const a = ev.accepted;
     cells.push(headline({
