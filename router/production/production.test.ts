@@ -128,3 +128,17 @@ describe.each(ledgerBackends("production tables on PostgreSQL"))("production lea
     });
   });
 });
+
+describe("production config", () => {
+  it("names a shadow tier that does not exist, or is local, with file and line", () => {
+    for (const [tier, says] of [["NOPE", 'unknown tier "NOPE"'], ["LOCAL_FAST", 'tier "LOCAL_FAST" is local']] as const) {
+      const fx = writeTestConfig((d) => (d.shadow = { tier }));
+      expect(() => fx.load()).toThrow(says);
+      try {
+        fx.load();
+      } catch (err) {
+        expect((err as Error).message).toMatch(/router\.yaml:\d+/);
+      }
+    }
+  });
+});
