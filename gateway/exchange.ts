@@ -8,8 +8,10 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { canDefer, routeOrDefer } from "../router/batch/defer.js";
 import type { RouteResult } from "../router/contracts/route-result.js";
 import type { Router } from "../router/router.js";
+import { sendDeferred, wantsAsync } from "./deferred.js";
 import { GatewayRequestError } from "./errors.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { answerOf, OUTCOME_TRAILERS, outcomeHeaders, routeHeaders, startHeaders } from "./route-headers.js";
@@ -55,7 +57,15 @@ export async function serveExchange(ctx: ExchangeContext, wire: WireFormat, req:
     const routeReq = { ...ex.route, requestId, signal };
     if (!stream) {
       try {
-        result = await router.route(routeReq);
+        if (wantsAsync(req.headers) && canDefer(router, action)) {
+          const d = await routeOrDefer(router, routeReq);
+          if (d.deferred) {
+            status = 202;
+            result = d.local;
+            return sendDeferred(res, d);
+          }
+          result = d.result;
+        } else result = await router.route(routeReq);
       } catch (err) {
         result = (err as { result?: RouteResult }).result;
         throw err;
@@ -99,7 +109,7 @@ export async function serveExchange(ctx: ExchangeContext, wire: WireFormat, req:
 }
 
 /** Events rather than `for await`: the stream's async iterator costs ~2 % of a request's CPU here (profiled). */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -116,7 +126,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {

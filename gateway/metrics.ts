@@ -9,6 +9,8 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { RouteResult } from "../router/contracts/route-result.js";
 import type { BudgetBook, BudgetStatus } from "../router/budget/contract.js";
 import type { ResponseCache } from "../router/cache/response-cache.js";
+import type { Production } from "../router/production/production.js";
+import { driftGauges } from "./drift-metrics.js";
 
 const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
@@ -32,7 +34,7 @@ export class GatewayMetrics {
   private readonly requestSeconds: Histogram<"action" | "tier" | "model" | "stream">;
   private readonly attemptSeconds: Histogram<"action" | "tier" | "model">;
 
-  constructor(opts: { cache?: ResponseCache; budget?: BudgetBook } = {}) {
+  constructor(opts: { cache?: ResponseCache; budget?: BudgetBook; production?: Production } = {}) {
     const registers = [this.registry];
     this.requests = new Counter({ name: "tierlab_gateway_requests_total", help: "chat completion requests by answering tier/model, HTTP status and cache use", labelNames: ["action", "tier", "model", "status", "cache"], registers });
     this.attempts = new Counter({ name: "tierlab_gateway_attempts_total", help: "model attempts behind the requests, by verdict", labelNames: ["action", "tier", "model", "verdict"], registers });
@@ -47,6 +49,7 @@ export class GatewayMetrics {
       new Gauge({ name: "tierlab_cache_bytes", help: "bytes held by the exact-match cache", registers, collect() { this.set(cache.stats().bytes); } });
     }
     if (opts.budget) budgetGauges(opts.budget, registers);
+    if (opts.production) driftGauges(opts.production, registers);
   }
 
   observe(o: RequestObservation): void {

@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from "yargs";
 import { loadConfigFromArgs, openLedger, runCommand, withConfigOptions } from "../router/cli/common.js";
 import { ResponseCache } from "../router/cache/response-cache.js";
 import { UsageError } from "../router/errors.js";
+import { Production } from "../router/production/production.js";
 import { Router } from "../router/router.js";
 import { createGateway } from "./server.js";
 
@@ -38,8 +39,19 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       const config = loadConfigFromArgs(args);
       const ledger = await openLedger(config, args.ledger);
       const cache = args["cache-ttl"] > 0 ? new ResponseCache({ ttlMs: args["cache-ttl"] * 1000, maxEntries: args["cache-max-entries"] }) : undefined;
+      // Shadow checks, feedback and the drift alarm (README "Running in production"); every minute it re-reads
+      // the ledger's labels, so feedback given through another instance or the CLI counts here too.
+      const production = await Production.open({ config, ledger, log: (line) => process.stderr.write(`${line}\n`), onAlarm: (e, change) => process.stderr.write(`tierlab drift alarm: ${e.action} on ${e.tier}: kept-answer error ${(e.interval.lower * 100).toFixed(1)}–${(e.interval.upper * 100).toFixed(1)} % above α ${(e.alpha * 100).toFixed(1)} % over ${e.n} labels${change ? `; threshold ${change.old_threshold} → ${change.new_threshold}` : ""}\n`) });
+      const reload = setInterval(() => void production.reload().catch(() => undefined), 60_000).unref();
+      // The batch tier: deferred requests go out every submit_every_ms, batches are polled every poll_every_ms.
+      const batchTimers: NodeJS.Timeout[] = [];
+      if (Object.values(config.data.actions).some((a) => a.deferrable)) {
+        const note = (err: unknown) => process.stderr.write(`tierlab batch: ${(err as Error).message}; the requests stay queued and are tried again\n`);
+        batchTimers.push(setInterval(() => void production.batch?.submit().catch(note), config.data.batch.submit_every_ms).unref());
+        batchTimers.push(setInterval(() => void production.batch?.collect().catch(note), config.data.batch.poll_every_ms).unref());
+      }
       // The Router enforces the config's `budgets:` on this ledger by default; a refusal reaches clients as 429.
-      const router = new Router({ config, ledger, cache });
+      const router = new Router({ config, ledger, cache, production });
       try {
         const gateway = await createGateway({ router, host: args.host, port: args.port, token: process.env[args["token-env"]] });
         const auth = process.env[args["token-env"]] ? `bearer token from $${args["token-env"]}` : "no token (loopback only)";
@@ -48,6 +60,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         process.stderr.write(`tierlab gateway: shutting down, letting in-flight requests finish (up to ${args["grace-ms"]} ms)\n`);
         await gateway.close({ graceMs: args["grace-ms"] });
       } finally {
+        clearInterval(reload);
+        for (const t of batchTimers) clearInterval(t);
         await router.close();
         await ledger.close();
       }

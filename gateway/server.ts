@@ -5,6 +5,8 @@
  *   POST /v1/responses         OpenAI Responses, the AI SDK's default (responses-wire.ts)
  *   POST /v1/messages          Anthropic Messages (anthropic-wire.ts)
  *   GET  /v1/models[/id]       OpenAI's list, or Anthropic's when the request has `anthropic-version`
+ *   GET  /v1/deferred/<id>     a deferred request's state and, once done, its answer (deferred.ts)
+ *   POST /v1/feedback          a verdict on an answer, for the drift alarm (feedback-endpoint.ts)
  *   GET  /metrics              Prometheus text
  * How a request is routed and answered (buffered or live) is in exchange.ts.
  */
@@ -16,6 +18,8 @@ import { assertSafeBind, checkHostHeader, makeTokenCheck } from "./access.js";
 import { anthropicMessages, anthropicModelList, VERSION_HEADER } from "./anthropic-wire.js";
 import { GatewayRequestError } from "./errors.js";
 import { sendJson, serveExchange, type ExchangeContext } from "./exchange.js";
+import { DEFERRED_PATH, serveDeferredStatus } from "./deferred.js";
+import { serveFeedback } from "./feedback-endpoint.js";
 import { GatewayMetrics } from "./metrics.js";
 import { chatCompletions, MODEL_PREFIX, modelList, modelObject } from "./openai-wire.js";
 import { responses } from "./responses-wire.js";
@@ -60,7 +64,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   assertSafeBind(host, token);
   const router = opts.router;
   const actions = Object.keys(router.config.data.actions);
-  const metrics = opts.metrics === false ? undefined : (opts.metrics ?? new GatewayMetrics({ cache: router.cache, budget: router.budget }));
+  const metrics = opts.metrics === false ? undefined : (opts.metrics ?? new GatewayMetrics({ cache: router.cache, budget: router.budget, production: router.production }));
   const checkToken = token ? makeTokenCheck(token) : undefined;
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -85,6 +89,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       else checkHostHeader(req.headers);
       const post = req.method === "POST" ? POST_ROUTES[path] : undefined;
       if (post) return await serveExchange(exchange, post, req, res, abort.signal);
+      if (req.method === "POST" && path === "/v1/feedback") return await serveFeedback({ production: router.production, req, res, maxBodyBytes: maxBody });
+      if (req.method === "GET" && path.startsWith(DEFERRED_PATH)) return await serveDeferredStatus(router, path, res);
       if (req.method === "GET" && path === "/v1/models") {
         return sendJson(res, 200, req.headers[VERSION_HEADER] ? anthropicModelList(actions, startedAt) : modelList(actions, startedAt));
       }

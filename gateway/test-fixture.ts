@@ -10,6 +10,7 @@ import { ResponseCache } from "../router/cache/response-cache.js";
 import { SqliteLedger } from "../router/ledger/sqlite-ledger.js";
 import type { Provider } from "../router/contracts/provider.js";
 import { ScriptedProvider, type ScriptLine } from "../router/providers/scripted.js";
+import { Production } from "../router/production/production.js";
 import { Router } from "../router/router.js";
 import { createGateway, type Gateway, type GatewayOptions } from "./server.js";
 
@@ -25,6 +26,8 @@ export interface FixtureOptions {
   override?: Partial<Record<"fast" | "quality" | "api" | "api2", Provider>>;
   /** Edit the router config before it is loaded. */
   mutate?: (data: Record<string, unknown>) => void;
+  /** Give the router a Production (shadow checks, feedback, drift, batch) on the fixture's ledger. */
+  production?: boolean;
 }
 
 export interface Fixture {
@@ -46,7 +49,9 @@ export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> 
     api: new ScriptedProvider(opts.api ?? [{ reply: "auth" }], { name: "api" }),
     api2: new ScriptedProvider(opts.api2 ?? [{ reply: "auth" }], { name: "api2" }),
   };
-  const router = new Router({ config: fx.load(), ledger, providers: { providers: { ...providers, ...opts.override } }, budget: opts.budget, cache: opts.cache, sleep: async () => {} });
+  const config = fx.load();
+  const production = opts.production ? await Production.open({ config, ledger }) : undefined;
+  const router = new Router({ config, ledger, providers: { providers: { ...providers, ...opts.override } }, budget: opts.budget, cache: opts.cache, sleep: async () => {}, production });
   const logs: string[] = [];
   const gateway = await createGateway({ router, port: 0, log: (l) => logs.push(l), ...opts.gateway });
   return {

@@ -8,10 +8,12 @@ import { runReplayPerf } from "./replay-perf.js";
 import { runGatePerf } from "./gate-perf.js";
 import { runRouterPerf } from "./router-perf.js";
 import { runScorerPerf } from "./scorer-perf.js";
+import { runShadowPerf } from "./shadow-perf.js";
 import type { PerfRow } from "./types.js";
 
 const sections: Array<[string, () => Promise<PerfRow[]>]> = [
   ["router", () => runRouterPerf()],
+  ["shadow", () => runShadowPerf()],
   ["scorer", () => runScorerPerf()],
   ["decision", () => runDecisionPerf()],
   ["bench", () => runBenchPerf()],

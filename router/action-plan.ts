@@ -83,3 +83,9 @@ export function withResponseFormat(plan: ActionPlan, format: ResponseFormat): Ac
     checks: hasSchemaCheck ? plan.checks : [...plan.checks, ...prepareChecks([{ id: "json_schema", gate: true }])],
   };
 }
+
+/** The threshold that decides whether a tier's answer is kept: its cell's accept rule, else the tier's self-check threshold. */
+export function thresholdOfTier(plan: ActionPlan, tier: string): number | undefined {
+  for (const c of plan.policy.cells) if (c.tier === tier && c.rule.basis !== "final") return c.rule.threshold;
+  return plan.tiers.find((t) => t.name === tier)?.threshold;
+}

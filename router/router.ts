@@ -4,7 +4,7 @@
  * so the gateway and agent loops can use it like any model.
  */
 import { randomUUID } from "node:crypto";
-import { planAction, withResponseFormat, type ActionPlan } from "./action-plan.js";
+import { planAction, thresholdOfTier, withResponseFormat, type ActionPlan } from "./action-plan.js";
 import type { BudgetBook, BudgetGuard } from "./budget/contract.js";
 import { budgetBookFor } from "./budget/open-budget.js";
 import type { ResponseCache } from "./cache/response-cache.js";
@@ -17,6 +17,7 @@ import { AllTiersFailedError, UsageError } from "./errors.js";
 import { attemptsToRecords } from "./ledger/records.js";
 import type { LedgerSink } from "./ledger/contract.js";
 import { pickBestEffort } from "./policy/escalation.js";
+import type { Production } from "./production/production.js";
 import { ProviderRegistry, type ProviderOverrides } from "./providers/registry.js";
 import { checkRequestFits } from "./reliability/input-guard.js";
 import { abortableSleep } from "./retry.js";
@@ -39,6 +40,8 @@ export interface RouterOptions {
   rng?: Rng;
   newId?: () => string;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Shadow checks, feedback, the drift alarm and the batch tier (router/production/); omit for none. */
+  production?: Production;
 }
 
 /**
@@ -62,6 +65,7 @@ export class Router {
   private readonly newId: () => string;
   /** The budget book built here from the config (closed with the router), if any. */
   readonly budget: BudgetBook | undefined;
+  readonly production: Production | undefined;
 
   constructor(opts: RouterOptions) {
     this.config = opts.config;
@@ -88,12 +92,22 @@ export class Router {
         ? undefined
         : (opts.circuit ?? new CircuitBreaker({ failureThreshold: d.circuit.failure_threshold, cooldownMs: d.circuit.cooldown_ms, now })),
     };
+    this.production = opts.production;
+    this.production?.attach({
+      registry: this.registry,
+      now,
+      wallClock: this.deps.wallClock,
+      replan: () => this.plans.clear(),
+      plan: (action) => this.plan(action),
+      threshold: (action, tier) => thresholdOfTier(this.plan(action), tier),
+    });
   }
 
   plan(action: string): ActionPlan {
     let p = this.plans.get(action);
     if (!p) {
       p = planAction(this.config, action);
+      if (this.production) p = this.production.adjustPlan(p);
       this.plans.set(action, p);
     }
     return p;
@@ -163,6 +177,8 @@ export class Router {
       throw err;
     }
     this.cache?.set(req, result);
+    // Shadow sampling: one RNG draw here, the rest after this request returned (production/shadow.ts).
+    if (verdict === "accepted") this.production?.afterAnswer({ plan, req, result });
     return result;
   }
 
@@ -242,6 +258,7 @@ export class Router {
   }
 
   async close(): Promise<void> {
+    await this.production?.drain();
     await this.registry.closeAll();
     await this.budget?.close?.();
   }

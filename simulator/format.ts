@@ -76,6 +76,10 @@ export function formatResults(r: SimulationResults): string {
     lines.push("Break-even (P50 savings = 0):");
     for (const b of s.break_even) lines.push(`  ${b.input.padEnd(18)}${b.value === null ? b.note : `${b.value} ${b.unit} (× ${b.factor} today's): ${b.note}`}`);
   }
+  if (r.batch) {
+    const b = r.batch;
+    lines.push("", `Batch tier (modelled, ${num(b.trials)} trials): calls that can wait (${Object.entries(b.shares).map(([a, x]) => `${a} ${Math.round(x * 100)} %`).join(", ")}) deferred at half price save ${usd(b.saving_usd_p50)} of ${usd(b.hybrid_cost_usd_p50.live)} over ${b.window_days} days (P50, ${(b.saving_share_p50 * 100).toFixed(1)} %); answers in ${b.latency_hours.lo}–${b.latency_hours.hi} h (assumed)`);
+  }
   lines.push("", "Notes:", ...r.notes.map((n) => `  - ${n}`));
   return lines.join("\n") + "\n";
 }

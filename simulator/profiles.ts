@@ -29,6 +29,11 @@ export const ProfileSchema = z.strictObject({
   growth_per_month: z.number().gt(-1, "must be above -1 (−100 %)").default(0),
   weekday_factors: WeekdayFactors.optional(),
   action_mix: z.record(z.string(), Share),
+  /**
+   * Share of an action's calls whose caller can wait hours (summaries, tagging, nightly reports): with
+   * the action `deferrable` in the router config, what its local tiers do not accept goes to the batch tier.
+   */
+  deferrable: z.record(z.string(), Share).optional(),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 
@@ -71,6 +76,8 @@ export const UsageProfilesSchema = z.strictObject({
       })
       .default({ tiers: {}, actions: {} }),
     local_fixed_usd_per_day: z.number().min(0).default(0),
+    /** How long a batch takes to come back (both APIs promise within 24 h; most finish far sooner): uniform between lo and hi. */
+    batch_latency_hours: z.strictObject({ lo: z.number().min(0), hi: z.number().positive() }).default({ lo: 1, hi: 24 }),
   }),
   success_metrics: z.strictObject({ week: SuccessWeek, month: SuccessMonth }),
 });

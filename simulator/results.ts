@@ -10,6 +10,7 @@
  */
 import { renameSync, writeFileSync } from "node:fs";
 import { z } from "zod";
+import { BatchSummarySchema } from "./deferrable-summary.js";
 import { parseAndValidate, readTextFile } from "../router/config/validate-source.js";
 
 export const RESULTS_VERSION = 2 as const;
@@ -145,6 +146,8 @@ export const SensitivitySchema = z.strictObject({
 export type Sensitivity = z.infer<typeof SensitivitySchema>;
 
 export const SimulationResultsSchema = z.strictObject({
+  /** The batch tier's saving (deferrable-summary.ts); absent or null when the profile defers nothing. */
+  batch: BatchSummarySchema.nullable().optional(),
   version: z.literal(RESULTS_VERSION, { error: `must be ${RESULTS_VERSION}: version 1 files predate the correctness metric; run \`tierlab simulate\` again to regenerate` }),
   kind: z.literal("tierlab.simulation"),
   seed: Int,

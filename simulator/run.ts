@@ -18,7 +18,12 @@ import { defaultThreads, SimPool } from "./parallel.js";
 import { DEFAULT_PROFILES, loadUsageProfiles, type LoadedProfiles } from "./profiles.js";
 import { RESULTS_VERSION, type ChainCell, type CorrectBetaResult, type SimulationResults } from "./results.js";
 import { runSensitivity } from "./sensitivity.js";
+import { deferralPlan, withDeferral } from "./deferrable.js";
+import { batchSummary, type BatchSummary } from "./deferrable-summary.js";
 import { budgetResults, exceedance, histogram, monthMetrics, perDayBands, sig, summarize, summarizeWindow, weekMetrics, windowSeries } from "./summary.js";
+
+/** Trials of the run with the deferrable share (its P50 is compared with the main run's first as many trials). */
+export const DEFAULT_BATCH_TRIALS = 2000;
 
 /** Trials per sensitivity run: every run shares the seed, so differences between runs are precise with few trials. */
 export const DEFAULT_SENSITIVITY_TRIALS = 250;
@@ -73,7 +78,17 @@ export async function runSimulation(opts: SimulateOptions): Promise<SimulationRe
         trials: Math.min(opts.trials, opts.sensitivityTrials ?? DEFAULT_SENSITIVITY_TRIALS), delta: opts.delta ?? 0.2,
       }),
     ]);
-    return assembleResults({ opts, prepared, block, sensitivity });
+    // The batch tier's what-if runs after the others: the pool holds one compiled simulation at a time.
+    const plan = deferralPlan(prepared.config, prepared.inputs.profile, prepared.profiles.data.assumptions.batch_latency_hours);
+    let batch: BatchSummary | null = null;
+    if (Object.keys(plan.shares).length > 0) {
+      const deferred = withDeferral(prepared, plan);
+      pool.load(deferred.compiled);
+      const trials = Math.min(opts.trials, DEFAULT_BATCH_TRIALS);
+      const b = await pool.run({ mode: opts.mode, seed: opts.seed, trials, perturbation: basePerturbation(deferred.compiled) });
+      batch = batchSummary({ live: block, deferred: b, days: prepared.inputs.days, plan, mix: prepared.inputs.profile.action_mix });
+    }
+    return { ...assembleResults({ opts, prepared, block, sensitivity }), batch };
   } finally {
     await pool.close();
   }

@@ -1,8 +1,11 @@
 /** `bench calibrate <run>`: choose per-action thresholds from a bench run and write the calibration file. */
 import { basename, resolve } from "node:path";
 import type { Argv, CommandModule } from "yargs";
-import { DEFAULT_CONFIG } from "../../router/config/load.js";
+import { DEFAULT_CONFIG, loadRouterConfig } from "../../router/config/load.js";
 import { EXIT } from "../../router/exit-codes.js";
+import { UsageError } from "../../router/errors.js";
+import { parseWindow } from "../../router/ledger/usage.js";
+import { labelsFromLedger } from "./from-ledger.js";
 import { printJson, runCommand } from "../../router/cli/common.js";
 import type { BenchRecord } from "../contracts/bench-record.js";
 import { configOfRun, RunFolder, resolveRunDir, writeJsonAtomic } from "../run/run-folder.js";
@@ -12,7 +15,10 @@ import { renderCalibrationTable } from "./render.js";
 import { renderPolicies } from "./render-policies.js";
 
 interface CalibrateArgs {
-  run: string;
+  run?: string;
+  "from-ledger": boolean;
+  ledger?: string;
+  recent: string;
   config: string;
   out?: string;
   alpha?: number;
@@ -25,11 +31,14 @@ interface CalibrateArgs {
 }
 
 export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
-  command: "calibrate <run>",
-  describe: "choose per-action acceptance thresholds from a bench run's confidence vs grader verdicts",
+  command: "calibrate [run]",
+  describe: "choose per-action acceptance thresholds from a bench run's confidence vs grader verdicts, or (--from-ledger) from production's shadow, feedback and escalation labels",
   builder: (y: Argv) =>
     y
-      .positional("run", { type: "string", demandOption: true, describe: "run id (under results/) or run folder" })
+      .positional("run", { type: "string", describe: "run id (under results/) or run folder" })
+      .option("from-ledger", { type: "boolean", default: false, describe: "calibrate from the ledger's labels (shadow checks, feedback, escalations) instead of a bench run" })
+      .option("ledger", { type: "string", describe: "with --from-ledger: SQLite path or postgres:// URL (default as `usage`)" })
+      .option("recent", { type: "string", default: "30d", describe: "with --from-ledger: the window of labels to use" })
       .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, normalize: true, describe: "router config; the file is written to its `calibration:` path" })
       .option("out", { type: "string", normalize: true, describe: "write the calibration file here instead of the config's path" })
       .option("alpha", { type: "number", describe: `risk control: tolerated error rate among kept local answers (default: each action's \`alpha\`, else ${CALIBRATE_DEFAULTS.alpha})` })
@@ -40,18 +49,34 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       .option("min-items", { type: "number", default: DEFAULT_MIN_ITEMS, describe: "refuse an action/tier with fewer usable items than this" })
       .option("json", { type: "boolean", default: false, describe: "print the calibration (with diagnostics) as JSON" })
       .example("$0 bench calibrate 2026-01-05-classify", "risk control at alpha 0.05, delta 0.1")
-      .example("$0 bench calibrate results/r1 --method escalation_share --escalation-share 0.3 --out /tmp/cal.json", "") as unknown as Argv<CalibrateArgs>,
+      .example("$0 bench calibrate results/r1 --method escalation_share --escalation-share 0.3 --out /tmp/cal.json", "")
+      .example("$0 bench calibrate --from-ledger --recent 14d", "thresholds from production labels") as unknown as Argv<CalibrateArgs>,
   handler: (args) =>
     runCommand(async () => {
-      const dir = resolveRunDir(args.run);
-      const folder = new RunFolder(dir);
-      const records = folder.records();
-      const config = configOfRun(args.config, folder.dir);
+      if (!args.run === !args["from-ledger"]) throw new UsageError({ message: "name a bench run, or pass --from-ledger (not both)" });
+      // Loading the config without its calibration: an old or broken file must not block replacing it.
+      let config = loadRouterConfig(args.config, { calibration: false });
       const file = args.out ? resolve(args.out) : config.calibrationFile;
+      let records: BenchRecord[];
+      let sourceRun: string;
+      let dir: string;
+      if (args["from-ledger"]) {
+        const until = new Date();
+        const labels = await labelsFromLedger({ config, ledger: args.ledger, since: new Date(until.getTime() - parseRecent(args.recent)), until });
+        records = labels.records;
+        sourceRun = dir = labels.sourceRun;
+        process.stderr.write(`labels used: ${labels.used.feedback} feedback, ${labels.used.shadow} shadow, ${labels.used.escalation} escalation (${labels.dropped} without a confidence or ledger row left out); shadow and escalation labels measure agreement with the API tier\n`);
+      } else {
+        dir = resolveRunDir(args.run!);
+        const folder = new RunFolder(dir);
+        records = folder.records();
+        sourceRun = runIdOf(records, dir);
+        config = configOfRun(args.config, folder.dir);
+      }
       const { calibration, report } = calibrateRecords(records, {
         config,
         seed: args.seed,
-        sourceRun: runIdOf(records, dir),
+        sourceRun,
         alpha: args.alpha,
         delta: args.delta,
         share: args["escalation-share"],
@@ -75,4 +100,12 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
 function runIdOf(records: readonly BenchRecord[], dir: string): string {
   const ids = new Set(records.map((r) => r.run_id));
   return ids.size === 1 ? [...ids][0]! : basename(resolve(dir));
+}
+
+function parseRecent(text: string): number {
+  try {
+    return parseWindow(text);
+  } catch (err) {
+    throw new UsageError({ message: `--recent: ${(err as Error).message}` });
+  }
 }

@@ -4,6 +4,9 @@ import { UsageError } from "../errors.js";
 import { exportUsageLog } from "../ledger/export.js";
 import { parseWindow, summariseUsage, type UsageSummary } from "../ledger/usage.js";
 import { describeTarget, ledgerTarget } from "../ledger/open-ledger.js";
+import { productionUsage, type ProductionUsage } from "../production/production-usage.js";
+import { productionStoreFor } from "../production/store.js";
+import { writeFinetuneFile } from "../production/finetune-export.js";
 import { loadConfigFromArgs, ms, openLedgerReader, pct, printJson, runCommand, usd, withConfigOptions } from "./common.js";
 
 interface UsageArgs {
@@ -15,6 +18,7 @@ interface UsageArgs {
   action?: string;
   json: boolean;
   export?: string;
+  "export-finetune"?: string;
 }
 
 export const usageCommand: CommandModule<object, UsageArgs> = {
@@ -27,8 +31,10 @@ export const usageCommand: CommandModule<object, UsageArgs> = {
       .option("action", { type: "string", describe: "only this action" })
       .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
       .option("export", { type: "string", describe: "also write the window's ledger rows to this file (.jsonl or .csv)" })
+      .option("export-finetune", { type: "string", describe: "write the window's escalated prompts with their accepted API answers as OpenAI chat fine-tuning JSONL (needs ledger.store_prompts); --action filters" })
       .example("$0 usage --topic llm_cost --recent 24h", "")
-      .example("$0 usage --recent 7d --export llm_usage.jsonl", "") as unknown as Argv<UsageArgs>,
+      .example("$0 usage --recent 7d --export llm_usage.jsonl", "")
+      .example("$0 usage --recent 30d --action summarize --export-finetune summarize.jsonl", "") as unknown as Argv<UsageArgs>,
   handler: (args) =>
     runCommand(async () => {
       let windowMs: number;
@@ -47,19 +53,25 @@ export const usageCommand: CommandModule<object, UsageArgs> = {
         const records = (await ledger?.query({ since, until, action: args.action })) ?? [];
         const local = new Set(Object.entries(config.data.tiers).filter(([, t]) => t.local).map(([n]) => n));
         const summary = summariseUsage(records, { since, until }, local);
+        if (args["export-finetune"]) {
+          const f = writeFinetuneFile({ config, records, file: args["export-finetune"] });
+          const left = f.skipped.noPrompt + f.skipped.noAnswer + f.skipped.unknownAction;
+          process.stderr.write(`wrote ${f.lines.length} fine-tuning examples to ${args["export-finetune"]}${left ? ` (${left} escalated requests left out: ${f.skipped.noPrompt} without a stored prompt, ${f.skipped.noAnswer} without a stored answer, ${f.skipped.unknownAction} of actions no longer configured)` : ""}\n`);
+        }
         if (args.export) {
           const r = exportUsageLog(records, args.export);
           process.stderr.write(`wrote ${r.rows} rows to ${args.export} (${r.format})\n`);
         }
-        if (args.json) printJson(summary);
-        else printSummary(summary, args.recent);
+        const production = await productionUsage({ config, store: productionStoreFor(ledger), since, until, action: args.action });
+        if (args.json) printJson({ ...summary, production });
+        else printSummary(summary, args.recent, production);
       } finally {
         await ledger?.close();
       }
     }),
 };
 
-function printSummary(s: UsageSummary, window: string): void {
+function printSummary(s: UsageSummary, window: string, p: ProductionUsage): void {
   const lines = [
     `llm_cost, last ${window} (${s.since} → ${s.until})`,
     `  requests ${s.requests}, attempts ${s.attempts}, cost ${usd(s.costUsd)}`,
@@ -69,5 +81,11 @@ function printSummary(s: UsageSummary, window: string): void {
     `  tokens ${s.tokens.input} in / ${s.tokens.output} out${s.tokens.unknown ? ` (${s.tokens.unknown} answers without token counts)` : ""}`,
   ];
   if (Object.keys(s.errorsByClass).length) lines.push(`  errors: ${Object.entries(s.errorsByClass).map(([c, n]) => `${c} ${n}`).join(", ")}`);
+  // Shadow spend is its own budget scope: listed apart, not in the cost above.
+  const sh = p.shadow;
+  lines.push(`  shadow checks ${sh.checks} (${sh.agreed} agreed, ${sh.disagreed} disagreed, ${sh.noVerdict} no verdict), shadow spend ${usd(sh.costUsd)} (own budget ${usd(sh.budget.limitUsd)}/${sh.budget.period})`);
+  if (p.feedback.right + p.feedback.wrong > 0) lines.push(`  feedback: ${p.feedback.right} right, ${p.feedback.wrong} wrong`);
+  const b = p.batch;
+  if (b.queued + b.submitted + b.done + b.failed > 0) lines.push(`  batch tier: ${b.done} answered, ${b.submitted} in a provider batch, ${b.queued} queued, ${b.failed} failed; batch spend ${usd(b.costUsd)} (in the cost above)`);
   process.stdout.write(lines.join("\n") + "\n");
 }

@@ -122,6 +122,9 @@ function checkTiers(src: Source, data: RouterConfigData, prices: PriceTable): vo
   data.budgets.forEach((b, i) => {
     if (b.scope !== "global" && !b.key) add(["budgets", i, "key"], `a ${b.scope} budget needs \`key:\` (the ${b.scope} it limits)`);
   });
+  const shadowTier = data.shadow.tier;
+  if (shadowTier !== undefined && !data.tiers[shadowTier]) add(["shadow", "tier"], `unknown tier "${shadowTier}"; allowed: ${Object.keys(data.tiers).join(", ")}`);
+  else if (shadowTier !== undefined && data.tiers[shadowTier]!.local) add(["shadow", "tier"], `tier "${shadowTier}" is local; shadow checks compare kept local answers with an API tier's`);
   raise();
 }
 

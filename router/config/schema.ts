@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { AnswerKind } from "../answers/kinds.js";
+import { BATCH_DEFAULTS, BatchConfig, DRIFT_DEFAULTS, DriftConfig, SHADOW_DEFAULTS, ShadowConfig } from "./production-schema.js";
 import { HardwareProfile } from "../providers/replay-latency.js";
 import { TokenizerId } from "../providers/replay-tokenizers.js";
 
@@ -136,6 +137,10 @@ export const ActionConfig = z.strictObject({
   policy: z.enum(["cascade", "consensus", "api_first"]).optional(),
   /** A local model asked whether each local answer is right; its P(yes) becomes the `verifier` signal. */
   verifier: VerifierConfig.optional(),
+  /** Share of this action's accepted local answers shadow-checked on the API tier (default `shadow.rate`). */
+  shadow_rate: Probability.optional(),
+  /** Callers may opt in to wait: its API-tier requests then go through the providers' batch APIs at half price. */
+  deferrable: z.boolean().optional(),
 });
 export type ActionConfig = z.infer<typeof ActionConfig>;
 
@@ -211,6 +216,9 @@ export const RouterConfigSchema = z.strictObject({
    */
   actions: z.union([z.string(), z.array(z.string()).min(1), z.record(z.string(), ActionConfig)]),
   budgets: z.array(BudgetConfig).default([]),
+  shadow: ShadowConfig.default(SHADOW_DEFAULTS),
+  drift: DriftConfig.default(DRIFT_DEFAULTS),
+  batch: BatchConfig.default(BATCH_DEFAULTS),
 });
 export const ActionTableSchema = z.record(z.string(), ActionConfig);
 

@@ -3,6 +3,7 @@ import type { LedgerRecord } from "../contracts/ledger-record.js";
 import type { LedgerStore } from "../ledger/contract.js";
 import { describeTarget, openLedgerAt } from "../ledger/open-ledger.js";
 import { DOCTOR_REPORT_VERSION, type DoctorContext, type DoctorFinding, type DoctorReport } from "./contract.js";
+import { driftEstimatesOf, driftFindings } from "./drift-check.js";
 import { checkLedgerDatabase } from "./ledger-database-check.js";
 import { checkFallbackRate, checkLatency, checkQuality } from "./ledger-checks.js";
 import { checkEmbedded, checkKeys, checkLedgerWritable, checkOllama, checkReplay } from "./setup-checks.js";
@@ -17,19 +18,21 @@ export async function runDoctor(ctx: DoctorContext): Promise<DoctorReport> {
 async function ledgerFindings(ctx: DoctorContext): Promise<DoctorFinding[]> {
   const where = describeTarget(ctx.ledger);
   let records: LedgerRecord[];
+  let drift: Awaited<ReturnType<typeof driftEstimatesOf>>;
   let ledger: LedgerStore | undefined;
   try {
     ledger = await openLedgerAt(ctx.ledger, ctx.config.data.ledger, { readonly: true });
     if (!ledger) return [{ id: "ledger.history", status: "ok", message: "no ledger yet: nothing routed, so no fallback rate, latency or quality figures" }];
     const until = ctx.now();
     records = await ledger.query({ since: new Date(until.getTime() - ctx.thresholds.windowMs), until: new Date(until.getTime() + 1) });
+    drift = await driftEstimatesOf(ctx.config, ledger);
   } catch (err) {
     const fix = ctx.ledger.backend === "sqlite" ? "move the damaged file aside; tierlab creates a new ledger on the next request" : "check that the database is reachable and holds a tierlab ledger";
     return [{ id: "ledger.history", status: "fail", message: `cannot read the ledger ${where}: ${(err as Error).message}`, fix }];
   } finally {
     await ledger?.close();
   }
-  return [checkFallbackRate(ctx, records), ...checkLatency(ctx, records), ...checkQuality(ctx, records)];
+  return [checkFallbackRate(ctx, records), ...checkLatency(ctx, records), ...checkQuality(ctx, records), ...driftFindings(ctx.config, drift)];
 }
 
 const MARK = { ok: "ok  ", warn: "WARN", fail: "FAIL" } as const;

@@ -16,6 +16,8 @@ export interface LedgerQuery {
   since?: Date;
   until?: Date;
   action?: string;
+  /** One request's rows (feedback, batch collection). */
+  requestId?: string;
 }
 
 export type LedgerBackend = "sqlite" | "postgres";

@@ -85,7 +85,8 @@ describe.each(ledgerBackends("ledger readers on PostgreSQL"))("ledger readers on
       const a = runCli(["usage", "--config", fx.file, "--ledger", where, "--topic", "llm_cost", "--recent", "24h", "--json", "--export", jsonl]);
       const b = runCli(["usage", "--config", fx.file, "--ledger", where, "--recent", "24h", "--export", csv]);
       expect([a.status, b.status, a.stderr + b.stderr]).toEqual([0, 0, expect.stringContaining("wrote 5 rows") as unknown as string]);
-      const summary = JSON.parse(a.stdout) as ReturnType<typeof summariseUsage>;
+      const { production, ...summary } = JSON.parse(a.stdout) as ReturnType<typeof summariseUsage> & { production: unknown };
+      expect(production).toMatchObject({ shadow: { checks: 0, costUsd: 0 }, batch: { done: 0 } });
       const expected = summariseUsage(inWindow, { since: new Date(summary.since), until: new Date(summary.until) }, LOCAL);
       expect(summary).toEqual(expected);
       expect(summary).toMatchObject({ requests: 3, attempts: 5, fallbackRate: 2 / 3, errorsByClass: { TimeoutError: 1 } });

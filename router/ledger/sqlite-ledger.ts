@@ -144,6 +144,7 @@ export class SqliteLedger implements LedgerStore {
     if (q.since) { where.push("ts >= @since"); params.since = q.since.toISOString(); }
     if (q.until) { where.push("ts < @until"); params.until = q.until.toISOString(); }
     if (q.action) { where.push("action = @action"); params.action = q.action; }
+    if (q.requestId) { where.push("request_id = @requestId"); params.requestId = q.requestId; }
     const sql = `SELECT ${COLUMNS.map((c) => (this.missing.has(c) ? `NULL AS ${c}` : c)).join(", ")} FROM calls ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq`;
     return (this.db.prepare(sql).all(params) as Record<string, unknown>[]).map((row) => ({ ...row, cache_hit: row.cache_hit === 1 }) as LedgerRecord);
   }

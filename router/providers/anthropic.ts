@@ -112,7 +112,8 @@ export class AnthropicProvider implements Provider {
 
 }
 
-function requestBody(req: ChatRequest): MessageCreateParamsStreaming {
+/** The Messages API body for a request (the batch tier sends it without `stream`). */
+export function requestBody(req: ChatRequest): MessageCreateParamsStreaming {
   const system = req.messages.filter((m) => m.role === "system").map((m) => m.content);
   if (req.responseFormat?.type === "json") system.push(jsonInstruction(req.responseFormat.schema));
   const body: MessageCreateParamsStreaming = {
@@ -141,7 +142,7 @@ type WireUsage = Partial<Record<"input_tokens" | "output_tokens" | "cache_read_i
  * (as OpenAI counts it, and as tokenCostUsd expects), so the cache counts are added back.
  * message_delta repeats counts cumulatively, so later values replace earlier ones.
  */
-function applyUsage(usage: Usage, wire: WireUsage | null | undefined): void {
+export function applyUsage(usage: Usage, wire: WireUsage | null | undefined): void {
   if (!wire) return;
   if (typeof wire.cache_read_input_tokens === "number") usage.cacheReadTokens = wire.cache_read_input_tokens;
   if (typeof wire.cache_creation_input_tokens === "number") usage.cacheWriteTokens = wire.cache_creation_input_tokens;
@@ -151,7 +152,7 @@ function applyUsage(usage: Usage, wire: WireUsage | null | undefined): void {
   if (typeof wire.output_tokens === "number") usage.outputTokens = wire.output_tokens;
 }
 
-function mapStop(reason: string): FinishReason {
+export function mapStop(reason: string): FinishReason {
   switch (reason) {
     case "end_turn":
     case "stop_sequence":

@@ -127,7 +127,8 @@ export class OpenAIProvider implements Provider {
 
 }
 
-function requestBody(req: ChatRequest, top: number | undefined): ChatCompletionCreateParamsStreaming {
+/** The Chat Completions body for a request (the batch tier sends it without `stream`). */
+export function requestBody(req: ChatRequest, top: number | undefined): ChatCompletionCreateParamsStreaming {
   const body: ChatCompletionCreateParamsStreaming = {
     model: req.model,
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -152,7 +153,7 @@ function requestBody(req: ChatRequest, top: number | undefined): ChatCompletionC
   return body;
 }
 
-function mapUsage(u: NonNullable<ChatCompletionChunk["usage"]>): Usage {
+export function mapUsage(u: NonNullable<ChatCompletionChunk["usage"]>): Usage {
   return {
     inputTokens: u.prompt_tokens,
     outputTokens: u.completion_tokens,
@@ -160,7 +161,7 @@ function mapUsage(u: NonNullable<ChatCompletionChunk["usage"]>): Usage {
   };
 }
 
-function mapFinish(reason: string): FinishReason {
+export function mapFinish(reason: string): FinishReason {
   switch (reason) {
     case "stop":
     case "length":

@@ -10,6 +10,7 @@ import { barChart, exceedanceChart } from "./charts.js";
 import { capText, gatherEvidence, itemsNeeded, metricsOf, mixCap, monthOf, QUALITY_TARGET, recommend, whatToChange, type Evidence } from "./decision-advice.js";
 import { frontierHeadline, frontierSection, recommendedPolicyCells, verdictOf } from "./decision-frontier.js";
 import type { DecisionInputs } from "./decision-pipeline.js";
+import { batchSavingCell } from "./batch-cell.js";
 import { measuredCells, tallySources } from "./decision-measured.js";
 import { count, LIKELIHOOD_RULE, likelihood, listing, pct, usd } from "./text.js";
 
@@ -47,6 +48,7 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
     }),
   ];
   cells.push(accuracyHeadline(sim));
+  cells.push(...batchSavingCell(sim));
   if (ev.accepted) {
     const a = ev.accepted;
     cells.push(headline({

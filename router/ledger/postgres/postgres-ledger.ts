@@ -213,6 +213,7 @@ export class PostgresLedger implements LedgerStore {
         ${q.since ? sql`AND ts >= ${q.since.toISOString()}` : sql``}
         ${q.until ? sql`AND ts < ${q.until.toISOString()}` : sql``}
         ${q.action ? sql`AND action = ${q.action}` : sql``}
+        ${q.requestId ? sql`AND request_id = ${q.requestId}` : sql``}
       ORDER BY seq`);
     return rows.map((r) => ({ ...r }));
   }
