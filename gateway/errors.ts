@@ -21,6 +21,13 @@ export class GatewayRequestError extends TierlabError {
   }
 }
 
+/** The client hung up before its request body arrived: nobody is left to answer, and it is no server error. */
+export class ClientClosedError extends GatewayRequestError {
+  constructor() {
+    super({ status: 499, code: "client_closed_request", message: "the client closed the connection before its request body arrived" });
+  }
+}
+
 /** Thrown at start-up: listening beyond loopback without a token would expose paid API spend. */
 export class InsecureBindError extends UsageError {}
 
@@ -54,7 +61,9 @@ export function toWireError(err: unknown): WireErrorResponse {
     body: { error: { message, type, param: extra.param ?? null, code: extra.code ?? null } },
   });
   if (err instanceof GatewayRequestError) {
-    return make(err.status, err.type, err.message, { param: err.param, code: err.code, headers: err.status === 401 ? { "www-authenticate": "Bearer" } : {} });
+    // A body that did not arrive in time is not waited for any longer: the connection closes.
+    const headers: Record<string, string> = err.status === 401 ? { "www-authenticate": "Bearer" } : err.status === 408 ? { connection: "close" } : {};
+    return make(err.status, err.type, err.message, { param: err.param, code: err.code, headers });
   }
   if (err instanceof BudgetExceededError) {
     return make(429, "insufficient_quota", `budget refused the request: ${err.message}`, { code: "insufficient_quota", headers: noRetry });

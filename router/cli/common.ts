@@ -1,5 +1,11 @@
 /** Shared CLI plumbing: config/ledger options, error → message + exit code, Ctrl-C handling. */
 import type { Argv } from "yargs";
+
+/**
+ * The parsed arguments a command's builder declares, as yargs infers them from its options: a
+ * command module is `CommandModule<object, ArgsOf<typeof builder>>`, with no hand-written twin of its flags.
+ */
+export type ArgsOf<B> = B extends (y: Argv) => Argv<infer T> ? T : never;
 import { loadRouterConfig, DEFAULT_CONFIG, type RouterConfig } from "../config/load.js";
 import { EXIT } from "../exit-codes.js";
 import { TierlabError } from "../errors.js";
