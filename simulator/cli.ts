@@ -3,7 +3,7 @@
  * `--json` prints the results file to stdout, `--out` writes it atomically; errors print their fix and
  * exit with router/exit-codes.ts codes.
  */
-import { renameSync, writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../router/util/atomic-write.js";
 import type { Argv, CommandModule } from "yargs";
 import { allModels, DEFAULT_CONFIG, loadRouterConfig } from "../router/config/load.js";
 import { EXIT } from "../router/exit-codes.js";
@@ -112,9 +112,7 @@ function reproduce(args: SimulateArgs): void {
   const r = reproduceSeed(seedArgsFromConfig({ config, profiles }));
   const text = JSON.stringify(r, null, 2) + "\n";
   if (args.out) {
-    const tmp = `${args.out}.tmp-${process.pid}`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, args.out);
+    writeFileAtomic(args.out, text);
   }
   process.stdout.write(args.json ? text : formatSeedReproduction(r));
 }

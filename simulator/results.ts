@@ -3,7 +3,7 @@
  * determined by the inputs and the seed (no timestamps, no worker count), so the same seed gives the
  * same bytes. Reports read it through `readSimulationResults`, which checks the version first.
  */
-import { renameSync, writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../router/util/atomic-write.js";
 import { z } from "zod";
 import { parseAndValidate, readTextFile } from "../router/config/validate-source.js";
 
@@ -162,9 +162,7 @@ export function serializeResults(results: SimulationResults): string {
 
 /** Writes next to the target and renames, so readers never see half a file. */
 export function writeResultsFile(file: string, results: SimulationResults): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, serializeResults(results));
-  renameSync(tmp, file);
+  writeFileAtomic(file, serializeResults(results));
 }
 
 export function readSimulationResults(file: string): SimulationResults {

@@ -7,6 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, w
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../../router/errors.js";
+import { writeJsonAtomic } from "../../router/util/atomic-write.js";
 import type { ActionConfig } from "../../router/config/schema.js";
 import { parseBenchRecord, type BenchRecord } from "../contracts/bench-record.js";
 import { parseRecordedActions } from "../dataset/actions.js";
@@ -28,12 +29,6 @@ export const RunMetaSchema = z.strictObject({
   declared_actions: z.record(z.string(), z.unknown()).optional(),
 });
 export type RunMeta = z.infer<typeof RunMetaSchema>;
-
-export function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + "\n");
-  renameSync(tmp, file);
-}
 
 export class RunFolder {
   readonly recordsFile: string;

@@ -26,7 +26,8 @@ export const usageCommand: CommandModule<object, UsageArgs> = {
       .option("recent", { type: "string", default: "24h", describe: "time window: 30m, 24h, 7d, 4w" })
       .option("action", { type: "string", describe: "only this action" })
       .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
-      .option("export", { type: "string", describe: "also write the window's ledger rows to this file (.jsonl or .csv)" })
+      .option("export", { type: "string", describe: "also write the window's ledger rows to this file (.jsonl or .csv); an existing file is refused" })
+      .option("force", { type: "boolean", default: false, describe: "let --export replace an existing file" })
       .example("$0 usage --topic llm_cost --recent 24h", "")
       .example("$0 usage --recent 7d --export llm_usage.jsonl", "") as unknown as Argv<UsageArgs>,
   handler: (args) =>
@@ -48,7 +49,7 @@ export const usageCommand: CommandModule<object, UsageArgs> = {
         const local = new Set(Object.entries(config.data.tiers).filter(([, t]) => t.local).map(([n]) => n));
         const summary = summariseUsage(records, { since, until }, local);
         if (args.export) {
-          const r = exportUsageLog(records, args.export);
+          const r = exportUsageLog(records, args.export, { overwrite: args.force });
           process.stderr.write(`wrote ${r.rows} rows to ${args.export} (${r.format})\n`);
         }
         if (args.json) printJson(summary);

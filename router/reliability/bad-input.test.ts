@@ -40,6 +40,10 @@ const dataset = (lines: unknown[]) => {
 const HEADER = { format: "tierlab-dataset", version: 1, name: "t", description: "bad-input fixture", source: "hand-written", license: "CC0-1.0", attribution: "" };
 const ITEM = (id: string) => ({ id, action: "classify", input: "Fixed auth bug", expected: "auth", grader: "exact_label" });
 
+const threshold = (over: Data = {}) => ({ action: "classify", tier: "LOCAL_FAST", threshold: 0.8, method: "risk_control", n: 40, ...over });
+/** A version 2 calibration file, pretty-printed so each entry has its own line. */
+const calibrationJson = (over: Data) => JSON.stringify({ version: 2, created_at: "2026-12-01T00:00:00Z", source_run: "r", method: "risk_control", params: {}, thresholds: [], ...over }, null, 2);
+
 let fakeOpenAI: FakeOpenAI;
 let ledger: string;
 const scratch = mkdtempSync(join(tmpdir(), "tierlab-bad-"));
@@ -74,6 +78,15 @@ const ROWS: Row[] = [
   cfgRow("negative budget", /router\.yaml:\d+: budgets\[0\]\.limit_usd: Too small/, (d) => (d.budgets = [{ period: "day", limit_usd: -5 }])),
   cfgRow("action budget without key", /router\.yaml:\d+: budgets\.0\.key: a action budget needs `key:`/, (d) => (d.budgets = [{ scope: "action", period: "day", limit_usd: 5 }])),
   cfgRow("budget period 'year'", /router\.yaml:\d+: budgets\[0\]\.period: Invalid option: expected one of "day"\|"week"\|"month"/, (d) => (d.budgets = [{ period: "year", limit_usd: 5 }])),
+  cfgRow("invalid regex in a check", /router\.yaml:\d+: actions\.classify\.checks\.2: check regex: `pattern` \/\(unclosed\/ is not a valid JavaScript regular expression: .*Unterminated group/, (d) => d.actions.classify.checks.push({ id: "regex", pattern: "(unclosed" })),
+  cfgRow("invalid regex flags in a check", /router\.yaml:\d+: actions\.classify\.checks\.2: check regex: `pattern` \/x\/qq is not a valid JavaScript regular expression/, (d) => d.actions.classify.checks.push({ id: "regex", pattern: "x", flags: "qq" })),
+  cfgRow("a misspelt check parameter", /router\.yaml:\d+: actions\.classify\.checks\.0\.lables: check label_set has no parameter `lables`; it takes `labels`/, (d) => (d.actions.classify.checks[0] = { id: "label_set", labels: ["auth"], lables: ["ui"] })),
+  cfgRow("an action budget on an unknown action", /router\.yaml:\d+: budgets\.0\.key: unknown action "clasify"; the config's actions: classify/, (d) => (d.budgets = [{ scope: "action", key: "clasify", period: "day", limit_usd: 5 }])),
+  cfgRow("a global budget with a key", /router\.yaml:\d+: budgets\.0\.key: a global budget limits every request and takes no `key:`/, (d) => (d.budgets = [{ key: "classify", period: "day", limit_usd: 5 }])),
+  {
+    name: "YAML alias bomb", code: 2, message: /router\.yaml: too many YAML alias expansions \(.*the limit is 100\)\n {2}fix: write the repeated values out/,
+    args: () => withDir(rawConfig(["version: 1", "x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]", ...Array.from({ length: 8 }, (_, i) => `x${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(", ")}]`)].join("\n") + "\n"), (f) => route(f.file)),
+  },
   cfgRow("a key pasted where its variable name goes", /router\.yaml:\d+: providers\.api\.api_key_env: must be an environment variable name/, (d) => (d.providers.api = { kind: "openai", api_key_env: "sk-live-abc" })),
   cfgRow("max_retries out of range", /router\.yaml:\d+: retry\.max_retries: Too big/, (d) => (d.retry.max_retries = 50)),
   cfgRow("circuit threshold 0", /router\.yaml:\d+: circuit\.failure_threshold: Too small/, (d) => (d.circuit = { failure_threshold: 0 })),
@@ -89,6 +102,9 @@ const ROWS: Row[] = [
   },
   { name: "missing price table", code: 2, message: /nope\.json: cannot read price table \(ENOENT\)/, args: () => withDir(config((d) => (d.prices = "nope.json")), (f) => route(f.file)) },
   { name: "calibration file of another version", code: 2, message: /calibration\.json:\d+: version: version must be 1 or 2/, args: () => withDir(config(), (f) => (writeFileSync(join(f.dir, "calibration.json"), '{"version": 3}'), route(f.file))) },
+  { name: "calibration threshold for an unknown action", code: 2, message: /calibration\.json:\d+: thresholds\.0\.action: unknown action "clasify"; the config's actions: classify\n {2}fix: run `tierlab bench calibrate` again/, args: () => withDir(config(), (f) => (writeFileSync(join(f.dir, "calibration.json"), calibrationJson({ thresholds: [threshold({ action: "clasify" })] })), route(f.file))) },
+  { name: "calibration threshold for an unknown tier", code: 2, message: /calibration\.json:\d+: thresholds\.0\.tier: unknown tier "LOCAL_FASTER"/, args: () => withDir(config(), (f) => (writeFileSync(join(f.dir, "calibration.json"), calibrationJson({ thresholds: [threshold({ tier: "LOCAL_FASTER" })] })), route(f.file))) },
+  { name: "calibration final accuracy of an unknown model", code: 2, message: /calibration\.json:\d+: final_accuracy\.0\.model_id: unknown model id "gpt-9"; the config's models: fast-a, quality-a, api-model, api-model-2/, args: () => withDir(config(), (f) => (writeFileSync(join(f.dir, "calibration.json"), calibrationJson({ final_accuracy: [{ action: "classify", tier: "API_FALLBACK", model_id: "gpt-9", correct: { k: 9, n: 10 }, evidence: "replayed" }] })), route(f.file))) },
   { name: "config file missing", code: 2, message: /missing\.yaml: cannot read router config \(ENOENT\)/, args: () => ({ argv: route(join(scratch, "missing.yaml")), dir: scratch }) },
   { name: "config path is a folder", code: 2, message: /cannot read router config \(EISDIR\)/, args: () => ({ argv: route(scratch), dir: scratch }) },
   { name: "unknown action", code: 2, message: /unknown action "summarize"\n {2}fix: use one of: classify/, args: () => withDir(config(), (f) => ["route", "--config", f.file, "--prompt", "x", "--action", "summarize", "--ledger", ledger]) },
@@ -111,7 +127,15 @@ const ROWS: Row[] = [
   { name: "unknown flag", code: 2, message: /Unknown argument: temprature/, args: () => withDir(config(), (f) => route(f.file, ["--temprature", "0.2"])) },
   { name: "misspelt command", code: 2, message: /Did you mean route\?\nRun with --help for usage/, args: () => ({ argv: ["rout"], dir: scratch }) },
   { name: "bad --recent window", code: 2, message: /--recent: "yesterday" is not a time window; use e\.g\. 30m, 24h, 7d or 4w/, args: () => withDir(config(), (f) => ["usage", "--config", f.file, "--recent", "yesterday", "--ledger", ledger]) },
-  { name: "--export into a missing folder", code: 2, message: /cannot use .*no-such-dir\/usage\.jsonl\.tmp-\d+ \(ENOENT\)\n {2}fix: check that the folder exists/, args: () => withDir(config(), (f) => ["usage", "--config", f.file, "--ledger", ledger, "--export", join(f.dir, "no-such-dir", "usage.jsonl")]) },
+  { name: "--export into a missing folder", code: 2, message: /cannot use .*no-such-dir\/usage\.jsonl \(ENOENT\)\n {2}fix: check that the folder exists/, args: () => withDir(config(), (f) => ["usage", "--config", f.file, "--ledger", ledger, "--export", join(f.dir, "no-such-dir", "usage.jsonl")]) },
+  { name: "--export onto an existing file (the config itself)", code: 2, message: /--export: .*router\.yaml already exists; it was left as it was\n {2}fix: pick a new file name, or pass --force/, args: () => withDir(config(), (f) => ["usage", "--config", f.file, "--ledger", ledger, "--export", f.file]) },
+  { name: "--recent beyond any date", code: 2, message: /--recent: "99999999999d" reaches back further than 100 years/, args: () => withDir(config(), (f) => ["usage", "--config", f.file, "--recent", "99999999999d", "--ledger", ledger]) },
+  { name: "--recent 0h", code: 2, message: /--recent: "0h" is an empty time window/, args: () => withDir(config(), (f) => ["usage", "--config", f.file, "--recent", "0h", "--ledger", ledger]) },
+  { name: "a repeated --prompt", code: 2, message: /--prompt was given 2 times \(a, b\); give it once/, args: () => withDir(config(), (f) => ["route", "--config", f.file, "--prompt", "a", "--prompt", "b", "--action", "classify", "--ledger", ledger]) },
+  { name: "serve --cache-max-entries 0", code: 2, message: /--cache-max-entries must be a whole number ≥ 1 \(got 0\)/, args: () => withDir(config(), (f) => ["serve", "--config", f.file, "--ledger", ledger, "--port", "0", "--cache-ttl", "60", "--cache-max-entries", "0"]) },
+  { name: "serve --cache-max-entries 1.5", code: 2, message: /--cache-max-entries must be a whole number ≥ 1 \(got 1\.5\)/, args: () => withDir(config(), (f) => ["serve", "--config", f.file, "--ledger", ledger, "--port", "0", "--cache-ttl", "60", "--cache-max-entries", "1.5"]) },
+  { name: "serve --allow-origin with a path", code: 2, message: /--allow-origin: "http:\/\/localhost:3000\/app" is not an origin/, args: () => withDir(config(), (f) => ["serve", "--config", f.file, "--ledger", ledger, "--port", "0", "--allow-origin", "http://localhost:3000/app"]) },
+  { name: "serve --body-timeout-ms 0", code: 2, message: /--body-timeout-ms must be a whole number ≥ 1 \(got 0\)/, args: () => withDir(config(), (f) => ["serve", "--config", f.file, "--ledger", ledger, "--port", "0", "--body-timeout-ms", "0"]) },
   { name: "ledger path under a file", code: 2, message: /cannot open the ledger: .*\n {2}fix: set ledger\.path/, args: () => withDir(config(), (f) => [...route(f.file).slice(0, -2), "--ledger", join(f.file, "ledger.sqlite")]) },
   { name: "ledger path is a folder", code: 2, message: /cannot open the ledger/, args: () => withDir(config(), (f) => (mkdirSync(join(f.dir, "as-dir")), [...route(f.file).slice(0, -2), "--ledger", join(f.dir, "as-dir")])) },
   { name: "ledger file is not SQLite", code: 2, message: /cannot open the ledger: file is not a database/, args: () => withDir(config(), (f) => (writeFileSync(join(f.dir, "notes.sqlite"), "my notes, not a database\n".repeat(200)), [...route(f.file).slice(0, -2), "--ledger", join(f.dir, "notes.sqlite")])) },

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { calibrateRecords, type CalibrationReport } from "../../bench/calibrate/calibrate.js";
-import { writeJsonAtomic } from "../../bench/run/run-folder.js";
+import { writeJsonAtomic } from "../../router/util/atomic-write.js";
 import { runBench } from "../../bench/run/runner.js";
 import type { Calibration } from "../../router/config/calibration.js";
 import { allModels, loadRouterConfig } from "../../router/config/load.js";
