@@ -26,8 +26,10 @@ export function refuseRepeatedOptions<T>(program: Argv<T>): Argv<T> {
  * raises as an uncaught error. The command should finish its work (a route still reaches the ledger),
  * only its printing is pointless: writes are dropped from then on.
  */
+let quiet = false;
 export function quietOnClosedStdout(): void {
-  if (process.stdout.listenerCount("error") > 0) return;
+  if (quiet) return;
+  quiet = true;
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code !== "EPIPE") throw err;
     process.stdout.write = (() => true) as typeof process.stdout.write;
