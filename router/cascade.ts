@@ -15,6 +15,7 @@
  */
 import type { ActionPlan, TierPlan } from "./action-plan.js";
 import { runAttempt, type AttemptRun } from "./attempt.js";
+import { meterAnswer, meterFailure, type Metered, type UsageBound } from "./budget/metering.js";
 import { inputTokenUpperBound, worstCaseUsd } from "./budget/worst-case.js";
 import { circuitOutcome, type CircuitBreaker } from "./circuit/breaker.js";
 import type { ResolvedModel } from "./config/load.js";
@@ -85,6 +86,7 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
   let modelledShiftMs = 0;
   const messages = plan.messages(req.prompt, req.history);
   const maxTokens = req.maxTokens ?? plan.maxTokens;
+  const bound = (): UsageBound => ({ inputTokens: inputTokenUpperBound(messages, plan.responseFormat), outputTokens: maxTokens });
   const lastTier = live && (req.onlyTiers ? plan.tiers.filter((t) => req.onlyTiers!.includes(t.name)) : plan.tiers).at(-1);
 
   for (const tier of plan.tiers) {
@@ -112,6 +114,8 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
           reservation = await reserveIfPaid({ tier, model, req, plan, messages, maxTokens, deps, attempt: attempts.length + 1 });
         } catch (err) {
           ticket?.report("neutral"); // a half-open probe slot must not leak with a refused request
+          // A refusal is on the books like a degrade: the router records these attempts before rethrowing.
+          if (err instanceof BudgetExceededError) attempts.push(skipped({ n: attempts.length + 1, tier, model, deps, escalatedFrom, error: err }));
           throw err;
         }
         if (reservation && "skip" in reservation) {
@@ -138,14 +142,19 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
           signal: req.signal,
           now: deps.now,
           onText,
+          keepText: !tier.local && model.pricing !== undefined,
         });
         ticket?.report(circuitOutcome(run.ok ? undefined : run.error));
         const shiftBefore = modelledShiftMs;
         if (run.timing.source === "modelled") modelledShiftMs += run.timing.latencyMs - run.timing.wallMs;
-        const attempt = toAttempt({ n: attempts.length + 1, tier, model, run, deps, escalatedFrom, provider: provider.name });
+        const metered = run.ok
+          ? meterAnswer({ model, local: tier.local, usage: run.result.usage, bound })
+          : await meterFailure({ model, local: tier.local, streamedText: run.streamedText, partialUsage: run.partialUsage, messages, bound });
+        const attempt = toAttempt({ n: attempts.length + 1, tier, model, run, deps, escalatedFrom, provider: provider.name, metered });
         attempts.push(attempt);
         if (!run.ok) {
-          await reservation?.release();
+          // A failure after text streamed is billed by the provider: it stays on the budget.
+          await (attempt.costUsd > 0 ? reservation?.settle(attempt.costUsd) : reservation?.release());
           lastError = run.error;
           if (run.error instanceof AbortedError) throw run.error;
           if (sent) return { attempts, accepted: undefined, belowThreshold, lastError, interrupted: true, modelledShiftMs };
@@ -200,12 +209,8 @@ async function reserveIfPaid(args: { tier: TierPlan; model: ResolvedModel; req: 
 
 const BUDGET_FIX = "raise limit_usd in the config's `budgets:` or wait for the next period";
 
-function usageCost(model: ResolvedModel, local: boolean, usage: Usage): number {
-  return local || !model.pricing ? 0 : tokenCostUsd(model.pricing, usage);
-}
-
-function toAttempt(a: { n: number; tier: TierPlan; model: ResolvedModel; run: AttemptRun; deps: CascadeDeps; escalatedFrom: string | undefined; provider: string }): Attempt {
-  const { run, tier, model } = a;
+function toAttempt(a: { n: number; tier: TierPlan; model: ResolvedModel; run: AttemptRun; deps: CascadeDeps; escalatedFrom: string | undefined; provider: string; metered: Metered | undefined }): Attempt {
+  const { run, tier, model, metered } = a;
   const base: Attempt = {
     attempt: a.n,
     tier: tier.name,
@@ -216,14 +221,16 @@ function toAttempt(a: { n: number; tier: TierPlan; model: ResolvedModel; run: At
     latencyMs: run.timing.latencyMs,
     ttftMs: run.timing.ttftMs,
     ...(run.timing.source === "modelled" ? { latencySource: "modelled" as const } : {}),
-    usage: run.ok ? run.result.usage : {},
-    costUsd: run.ok ? usageCost(model, tier.local, run.result.usage) : 0,
+    usage: metered?.usage ?? (run.ok ? run.result.usage : {}),
+    costUsd: metered?.costUsd ?? 0,
     verdict: run.ok ? "rejected" : "error",
     escalatedFrom: a.escalatedFrom,
   };
+  if (metered?.audit) base.usageAudit = metered.audit;
+  const countedBy = metered?.countedBy ?? (run.ok ? run.result.usageCountedBy : undefined);
+  if (countedBy) base.usageCountedBy = countedBy;
   if (run.ok) {
     base.finishReason = run.result.finishReason;
-    if (run.result.usageCountedBy) base.usageCountedBy = run.result.usageCountedBy;
     if (run.result.serverTimings) base.serverTimings = run.result.serverTimings;
     if (a.deps.storeAnswers) base.answer = run.result.text;
   } else {

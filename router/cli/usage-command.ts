@@ -4,32 +4,23 @@ import { UsageError } from "../errors.js";
 import { exportUsageLog } from "../ledger/export.js";
 import { parseWindow, summariseUsage, type UsageSummary } from "../ledger/usage.js";
 import { describeTarget, ledgerTarget } from "../ledger/open-ledger.js";
-import { loadConfigFromArgs, ms, openLedgerReader, pct, printJson, runCommand, usd, withConfigOptions } from "./common.js";
+import { loadConfigFromArgs, ms, openLedgerReader, pct, printJson, runCommand, usd, withConfigOptions, type ArgsOf } from "./common.js";
 
-interface UsageArgs {
-  config: string;
-  calibration?: string;
-  ledger?: string;
-  topic: string;
-  recent: string;
-  action?: string;
-  json: boolean;
-  export?: string;
-}
+const builder = (y: Argv) =>
+  withConfigOptions(y)
+    .option("topic", { type: "string", default: "llm_cost", choices: ["llm_cost"], describe: "what to report (the seed's query topic)" })
+    .option("recent", { type: "string", default: "24h", describe: "time window: 30m, 24h, 7d, 4w" })
+    .option("action", { type: "string", describe: "only this action" })
+    .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
+    .option("export", { type: "string", describe: "also write the window's ledger rows to this file (.jsonl or .csv); an existing file is refused" })
+    .option("force", { type: "boolean", default: false, describe: "let --export replace an existing file" })
+    .example("$0 usage --topic llm_cost --recent 24h", "")
+    .example("$0 usage --recent 7d --export llm_usage.jsonl", "");
 
-export const usageCommand: CommandModule<object, UsageArgs> = {
+export const usageCommand: CommandModule<object, ArgsOf<typeof builder>> = {
   command: "usage",
   describe: "cost, calls per tier, local share, fallback rate, latency and pass rate from the ledger",
-  builder: (y: Argv) =>
-    withConfigOptions(y)
-      .option("topic", { type: "string", default: "llm_cost", choices: ["llm_cost"], describe: "what to report (the seed's query topic)" })
-      .option("recent", { type: "string", default: "24h", describe: "time window: 30m, 24h, 7d, 4w" })
-      .option("action", { type: "string", describe: "only this action" })
-      .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
-      .option("export", { type: "string", describe: "also write the window's ledger rows to this file (.jsonl or .csv); an existing file is refused" })
-      .option("force", { type: "boolean", default: false, describe: "let --export replace an existing file" })
-      .example("$0 usage --topic llm_cost --recent 24h", "")
-      .example("$0 usage --recent 7d --export llm_usage.jsonl", "") as unknown as Argv<UsageArgs>,
+  builder,
   handler: (args) =>
     runCommand(async () => {
       let windowMs: number;

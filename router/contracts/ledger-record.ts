@@ -32,5 +32,12 @@ export const LedgerRecordSchema = z.strictObject({
   cache_hit: z.boolean(),
   prompt: z.string().nullable(),
   answer: z.string().nullable(),
+  /**
+   * JSON of the attempt's UsageAudit (router/contracts/route-result.ts) when its tokens are not simply
+   * what the provider reported: `reported` = the provider's figures, above the request's worst case,
+   * which were clamped to it (`doctor` flags these); `counted_by` = the tokenizer that counted an
+   * attempt that failed after streaming. Null otherwise, and in rows written before the column existed.
+   */
+  usage_audit: z.string().nullable().default(null),
 });
 export type LedgerRecord = z.infer<typeof LedgerRecordSchema>;

@@ -5,6 +5,7 @@ import { describeTarget, openLedgerAt } from "../ledger/open-ledger.js";
 import { DOCTOR_REPORT_VERSION, type DoctorContext, type DoctorFinding, type DoctorReport } from "./contract.js";
 import { checkLedgerDatabase } from "./ledger-database-check.js";
 import { checkFallbackRate, checkLatency, checkQuality } from "./ledger-checks.js";
+import { checkUsageAudit } from "./usage-audit-check.js";
 import { checkEmbedded, checkKeys, checkLedgerWritable, checkOllama, checkReplay } from "./setup-checks.js";
 
 export async function runDoctor(ctx: DoctorContext): Promise<DoctorReport> {
@@ -29,7 +30,7 @@ async function ledgerFindings(ctx: DoctorContext): Promise<DoctorFinding[]> {
   } finally {
     await ledger?.close();
   }
-  return [checkFallbackRate(ctx, records), ...checkLatency(ctx, records), ...checkQuality(ctx, records)];
+  return [checkFallbackRate(ctx, records), ...checkLatency(ctx, records), ...checkQuality(ctx, records), checkUsageAudit(records)];
 }
 
 const MARK = { ok: "ok  ", warn: "WARN", fail: "FAIL" } as const;

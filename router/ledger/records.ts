@@ -26,5 +26,6 @@ export function attemptsToRecords(args: { requestId: string; action: string; tag
     cache_hit: args.cacheHit ?? false,
     prompt: args.prompt ?? null,
     answer: a.answer ?? null,
+    usage_audit: a.usageAudit ? JSON.stringify(a.usageAudit) : null,
   }));
 }

@@ -15,6 +15,8 @@ export type { LedgerQuery, LedgerSink } from "./contract.js";
 
 const COLUMNS = Object.keys(LedgerRecordSchema.shape) as (keyof LedgerRecord)[];
 const CACHE_HIT = COLUMNS.indexOf("cache_hit");
+/** Columns added after the table was first created: a ledger file from before gets them on open. */
+const ADDED_COLUMNS: [keyof LedgerRecord, string][] = [["usage_audit", "TEXT"]];
 
 const CREATE = `
 CREATE TABLE IF NOT EXISTS calls (
@@ -23,7 +25,7 @@ CREATE TABLE IF NOT EXISTS calls (
   tier TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, attempt INTEGER NOT NULL,
   input_tokens INTEGER, output_tokens INTEGER, cost_usd REAL NOT NULL, latency_ms REAL NOT NULL,
   ttft_ms REAL, confidence REAL, checks TEXT, verdict TEXT NOT NULL, escalated_from TEXT,
-  error_class TEXT, tag TEXT, cache_hit INTEGER NOT NULL, prompt TEXT, answer TEXT
+  error_class TEXT, tag TEXT, cache_hit INTEGER NOT NULL, prompt TEXT, answer TEXT, usage_audit TEXT
 );
 CREATE INDEX IF NOT EXISTS calls_ts ON calls(ts);
 CREATE INDEX IF NOT EXISTS calls_request ON calls(request_id);
@@ -35,6 +37,7 @@ export class SqliteLedger implements LedgerStore {
   private readonly insert: Database.Statement;
   private readonly writeMany: (records: LedgerRecord[]) => void;
   private pending: LedgerRecord[] = [];
+  private readonly selectList: string;
   private flushing: Promise<void> | undefined;
 
   /**
@@ -59,8 +62,12 @@ export class SqliteLedger implements LedgerStore {
       this.db.pragma("busy_timeout = 5000");
       if (!opts.readonly) {
         this.db.exec(CREATE);
+        for (const [column, type] of ADDED_COLUMNS) if (!this.columns().has(column)) this.db.exec(`ALTER TABLE calls ADD COLUMN ${column} ${type}`);
         this.db.pragma(`user_version = ${LEDGER_VERSION}`);
       }
+      // A reader of a file written before a column existed reads that column as null.
+      const present = opts.readonly ? this.columns() : new Set<string>(COLUMNS);
+      this.selectList = COLUMNS.map((c) => (present.has(c) ? c : `NULL AS ${c}`)).join(", ");
     } catch (err) {
       throw new ConfigError({ file: path, message: `cannot open the ledger: ${(err as Error).message}`, fix: "set ledger.path in the router config to a writable file, or pass --ledger", cause: err });
     }
@@ -132,7 +139,7 @@ export class SqliteLedger implements LedgerStore {
     if (q.since) { where.push("ts >= @since"); params.since = q.since.toISOString(); }
     if (q.until) { where.push("ts < @until"); params.until = q.until.toISOString(); }
     if (q.action) { where.push("action = @action"); params.action = q.action; }
-    const sql = `SELECT ${COLUMNS.join(", ")} FROM calls ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq`;
+    const sql = `SELECT ${this.selectList} FROM calls ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq`;
     return (this.db.prepare(sql).all(params) as Record<string, unknown>[]).map((row) => ({ ...row, cache_hit: row.cache_hit === 1 }) as LedgerRecord);
   }
 
@@ -144,6 +151,10 @@ export class SqliteLedger implements LedgerStore {
     if (filter.tag) { where.push("tag = ?"); args.push(filter.tag); }
     const row = this.db.prepare(`SELECT COALESCE(SUM(cost_usd), 0) AS s FROM calls WHERE ${where.join(" AND ")}`).get(...args) as { s: number };
     return row.s;
+  }
+
+  private columns(): Set<string> {
+    return new Set((this.db.prepare("SELECT name FROM pragma_table_info('calls')").all() as { name: string }[]).map((r) => r.name));
   }
 
   integrityCheck(): string {

@@ -209,8 +209,9 @@ describe(`bad input catalogue (${ROWS.length} cases through the CLI)`, () => {
     const l = new SqliteLedger(ledger, { readonly: true });
     const rows = l.query();
     expect(rows.slice(0, ledgerBefore.length)).toEqual(ledgerBefore);
-    // Only the context-length case got as far as a provider call, and its attempt is on the books.
-    expect(rows.slice(ledgerBefore.length).map((r) => [r.model, r.verdict, r.error_class])).toEqual([["fast-a", "error", "ContextLengthError"]]);
+    // Only the context-length case got as far as a provider call, and its attempt is on the books;
+    // the refused paid call left its audit row.
+    expect(rows.slice(ledgerBefore.length).map((r) => [r.model, r.verdict, r.error_class])).toEqual([["fast-a", "error", "ContextLengthError"], ["api-model", "skipped", "BudgetExceededError"]]);
     expect(l.integrityCheck()).toBe("ok");
     l.close();
   });
