@@ -18,7 +18,8 @@ import { attemptsToRecords } from "./ledger/records.js";
 import type { LedgerSink } from "./ledger/contract.js";
 import { pickBestEffort } from "./policy/escalation.js";
 import { ProviderRegistry, type ProviderOverrides } from "./providers/registry.js";
-import { checkRequestFits } from "./reliability/input-guard.js";
+import { ContextWindows } from "./reliability/context-window.js";
+import { candidateModels, checkRequestFits } from "./reliability/input-guard.js";
 import { abortableSleep } from "./retry.js";
 import { PushIterator } from "./util/push-iterator.js";
 import { createRng, type Rng } from "./util/rng.js";
@@ -60,6 +61,7 @@ export class Router {
   /** Public so the gateway can tell a replay from a fresh answer (headers, metrics). */
   readonly cache: ResponseCache | undefined;
   private readonly newId: () => string;
+  private readonly contexts: ContextWindows;
   /** The budget book built here from the config (closed with the router), if any. */
   readonly budget: BudgetBook | undefined;
 
@@ -69,6 +71,7 @@ export class Router {
     this.ledger = opts.ledger;
     this.cache = opts.cache;
     this.newId = opts.newId ?? randomUUID;
+    this.contexts = new ContextWindows(opts.config, opts.providers?.env);
     const d = opts.config.data;
     const now = opts.now ?? (() => performance.now());
     this.budget = opts.budget === undefined ? budgetBookFor(opts.config, opts.ledger) : undefined;
@@ -106,7 +109,7 @@ export class Router {
   private async run(req: RouteRequest, live: LiveSink | undefined): Promise<RouteResult> {
     if (req.prompt.trim() === "" && !req.history?.length) throw new UsageError({ message: "the prompt is empty", fix: "pass the text to route with --prompt" });
     const plan = req.responseFormat ? withResponseFormat(this.plan(req.action), req.responseFormat) : this.plan(req.action);
-    checkRequestFits(plan, req);
+    checkRequestFits({ plan, req, windows: await this.windowsFor(plan, req), unusable: (m) => this.registry.unusable(m.provider) });
     const requestId = req.requestId ?? this.newId();
     const start = this.deps.now();
     const hit = this.cache?.get(req, { requestId, at: this.deps.wallClock() });
@@ -206,6 +209,12 @@ export class Router {
       req.signal?.removeEventListener("abort", forward);
       if (!settled) stop.abort();
     }
+  }
+
+  private async windowsFor(plan: ActionPlan, req: RouteRequest) {
+    const out = new Map<string, Awaited<ReturnType<ContextWindows["of"]>>>();
+    for (const m of candidateModels(plan, req)) out.set(m.id, await this.contexts.of(m));
+    return out;
   }
 
   /** Resolves once the attempts are committed: a request reported complete is in the ledger. */

@@ -171,7 +171,8 @@ async function hardwareWithOllama(config: RouterConfig, targets: (ResolvedModel 
   const ollama = targets.find((t) => t !== "cascade" && config.data.providers[t.provider]?.kind === "ollama") as ResolvedModel | undefined;
   if (ollama) {
     const { ollamaVersion } = await import("../../router/providers/ollama.js");
-    const host = config.data.providers[ollama.provider]?.host ?? process.env.OLLAMA_HOST ?? "http://127.0.0.1:11434";
+    const { ollamaHost } = await import("../../router/providers/provider-env.js");
+    const host = ollamaHost(config.data.providers[ollama.provider]?.host);
     hw.ollama_version = (await ollamaVersion(host).catch(() => undefined)) ?? null;
     hw.ollama_host = host;
   }

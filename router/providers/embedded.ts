@@ -28,6 +28,9 @@ interface Loaded {
   tail: Promise<unknown>;
 }
 
+/** The context the engine creates when the provider sets no `context_size:` (capped by the model's own). */
+export const DEFAULT_EMBEDDED_CONTEXT = 2048;
+
 let llamaPromise: Promise<Llama> | undefined;
 function sharedLlama(): Promise<Llama> {
   // build: "never" uses the prebuilt CPU binary shipped in the npm package: no compiler, no download.
@@ -55,7 +58,7 @@ export class EmbeddedProvider implements Provider {
         const modelPath = await this.resolver.resolve(model);
         const llama = await sharedLlama();
         const m = await llama.loadModel({ modelPath });
-        const context = await m.createContext({ threads: this.options.threads ?? 1, contextSize: Math.min(this.options.contextSize ?? 2048, m.trainContextSize) });
+        const context = await m.createContext({ threads: this.options.threads ?? 1, contextSize: Math.min(this.options.contextSize ?? DEFAULT_EMBEDDED_CONTEXT, m.trainContextSize) });
         return { model: m, context, hasChatTemplate: Boolean(m.fileInfo.metadata.tokenizer?.chat_template), tail: Promise.resolve() };
       })();
       p.catch(() => this.loaded.delete(model));

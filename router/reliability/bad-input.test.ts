@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI } from "../../test-support/fake-openai.js";
-import { REPO_ROOT } from "../../test-support/models.js";
+import { REPO_ROOT, STORIES, TINY_RANDOM } from "../../test-support/models.js";
 import { TEST_PRICES, writeTestConfig } from "../../test-support/router-fixture.js";
 import { runCli } from "../../test-support/run-cli.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
@@ -112,6 +112,16 @@ const ROWS: Row[] = [
   {
     name: "prompt over every model's context", code: 2, message: /the prompt is about \d+ tokens \+ 64 to generate, over the context of every model of action "classify" \(largest: .*, 200 tokens\)/,
     args: () => withDir(config((d) => Object.values(d.tiers as Record<string, Data>).forEach((t) => t.models.forEach((m: Data) => (m.context_tokens = 200)))), (f) => ["route", "--config", f.file, "--prompt", "word ".repeat(400), "--action", "classify", "--ledger", ledger]),
+  },
+  {
+    // The case: embedded models too small, the API model big enough but without its key. Not exit 3 "ANTHROPIC_API_KEY is not set".
+    name: "prompt over every usable model's context (embedded sizes from the engine and GGUF, API without a key)", code: 2,
+    message: /the prompt is about 15\d{3} tokens \+ 64 to generate, over the context of every usable model of action "classify" \(largest: (stories|tiny), 2048 tokens\); api-model \(200000 tokens\) could take it but cannot be used: ANTHROPIC_API_KEY is not set/,
+    args: () => withDir(config((d) => {
+      d.providers = { emb: { kind: "embedded", download: "never" }, api: { kind: "anthropic" }, api2: { kind: "anthropic" } };
+      tier(d, "LOCAL_FAST").models = [{ id: "stories", provider: "emb", model: STORIES }];
+      tier(d, "LOCAL_QUALITY").models = [{ id: "tiny", provider: "emb", model: TINY_RANDOM }];
+    }), (f) => ["route", "--config", f.file, "--prompt", "word ".repeat(12_000), "--action", "classify", "--ledger", ledger], { ANTHROPIC_API_KEY: "" }),
   },
   {
     name: "provider rejects the prompt as over its context (400)", code: 3, message: /ContextLengthError: fast: prompt exceeds the model's context \(HTTP 400\).*\n {2}fix: shorten the prompt/,
