@@ -31,8 +31,8 @@ const rawConfig = (text: string) => {
   writeFileSync(fx.file, text);
   return fx;
 };
-const dataset = (lines: unknown[]) => {
-  const fx = config();
+const dataset = (lines: unknown[], mutate?: (d: Data) => void) => {
+  const fx = config(mutate);
   const file = join(fx.dir, "data.jsonl");
   writeFileSync(file, lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n");
   return { ...fx, dataset: file };
@@ -154,6 +154,15 @@ const ROWS: Row[] = [
   { name: "dataset without header", code: 2, message: /data\.jsonl:1: format: the first line must be a header/, args: () => withDir(dataset([ITEM("a")]), (f) => bench(f)) },
   { name: "dataset with a duplicate id", code: 2, message: /data\.jsonl:3: id: duplicate id "a" \(first on line 2\)/, args: () => withDir(dataset([HEADER, ITEM("a"), ITEM("a")]), (f) => bench(f)) },
   { name: "bench --concurrency 0", code: 2, message: /--concurrency must be a whole number ≥ 1/, args: () => withDir(dataset([HEADER, ITEM("a")]), (f) => [...bench(f), "--concurrency", "0"]) },
+  { name: "bench --timeout-ms 0", code: 2, message: /--timeout-ms must be a whole number ≥ 1 \(got 0\)/, args: () => withDir(dataset([HEADER, ITEM("a")]), (f) => [...bench(f), "--timeout-ms", "0"]) },
+  { name: "bench --slo-ttft-ms -5", code: 2, message: /--slo-ttft-ms must be > 0 ms \(got -5\)/, args: () => withDir(dataset([HEADER, ITEM("a")]), (f) => [...bench(f), "--slo-ttft-ms", "-5"]) },
+  { name: "bench with a repeated --tier", code: 2, message: /--tier was given 2 times \(LOCAL_FAST, LOCAL_QUALITY\); give it once/, args: () => withDir(dataset([HEADER, ITEM("a")]), (f) => [...bench(f), "--tier", "LOCAL_QUALITY"]) },
+  {
+    name: "bench run where every request failed (no Ollama)", code: 3,
+    message: /every one of the 2 requests failed; each with ConnectionError: ollama: connection to Ollama at http:\/\/127\.0\.0\.1:9 failed.*\n {2}fix: start Ollama \(`ollama serve`\), or set OLLAMA_HOST .* --config config\/router\.embedded\.yaml/,
+    // Results go to the scratch folder: a run that happened writes its folder, and that is fine.
+    args: () => withDir(dataset([HEADER, ITEM("a"), ITEM("b")], (d) => (d.providers.fast = { kind: "ollama", host: "http://127.0.0.1:9" })), (f) => ["bench", "run", "--config", f.file, "--dataset", f.dataset, "--tier", "LOCAL_FAST", "--results-dir", join(scratch, "results-all-failed"), "--warmup", "0"]),
+  },
 ];
 
 function bench(f: { file: string; dir: string; dataset: string }): string[] {
