@@ -2,7 +2,8 @@
  * Errors the gateway throws, and the one mapping from any error to an OpenAI-style error response,
  * so existing client code (and the official SDKs' error classes) recognise every failure.
  */
-import { AbortedError, AllTiersFailedError, BudgetExceededError, ConfigError, LedgerUnavailableError, TierlabError, UsageError } from "../router/errors.js";
+import { AllTiersFailedError } from "../router/all-tiers-failed.js";
+import { AbortedError, BudgetExceededError, ConfigError, LedgerUnavailableError, TierlabError, UsageError } from "../router/errors.js";
 
 export type WireErrorType = "invalid_request_error" | "authentication_error" | "insufficient_quota" | "server_error";
 

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MIMEType } from "node:util";
 import type { RouteResult } from "../router/contracts/route-result.js";
+import { failedRouteOf } from "../router/all-tiers-failed.js";
 import type { Router } from "../router/router.js";
 import { ClientClosedError, GatewayRequestError } from "./errors.js";
 import type { GatewayMetrics } from "./metrics.js";
@@ -61,7 +62,7 @@ export async function serveExchange(ctx: ExchangeContext, wire: WireFormat, req:
       try {
         result = await router.route(routeReq);
       } catch (err) {
-        result = (err as { result?: RouteResult }).result;
+        result = failedRouteOf(err);
         throw err;
       }
       sendJson(res, 200, ex.body(result, answerOf(result)), routeHeaders(result, router.cache?.isReplay(result) ?? false));
@@ -90,7 +91,7 @@ export async function serveExchange(ctx: ExchangeContext, wire: WireFormat, req:
         }
       }
     } catch (err) {
-      result ??= (err as { result?: RouteResult }).result;
+      result ??= failedRouteOf(err);
       if (!res.headersSent) throw err;
       status = ctx.sendError(res, wire, err);
       if (!res.destroyed) res.end(ex.fail(err));

@@ -121,10 +121,7 @@ export class RecordingNotFoundError extends ProviderError {}
 /** The caller aborted; never retried, never escalated. */
 export class AbortedError extends ProviderError {}
 
-/** Every tier of the chain failed or was skipped. */
-export class AllTiersFailedError extends TierlabError {
-  override readonly exitCode = EXIT.providerFailure;
-}
+/* AllTiersFailedError carries the failed RouteResult, so it lives with the router: router/all-tiers-failed.ts. */
 export class BudgetExceededError extends TierlabError {
   override readonly exitCode = EXIT.budget;
 }

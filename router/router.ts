@@ -13,7 +13,8 @@ import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatRe
 import { ROUTE_RESULT_VERSION, type Attempt, type RouteRequest, type RouteResult } from "./contracts/route-result.js";
 import { runCascade, type CascadeAnswer, type CascadeDeps, type LiveSink } from "./cascade.js";
 import { CircuitBreaker } from "./circuit/breaker.js";
-import { AllTiersFailedError, UsageError } from "./errors.js";
+import { AllTiersFailedError } from "./all-tiers-failed.js";
+import { UsageError } from "./errors.js";
 import { attemptsToRecords } from "./ledger/records.js";
 import type { LedgerSink } from "./ledger/contract.js";
 import { pickBestEffort } from "./policy/escalation.js";
@@ -158,8 +159,8 @@ export class Router {
           : `no tier answered action "${req.action}": ${outcome.attempts.length} attempt(s); last error: ${last ? `${last.name}: ${last.message}` : "none"}`,
         fix: last?.fix ?? "run `tierlab doctor` to see which providers are reachable",
         cause: last,
+        result,
       });
-      (err as AllTiersFailedError & { result?: RouteResult }).result = result;
       throw err;
     }
     this.cache?.set(req, result);
