@@ -62,7 +62,7 @@ describe.each(ledgerBackends("budget books on PostgreSQL"))("budget book on $nam
       expect((await reserve(budget, 0.6)).ok).toBe(true);
       const no = await reserve(budget, 0.5);
       expect(no).toMatchObject({ ok: false, onExceed: "refuse", fitsAfterInFlight: true });
-      expect(!no.ok && no.reason).toBe("global day budget of $1.00: $0.000000 spent + $0.60 in flight + up to $0.50 for this call would exceed it");
+      expect(!no.ok && no.reason).toBe("global day budget of $1.00: $0.00 spent + $0.600 in flight + up to $0.500 for this call would exceed it");
       expect((await reserve(budget, 0.4)).ok).toBe(true); // exactly at the limit is allowed
       await closeAll();
     });
@@ -117,7 +117,7 @@ describe.each(ledgerBackends("budget books on PostgreSQL"))("budget book on $nam
       expect(await reserve(budget, 0.2, { action: "summarise" })).toMatchObject({ ok: false, onExceed: "refuse" });
       const tagged = await reserve(budget, 0.6, { action: "classify", tag: "ci" });
       expect(tagged).toMatchObject({ ok: false, onExceed: "degrade" });
-      expect(!tagged.ok && tagged.reason).toMatch(/^tag "ci" day budget of \$0\.50/);
+      expect(!tagged.ok && tagged.reason).toMatch(/^tag "ci" day budget of \$0\.500/);
       expect((await reserve(budget, 0.6, { action: "classify", tag: "other" })).ok).toBe(true);
       await closeAll();
     });
@@ -183,7 +183,7 @@ describe.each(ledgerBackends("budget books on PostgreSQL"))("budget book on $nam
       const r = await router.route({ action: "classify", prompt: "x" });
       expect(r.verdict).toBe("best_effort");
       expect(r.attempts.slice(2).map((a) => [a.verdict, a.error?.class])).toEqual([["skipped", "BudgetExceededError"], ["skipped", "BudgetExceededError"]]);
-      expect(r.attempts[2]!.error!.message).toMatch(/^global day budget of \$0\.000001: .* degraded to local tiers$/);
+      expect(r.attempts[2]!.error!.message).toMatch(/^global day budget of \$0\.0000010: .* degraded to local tiers$/);
       expect(new BudgetExceededError({ message: "x" }).exitCode).toBe(4);
       await router.close();
       await ledger.close();

@@ -78,6 +78,5 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + "\n");
 }
 
-export const usd = (x: number) => `$${x < 0.01 && x > 0 ? x.toFixed(6) : x.toFixed(2)}`;
-export const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)} %`);
+export { pct, usd } from "../util/format.js";
 export const ms = (x: number | null | undefined) => (x === null || x === undefined ? "n/a" : `${x < 10 ? x.toFixed(2) : Math.round(x)} ms`);

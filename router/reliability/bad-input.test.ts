@@ -128,7 +128,7 @@ const ROWS: Row[] = [
     args: () => withDir(config((d) => ((d.providers.fast = { kind: "openai", base_url: fakeOpenAI.baseURL }), (d.actions.classify.escalate = []))), (f) => route(f.file)),
   },
   {
-    name: "paid call over a refusing budget", code: 4, message: /global day budget of \$0\.000001: \$0\.000000 spent \+ \$0\.000000 in flight \+ up to \$0\.\d+ for this call would exceed it\n {2}fix: raise limit_usd/,
+    name: "paid call over a refusing budget", code: 4, message: /global day budget of \$0\.0000010: \$0\.00 spent \+ \$0\.00 in flight \+ up to \$0\.\d+ for this call would exceed it\n {2}fix: raise limit_usd/,
     args: () => withDir(config((d) => ((d.budgets = [{ period: "day", limit_usd: 0.000001, on_exceed: "refuse" }]), (d.actions.classify.tier = "API_FALLBACK"), (d.actions.classify.escalate = []))), (f) => route(f.file)),
   },
   { name: "--max-tokens not a number", code: 2, message: /max tokens must be a whole number ≥ 1 \(got NaN\)/, args: () => withDir(config(), (f) => route(f.file, ["--max-tokens", "lots"])) },
