@@ -19,8 +19,7 @@ import { meterAnswer, meterFailure, type Metered, type UsageBound } from "./budg
 import { inputTokenUpperBound, worstCaseUsd } from "./budget/worst-case.js";
 import { circuitOutcome, type CircuitBreaker } from "./circuit/breaker.js";
 import type { ResolvedModel } from "./config/load.js";
-import { tokenCostUsd } from "./config/prices.js";
-import type { ChatMessage, Usage } from "./contracts/provider.js";
+import type { ChatMessage } from "./contracts/provider.js";
 import type { Attempt, RouteRequest } from "./contracts/route-result.js";
 import { AbortedError, BudgetExceededError, CircuitOpenError, TierlabError } from "./errors.js";
 import { nextStep } from "./policy/escalation.js";

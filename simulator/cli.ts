@@ -5,7 +5,7 @@
  */
 import { writeFileAtomic } from "../router/util/atomic-write.js";
 import type { Argv, CommandModule } from "yargs";
-import { allModels, DEFAULT_CONFIG, loadRouterConfig } from "../router/config/load.js";
+import { DEFAULT_CONFIG, loadRouterConfig } from "../router/config/load.js";
 import { EXIT } from "../router/exit-codes.js";
 import { TierlabError, UsageError } from "../router/errors.js";
 import type { SimMode } from "./engine-common.js";

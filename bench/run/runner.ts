@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { SingleBar, Presets } from "cli-progress";
 import { planAction, type TierPlan } from "../../router/action-plan.js";
 import { loadRouterConfig, type ResolvedModel, type RouterConfig } from "../../router/config/load.js";
@@ -179,4 +179,3 @@ async function hardwareWithOllama(config: RouterConfig, targets: (ResolvedModel 
   return hw;
 }
 
-export const datasetLabel = (file: string) => basename(file).replace(/\.(jsonl|csv)$/, "");

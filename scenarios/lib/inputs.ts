@@ -2,8 +2,8 @@
  * Loading what scenarios read, through the readers that own each format (RunFolder, summarizeRun,
  * readSimulationResults, CalibrationSchema), and listing each file among the notebook's inputs.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, resolve } from "node:path";
 import type { BenchRecord } from "../../bench/contracts/bench-record.js";
 import type { CalibrationReport } from "../../bench/calibrate/calibrate.js";
 import { findRun, RunFolder, type RunMeta } from "../../bench/run/run-folder.js";
