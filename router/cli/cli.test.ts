@@ -54,7 +54,7 @@ describe("tierlab CLI", () => {
     expect(unknown.stderr).toMatch(/use one of: classify/);
     const flag = runCli(["route", "--config", fx.file, "--action", "classify"]);
     expect(flag.status).toBe(2);
-    expect(flag.stderr).toMatch(/Missing required argument: prompt/);
+    expect(flag.stderr).toMatch(/give the input with exactly one of --prompt TEXT or --prompt-file FILE/);
     const window = runCli(["usage", "--config", fx.file, "--recent", "yesterday"]);
     expect(window.status).toBe(2);
     expect(window.stderr).toMatch(/--recent: "yesterday" is not a time window/);
