@@ -7,6 +7,8 @@ import { defineConfig } from "vitest/config";
  * Name new files by what they do: *.browser.test.ts, *.e2e.test.ts, *.embedded.test.ts (real GGUF
  * models), *.process.test.ts (child processes, kill -9, load); the older heavy files are listed.
  * PostgreSQL rows of the shared backend tables skip in "fast" (TIERLAB_TEST_FAST), as no cluster starts.
+ * "fast" runs its files in shared workers (isolate: false): modules load once per worker instead of
+ * once per file, which was two thirds of its time. A test there must leave globals as it found them.
  */
 const SLOW = [
   "**/*.browser.test.ts",
@@ -18,6 +20,7 @@ const SLOW = [
   "router/providers/embedded-logprobs.test.ts",
   "router/doctor/embedded-check.test.ts",
   "router/models/route-download.test.ts",
+  "bench/run/runner.test.ts",
   // The real CLI in child processes (each start is ~4 s of tsx), or a Python sandbox.
   "router/cli/cli.test.ts",
   "router/config/prices.test.ts",
@@ -32,7 +35,8 @@ const SLOW = [
   "bench/graders/unit-tests.test.ts",
   // Statistical calibration of the regression gate: thousands of simulated comparisons.
   "bench/compare/false-alarm.test.ts",
-  // kill -9, several processes, load, clusters.
+  // Worker threads, kill -9, several processes, load, clusters.
+  "simulator/parallel.test.ts",
   "router/reliability/crash.test.ts",
   "router/reliability/load.test.ts",
   "router/reliability/budget-processes.test.ts",
@@ -52,7 +56,7 @@ export default defineConfig({
   test: {
     ...shared,
     projects: [
-      { extends: true, test: { name: "fast", include: ["**/*.test.ts"], exclude: ["node_modules/**", ...SLOW], env: { TIERLAB_TEST_FAST: "1" } } },
+      { extends: true, test: { name: "fast", include: ["**/*.test.ts"], exclude: ["node_modules/**", ...SLOW], env: { TIERLAB_TEST_FAST: "1" }, isolate: false } },
       { extends: true, test: { name: "slow", include: SLOW, exclude: ["node_modules/**"] } },
     ],
   },
