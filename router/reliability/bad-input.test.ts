@@ -4,11 +4,13 @@
  * that no file was changed, created or half-written: configs, datasets, results, the ledger.
  */
 import { spawn } from "node:child_process";
+import { connect } from "node:net";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFixture, type Fixture } from "../../gateway/test-fixture.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../../test-support/fake-openai.js";
 import { REPO_ROOT, STORIES, TINY_RANDOM } from "../../test-support/models.js";
 import { TEST_PRICES, writeTestConfig } from "../../test-support/router-fixture.js";
@@ -245,4 +247,97 @@ describe(`bad input catalogue (${ROWS.length} cases through the CLI)`, () => {
       expect(real.status).toBe(row.code);
     }
   }, 30_000);
+});
+
+/**
+ * The same promise over HTTP: bad requests to `tierlab serve` get a 4xx in the wire format, never a 5xx,
+ * never a stack in the log, and never reach a model.
+ */
+interface HttpRow {
+  name: string;
+  status: number;
+  message: RegExp;
+  send: (url: string) => Promise<Response>;
+}
+
+const chat = (init: { type?: string; headers?: Record<string, string>; body?: string; prompt?: string } = {}) => (url: string) =>
+  fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": init.type ?? "application/json", ...init.headers },
+    body: init.body ?? JSON.stringify({ model: "tierlab/classify", messages: [{ role: "user", content: init.prompt ?? "Fixed auth bug" }] }),
+  });
+
+const HTTP_ROWS: HttpRow[] = [
+  { name: "a media type with application/json in a parameter", status: 415, message: /send the body as application\/json/, send: chat({ type: "text/plain; x=application/json" }) },
+  { name: "no content-type at all", status: 415, message: /send the body as application\/json \(got "text\/plain;charset=UTF-8"\)/, send: (url) => fetch(`${url}/v1/chat/completions`, { method: "POST", body: "{}" }) },
+  { name: "a web page origin that was not allowed", status: 403, message: /requests from origin "http:\/\/evil\.example" are not allowed/, send: chat({ headers: { origin: "http://evil.example" } }) },
+  { name: "a browser GET from another site without Origin", status: 403, message: /a browser request from another site/, send: (url) => fetch(`${url}/v1/models`, { headers: { "sec-fetch-site": "cross-site" } }) },
+  { name: "GET /v1/models/%ZZ", status: 400, message: /"%ZZ" in the path is not valid percent-encoding/, send: (url) => fetch(`${url}/v1/models/%ZZ`) },
+  { name: "a body that is not JSON", status: 400, message: /the body is not valid JSON/, send: chat({ body: "{nope" }) },
+  { name: "a body over the size limit", status: 413, message: /request body over 2048 bytes/, send: chat({ prompt: "x".repeat(4096) }) },
+  { name: "a prompt over every model's context", status: 400, message: /the prompt is about \d+ tokens \+ 64 to generate, over the context of every model of action "classify"/, send: chat({ prompt: "word ".repeat(300) }) },
+  { name: "an unknown model", status: 404, message: /The model "gpt-9" names no tierlab action/, send: (url) => fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-9", messages: [{ role: "user", content: "x" }] }) }) },
+];
+
+describe(`bad input catalogue over HTTP (${HTTP_ROWS.length + 2} cases against tierlab serve)`, () => {
+  let fx: Fixture;
+  const logs: string[] = [];
+  beforeAll(async () => {
+    fx = await startFixture({
+      gateway: { maxBodyBytes: 2048, bodyTimeoutMs: 300, log: (l) => logs.push(l) },
+      mutate: (d) => Object.values(d.tiers as Record<string, Data>).forEach((t) => t.models.forEach((m: Data) => (m.context_tokens = 200))),
+    });
+  });
+  afterAll(() => fx.close());
+
+  it.each(HTTP_ROWS)("$name → $status", async ({ status, message, send }) => {
+    const res = await send(fx.gateway.url);
+    expect(res.status).toBe(status);
+    expect((await res.json()).error.message).toMatch(message);
+    expect(Object.values(fx.providers).map((p) => p.calls)).toEqual([0, 0, 0, 0]);
+    expect(logs).toEqual([]);
+  });
+
+  it("a client that hangs up mid-body → 499 in the metrics, nothing logged, nothing routed", async () => {
+    const socket = connect(fx.gateway.port, "127.0.0.1");
+    await new Promise((r) => socket.once("connect", r));
+    const settled = new Promise<number>((resolve) => fx.gateway.server.once("request", (_req, res) => res.on("close", () => resolve(res.statusCode))));
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n{"model":`);
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    await settled;
+    const metrics = await (await fetch(`${fx.gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/status="499"/);
+    expect(metrics).not.toMatch(/status="5\d\d"/);
+    expect(logs).toEqual([]);
+  });
+
+  it("a body that never finishes → 408 body_timeout, and the connection is closed", async () => {
+    const socket = connect(fx.gateway.port, "127.0.0.1");
+    let reply = "";
+    socket.on("data", (d: Buffer) => (reply += d.toString()));
+    const closed = new Promise((r) => socket.once("close", r));
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n{`);
+    await closed;
+    expect(reply).toMatch(/^HTTP\/1\.1 408[\s\S]*"code":"body_timeout"/);
+    expect(logs).toEqual([]);
+  });
+});
+
+describe("bad input catalogue: the process", () => {
+  it("stdout closed early (`| head`) → the command finishes without a stack and the route still reaches the ledger", async () => {
+    const fx = config();
+    const own = join(fx.dir, "epipe.sqlite");
+    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "cli/main.ts"), ...route(fx.file).slice(0, -2), "--ledger", own, "--json"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    // The reader is gone before the first byte: the command's first write meets EPIPE.
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toMatch(/EPIPE|internal error|    at /);
+    expect(code).toBe(0);
+    const l = new SqliteLedger(own, { readonly: true });
+    expect(l.query().map((r) => r.verdict)).toEqual(["accepted"]);
+    l.close();
+  }, 60_000);
 });
