@@ -8,7 +8,7 @@ import { planAction, withResponseFormat, type ActionPlan } from "./action-plan.j
 import type { BudgetBook, BudgetGuard } from "./budget/contract.js";
 import { budgetBookFor } from "./budget/open-budget.js";
 import type { ResponseCache } from "./cache/response-cache.js";
-import type { RouterConfig } from "./config/load.js";
+import type { ResolvedModel, RouterConfig } from "./config/load.js";
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type Provider, type StreamChunk, type Usage } from "./contracts/provider.js";
 import { ROUTE_RESULT_VERSION, type Attempt, type RouteRequest, type RouteResult } from "./contracts/route-result.js";
 import { runCascade, type CascadeAnswer, type CascadeDeps, type LiveSink } from "./cascade.js";
@@ -110,7 +110,8 @@ export class Router {
   private async run(req: RouteRequest, live: LiveSink | undefined): Promise<RouteResult> {
     if (req.prompt.trim() === "" && !req.history?.length) throw new UsageError({ message: "the prompt is empty", fix: "pass the text to route with --prompt" });
     const plan = req.responseFormat ? withResponseFormat(this.plan(req.action), req.responseFormat) : this.plan(req.action);
-    checkRequestFits({ plan, req, windows: await this.windowsFor(plan, req), unusable: (m) => this.registry.unusable(m.provider) });
+    const models = candidateModels(plan, req);
+    checkRequestFits({ plan, req, windows: this.contexts.settledFor(models) ?? (await this.windowsFor(models)), unusable: (m) => this.registry.unusable(m.provider) });
     const requestId = req.requestId ?? this.newId();
     const start = this.deps.now();
     const hit = this.cache?.get(req, { requestId, at: this.deps.wallClock() });
@@ -212,9 +213,9 @@ export class Router {
     }
   }
 
-  private async windowsFor(plan: ActionPlan, req: RouteRequest) {
+  private async windowsFor(models: ResolvedModel[]) {
     const out = new Map<string, Awaited<ReturnType<ContextWindows["of"]>>>();
-    for (const m of candidateModels(plan, req)) out.set(m.id, await this.contexts.of(m));
+    for (const m of models) out.set(m.id, await this.contexts.of(m));
     return out;
   }
 

@@ -29,6 +29,8 @@ const API_DEFAULT_CONTEXT: Partial<Record<ProviderConfig["kind"], number>> = { o
 /** Context windows per model id, worked out once per model (a GGUF header is read at most once). */
 export class ContextWindows {
   private readonly known = new Map<string, Promise<ContextWindow>>();
+  /** Settled lookups, so a route whose models are all known checks its prompt without awaiting. */
+  private readonly settled = new Map<string, ContextWindow>();
   constructor(private readonly config: RouterConfig, private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   of(model: ResolvedModel): Promise<ContextWindow> {
@@ -37,10 +39,21 @@ export class ContextWindows {
       const found = this.lookUp(model);
       w = found.then((x) => x.window);
       // A GGUF not on disk yet (downloaded at route time) is read once it is there.
-      found.then((x) => x.final || this.known.delete(model.id), () => this.known.delete(model.id));
+      found.then((x) => (x.final ? this.settled.set(model.id, x.window) : this.known.delete(model.id)), () => this.known.delete(model.id));
       this.known.set(model.id, w);
     }
     return w;
+  }
+
+  /** Every model's window when all are known already; undefined while any lookup is pending. */
+  settledFor(models: readonly ResolvedModel[]): Map<string, ContextWindow> | undefined {
+    const out = new Map<string, ContextWindow>();
+    for (const m of models) {
+      const w = this.settled.get(m.id);
+      if (!w) return undefined;
+      out.set(m.id, w);
+    }
+    return out;
   }
 
   private async lookUp(model: ResolvedModel): Promise<{ window: ContextWindow; final: boolean }> {
