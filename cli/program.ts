@@ -2,14 +2,16 @@
 import yargs, { type CommandModule } from "yargs";
 import { EXIT } from "../router/exit-codes.js";
 import { TierlabError } from "../router/errors.js";
+import { quietOnClosedStdout, refuseRepeatedOptions } from "./guards.js";
 
 export const EXIT_CODES_HELP =
   "Exit codes: 0 ok, 1 internal error, 2 bad input (config, dataset, flags), 3 no tier answered, 4 budget refused, 5 significant regression (bench compare, report regression), 6 doctor found a failing check, 130 interrupted.";
 
 export async function runCli(argv: string[], commands: CommandModule<any, any>[], scriptName = "tierlab"): Promise<void> {
+  quietOnClosedStdout();
   let program = yargs(argv).scriptName(scriptName);
   for (const c of commands) program = program.command(c);
-  await program
+  await refuseRepeatedOptions(program)
     .demandCommand(1, "name a command; see --help")
     .strict()
     .recommendCommands()

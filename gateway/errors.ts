@@ -2,7 +2,8 @@
  * Errors the gateway throws, and the one mapping from any error to an OpenAI-style error response,
  * so existing client code (and the official SDKs' error classes) recognise every failure.
  */
-import { AbortedError, AllTiersFailedError, BudgetExceededError, ConfigError, LedgerUnavailableError, TierlabError, UsageError } from "../router/errors.js";
+import { AllTiersFailedError } from "../router/all-tiers-failed.js";
+import { AbortedError, BudgetExceededError, ConfigError, LedgerUnavailableError, TierlabError, UsageError } from "../router/errors.js";
 
 export type WireErrorType = "invalid_request_error" | "authentication_error" | "insufficient_quota" | "server_error";
 
@@ -18,6 +19,13 @@ export class GatewayRequestError extends TierlabError {
     this.type = init.type ?? "invalid_request_error";
     this.param = init.param ?? null;
     this.code = init.code ?? null;
+  }
+}
+
+/** The client hung up before its request body arrived: nobody is left to answer, and it is no server error. */
+export class ClientClosedError extends GatewayRequestError {
+  constructor() {
+    super({ status: 499, code: "client_closed_request", message: "the client closed the connection before its request body arrived" });
   }
 }
 
@@ -54,7 +62,9 @@ export function toWireError(err: unknown): WireErrorResponse {
     body: { error: { message, type, param: extra.param ?? null, code: extra.code ?? null } },
   });
   if (err instanceof GatewayRequestError) {
-    return make(err.status, err.type, err.message, { param: err.param, code: err.code, headers: err.status === 401 ? { "www-authenticate": "Bearer" } : {} });
+    // A body that did not arrive in time is not waited for any longer: the connection closes.
+    const headers: Record<string, string> = err.status === 401 ? { "www-authenticate": "Bearer" } : err.status === 408 ? { connection: "close" } : {};
+    return make(err.status, err.type, err.message, { param: err.param, code: err.code, headers });
   }
   if (err instanceof BudgetExceededError) {
     return make(429, "insufficient_quota", `budget refused the request: ${err.message}`, { code: "insufficient_quota", headers: noRetry });

@@ -7,16 +7,16 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { FeedbackBody, RequestNotFoundError } from "../router/production/feedback.js";
 import type { Production } from "../router/production/production.js";
 import { GatewayRequestError } from "./errors.js";
-import { parseJson, readBody, sendJson } from "./exchange.js";
+import { mediaType, parseJson, readBody, sendJson } from "./exchange.js";
 
-export async function serveFeedback(args: { production: Production | undefined; req: IncomingMessage; res: ServerResponse; maxBodyBytes: number }): Promise<void> {
+export async function serveFeedback(args: { production: Production | undefined; req: IncomingMessage; res: ServerResponse; maxBodyBytes: number; bodyTimeoutMs: number }): Promise<void> {
   if (!args.production) {
     throw new GatewayRequestError({ status: 404, code: "feedback_not_enabled", message: "this gateway keeps no production tables (its router has no Production); `tierlab serve` enables them" });
   }
-  if (!String(args.req.headers["content-type"] ?? "").toLowerCase().includes("application/json")) {
+  if (mediaType(args.req.headers["content-type"]) !== "application/json") {
     throw new GatewayRequestError({ status: 415, message: "send the body as application/json" });
   }
-  const parsed = FeedbackBody.safeParse(parseJson(await readBody(args.req, args.maxBodyBytes)));
+  const parsed = FeedbackBody.safeParse(parseJson(await readBody(args.req, { limit: args.maxBodyBytes, timeoutMs: args.bodyTimeoutMs })));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const param = issue.path.join(".") || null;

@@ -1,41 +1,45 @@
 /** `tierlab serve`: the OpenAI- and Anthropic-compatible gateway as a long-running command, stopped by SIGINT or SIGTERM. */
 import type { Argv, CommandModule } from "yargs";
-import { loadConfigFromArgs, openLedger, runCommand, withConfigOptions } from "../router/cli/common.js";
+import { loadConfigFromArgs, openLedger, runCommand, withConfigOptions, type ArgsOf } from "../router/cli/common.js";
 import { ResponseCache } from "../router/cache/response-cache.js";
 import { UsageError } from "../router/errors.js";
 import { Production } from "../router/production/production.js";
 import { Router } from "../router/router.js";
+import { normaliseOrigin } from "./origin.js";
 import { createGateway } from "./server.js";
 
-interface ServeArgs {
-  config: string;
-  calibration?: string;
-  ledger?: string;
-  host: string;
-  port: number;
-  "token-env": string;
-  "cache-ttl": number;
-  "cache-max-entries": number;
-  "grace-ms": number;
-}
+const builder = (y: Argv) =>
+  withConfigOptions(y)
+    .option("host", { type: "string", default: "127.0.0.1", describe: "address to bind; anything but loopback requires a token" })
+    .option("port", { type: "number", default: 8787, describe: "port to listen on" })
+    .option("token-env", { type: "string", default: "TIERLAB_TOKEN", describe: "environment variable holding the bearer token clients must send (unset = no token, loopback only)" })
+    .option("allow-origin", { type: "string", array: true, default: [] as string[], describe: "a web page origin (scheme://host[:port]) allowed to call from a browser; repeat for several. Requests from any other Origin get 403" })
+    .option("cache-ttl", { type: "number", default: 0, describe: "seconds an accepted answer is replayed for identical requests (0 = no cache)" })
+    .option("cache-max-entries", { type: "number", default: 1000, describe: "answers the cache holds before evicting the least recently used (a whole number ≥ 1)" })
+    .option("headers-timeout-ms", { type: "number", default: 10_000, describe: "close a connection whose request headers have not arrived within this long (slow clients hold sockets)" })
+    .option("body-timeout-ms", { type: "number", default: 30_000, describe: "answer 408 to a request whose body has not arrived within this long after its headers" })
+    .option("max-connections", { type: "number", default: 1000, describe: "connections open at once; more are closed as they arrive" })
+    .option("grace-ms", { type: "number", default: 10_000, describe: "on shutdown, how long in-flight requests may finish" })
+    .example("$0 serve --config config/router.embedded.yaml", "serve on 127.0.0.1:8787 with no token")
+    .example("$0 serve --allow-origin http://localhost:3000", "also let a web app on localhost:3000 call it from the browser")
+    .example("TIERLAB_TOKEN=$(openssl rand -hex 32) $0 serve --host 0.0.0.0 --cache-ttl 600", "serve on every interface, token required");
 
-export const serveCommand: CommandModule<object, ServeArgs> = {
+export const serveCommand: CommandModule<object, ArgsOf<typeof builder>> = {
   command: "serve",
   describe: "OpenAI- and Anthropic-compatible endpoints (/v1/chat/completions, /v1/responses, /v1/messages, /v1/models, /metrics) that route through tierlab",
-  builder: (y: Argv) =>
-    withConfigOptions(y)
-      .option("host", { type: "string", default: "127.0.0.1", describe: "address to bind; anything but loopback requires a token" })
-      .option("port", { type: "number", default: 8787, describe: "port to listen on" })
-      .option("token-env", { type: "string", default: "TIERLAB_TOKEN", describe: "environment variable holding the bearer token clients must send (unset = no token, loopback only)" })
-      .option("cache-ttl", { type: "number", default: 0, describe: "seconds an accepted answer is replayed for identical requests (0 = no cache)" })
-      .option("cache-max-entries", { type: "number", default: 1000, describe: "answers the cache holds before evicting the least recently used" })
-      .option("grace-ms", { type: "number", default: 10_000, describe: "on shutdown, how long in-flight requests may finish" })
-      .example("$0 serve --config config/router.embedded.yaml", "serve on 127.0.0.1:8787 with no token")
-      .example("TIERLAB_TOKEN=$(openssl rand -hex 32) $0 serve --host 0.0.0.0 --cache-ttl 600", "serve on every interface, token required") as unknown as Argv<ServeArgs>,
+  builder,
   handler: (args) =>
     runCommand(async (signal) => {
       if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError({ message: `--port ${args.port} is not a port number` });
       if (!(args["cache-ttl"] >= 0)) throw new UsageError({ message: "--cache-ttl must be >= 0 seconds" });
+      for (const flag of ["cache-max-entries", "headers-timeout-ms", "body-timeout-ms", "max-connections", "grace-ms"] as const) wholeAtLeast(flag, args[flag], flag === "grace-ms" ? 0 : 1);
+      const allowedOrigins = args["allow-origin"].map((o) => {
+        try {
+          return normaliseOrigin(o);
+        } catch (err) {
+          throw new UsageError({ message: `--allow-origin: ${(err as Error).message}` });
+        }
+      });
       const config = loadConfigFromArgs(args);
       const ledger = await openLedger(config, args.ledger);
       const cache = args["cache-ttl"] > 0 ? new ResponseCache({ ttlMs: args["cache-ttl"] * 1000, maxEntries: args["cache-max-entries"] }) : undefined;
@@ -53,9 +57,19 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       // The Router enforces the config's `budgets:` on this ledger by default; a refusal reaches clients as 429.
       const router = new Router({ config, ledger, cache, production });
       try {
-        const gateway = await createGateway({ router, host: args.host, port: args.port, token: process.env[args["token-env"]] });
+        const gateway = await createGateway({
+          router,
+          host: args.host,
+          port: args.port,
+          token: process.env[args["token-env"]],
+          allowedOrigins,
+          headersTimeoutMs: args["headers-timeout-ms"],
+          bodyTimeoutMs: args["body-timeout-ms"],
+          maxConnections: args["max-connections"],
+        });
         const auth = process.env[args["token-env"]] ? `bearer token from $${args["token-env"]}` : "no token (loopback only)";
-        process.stderr.write(`tierlab gateway on ${gateway.url}/v1 (${auth}; cache ${cache ? `${args["cache-ttl"]} s` : "off"}); models: ${Object.keys(config.data.actions).map((a) => `tierlab/${a}`).join(", ")}\n`);
+        const browsers = allowedOrigins.length ? `browsers from ${allowedOrigins.join(", ")}` : "no browser origins";
+        process.stderr.write(`tierlab gateway on ${gateway.url}/v1 (${auth}; ${browsers}; cache ${cache ? `${args["cache-ttl"]} s` : "off"}); models: ${Object.keys(config.data.actions).map((a) => `tierlab/${a}`).join(", ")}\n`);
         await stopRequested(signal);
         process.stderr.write(`tierlab gateway: shutting down, letting in-flight requests finish (up to ${args["grace-ms"]} ms)\n`);
         await gateway.close({ graceMs: args["grace-ms"] });
@@ -67,6 +81,10 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       }
     }),
 };
+
+function wholeAtLeast(flag: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) throw new UsageError({ message: `--${flag} must be a whole number ≥ ${min} (got ${value})` });
+}
 
 /** SIGINT arrives through runCommand's signal; SIGTERM (service managers, containers) is handled here. */
 function stopRequested(signal: AbortSignal): Promise<void> {

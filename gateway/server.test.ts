@@ -194,11 +194,39 @@ describe("gateway: access", () => {
     expect(await status(`localhost:${fx.gateway.port}`)).toBe(200);
   });
 
-  it("415 for a chat request that is not JSON (no CORS-simple posts)", async () => {
+  it("415 for a chat request that is not JSON (no CORS-simple posts): the media type is parsed, not searched", async () => {
     fx = await startFixture();
-    const res = await fetch(`${fx.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify(ask("x")) });
-    expect(res.status).toBe(415);
+    const post = (type: string) => fetch(`${fx!.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": type }, body: JSON.stringify(ask("x")) });
+    for (const type of ["text/plain", "text/plain; x=application/json", "text/plain;application/json", "application/jsonx", "application/json-seq", "not a type"]) {
+      expect((await post(type)).status, type).toBe(415);
+    }
     expect(fx.providers.fast.calls).toBe(0);
+    expect((await post("Application/JSON; charset=utf-8")).status).toBe(200);
+  });
+
+  it("403 for a request from a web page origin that was not allowed, before routing and before the token check", async () => {
+    fx = await startFixture({ gateway: { token: "t0k", allowedOrigins: ["http://localhost:3000"] } });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${fx!.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer t0k", ...headers }, body: JSON.stringify(ask("x")) });
+    const refused = await post({ origin: "http://127.0.0.1:9999" });
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toMatchObject({ code: "origin_not_allowed" });
+    expect((await post({ origin: "null" })).status).toBe(403);
+    // A browser GET without Origin (an <img>, a link) announces itself with Sec-Fetch-Site.
+    expect((await fetch(`${fx.gateway.url}/v1/models`, { headers: { "sec-fetch-site": "cross-site", authorization: "Bearer t0k" } })).status).toBe(403);
+    expect(fx.providers.fast.calls).toBe(0);
+    const allowed = await post({ origin: "http://localhost:3000" });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+    // SDKs and curl send no Origin at all.
+    expect((await post({})).status).toBe(200);
+  });
+
+  it("400 (not 500) for a model id that is not valid percent-encoding", async () => {
+    fx = await startFixture();
+    const res = await fetch(`${fx.gateway.url}/v1/models/%ZZ`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({ code: "invalid_path" });
   });
 });
 

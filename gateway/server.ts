@@ -15,6 +15,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { AbortedError, UsageError } from "../router/errors.js";
 import type { Router } from "../router/router.js";
 import { assertSafeBind, checkHostHeader, makeTokenCheck } from "./access.js";
+import { makeOriginPolicy } from "./origin.js";
 import { anthropicMessages, anthropicModelList, VERSION_HEADER } from "./anthropic-wire.js";
 import { GatewayRequestError } from "./errors.js";
 import { sendJson, serveExchange, type ExchangeContext } from "./exchange.js";
@@ -43,6 +44,14 @@ export interface GatewayOptions {
   metrics?: GatewayMetrics | false;
   /** Request bodies above this are refused with 413. Default 4 MiB. */
   maxBodyBytes?: number;
+  /** Web page origins (scheme://host[:port]) allowed to call the gateway from a browser; every other `Origin` gets 403. Default none. */
+  allowedOrigins?: readonly string[];
+  /** A client must send its request headers within this long, or the connection is closed with 408. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** ... and its body within this long after them, or it gets 408. Default 30 s. */
+  bodyTimeoutMs?: number;
+  /** Open connections beyond this are closed as they arrive. Default 1000. */
+  maxConnections?: number;
   /** Where unexpected errors are reported. Default stderr. */
   log?: (line: string) => void;
 }
@@ -67,6 +76,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const metrics = opts.metrics === false ? undefined : (opts.metrics ?? new GatewayMetrics({ cache: router.cache, budget: router.budget, production: router.production }));
   const checkToken = token ? makeTokenCheck(token) : undefined;
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
+  const limits = connectionLimits(opts);
+  const origins = makeOriginPolicy(opts.allowedOrigins ?? []);
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const startedAt = Math.floor(Date.now() / 1000);
   const inFlight = new Map<Promise<void>, AbortController>();
@@ -78,24 +89,28 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     if (!res.headersSent && !res.destroyed) sendJson(res, w.status, w.body, w.headers);
     return w.status;
   }
-  const exchange: ExchangeContext = { router, actions, maxBodyBytes: maxBody, metrics, sendError };
+  const exchange: ExchangeContext = { router, actions, maxBodyBytes: maxBody, bodyTimeoutMs: limits.bodyTimeoutMs, metrics, sendError };
 
   async function handle(req: IncomingMessage, res: ServerResponse, abort: AbortController): Promise<void> {
     const path = (req.url ?? "/").split("?")[0]!;
     // Errors on the Anthropic path are Anthropic-shaped, from the first check on.
     const errorWire = path.startsWith("/v1/messages") ? anthropicMessages : chatCompletions;
     try {
+      // Before the token: a page on another site must not get as far as a credential check.
+      const origin = origins.check(req.headers);
+      for (const [k, v] of Object.entries(origins.corsHeaders(origin))) res.setHeader(k, v);
+      if (origins.preflight(req.method, req.headers, res)) return;
       if (checkToken) checkToken(req.headers);
       else checkHostHeader(req.headers);
       const post = req.method === "POST" ? POST_ROUTES[path] : undefined;
       if (post) return await serveExchange(exchange, post, req, res, abort.signal);
-      if (req.method === "POST" && path === "/v1/feedback") return await serveFeedback({ production: router.production, req, res, maxBodyBytes: maxBody });
+      if (req.method === "POST" && path === "/v1/feedback") return await serveFeedback({ production: router.production, req, res, maxBodyBytes: maxBody, bodyTimeoutMs: limits.bodyTimeoutMs });
       if (req.method === "GET" && path.startsWith(DEFERRED_PATH)) return await serveDeferredStatus(router, path, res);
       if (req.method === "GET" && path === "/v1/models") {
         return sendJson(res, 200, req.headers[VERSION_HEADER] ? anthropicModelList(actions, startedAt) : modelList(actions, startedAt));
       }
       if (req.method === "GET" && path.startsWith("/v1/models/")) {
-        const id = decodeURIComponent(path.slice("/v1/models/".length));
+        const id = decodePathSegment(path.slice("/v1/models/".length));
         const action = id.startsWith(MODEL_PREFIX) ? id.slice(MODEL_PREFIX.length) : id;
         if (actions.includes(action)) return sendJson(res, 200, modelObject(action, startedAt));
         throw new GatewayRequestError({ status: 404, code: "model_not_found", param: "model", message: `The model "${id}" does not exist; GET /v1/models lists tierlab/<action> for each action.` });
@@ -111,7 +126,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     }
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.headersTimeoutMs + limits.bodyTimeoutMs, connectionsCheckingInterval: limits.checkEveryMs }, (req, res) => {
     const abort = new AbortController();
     // A client that hangs up cancels its route: no tokens are spent on an answer nobody reads.
     res.on("close", () => {
@@ -122,6 +137,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       .finally(() => inFlight.delete(done));
     inFlight.set(done, abort);
   });
+  server.maxConnections = limits.maxConnections;
   const sockets = new Set<Socket>();
   server.on("connection", (s) => {
     sockets.add(s);
@@ -154,6 +170,25 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       await closed;
     },
   };
+}
+
+function connectionLimits(opts: GatewayOptions) {
+  const headersTimeoutMs = opts.headersTimeoutMs ?? 10_000;
+  const bodyTimeoutMs = opts.bodyTimeoutMs ?? 30_000;
+  const maxConnections = opts.maxConnections ?? 1000;
+  for (const [name, v] of Object.entries({ headersTimeoutMs, bodyTimeoutMs, maxConnections })) {
+    if (!Number.isInteger(v) || v < 1) throw new UsageError({ message: `${name} must be a whole number ≥ 1 (got ${v})` });
+  }
+  // Node checks header deadlines on an interval (30 s by default): often enough to honour short ones.
+  return { headersTimeoutMs, bodyTimeoutMs, maxConnections, checkEveryMs: Math.max(50, Math.min(1000, Math.floor(headersTimeoutMs / 4))) };
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GatewayRequestError({ status: 400, code: "invalid_path", message: `"${segment}" in the path is not valid percent-encoding` });
+  }
 }
 
 /** Resolves once the response has been handed to the OS (or the connection is gone). */

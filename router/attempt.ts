@@ -3,7 +3,7 @@
  * deadline. Text is buffered: the cascade decides after the quality check whether the caller sees
  * it, unless it passes `onText` for an attempt whose answer cannot be replaced (see cascade.ts).
  */
-import type { ChatRequest, ChatResult, Provider } from "./contracts/provider.js";
+import type { ChatRequest, ChatResult, Provider, Usage } from "./contracts/provider.js";
 import { AbortedError, DeadlineExceededError, ProviderError, TierlabError, TimeoutError } from "./errors.js";
 
 export interface AttemptTiming {
@@ -18,7 +18,7 @@ export interface AttemptTiming {
   wallMs: number;
 }
 
-export type AttemptRun = ({ ok: true; result: ChatResult } | { ok: false; error: TierlabError }) & { timing: AttemptTiming };
+export type AttemptRun = ({ ok: true; result: ChatResult } | { ok: false; error: TierlabError; streamedText: string; partialUsage: Usage | undefined }) & { timing: AttemptTiming };
 
 export interface RunAttemptArgs {
   provider: Provider;
@@ -32,6 +32,8 @@ export interface RunAttemptArgs {
   recordChunks?: boolean;
   /** Receives each text piece as it arrives: only for an attempt whose answer streams live to the caller. */
   onText?: (text: string) => void;
+  /** Keep the text that streamed, so a failure after it can be billed (paid models). */
+  keepText?: boolean;
 }
 
 export async function runAttempt(args: RunAttemptArgs): Promise<AttemptRun> {
@@ -40,13 +42,15 @@ export async function runAttempt(args: RunAttemptArgs): Promise<AttemptRun> {
   const controller = new AbortController();
   const chunkTimesMs: number[] = [];
   let ttftMs: number | undefined;
+  let streamedText = "";
+  const failed = (error: TierlabError, partialUsage?: Usage): AttemptRun => ({ ok: false, error, streamedText, partialUsage, timing: timing() });
   const timing = (): AttemptTiming => {
     const wallMs = args.now() - start;
     return { startedAtMs: start, latencyMs: wallMs, ttftMs, chunkTimesMs, source: "measured", wallMs };
   };
 
   if (budgetMs <= 0) {
-    return { ok: false, error: new DeadlineExceededError({ message: "route deadline passed before this attempt could start", fix: "raise defaults.deadline_ms" }), timing: timing() };
+    return failed(new DeadlineExceededError({ message: "route deadline passed before this attempt could start", fix: "raise defaults.deadline_ms" }));
   }
   const deadlineHit = budgetMs < args.timeoutMs;
   const cutOff = (afterMs: number): TierlabError =>
@@ -64,17 +68,19 @@ export async function runAttempt(args: RunAttemptArgs): Promise<AttemptRun> {
         const t = args.now() - start;
         ttftMs ??= t;
         if (args.recordChunks) chunkTimesMs.push(t);
+        if (args.keepText) streamedText += chunk.text;
         args.onText?.(chunk.text);
       } else {
         const t = resultTiming(timing(), chunk.result);
         // A modelled answer slower than the budget is what a live call would have been cut at.
-        if (t.source === "modelled" && t.latencyMs > budgetMs) return { ok: false, error: cutOff(budgetMs), timing: { ...t, latencyMs: budgetMs, ttftMs: t.ttftMs !== undefined && t.ttftMs <= budgetMs ? t.ttftMs : undefined } };
+        if (t.source === "modelled" && t.latencyMs > budgetMs) return { ok: false, error: cutOff(budgetMs), streamedText: "", partialUsage: undefined, timing: { ...t, latencyMs: budgetMs, ttftMs: t.ttftMs !== undefined && t.ttftMs <= budgetMs ? t.ttftMs : undefined } };
         return { ok: true, result: chunk.result, timing: t };
       }
     }
     throw new ProviderError({ provider: args.provider.name, retryable: true, message: `${args.provider.name} stream ended without a final chunk` });
   } catch (err) {
-    return { ok: false, error: asTierlabError(err, controller.signal, args.provider.name), timing: timing() };
+    // The provider's own counts survive even when the abort reason (timeout, caller) is the error reported.
+    return failed(asTierlabError(err, controller.signal, args.provider.name), err instanceof ProviderError ? err.partialUsage : undefined);
   } finally {
     clearTimeout(timer);
     args.signal?.removeEventListener("abort", onCallerAbort);

@@ -6,13 +6,13 @@
  */
 import type { ActionPlan } from "./action-plan.js";
 import { runAttempt, type AttemptRun } from "./attempt.js";
+import { meterAnswer, meterFailure, type Metered, type UsageBound } from "./budget/metering.js";
 import { inputTokenUpperBound, worstCaseUsd } from "./budget/worst-case.js";
 import type { BudgetGuard } from "./budget/contract.js";
 import { reserveOrWait } from "./budget/wait.js";
 import { circuitOutcome, type CircuitBreaker } from "./circuit/breaker.js";
 import type { ResolvedModel } from "./config/load.js";
-import { tokenCostUsd } from "./config/prices.js";
-import type { ChatRequest, ChatResult, Usage } from "./contracts/provider.js";
+import type { ChatRequest, ChatResult } from "./contracts/provider.js";
 import type { Attempt, RouteRequest } from "./contracts/route-result.js";
 import { AbortedError, BudgetExceededError, CircuitOpenError, type TierlabError } from "./errors.js";
 import { nextStep } from "./policy/escalation.js";
@@ -74,6 +74,8 @@ export async function callModel(a: CallModelArgs): Promise<ModelCall> {
   const { deps, state, model, tier, req } = a;
   const provider = deps.registry.get(model.provider);
   let shiftMs = 0;
+  // The most a paid call can be billed for: what the budget reserved; a provider reporting more is clamped to it.
+  const bound = (): UsageBound => ({ inputTokens: inputTokenUpperBound(a.request.messages, a.plan.responseFormat), outputTokens: a.request.maxTokens ?? a.plan.maxTokens });
   for (let retries = 0; ; retries++) {
     // Checked before every attempt, retries included: a circuit that opened mid-retry stops them.
     const ticket = deps.circuit?.admit(model.id);
@@ -92,6 +94,8 @@ export async function callModel(a: CallModelArgs): Promise<ModelCall> {
       reservation = await reserveIfPaid({ ...a, attempt: state.attempts.length + 1 });
     } catch (err) {
       ticket?.report("neutral"); // a half-open probe slot must not leak with a refused request
+      // A refusal is on the books like a degrade: the router records the route's attempts before rethrowing.
+      if (err instanceof BudgetExceededError) state.attempts.push(skipped({ n: state.attempts.length + 1, tier, model, deps, escalatedFrom: a.escalatedFrom, error: err }));
       throw err;
     }
     if (reservation && "skip" in reservation) {
@@ -109,16 +113,21 @@ export async function callModel(a: CallModelArgs): Promise<ModelCall> {
       signal: req.signal,
       now: deps.now,
       onText: a.live?.onText,
+      keepText: !tier.local && model.pricing !== undefined,
     });
     ticket?.report(circuitOutcome(run.ok ? undefined : run.error));
     if (run.timing.source === "modelled") shiftMs += run.timing.latencyMs - run.timing.wallMs;
-    const attempt = toAttempt({ n: state.attempts.length + 1, tier, model, run, deps, escalatedFrom: a.escalatedFrom, provider: provider.name, answeredVerdict: a.answeredVerdict });
+    const metered = run.ok
+      ? meterAnswer({ model, local: tier.local, usage: run.result.usage, bound })
+      : await meterFailure({ model, local: tier.local, streamedText: run.streamedText, partialUsage: run.partialUsage, messages: a.request.messages, bound });
+    const attempt = toAttempt({ n: state.attempts.length + 1, tier, model, run, deps, escalatedFrom: a.escalatedFrom, provider: provider.name, answeredVerdict: a.answeredVerdict, metered });
     state.attempts.push(attempt);
     if (run.ok) {
       await reservation?.settle(attempt.costUsd);
       return { ok: true, result: run.result, attempt, run, shiftMs };
     }
-    await reservation?.release();
+    // A failure after text streamed is billed by the provider: it stays on the budget.
+    await (attempt.costUsd > 0 ? reservation?.settle(attempt.costUsd) : reservation?.release());
     state.lastError = run.error;
     if (run.error instanceof AbortedError) throw run.error;
     // Text already reached the caller: a retry or another model would splice two answers.
@@ -151,12 +160,8 @@ async function reserveIfPaid(args: CallModelArgs & { attempt: number }) {
 
 const BUDGET_FIX = "raise limit_usd in the config's `budgets:` or wait for the next period";
 
-function usageCost(model: ResolvedModel, local: boolean, usage: Usage): number {
-  return local || !model.pricing ? 0 : tokenCostUsd(model.pricing, usage);
-}
-
-function toAttempt(a: { n: number; tier: { name: string; local: boolean }; model: ResolvedModel; run: AttemptRun; deps: CascadeDeps; escalatedFrom: string | undefined; provider: string; answeredVerdict?: Attempt["verdict"] }): Attempt {
-  const { run, tier, model } = a;
+function toAttempt(a: { n: number; tier: { name: string; local: boolean }; model: ResolvedModel; run: AttemptRun; deps: CascadeDeps; escalatedFrom: string | undefined; provider: string; answeredVerdict?: Attempt["verdict"]; metered: Metered | undefined }): Attempt {
+  const { run, tier, model, metered } = a;
   const base: Attempt = {
     attempt: a.n,
     tier: tier.name,
@@ -167,14 +172,16 @@ function toAttempt(a: { n: number; tier: { name: string; local: boolean }; model
     latencyMs: run.timing.latencyMs,
     ttftMs: run.timing.ttftMs,
     ...(run.timing.source === "modelled" ? { latencySource: "modelled" as const } : {}),
-    usage: run.ok ? run.result.usage : {},
-    costUsd: run.ok ? usageCost(model, tier.local, run.result.usage) : 0,
+    usage: metered?.usage ?? (run.ok ? run.result.usage : {}),
+    costUsd: metered?.costUsd ?? 0,
     verdict: run.ok ? (a.answeredVerdict ?? "rejected") : "error",
     escalatedFrom: a.escalatedFrom,
   };
+  if (metered?.audit) base.usageAudit = metered.audit;
+  const countedBy = metered?.countedBy ?? (run.ok ? run.result.usageCountedBy : undefined);
+  if (countedBy) base.usageCountedBy = countedBy;
   if (run.ok) {
     base.finishReason = run.result.finishReason;
-    if (run.result.usageCountedBy) base.usageCountedBy = run.result.usageCountedBy;
     if (run.result.serverTimings) base.serverTimings = run.result.serverTimings;
     if (a.deps.storeAnswers) base.answer = run.result.text;
   } else {

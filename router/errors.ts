@@ -52,6 +52,12 @@ export class ProviderError extends TierlabError {
   override readonly isRetryable: boolean;
   /** Server-requested wait before the next attempt, from retry-after-ms / retry-after. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * Token counts the backend reported before the call failed (a stream cut after Anthropic's
+   * message_start): what it will bill for the failed call. Set by the provider that threw. The
+   * shape of the Provider contract's `Usage`, spelt out so this base module imports nothing.
+   */
+  partialUsage: { inputTokens?: number; outputTokens?: number; cacheReadTokens?: number; cacheWriteTokens?: number } | undefined;
   constructor(init: ErrorInit & { status?: number; provider?: string; retryable?: boolean; retryAfterMs?: number }) {
     super(init);
     this.status = init.status;
@@ -115,10 +121,7 @@ export class RecordingNotFoundError extends ProviderError {}
 /** The caller aborted; never retried, never escalated. */
 export class AbortedError extends ProviderError {}
 
-/** Every tier of the chain failed or was skipped. */
-export class AllTiersFailedError extends TierlabError {
-  override readonly exitCode = EXIT.providerFailure;
-}
+/* AllTiersFailedError carries the failed RouteResult, so it lives with the router: router/all-tiers-failed.ts. */
 export class BudgetExceededError extends TierlabError {
   override readonly exitCode = EXIT.budget;
 }

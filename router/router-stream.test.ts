@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { GatedProvider } from "../test-support/gated-provider.js";
 import { writeTestConfig } from "../test-support/router-fixture.js";
 import type { Provider } from "./contracts/provider.js";
-import { AllTiersFailedError } from "./errors.js";
+import { AllTiersFailedError } from "./all-tiers-failed.js";
 import { SqliteLedger } from "./ledger/sqlite-ledger.js";
 import { ScriptedProvider } from "./providers/scripted.js";
 import { Router, type RouteEvent } from "./router.js";

@@ -8,18 +8,20 @@ import { planAction, thresholdOfTier, withResponseFormat, type ActionPlan } from
 import type { BudgetBook, BudgetGuard } from "./budget/contract.js";
 import { budgetBookFor } from "./budget/open-budget.js";
 import type { ResponseCache } from "./cache/response-cache.js";
-import type { RouterConfig } from "./config/load.js";
+import type { ResolvedModel, RouterConfig } from "./config/load.js";
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type Provider, type StreamChunk, type Usage } from "./contracts/provider.js";
 import { ROUTE_RESULT_VERSION, type Attempt, type RouteRequest, type RouteResult } from "./contracts/route-result.js";
 import { runCascade, type CascadeAnswer, type CascadeDeps, type LiveSink } from "./cascade.js";
 import { CircuitBreaker } from "./circuit/breaker.js";
-import { AllTiersFailedError, UsageError } from "./errors.js";
+import { AllTiersFailedError } from "./all-tiers-failed.js";
+import { UsageError } from "./errors.js";
 import { attemptsToRecords } from "./ledger/records.js";
 import type { LedgerSink } from "./ledger/contract.js";
 import { pickBestEffort } from "./policy/escalation.js";
 import type { Production } from "./production/production.js";
 import { ProviderRegistry, type ProviderOverrides } from "./providers/registry.js";
-import { checkRequestFits } from "./reliability/input-guard.js";
+import { ContextWindows } from "./reliability/context-window.js";
+import { candidateModels, checkRequestFits } from "./reliability/input-guard.js";
 import { abortableSleep } from "./retry.js";
 import { PushIterator } from "./util/push-iterator.js";
 import { createRng, type Rng } from "./util/rng.js";
@@ -63,6 +65,7 @@ export class Router {
   /** Public so the gateway can tell a replay from a fresh answer (headers, metrics). */
   readonly cache: ResponseCache | undefined;
   private readonly newId: () => string;
+  private readonly contexts: ContextWindows;
   /** The budget book built here from the config (closed with the router), if any. */
   readonly budget: BudgetBook | undefined;
   readonly production: Production | undefined;
@@ -73,6 +76,7 @@ export class Router {
     this.ledger = opts.ledger;
     this.cache = opts.cache;
     this.newId = opts.newId ?? randomUUID;
+    this.contexts = new ContextWindows(opts.config, opts.providers?.env);
     const d = opts.config.data;
     const now = opts.now ?? (() => performance.now());
     this.budget = opts.budget === undefined ? budgetBookFor(opts.config, opts.ledger) : undefined;
@@ -120,7 +124,8 @@ export class Router {
   private async run(req: RouteRequest, live: LiveSink | undefined): Promise<RouteResult> {
     if (req.prompt.trim() === "" && !req.history?.length) throw new UsageError({ message: "the prompt is empty", fix: "pass the text to route with --prompt" });
     const plan = req.responseFormat ? withResponseFormat(this.plan(req.action), req.responseFormat) : this.plan(req.action);
-    checkRequestFits(plan, req);
+    const models = candidateModels(plan, req);
+    checkRequestFits({ plan, req, windows: this.contexts.settledFor(models) ?? (await this.windowsFor(models)), unusable: (m) => this.registry.unusable(m.provider) });
     const requestId = req.requestId ?? this.newId();
     const start = this.deps.now();
     const hit = this.cache?.get(req, { requestId, at: this.deps.wallClock() });
@@ -172,8 +177,8 @@ export class Router {
           : `no tier answered action "${req.action}": ${outcome.attempts.length} attempt(s); last error: ${last ? `${last.name}: ${last.message}` : "none"}`,
         fix: last?.fix ?? "run `tierlab doctor` to see which providers are reachable",
         cause: last,
+        result,
       });
-      (err as AllTiersFailedError & { result?: RouteResult }).result = result;
       throw err;
     }
     this.cache?.set(req, result);
@@ -225,6 +230,12 @@ export class Router {
       req.signal?.removeEventListener("abort", forward);
       if (!settled) stop.abort();
     }
+  }
+
+  private async windowsFor(models: ResolvedModel[]) {
+    const out = new Map<string, Awaited<ReturnType<ContextWindows["of"]>>>();
+    for (const m of models) out.set(m.id, await this.contexts.of(m));
+    return out;
   }
 
   /** Resolves once the attempts are committed: a request reported complete is in the ledger. */

@@ -4,13 +4,9 @@
  * RECOMPUTED against today's thresholds (so a new calibration changes the simulation), how many of the
  * passing and failing answers the grader found right, latency samples, and per-action token samples.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { parseBenchRecord, READABLE_BENCH_RECORD_VERSIONS, type BenchRecord } from "../bench/contracts/bench-record.js";
+import type { BenchRecord } from "../bench/contracts/bench-record.js";
+import { findRun, readRecordsFile } from "../bench/run/run-folder.js";
 import type { RouterConfig } from "../router/config/load.js";
-import { formatPath } from "../router/config/validate-source.js";
-import { ConfigError } from "../router/errors.js";
 import { thresholdFor } from "../router/policy/escalation.js";
 
 /** Fewer samples than this and the prior / config range is kept. */
@@ -49,44 +45,14 @@ export interface BenchFit {
 
 export const cellKey = (action: string, tier: string): string => `${action}\t${tier}`;
 
-/** A run id (results/<id>/records.jsonl), a run directory, or a records.jsonl path. */
+/** A run id (results/<id>/records.jsonl), a run directory, or a records.jsonl path (bench/run/run-folder.ts findRun). */
 export function resolveBenchRecords(run: string, cwd: string = process.cwd()): string {
-  const candidates = [resolve(cwd, run), resolve(cwd, "results", run)];
-  for (const c of candidates) {
-    if (!existsSync(c)) continue;
-    if (statSync(c).isDirectory()) {
-      const f = join(c, "records.jsonl");
-      if (existsSync(f)) return f;
-    } else return c;
-  }
-  throw new ConfigError({
-    message: `--from-bench ${run}: no records.jsonl at ${candidates.map((c) => join(c, "records.jsonl")).join(" or ")}`,
-    fix: "give a bench run id under results/, a run directory, or the path of its records.jsonl",
-  });
+  return findRun(run, { cwd }).recordsFile;
 }
 
+/** Through the one records reader, which drops a crash-torn last line as `bench calibrate` does. */
 export function readBenchRecords(file: string): { records: BenchRecord[]; sha256: string } {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new ConfigError({ file, message: `cannot read bench records (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
-  }
-  const records: BenchRecord[] = [];
-  const lines = text.split("\n");
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (err) {
-      throw new ConfigError({ file, line: i + 1, message: `not valid JSON: ${(err as Error).message}` });
-    }
-    const parsed = parseBenchRecord(json);
-    if (!parsed.ok) throw new ConfigError({ file, line: i + 1, field: parsed.field, message: parsed.message, fix: `records must follow bench/contracts/bench-record.ts (version ${READABLE_BENCH_RECORD_VERSIONS.join(" or ")})` });
-    records.push(parsed.record);
-  });
-  return { records, sha256: createHash("sha256").update(text).digest("hex") };
+  return readRecordsFile(file);
 }
 
 export function fitBench(config: RouterConfig, file: string): BenchFit {

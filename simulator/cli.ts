@@ -3,10 +3,11 @@
  * `--json` prints the results file to stdout, `--out` writes it atomically; errors print their fix and
  * exit with router/exit-codes.ts codes.
  */
-import { renameSync, writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../router/util/atomic-write.js";
 import type { Argv, CommandModule } from "yargs";
-import { allModels, DEFAULT_CONFIG, loadRouterConfig } from "../router/config/load.js";
+import { DEFAULT_CONFIG, loadRouterConfig } from "../router/config/load.js";
 import { EXIT } from "../router/exit-codes.js";
+import type { ArgsOf } from "../router/cli/common.js";
 import { TierlabError, UsageError } from "../router/errors.js";
 import type { SimMode } from "./engine-common.js";
 import { formatResults } from "./format.js";
@@ -17,49 +18,34 @@ import { seedArgsFromConfig } from "./seed-inputs.js";
 import { serializeResults, writeResultsFile } from "./results.js";
 import { DEFAULT_SENSITIVITY_TRIALS, runSimulation } from "./run.js";
 
-export interface SimulateArgs {
-  usage: string;
-  days: number;
-  trials: number;
-  seed: number;
-  "from-bench"?: string;
-  config: string;
-  calibration?: string;
-  profiles: string;
-  mode: SimMode;
-  threads: number;
-  json: boolean;
-  out?: string;
-  sensitivity: boolean;
-  "sensitivity-trials": number;
-  delta: number;
-  "reproduce-seed": boolean;
-}
+const simulateBuilder = (y: Argv) =>
+  y
+    .option("usage", { type: "string", default: "medium", describe: "usage profile from the profiles file (light, medium, heavy, ...)" })
+    .option("days", { type: "number", default: 30, describe: "days to simulate" })
+    .option("trials", { type: "number", default: 10_000, describe: "Monte Carlo trials" })
+    .option("seed", { type: "number", default: 1, describe: "RNG seed: the same seed gives byte-identical output" })
+    .option("from-bench", { type: "string", describe: "bench run (id under results/, run directory or records.jsonl) for pass rates, tokens and latencies" })
+    .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, describe: "router config (tiers, actions, prices, budgets, calibration)", normalize: true })
+    .option("calibration", { type: "string", describe: "calibration file to use instead of the config's" })
+    .option("profiles", { type: "string", default: DEFAULT_PROFILES, describe: "usage profiles and assumptions (YAML)", normalize: true })
+    .option("mode", { choices: ["aggregated", "exact"] as const, default: "aggregated" as SimMode, describe: "aggregated: per-day sampling (fast, tested against exact); exact: every request" })
+    .option("threads", { type: "number", default: defaultThreads(), describe: "threads including the main one (results do not depend on it)" })
+    .option("json", { type: "boolean", default: false, describe: "print the results file (JSON) to stdout" })
+    .option("out", { type: "string", describe: "write the results file here (atomically)" })
+    .option("sensitivity", { type: "boolean", default: true, describe: "tornado table and break-even points (--no-sensitivity skips)" })
+    .option("sensitivity-trials", { type: "number", default: DEFAULT_SENSITIVITY_TRIALS, describe: "trials per sensitivity run (same seed in every run)" })
+    .option("delta", { type: "number", default: 0.2, describe: "relative move of each input in the tornado table" })
+    .option("reproduce-seed", { type: "boolean", default: false, describe: "recompute the seed's cost arithmetic and mark each claim" })
+    .example("$0 simulate --usage heavy --days 30", "")
+    .example("$0 simulate --usage medium --from-bench 2026-11-25T10-00-00 --out sim.json", "")
+    .example("$0 simulate --reproduce-seed", "");
 
-export const simulateCommand: CommandModule<object, SimulateArgs> = {
+type SimulateArgs = ArgsOf<typeof simulateBuilder>;
+
+export const simulateCommand: CommandModule<object, ArgsOf<typeof simulateBuilder>> = {
   command: "simulate",
   describe: "Monte Carlo cost simulation: hybrid vs pure API cost distributions, budgets, success metrics, sensitivity",
-  builder: (y: Argv) =>
-    y
-      .option("usage", { type: "string", default: "medium", describe: "usage profile from the profiles file (light, medium, heavy, ...)" })
-      .option("days", { type: "number", default: 30, describe: "days to simulate" })
-      .option("trials", { type: "number", default: 10_000, describe: "Monte Carlo trials" })
-      .option("seed", { type: "number", default: 1, describe: "RNG seed: the same seed gives byte-identical output" })
-      .option("from-bench", { type: "string", describe: "bench run (id under results/, run directory or records.jsonl) for pass rates, tokens and latencies" })
-      .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, describe: "router config (tiers, actions, prices, budgets, calibration)", normalize: true })
-      .option("calibration", { type: "string", describe: "calibration file to use instead of the config's" })
-      .option("profiles", { type: "string", default: DEFAULT_PROFILES, describe: "usage profiles and assumptions (YAML)", normalize: true })
-      .option("mode", { choices: ["aggregated", "exact"] as const, default: "aggregated" as SimMode, describe: "aggregated: per-day sampling (fast, tested against exact); exact: every request" })
-      .option("threads", { type: "number", default: defaultThreads(), describe: "threads including the main one (results do not depend on it)" })
-      .option("json", { type: "boolean", default: false, describe: "print the results file (JSON) to stdout" })
-      .option("out", { type: "string", describe: "write the results file here (atomically)" })
-      .option("sensitivity", { type: "boolean", default: true, describe: "tornado table and break-even points (--no-sensitivity skips)" })
-      .option("sensitivity-trials", { type: "number", default: DEFAULT_SENSITIVITY_TRIALS, describe: "trials per sensitivity run (same seed in every run)" })
-      .option("delta", { type: "number", default: 0.2, describe: "relative move of each input in the tornado table" })
-      .option("reproduce-seed", { type: "boolean", default: false, describe: "recompute the seed's cost arithmetic and mark each claim" })
-      .example("$0 simulate --usage heavy --days 30", "")
-      .example("$0 simulate --usage medium --from-bench 2026-11-25T10-00-00 --out sim.json", "")
-      .example("$0 simulate --reproduce-seed", "") as unknown as Argv<SimulateArgs>,
+  builder: simulateBuilder,
   handler: (args) =>
     runCommand(async () => {
       checkArgs(args);
@@ -112,9 +98,7 @@ function reproduce(args: SimulateArgs): void {
   const r = reproduceSeed(seedArgsFromConfig({ config, profiles }));
   const text = JSON.stringify(r, null, 2) + "\n";
   if (args.out) {
-    const tmp = `${args.out}.tmp-${process.pid}`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, args.out);
+    writeFileAtomic(args.out, text);
   }
   process.stdout.write(args.json ? text : formatSeedReproduction(r));
 }

@@ -6,9 +6,9 @@
 import type { BudgetConfig } from "../router/config/schema.js";
 import { SEED } from "./seed-figures.js";
 import type { SeedFinding } from "./seed-verdict.js";
+import { usd } from "../router/util/format.js";
 
 const PERIOD_DAYS = { day: 1, week: 7, month: 30 } as const;
-const usd = (x: number) => `$${x.toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
 
 export function configFindings(args: { budgets: BudgetConfig[]; threshold: number; hybridPerDay: number }): SeedFinding[] {
   const out: SeedFinding[] = [];

@@ -13,7 +13,6 @@ import type { AttemptOutcome, NextStep, ThresholdChoice } from "../router/policy
 
 /** Step codes stored in the table; the engines stop on ACCEPT and move up the chain otherwise. */
 export const STEP_CODES: Record<NextStep, number> = { accept: 0, next_tier: 1, next_model: 2, retry: 3 };
-export const STEP_ACCEPT = 0;
 
 /**
  * The outcome the simulator feeds the policy for a sampled pass/fail: a pass is an answer whose score

@@ -1,8 +1,7 @@
 /** The human-readable report of a SimulationResults object (the CLI's default output). */
 import type { QuantileSummary, SimulationResults, SuccessBlock, WindowSummary } from "./results.js";
+import { pct, usd } from "../router/util/format.js";
 
-const usd = (x: number) => (Math.abs(x) >= 1000 ? `$${Math.round(x).toLocaleString("en-US")}` : `$${x.toFixed(2)}`);
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const ms = (x: number) => `${Math.round(x).toLocaleString("en-US")} ms`;
 const num = (x: number) => Math.round(x).toLocaleString("en-US");
 const pad = (s: string, n: number) => s.padStart(n);

@@ -8,7 +8,7 @@
  * learned scorer's P(correct) where a cell has one; each cell says how many calls it makes and where its
  * keep and correctness probabilities come from (calibration counts, bench, prior).
  */
-import { renameSync, writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../router/util/atomic-write.js";
 import { z } from "zod";
 import { BatchSummarySchema } from "./deferrable-summary.js";
 import { parseAndValidate, readTextFile } from "../router/config/validate-source.js";
@@ -202,9 +202,7 @@ export function serializeResults(results: SimulationResults): string {
 
 /** Writes next to the target and renames, so readers never see half a file. */
 export function writeResultsFile(file: string, results: SimulationResults): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, serializeResults(results));
-  renameSync(tmp, file);
+  writeFileAtomic(file, serializeResults(results));
 }
 
 export function readSimulationResults(file: string): SimulationResults {

@@ -71,16 +71,6 @@ export function gapBefore(i: number, timing: { ttftMs?: number; gapMs?: number |
   return Array.isArray(g) ? (g[i - 1] ?? 0) : (g ?? 0);
 }
 
-/** Writes pieces with the requested delays; a 0 ms gap writes without yielding to timers. */
-export async function writeTimed(res: ServerResponse, pieces: string[], timing: { ttftMs?: number; gapMs?: number | number[] }): Promise<void> {
-  for (let i = 0; i < pieces.length; i++) {
-    const wait = gapBefore(i, timing);
-    if (wait > 0) await sleep(wait);
-    if (res.destroyed) return;
-    res.write(pieces[i]);
-  }
-}
-
 /**
  * Network-level faults shared by every fake. `stall` keeps the connection open and silent
  * (the client's timeout must fire); `reset` destroys the socket.

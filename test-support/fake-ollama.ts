@@ -71,6 +71,8 @@ export interface FakeOllamaReply {
   logprobs?: FakeTokenScore[];
   /** Play an Ollama older than 0.12.11: the flag is accepted and no logprobs come back. */
   ignoreLogprobs?: boolean;
+  /** Awaited before chunk i is written (after its gap): lets a test hold a chunk back until it says so. */
+  waitBefore?: (index: number) => Promise<void>;
 }
 
 export interface FakeOllamaHttpError {
@@ -104,7 +106,10 @@ export interface FakeOllamaOptions {
 export interface FakeOllamaTimeline {
   model: string;
   headersAt: number;
+  /** When each chunk was actually written. */
   chunkAt: number[];
+  /** When each was due: the previous actual write plus its scripted gap (computed, not measured). */
+  dueAt: number[];
 }
 
 export interface FakeOllama extends FakeServer {
@@ -173,11 +178,17 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
 async function replyStream(res: ServerResponse, body: FakeOllamaChatBody, reply: FakeOllamaReply, timelines: FakeOllamaTimeline[]): Promise<void> {
   res.writeHead(200, { "content-type": "application/x-ndjson" });
   res.flushHeaders();
-  const timeline: FakeOllamaTimeline = { model: body.model, headersAt: performance.now(), chunkAt: [] };
+  const timeline: FakeOllamaTimeline = { model: body.model, headersAt: performance.now(), chunkAt: [], dueAt: [] };
   timelines.push(timeline);
   let last = timeline.headersAt;
   for (let i = 0; i < reply.chunks.length; i++) {
-    last = await waitUntil(last + gapBefore(i, reply));
+    const due = last + gapBefore(i, reply);
+    timeline.dueAt.push(due);
+    last = await waitUntil(due);
+    if (reply.waitBefore) {
+      await reply.waitBefore(i);
+      last = performance.now();
+    }
     if (res.destroyed) return;
     res.write(line(chunkObject({ body, reply, index: i })));
     timeline.chunkAt.push(last);

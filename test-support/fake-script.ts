@@ -56,6 +56,8 @@ export interface ReplyScript {
   logprobs?: FakeTokenScore[];
   /** Play a compatible server that accepts the logprobs flag and sends none. */
   ignoreLogprobs?: boolean;
+  /** Awaited before chunk i is written (after its gap): lets a test hold a chunk back until it says so. */
+  waitBefore?: (index: number) => Promise<void>;
 }
 
 export interface HttpErrorScript {
@@ -139,6 +141,10 @@ async function playStream(res: ServerResponse, reply: ReplyScript, d: WireDialec
   const n = reply.chunks.length;
   for (let i = 0; i < n; i++) {
     last = await waitUntil(last + gapBefore(i, reply));
+    if (reply.waitBefore) {
+      await reply.waitBefore(i);
+      last = performance.now();
+    }
     if (res.destroyed) return;
     // The finish rides in the last chunk's write, so the final token and the end arrive together as on the real APIs.
     const tail = i === n - 1 && reply.fault === undefined ? d.finish(reply) : "";

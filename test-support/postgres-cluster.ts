@@ -55,6 +55,8 @@ export function findPostgresBin(): string | undefined {
  * TIERLAB_REQUIRE_POSTGRES=1 (set by .ci/run) a missing server is an error, not a skip.
  */
 export function postgresSkipReason(what: string): string | undefined {
+  // The inner loop (`npm run test:fast`) starts no database server; `npm test` and CI do.
+  if (process.env.TIERLAB_TEST_FAST === "1") return `${what}: skipped by npm run test:fast (npm test runs them on a throwaway PostgreSQL)`;
   if (findPostgresBin()) return undefined;
   const reason = `${what}: no PostgreSQL binaries (initdb, pg_ctl) on PATH or in /usr/lib/postgresql/*/bin; apt-get install postgresql`;
   if (process.env.TIERLAB_REQUIRE_POSTGRES === "1") throw new Error(`TIERLAB_REQUIRE_POSTGRES=1 but ${reason}`);

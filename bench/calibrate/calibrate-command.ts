@@ -6,51 +6,38 @@ import { EXIT } from "../../router/exit-codes.js";
 import { UsageError } from "../../router/errors.js";
 import { parseWindow } from "../../router/ledger/usage.js";
 import { labelsFromLedger } from "./from-ledger.js";
-import { printJson, runCommand } from "../../router/cli/common.js";
+import { printJson, runCommand, type ArgsOf } from "../../router/cli/common.js";
 import type { BenchRecord } from "../contracts/bench-record.js";
-import { configOfRun, RunFolder, resolveRunDir, writeJsonAtomic } from "../run/run-folder.js";
+import { configOfRun, RunFolder, resolveRunDir } from "../run/run-folder.js";
+import { writeJsonAtomic } from "../../router/util/atomic-write.js";
 import { DEFAULT_MIN_ITEMS } from "../stats/thresholds.js";
-import { CALIBRATE_DEFAULTS, type CalibrationMethod, calibrateRecords } from "./calibrate.js";
+import { CALIBRATE_DEFAULTS, calibrateRecords } from "./calibrate.js";
 import { renderCalibrationTable } from "./render.js";
 import { renderPolicies } from "./render-policies.js";
 
-interface CalibrateArgs {
-  run?: string;
-  "from-ledger": boolean;
-  ledger?: string;
-  recent: string;
-  config: string;
-  out?: string;
-  alpha?: number;
-  delta?: number;
-  seed: number;
-  "escalation-share": number;
-  method: CalibrationMethod;
-  "min-items": number;
-  json: boolean;
-}
+const builder = (y: Argv) =>
+  y
+    .positional("run", { type: "string", describe: "run id (under results/) or run folder" })
+    .option("from-ledger", { type: "boolean", default: false, describe: "calibrate from the ledger's labels (shadow checks, feedback, escalations) instead of a bench run" })
+    .option("ledger", { type: "string", describe: "with --from-ledger: SQLite path or postgres:// URL (default as `usage`)" })
+    .option("recent", { type: "string", default: "30d", describe: "with --from-ledger: the window of labels to use" })
+    .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, normalize: true, describe: "router config; the file is written to its `calibration:` path" })
+    .option("out", { type: "string", normalize: true, describe: "write the calibration file here instead of the config's path" })
+    .option("alpha", { type: "number", describe: `risk control: tolerated error rate among kept local answers (default: each action's \`alpha\`, else ${CALIBRATE_DEFAULTS.alpha})` })
+    .option("delta", { type: "number", describe: `risk control: allowed chance that the alpha guarantee fails (default: each action's \`delta\`, else ${CALIBRATE_DEFAULTS.delta})` })
+    .option("seed", { type: "number", default: 1, describe: "seed of the scorers' cross-fitting folds and the AUROC bootstrap" })
+    .option("escalation-share", { type: "number", default: CALIBRATE_DEFAULTS.share, describe: "escalation share: target share of answers sent to the next tier" })
+    .option("method", { type: "string", choices: ["risk_control", "escalation_share"] as const, default: CALIBRATE_DEFAULTS.method, describe: "which threshold is written (both are shown)" })
+    .option("min-items", { type: "number", default: DEFAULT_MIN_ITEMS, describe: "refuse an action/tier with fewer usable items than this" })
+    .option("json", { type: "boolean", default: false, describe: "print the calibration (with diagnostics) as JSON" })
+    .example("$0 bench calibrate 2026-01-05-classify", "risk control at alpha 0.05, delta 0.1")
+    .example("$0 bench calibrate results/r1 --method escalation_share --escalation-share 0.3 --out /tmp/cal.json", "")
+    .example("$0 bench calibrate --from-ledger --recent 14d", "thresholds from production labels");
 
-export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
+export const calibrateCommand: CommandModule<object, ArgsOf<typeof builder>> = {
   command: "calibrate [run]",
   describe: "choose per-action acceptance thresholds from a bench run's confidence vs grader verdicts, or (--from-ledger) from production's shadow, feedback and escalation labels",
-  builder: (y: Argv) =>
-    y
-      .positional("run", { type: "string", describe: "run id (under results/) or run folder" })
-      .option("from-ledger", { type: "boolean", default: false, describe: "calibrate from the ledger's labels (shadow checks, feedback, escalations) instead of a bench run" })
-      .option("ledger", { type: "string", describe: "with --from-ledger: SQLite path or postgres:// URL (default as `usage`)" })
-      .option("recent", { type: "string", default: "30d", describe: "with --from-ledger: the window of labels to use" })
-      .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, normalize: true, describe: "router config; the file is written to its `calibration:` path" })
-      .option("out", { type: "string", normalize: true, describe: "write the calibration file here instead of the config's path" })
-      .option("alpha", { type: "number", describe: `risk control: tolerated error rate among kept local answers (default: each action's \`alpha\`, else ${CALIBRATE_DEFAULTS.alpha})` })
-      .option("delta", { type: "number", describe: `risk control: allowed chance that the alpha guarantee fails (default: each action's \`delta\`, else ${CALIBRATE_DEFAULTS.delta})` })
-      .option("seed", { type: "number", default: 1, describe: "seed of the scorers' cross-fitting folds and the AUROC bootstrap" })
-      .option("escalation-share", { type: "number", default: CALIBRATE_DEFAULTS.share, describe: "escalation share: target share of answers sent to the next tier" })
-      .option("method", { type: "string", choices: ["risk_control", "escalation_share"], default: CALIBRATE_DEFAULTS.method, describe: "which threshold is written (both are shown)" })
-      .option("min-items", { type: "number", default: DEFAULT_MIN_ITEMS, describe: "refuse an action/tier with fewer usable items than this" })
-      .option("json", { type: "boolean", default: false, describe: "print the calibration (with diagnostics) as JSON" })
-      .example("$0 bench calibrate 2026-01-05-classify", "risk control at alpha 0.05, delta 0.1")
-      .example("$0 bench calibrate results/r1 --method escalation_share --escalation-share 0.3 --out /tmp/cal.json", "")
-      .example("$0 bench calibrate --from-ledger --recent 14d", "thresholds from production labels") as unknown as Argv<CalibrateArgs>,
+  builder,
   handler: (args) =>
     runCommand(async () => {
       if (!args.run === !args["from-ledger"]) throw new UsageError({ message: "name a bench run, or pass --from-ledger (not both)" });

@@ -19,7 +19,7 @@ const at = (i: number) => new Date(Date.now() - (400 - i) * 1000).toISOString();
 function row(r: Partial<LedgerRecord> & { request_id: string; tier: string; verdict: LedgerRecord["verdict"] }): LedgerRecord {
   return {
     version: LEDGER_VERSION, ts: at(0), action: "classify", provider: r.tier === "API_FALLBACK" ? "api" : "fast", model: r.tier === "API_FALLBACK" ? "api-model" : "fast-a",
-    attempt: 1, input_tokens: 5, output_tokens: 1, cost_usd: 0, latency_ms: 3, ttft_ms: null, confidence: null, p_correct: null, checks: null, escalated_from: null,
+    attempt: 1, input_tokens: 5, output_tokens: 1, cost_usd: 0, latency_ms: 3, ttft_ms: null, confidence: null, p_correct: null, usage_audit: null, checks: null, escalated_from: null,
     error_class: null, tag: null, cache_hit: false, prompt: null, answer: null, ...r,
   };
 }

@@ -1,4 +1,5 @@
 /** The human table `bench calibrate` prints: one row per action × tier, refusals as numbered notes. */
+import { pct } from "../../router/util/format.js";
 import type { CalibrationMethod, CalibrationReport, ChoiceReport, GroupReport } from "./calibrate.js";
 
 const OTHER: Record<CalibrationMethod, CalibrationMethod> = { risk_control: "escalation_share", escalation_share: "risk_control" };
@@ -52,6 +53,4 @@ function num(x: number | null): string {
   return x === null ? "n/a" : x.toFixed(3);
 }
 
-function pct(x: number | null): string {
-  return x === null ? "n/a" : `${(x * 100).toFixed(1)} %`;
-}
+

@@ -1,29 +1,25 @@
 /** `bench compare <base> <head>`: the CI regression check; exit 5 on a significant regression. */
 import type { Argv, CommandModule } from "yargs";
-import { printJson, runCommand } from "../../router/cli/common.js";
+import { printJson, runCommand, type ArgsOf } from "../../router/cli/common.js";
 import { RunFolder, resolveRunDir } from "../run/run-folder.js";
 import { compareRuns } from "./compare.js";
-import { withCompareCriteria, type CompareCriteriaArgs } from "./options.js";
+import { withCompareCriteria } from "./options.js";
 import { renderCompareMarkdown } from "./render-markdown.js";
 
-interface CompareArgs extends CompareCriteriaArgs {
-  base: string;
-  head: string;
-  json: boolean;
-}
+const compareBuilder = (y: Argv) =>
+  withCompareCriteria(
+    y
+      .positional("base", { type: "string", demandOption: true, describe: "base run id (under results/) or folder" })
+      .positional("head", { type: "string", demandOption: true, describe: "head run id (under results/) or folder" }),
+  )
+    .option("json", { type: "boolean", default: false, describe: "print the comparison as JSON instead of markdown" })
+    .example("$0 bench compare main-run pr-run >> $GITHUB_STEP_SUMMARY", "markdown for the CI job summary; exit 5 fails the job")
+    .example("$0 bench compare results/a results/b --json --margin 0.05", "");
 
-export const compareCommand: CommandModule<object, CompareArgs> = {
+export const compareCommand: CommandModule<object, ArgsOf<typeof compareBuilder>> = {
   command: "compare <base> <head>",
   describe: "regression check of a head run against a base run (pass rate and latency; paired on shared items, unpaired otherwise); exit 5 on a significant and practical regression",
-  builder: (y: Argv) =>
-    withCompareCriteria(
-      y
-        .positional("base", { type: "string", demandOption: true, describe: "base run id (under results/) or folder" })
-        .positional("head", { type: "string", demandOption: true, describe: "head run id (under results/) or folder" }),
-    )
-      .option("json", { type: "boolean", default: false, describe: "print the comparison as JSON instead of markdown" })
-      .example("$0 bench compare main-run pr-run >> $GITHUB_STEP_SUMMARY", "markdown for the CI job summary; exit 5 fails the job")
-      .example("$0 bench compare results/a results/b --json --margin 0.05", "") as unknown as Argv<CompareArgs>,
+  builder: compareBuilder,
   handler: (args) =>
     runCommand(async () => {
       const base = new RunFolder(resolveRunDir(args.base)).records();

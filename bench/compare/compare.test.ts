@@ -67,7 +67,7 @@ describe("compareRuns", () => {
   });
 
   it("flags a latency regression only when it is significant and practical, with flags for both effects", () => {
-    const slow = run("head", (i, r) => ({ ...r, e2e_ms: r.e2e_ms! * 1.5 }));
+    const slow = run("head", (_i, r) => ({ ...r, e2e_ms: r.e2e_ms! * 1.5 }));
     const flagged = compareRuns(base, slow);
     expect(flagged).toMatchObject({ verdict: "regression", exit_code: EXIT.regression });
     const p50 = only(flagged).latency.find((l) => l.metric === "e2e_p50")!;
@@ -77,7 +77,7 @@ describe("compareRuns", () => {
     expect(p50.relative).toBeCloseTo(0.5, 12);
     expect(only(flagged).quality!.regression).toBe(false);
     // 5 % slower everywhere: significant, but under the 10 % effect.
-    const five = only(compareRuns(base, run("head", (i, r) => ({ ...r, e2e_ms: r.e2e_ms! * 1.05 })))).latency[0]!;
+    const five = only(compareRuns(base, run("head", (_i, r) => ({ ...r, e2e_ms: r.e2e_ms! * 1.05 })))).latency[0]!;
     expect(five).toMatchObject({ significant: true, practical: false, regression: false });
     // 50 % slower is +98.75 ms: under a 150 ms floor it is not practical; the relative effect can be raised too.
     expect(compareRuns(base, slow, { latencyMarginMs: 150 }).verdict).toBe("ok");

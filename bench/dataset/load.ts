@@ -12,7 +12,7 @@ import { checkGraderRef } from "../graders/registry.js";
 import { parseCsvRows } from "./csv.js";
 import { DATASET_FORMAT, DATASET_FORMAT_VERSION, DatasetHeader, DatasetItem, type Dataset } from "./schema.js";
 
-export { sampleItems, sampleIndices, type SampleOptions } from "./sample.js";
+export { sampleItems, type SampleOptions } from "./sample.js";
 
 const MAX_ISSUES = 5;
 

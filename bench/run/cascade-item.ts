@@ -3,7 +3,8 @@
  * and the record says which tier finally answered, what the route cost, and whether it was right.
  */
 import type { RouteResult } from "../../router/contracts/route-result.js";
-import { AllTiersFailedError, TierlabError } from "../../router/errors.js";
+import { failedRouteOf } from "../../router/all-tiers-failed.js";
+import { TierlabError } from "../../router/errors.js";
 import type { Router } from "../../router/router.js";
 import { BENCH_RECORD_VERSION, type BenchRecord } from "../contracts/bench-record.js";
 import type { DatasetItem } from "../dataset/schema.js";
@@ -18,7 +19,7 @@ export async function measureCascade(a: { runId: string; dataset: string; item: 
   try {
     result = await a.router.route({ action: a.item.action, prompt: a.item.input, signal: a.signal, tag: "bench", itemId: a.item.id });
   } catch (err) {
-    result = err instanceof AllTiersFailedError ? (err as AllTiersFailedError & { result?: RouteResult }).result : undefined;
+    result = failedRouteOf(err);
     error = { class: (err as Error).name ?? "Error", message: err instanceof TierlabError ? err.message : String(err) };
   }
   // A replayed route's latency is modelled (attempts' modelled times plus the router's own wall time).

@@ -1,69 +1,57 @@
 /** `bench run`: flags → runBench/resumeBench, a progress bar on a TTY, a table or --json at the end. */
 import type { Argv, CommandModule } from "yargs";
-import { loadConfigFromArgs, ms, pct, printJson, runCommand, withConfigOptions } from "../../router/cli/common.js";
+import { loadConfigFromArgs, ms, pct, printJson, runCommand, withConfigOptions, type ArgsOf } from "../../router/cli/common.js";
 import { ProviderKind } from "../../router/config/schema.js";
 import { EXIT } from "../../router/exit-codes.js";
+import { whyEverythingFailed } from "./all-failed.js";
+import { RunFolder } from "./run-folder.js";
 import { resumeBench, runBench, type BenchRunResult } from "./runner.js";
 
-interface RunArgs {
-  config: string;
-  calibration?: string;
-  dataset?: string;
-  tier?: string;
-  model?: string[];
-  engine?: string;
-  cascade: boolean;
-  limit?: number;
-  seed: number;
-  action?: string;
-  concurrency: number;
-  rate?: number;
-  warmup: number;
-  "timeout-ms"?: number;
-  "slo-ttft-ms"?: number;
-  "slo-tpot-ms"?: number;
-  "slo-e2e-ms"?: number;
-  "results-dir": string;
-  "run-id"?: string;
-  resume?: string;
-  "store-answers": boolean;
-  json: boolean;
+const builder = (y: Argv) =>
+  withConfigOptions(y)
+    .option("dataset", { type: "string", describe: "dataset file (.jsonl or .csv), e.g. datasets/seed-actions.jsonl" })
+    .option("tier", { type: "string", describe: "measure every model of this tier (any case: local_quality)" })
+    .option("model", { type: "string", array: true, describe: "measure these model ids" })
+    .option("engine", { type: "string", choices: ProviderKind.options, describe: "only models served by this provider kind" })
+    .option("cascade", { type: "boolean", default: false, describe: "run the full router and record which tier finally answered" })
+    .option("limit", { type: "number", describe: "sample this many items (seeded)" })
+    .option("seed", { type: "number", default: 1, describe: "seed for sampling and Poisson arrivals" })
+    .option("action", { type: "string", describe: "only items of this action" })
+    .option("concurrency", { type: "number", default: 1, describe: "requests in flight at once" })
+    .option("rate", { type: "number", describe: "Poisson arrival rate, requests/s (default: as fast as concurrency allows)" })
+    .option("warmup", { type: "number", default: 1, describe: "warm-up requests per model, recorded but excluded from statistics" })
+    .option("timeout-ms", { type: "number", describe: "per-request timeout (default: the config's timeout_ms)" })
+    .option("slo-ttft-ms", { type: "number", describe: "goodput SLO: time to first token" })
+    .option("slo-tpot-ms", { type: "number", describe: "goodput SLO: time per output token" })
+    .option("slo-e2e-ms", { type: "number", describe: "goodput SLO: end-to-end latency" })
+    .option("results-dir", { type: "string", default: "results", describe: "where run folders go" })
+    .option("run-id", { type: "string", describe: "name of the run folder (default: timestamp-dataset)" })
+    .option("resume", { type: "string", describe: "finish an interrupted run without redoing its recorded items" })
+    .option("store-answers", { type: "boolean", default: false, describe: "keep model answers in records.jsonl" })
+    .option("json", { type: "boolean", default: false, describe: "print summary.json to stdout" })
+    .check((a) => {
+      if (!a.resume && !a.dataset) throw new Error("--dataset is required (or --resume <run-id>)");
+      wholeAtLeast("concurrency", a.concurrency, 1);
+      wholeAtLeast("warmup", a.warmup, 0);
+      if (!Number.isInteger(a.seed)) throw new Error(`--seed must be a whole number (got ${a.seed})`);
+      if (a.rate !== undefined && !(a.rate > 0)) throw new Error("--rate must be > 0 requests/s");
+      if (a.limit !== undefined) wholeAtLeast("limit", a.limit, 1);
+      // 0 would cut every request off before it started, and meta.json could not record it for --resume.
+      if (a["timeout-ms"] !== undefined) wholeAtLeast("timeout-ms", a["timeout-ms"], 1);
+      for (const slo of ["slo-ttft-ms", "slo-tpot-ms", "slo-e2e-ms"] as const) if (a[slo] !== undefined && !(a[slo]! > 0)) throw new Error(`--${slo} must be > 0 ms (got ${a[slo]})`);
+      return true;
+    })
+    .example("$0 bench run --config config/router.embedded.yaml --tier local_fast --dataset datasets/seed-actions.jsonl --limit 40", "")
+    .example("$0 bench run --tier local_quality --dataset datasets/gsm8k.jsonl --concurrency 4 --slo-ttft-ms 200 --slo-tpot-ms 50", "");
+
+function wholeAtLeast(flag: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min) throw new Error(`--${flag} must be a whole number ≥ ${min} (got ${v})`);
 }
 
-export const runCommandModule: CommandModule<object, RunArgs> = {
+export const runCommandModule: CommandModule<object, ArgsOf<typeof builder>> = {
   command: "run",
   describe: "replay a labeled dataset against a tier's models (or the cascade) and measure latency and pass rate",
-  builder: (y: Argv) =>
-    withConfigOptions(y)
-      .option("dataset", { type: "string", describe: "dataset file (.jsonl or .csv), e.g. datasets/seed-actions.jsonl" })
-      .option("tier", { type: "string", describe: "measure every model of this tier (any case: local_quality)" })
-      .option("model", { type: "string", array: true, describe: "measure these model ids" })
-      .option("engine", { type: "string", choices: ProviderKind.options, describe: "only models served by this provider kind" })
-      .option("cascade", { type: "boolean", default: false, describe: "run the full router and record which tier finally answered" })
-      .option("limit", { type: "number", describe: "sample this many items (seeded)" })
-      .option("seed", { type: "number", default: 1, describe: "seed for sampling and Poisson arrivals" })
-      .option("action", { type: "string", describe: "only items of this action" })
-      .option("concurrency", { type: "number", default: 1, describe: "requests in flight at once" })
-      .option("rate", { type: "number", describe: "Poisson arrival rate, requests/s (default: as fast as concurrency allows)" })
-      .option("warmup", { type: "number", default: 1, describe: "warm-up requests per model, recorded but excluded from statistics" })
-      .option("timeout-ms", { type: "number", describe: "per-request timeout (default: the config's timeout_ms)" })
-      .option("slo-ttft-ms", { type: "number", describe: "goodput SLO: time to first token" })
-      .option("slo-tpot-ms", { type: "number", describe: "goodput SLO: time per output token" })
-      .option("slo-e2e-ms", { type: "number", describe: "goodput SLO: end-to-end latency" })
-      .option("results-dir", { type: "string", default: "results", describe: "where run folders go" })
-      .option("run-id", { type: "string", describe: "name of the run folder (default: timestamp-dataset)" })
-      .option("resume", { type: "string", describe: "finish an interrupted run without redoing its recorded items" })
-      .option("store-answers", { type: "boolean", default: false, describe: "keep model answers in records.jsonl" })
-      .option("json", { type: "boolean", default: false, describe: "print summary.json to stdout" })
-      .check((a) => {
-        if (!a.resume && !a.dataset) throw new Error("--dataset is required (or --resume <run-id>)");
-        if (a.concurrency < 1 || !Number.isInteger(a.concurrency)) throw new Error("--concurrency must be a whole number ≥ 1");
-        if (a.rate !== undefined && !(a.rate > 0)) throw new Error("--rate must be > 0 requests/s");
-        if (a.limit !== undefined && !(a.limit >= 1)) throw new Error("--limit must be ≥ 1");
-        return true;
-      })
-      .example("$0 bench run --config config/router.embedded.yaml --tier local_fast --dataset datasets/seed-actions.jsonl --limit 40", "")
-      .example("$0 bench run --tier local_quality --dataset datasets/gsm8k.jsonl --concurrency 4 --slo-ttft-ms 200 --slo-tpot-ms 50", "") as unknown as Argv<RunArgs>,
+  builder,
   handler: (args) =>
     runCommand(async (signal) => {
       const progress = Boolean(process.stderr.isTTY) && !args.json;
@@ -81,7 +69,15 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
       }
       if (args.json) printJson(result.summary);
       else printTable(result);
-      return result.interrupted ? EXIT.interrupted : EXIT.ok;
+      if (result.interrupted) return EXIT.interrupted;
+      // A run where nothing answered measured nothing: say why once, and fail so scripts notice.
+      const folder = new RunFolder(result.dir);
+      const failed = whyEverythingFailed(folder.records(), folder.meta().config.file);
+      if (failed) {
+        process.stderr.write(`tierlab: ${failed}\n`);
+        return EXIT.providerFailure;
+      }
+      return EXIT.ok;
     }),
 };
 

@@ -3,14 +3,19 @@
  * one record per finished request, so Ctrl-C or a crash loses at most the requests in flight) and
  * `summary.json` (rewritten at the end, or on interrupt with `complete: false`).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../../router/errors.js";
+import { parseAndValidate, readTextFile } from "../../router/config/validate-source.js";
+import { writeJsonAtomic } from "../../router/util/atomic-write.js";
 import type { ActionConfig } from "../../router/config/schema.js";
-import { parseBenchRecord, type BenchRecord } from "../contracts/bench-record.js";
+import { parseBenchRecord, READABLE_BENCH_RECORD_VERSIONS, type BenchRecord } from "../contracts/bench-record.js";
 import { parseRecordedActions, withActions } from "../dataset/actions.js";
 import { loadRouterConfig, type RouterConfig } from "../../router/config/load.js";
+import { RunOptionsSchema } from "./run-options.js";
+import { ReadableSummarySchema, type ReadableSummary } from "./summary.js";
 
 export const RUN_META_VERSION = 1 as const;
 
@@ -21,7 +26,7 @@ export const RunMetaSchema = z.strictObject({
   command: z.string(),
   config: z.strictObject({ file: z.string(), sha256: z.string() }),
   dataset: z.strictObject({ file: z.string(), name: z.string(), sha256: z.string(), items: z.number().int() }),
-  options: z.record(z.string(), z.unknown()),
+  options: RunOptionsSchema,
   targets: z.array(z.strictObject({ tier: z.string(), model_id: z.string(), provider: z.string(), model: z.string() })),
   git_commit: z.string().nullable(),
   hardware: z.record(z.string(), z.unknown()),
@@ -29,12 +34,6 @@ export const RunMetaSchema = z.strictObject({
   declared_actions: z.record(z.string(), z.unknown()).optional(),
 });
 export type RunMeta = z.infer<typeof RunMetaSchema>;
-
-export function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + "\n");
-  renameSync(tmp, file);
-}
 
 export class RunFolder {
   readonly recordsFile: string;
@@ -56,10 +55,13 @@ export class RunFolder {
   }
 
   meta(): RunMeta {
-    const text = readFileSync(this.metaFile, "utf8");
-    const parsed = RunMetaSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new ConfigError({ file: this.metaFile, field: parsed.error.issues[0]?.path.join("."), message: parsed.error.issues[0]?.message ?? "invalid run metadata" });
-    return parsed.data;
+    return parseAndValidate({ text: readTextFile(this.metaFile, "run metadata"), file: this.metaFile, schema: RunMetaSchema }).value;
+  }
+
+  /** summary.json, validated (version 1 or 2); undefined when the run has none yet. */
+  summary(): ReadableSummary | undefined {
+    if (!existsSync(this.summaryFile)) return undefined;
+    return parseAndValidate({ text: readTextFile(this.summaryFile, "run summary"), file: this.summaryFile, schema: ReadableSummarySchema }).value;
   }
 
   private fd: number | undefined;
@@ -77,26 +79,10 @@ export class RunFolder {
     this.fd = undefined;
   }
 
-  /** Reads records, validating each; a torn last line (crash mid-write) is dropped, anything else is an error. */
+  /** Every record, validated; see readRecordsFile for the torn last line. */
   records(): BenchRecord[] {
     if (!existsSync(this.recordsFile)) throw new ConfigError({ file: this.recordsFile, message: "no records.jsonl in this run folder", fix: "pass a run folder written by `bench run`" });
-    const lines = readFileSync(this.recordsFile, "utf8").split("\n");
-    const out: BenchRecord[] = [];
-    lines.forEach((line, i) => {
-      if (line.trim() === "") return;
-      const isLast = lines.slice(i + 1).every((l) => l.trim() === "");
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        if (isLast) return;
-        throw new ConfigError({ file: this.recordsFile, line: i + 1, message: "not valid JSON" });
-      }
-      const r = parseBenchRecord(json);
-      if (!r.ok) throw new ConfigError({ file: this.recordsFile, line: i + 1, field: r.field, message: r.message, fix: "records must follow bench/contracts/bench-record.ts" });
-      out.push(r.record);
-    });
-    return out;
+    return readRecordsFile(this.recordsFile).records;
   }
 
   writeSummary(summary: unknown): void {
@@ -104,12 +90,72 @@ export class RunFolder {
   }
 }
 
-/** `results/<id>` or a path: what users pass to calibrate, compare, simulate --from-bench. */
+/**
+ * The one reader of records.jsonl, for every consumer (calibrate, compare, resume, simulate
+ * --from-bench, the reports). Each line is validated through parseBenchRecord (version first). A last
+ * line that is not JSON is what a crash mid-append leaves: it is dropped, as `--resume` redoes that
+ * request. A bad line anywhere else is an error at its line. `sha256` is of the bytes read.
+ */
+export function readRecordsFile(file: string): { records: BenchRecord[]; sha256: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError({ file, message: `cannot read bench records (${(err as NodeJS.ErrnoException).code ?? String(err)})`, fix: "pass a bench run id under results/, a run folder, or its records.jsonl" });
+  }
+  const lines = text.split("\n");
+  let last = lines.length - 1;
+  while (last >= 0 && lines[last]!.trim() === "") last--;
+  const records: BenchRecord[] = [];
+  for (let i = 0; i <= last; i++) {
+    const line = lines[i]!;
+    if (line.trim() === "") continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (err) {
+      if (i === last) break;
+      throw new ConfigError({ file, line: i + 1, message: `not valid JSON: ${(err as Error).message}` });
+    }
+    const r = parseBenchRecord(json);
+    if (!r.ok) throw new ConfigError({ file, line: i + 1, field: r.field, message: r.message, fix: `records must follow bench/contracts/bench-record.ts (version ${READABLE_BENCH_RECORD_VERSIONS.join(" or ")})` });
+    records.push(r.record);
+  }
+  return { records, sha256: createHash("sha256").update(text).digest("hex") };
+}
+
+export interface FoundRun {
+  /** The run folder (holding records.jsonl and, when `bench run` wrote it, meta.json and summary.json). */
+  dir: string;
+  recordsFile: string;
+}
+
+/**
+ * The one way to name a run, for every command that reads one: a run id under `results/`, a run
+ * folder, or the path of its records.jsonl; relative paths from `cwd`.
+ */
+export function findRun(run: string, opts: { cwd?: string; resultsDir?: string } = {}): FoundRun {
+  const cwd = opts.cwd ?? process.cwd();
+  const direct = resolve(cwd, run);
+  const candidates = [direct, resolve(cwd, opts.resultsDir ?? "results", run)];
+  for (const c of candidates) {
+    if (!existsSync(c)) continue;
+    if (statSync(c).isDirectory()) {
+      if (existsSync(join(c, "records.jsonl"))) return { dir: c, recordsFile: join(c, "records.jsonl") };
+    } else if (c === direct) {
+      return { dir: dirname(c), recordsFile: c };
+    }
+  }
+  throw new ConfigError({
+    file: run,
+    message: `not a bench run: no records.jsonl at ${candidates.map((c) => join(c, "records.jsonl")).join(" or ")}`,
+    fix: "pass the run id printed by `bench run` (a folder under results/), the run folder, or its records.jsonl",
+  });
+}
+
+/** `findRun(run).dir`, for the commands that need the folder. */
 export function resolveRunDir(run: string, resultsDir = "results"): string {
-  if (existsSync(join(run, "records.jsonl"))) return run;
-  const candidate = join(resultsDir, run);
-  if (existsSync(join(candidate, "records.jsonl"))) return candidate;
-  throw new ConfigError({ file: run, message: "not a bench run folder (no records.jsonl here or under results/)", fix: "pass the run id printed by `bench run`, or its folder" });
+  return findRun(run, { resultsDir }).dir;
 }
 
 /**

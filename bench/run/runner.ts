@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { SingleBar, Presets } from "cli-progress";
 import { planAction, type TierPlan } from "../../router/action-plan.js";
 import { loadRouterConfig, type ResolvedModel, type RouterConfig } from "../../router/config/load.js";
@@ -101,11 +101,11 @@ export async function runBench(o: BenchRunOptions): Promise<BenchRunResult> {
 export async function resumeBench(o: Pick<BenchRunOptions, "resultsDir" | "signal" | "progress" | "providers"> & { runId: string }): Promise<BenchRunResult> {
   const folder = new RunFolder(join(o.resultsDir, o.runId));
   const meta = folder.meta();
-  const opt = meta.options as Record<string, unknown>;
+  const opt = meta.options;
   const dataset = loadDataset(meta.dataset.file);
-  const { config } = withDatasetActions(loadRouterConfig(meta.config.file, typeof opt.calibration === "string" ? { calibration: opt.calibration } : {}), dataset);
+  const { config } = withDatasetActions(loadRouterConfig(meta.config.file, opt.calibration !== null ? { calibration: opt.calibration } : {}), dataset);
   if (dataset.hash !== meta.dataset.sha256) throw new UsageError({ message: `${meta.dataset.file} changed since the run started`, fix: "restore the dataset or start a new run" });
-  const items = sampleItems(dataset.items, { limit: (opt.limit as number | null) ?? undefined, seed: opt.seed as number, action: (opt.action as string | null) ?? undefined });
+  const items = sampleItems(dataset.items, { limit: opt.limit ?? undefined, seed: opt.seed, action: opt.action ?? undefined });
   const done = new Set(folder.records().filter((r) => !r.warmup).map((r) => `${r.item_id}\u0000${opt.cascade ? "cascade" : r.model_id}`));
   const targets: (ResolvedModel | "cascade")[] = opt.cascade ? ["cascade"] : meta.targets.map((t) => selectTargets(config, { models: [t.model_id] })[0]!);
   const jobs: Job[] = [];
@@ -113,7 +113,7 @@ export async function resumeBench(o: Pick<BenchRunOptions, "resultsDir" | "signa
     const id = target === "cascade" ? "cascade" : target.id;
     for (const item of items) if (!done.has(`${item.id}\u0000${id}`)) jobs.push({ item, target, warmup: false });
   }
-  const o2: BenchRunOptions = { ...o, config: meta.config.file, dataset: meta.dataset.file, cascade: Boolean(opt.cascade), seed: opt.seed as number, concurrency: opt.concurrency as number, rate: (opt.rate as number | null) ?? undefined, warmup: 0, timeoutMs: (opt.timeout_ms as number | null) ?? undefined, slo: opt.slo as Slo, storeAnswers: Boolean(opt.store_answers) };
+  const o2: BenchRunOptions = { ...o, config: meta.config.file, dataset: meta.dataset.file, cascade: opt.cascade, seed: opt.seed, concurrency: opt.concurrency, rate: opt.rate ?? undefined, warmup: 0, timeoutMs: opt.timeout_ms ?? undefined, slo: opt.slo, storeAnswers: opt.store_answers };
   return executeJobs({ o: o2, config, folder, runId: o.runId, datasetName: meta.dataset.name, jobs });
 }
 
@@ -171,11 +171,11 @@ async function hardwareWithOllama(config: RouterConfig, targets: (ResolvedModel 
   const ollama = targets.find((t) => t !== "cascade" && config.data.providers[t.provider]?.kind === "ollama") as ResolvedModel | undefined;
   if (ollama) {
     const { ollamaVersion } = await import("../../router/providers/ollama.js");
-    const host = config.data.providers[ollama.provider]?.host ?? process.env.OLLAMA_HOST ?? "http://127.0.0.1:11434";
+    const { ollamaHost } = await import("../../router/providers/provider-env.js");
+    const host = ollamaHost(config.data.providers[ollama.provider]?.host);
     hw.ollama_version = (await ollamaVersion(host).catch(() => undefined)) ?? null;
     hw.ollama_host = host;
   }
   return hw;
 }
 
-export const datasetLabel = (file: string) => basename(file).replace(/\.(jsonl|csv)$/, "");

@@ -4,55 +4,81 @@
  * run's goodput over all its requests. Warm-up excluded. Version 2 adds where the latencies and token counts
  * came from, and `unparseable`.
  */
-import type { BenchRecord } from "../contracts/bench-record.js";
-import { goodput, summarize, type LatencySummary, type Slo } from "../stats/latency.js";
+import { z } from "zod";
+import { TokenCounterSchema, type BenchRecord } from "../contracts/bench-record.js";
+import { goodput, summarize, type Slo } from "../stats/latency.js";
+import { SloSchema } from "./run-options.js";
 import { wilsonInterval } from "../stats/proportion.js";
 
 export const SUMMARY_VERSION = 2 as const;
-/** summary.json versions a reader may meet (version 1 lacks the provenance fields). */
-export const READABLE_SUMMARY_VERSIONS: readonly number[] = [1, 2];
 
-export interface GroupSummary {
-  model_id: string;
-  tier: string;
-  provider: string;
-  action: string;
-  n: number;
-  errors: number;
-  error_rate: number;
-  /** `modelled` when the latencies below were computed from a hardware profile (replay), `mixed` when some were. */
-  latency_source: "measured" | "modelled" | "mixed";
-  /** Who counted the tokens when the backend did not: tokenizer and, for a stand-in, whose it stands in for. */
-  token_counter: BenchRecord["token_counter"];
-  e2e_ms: LatencySummary;
-  ttft_ms: LatencySummary;
-  tpot_ms: LatencySummary;
-  itl_ms: LatencySummary;
-  output_tokens_per_s: LatencySummary;
+const Latency = z.strictObject({
+  n: z.number().int().min(0),
+  /** All statistics are absent when n = 0: there is no honest number to report. */
+  mean: z.number().optional(),
+  p50: z.number().optional(),
+  p90: z.number().optional(),
+  p95: z.number().optional(),
+  p99: z.number().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+const Rate = z.number().min(0).max(1);
+
+const GroupFieldsV1 = {
+  model_id: z.string(),
+  tier: z.string(),
+  provider: z.string(),
+  action: z.string(),
+  n: z.number().int().min(0),
+  errors: z.number().int().min(0),
+  error_rate: Rate,
+  e2e_ms: Latency,
+  ttft_ms: Latency,
+  tpot_ms: Latency,
+  itl_ms: Latency,
+  output_tokens_per_s: Latency,
   /** Dataset grader: is the answer right? */
-  pass_rate: number | null;
-  pass_rate_ci95: { lower: number; upper: number } | null;
-  /** Graded answers from which no answer could be read (counted wrong); null when the grader does not tell. */
-  unparseable: number | null;
+  pass_rate: Rate.nullable(),
+  pass_rate_ci95: z.strictObject({ lower: Rate, upper: Rate }).nullable(),
   /** Router quality check at the run's threshold. */
-  quality_pass_rate: number | null;
-  mean_confidence: number | null;
-  goodput: { share: number | null; per_s: number };
-}
+  quality_pass_rate: Rate.nullable(),
+  mean_confidence: Rate.nullable(),
+  goodput: z.strictObject({ share: Rate.nullable(), per_s: z.number().min(0) }),
+};
 
-export interface RunSummary {
-  version: typeof SUMMARY_VERSION;
-  run_id: string;
-  complete: boolean;
-  wall_s: number;
-  requests: number;
-  warmup_requests: number;
-  requests_per_s: number;
-  slo: Slo;
+export const GroupSummarySchema = z.strictObject({
+  ...GroupFieldsV1,
+  /** `modelled` when the latencies were computed from a hardware profile (replay), `mixed` when some were. */
+  latency_source: z.enum(["measured", "modelled", "mixed"]),
+  /** Who counted the tokens when the backend did not: tokenizer and, for a stand-in, whose it stands in for. */
+  token_counter: TokenCounterSchema.nullable(),
+  /** Graded answers from which no answer could be read (counted wrong); null when the grader does not tell. */
+  unparseable: z.number().int().min(0).nullable(),
+});
+export type GroupSummary = z.infer<typeof GroupSummarySchema>;
+
+const RunFields = {
+  run_id: z.string(),
+  complete: z.boolean(),
+  wall_s: z.number().min(0),
+  requests: z.number().int().min(0),
+  warmup_requests: z.number().int().min(0),
+  requests_per_s: z.number().min(0),
+  slo: SloSchema,
   /** Over every measured request of the run: the share meeting every SLO and how many did per second of wall time. */
-  goodput: { met: number; share: number | null; per_s: number };
-  groups: GroupSummary[];
-}
+  goodput: z.strictObject({ met: z.number().int().min(0), share: Rate.nullable(), per_s: z.number().min(0) }),
+};
+
+export const RunSummarySchema = z.strictObject({ version: z.literal(SUMMARY_VERSION), ...RunFields, groups: z.array(GroupSummarySchema) });
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+/** Version 1 lacks the provenance fields (latency_source, token_counter, unparseable). */
+const RunSummaryV1Schema = z.strictObject({ version: z.literal(1), ...RunFields, groups: z.array(z.strictObject(GroupFieldsV1)) });
+
+/** Every summary.json a reader may meet, told apart by `version`. */
+export const ReadableSummarySchema = z.discriminatedUnion("version", [RunSummarySchema, RunSummaryV1Schema], { error: "version must be 1 or 2 (a summary.json written by `bench run`)" });
+export type ReadableSummary = z.infer<typeof ReadableSummarySchema>;
 
 export function summarizeRun(args: { runId: string; records: BenchRecord[]; wallS: number; complete: boolean; slo: Slo }): RunSummary {
   const measured = args.records.filter((r) => !r.warmup);

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { usd } from "../../router/util/format.js";
 import { describe, expect, it } from "vitest";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
 import { ProviderUnavailableError } from "../../router/errors.js";
@@ -91,7 +92,7 @@ describe("swarm-daemon --status", () => {
     const text = formatStatus(st, "ledger.sqlite");
     expect(text).toContain("calls per tier: API_FALLBACK 1, LOCAL_FAST 3, LOCAL_QUALITY 3");
     expect(text).toContain("fallback rate: 75.0 %");
-    expect(text).toContain(`budget left: global per day: $${(1 - spent).toFixed(4)} of $1.00 (spent $${spent.toFixed(4)}`);
+    expect(text).toContain(`budget left: global per day: ${usd(1 - spent)} of $1.00 (spent ${usd(spent)}`);
     expect(text).toContain("budget left: tag daemon-test per month");
   });
 
@@ -109,6 +110,6 @@ describe("swarm-daemon --status", () => {
     const r = await runAgentLoop({ router, objective: "o", maxIterations: 1, inbox: ["Fixed a"], log: s.log });
     expect(r.steps[0]).toMatchObject({ action: "orchestration", verdict: "refused" });
     expect(s.api.calls).toBe(0);
-    expect(formatStatus(await daemonStatus({ config: refuse, ledger: s.ledger }), "l")).toContain("budget left: global per day: $0.0000 of $0.00");
+    expect(formatStatus(await daemonStatus({ config: refuse, ledger: s.ledger }), "l")).toContain("budget left: global per day: $0.0000000010 of $0.0000000010 (spent $0.00");
   });
 });

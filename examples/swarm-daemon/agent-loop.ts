@@ -7,7 +7,8 @@
  * when the inbox is empty, so "done" never depends on what a tiny model happens to answer.
  */
 import type { RouteResult } from "../../router/contracts/route-result.js";
-import { AllTiersFailedError, BudgetExceededError } from "../../router/errors.js";
+import { AllTiersFailedError, failedRouteOf } from "../../router/all-tiers-failed.js";
+import { BudgetExceededError } from "../../router/errors.js";
 import type { Router } from "../../router/router.js";
 
 export const DEFAULT_INBOX = [
@@ -79,7 +80,7 @@ export async function runAgentLoop(opts: LoopOptions): Promise<LoopResult> {
     } catch (err) {
       // A failed step is logged and the loop goes on: the ledger already holds its attempts.
       if (!(err instanceof AllTiersFailedError) && !(err instanceof BudgetExceededError)) throw err;
-      const partial = (err as { result?: RouteResult }).result;
+      const partial = failedRouteOf(err);
       s = { iteration, action, verdict: err instanceof BudgetExceededError ? "refused" : "failed", costUsd: partial?.costUsd ?? 0, latencyMs: performance.now() - t0, answer: err.message.split("\n")[0]! };
     }
     steps.push(s);

@@ -52,7 +52,7 @@ export function formatStatus(s: DaemonStatus, ledgerPath: string): string {
   for (const b of s.budgets) {
     const scope = b.budget.scope === "global" ? "global" : `${b.budget.scope} ${b.budget.key}`;
     // Four decimals: a day of cheap API calls is fractions of a cent, which two would round away.
-    lines.push(`  budget left: ${scope} per ${b.budget.period}: $${b.leftUsd.toFixed(4)} of ${usd(b.budget.limit_usd)} (spent $${b.spentUsd.toFixed(4)}${b.heldUsd ? `, $${b.heldUsd.toFixed(4)} in flight` : ""}; on exceed: ${b.budget.on_exceed})`);
+    lines.push(`  budget left: ${scope} per ${b.budget.period}: ${usd(b.leftUsd)} of ${usd(b.budget.limit_usd)} (spent ${usd(b.spentUsd)}${b.heldUsd ? `, ${usd(b.heldUsd)} in flight` : ""}; on exceed: ${b.budget.on_exceed})`);
   }
   return lines.join("\n");
 }

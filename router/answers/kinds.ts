@@ -9,5 +9,3 @@ export const AnswerKind = z.enum(["number", "python_literal", "label", "text"], 
   error: "must be one of number, python_literal, label, text",
 });
 export type AnswerKind = z.infer<typeof AnswerKind>;
-
-export const ANSWER_KINDS: readonly AnswerKind[] = AnswerKind.options;

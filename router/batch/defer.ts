@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import { withResponseFormat } from "../action-plan.js";
 import { inputTokenUpperBound, worstCaseUsd } from "../budget/worst-case.js";
 import type { RouteRequest, RouteResult } from "../contracts/route-result.js";
-import { AllTiersFailedError, BudgetExceededError } from "../errors.js";
+import { AllTiersFailedError } from "../all-tiers-failed.js";
+import { BudgetExceededError } from "../errors.js";
 import type { BatchItem } from "../production/records.js";
 import type { Router } from "../router.js";
 import { BATCH_DISCOUNT } from "./batch-price.js";
@@ -40,7 +41,7 @@ export async function routeOrDefer(router: Router, req: RouteRequest): Promise<D
       if (local.verdict === "accepted") return { deferred: false, result: local };
     } catch (err) {
       if (!(err instanceof AllTiersFailedError)) throw err;
-      local = (err as AllTiersFailedError & { result?: RouteResult }).result;
+      local = err.result;
     }
   }
   const messages = plan.messages(req.prompt, req.history);

@@ -2,6 +2,7 @@
  * The budget rules both backends share: which budgets a call falls under, how a refusal reads, and
  * which refusal wins. The backends differ only in how they read spend and hold reservations.
  */
+import { usd } from "../util/format.js";
 import type { BudgetConfig } from "../config/schema.js";
 import type { ReserveDecision } from "./contract.js";
 import { periodEndUtc, periodStartUtc } from "./period.js";
@@ -14,10 +15,6 @@ export function applies(b: BudgetConfig, args: { action: string; tag: string | u
 
 export function label(b: BudgetConfig): string {
   return b.scope === "global" ? `global ${b.period}` : `${b.scope} "${b.key}" ${b.period}`;
-}
-
-function usd(x: number): string {
-  return `$${x >= 0.01 ? x.toFixed(2) : x.toFixed(6)}`;
 }
 
 export function periodBounds(b: BudgetConfig, at: Date): { since: string; until: string } {

@@ -11,6 +11,7 @@ import type { LedgerStore } from "../ledger/contract.js";
 import { PostgresLedger } from "../ledger/postgres/postgres-ledger.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
 import { ScriptedProvider } from "../providers/scripted.js";
+import { summariseUsage } from "../ledger/usage.js";
 import { Router } from "../router.js";
 import type { BudgetBook, ReserveDecision } from "./contract.js";
 import { periodEndUtc, periodStartUtc } from "./period.js";
@@ -61,7 +62,7 @@ describe.each(ledgerBackends("budget books on PostgreSQL"))("budget book on $nam
       expect((await reserve(budget, 0.6)).ok).toBe(true);
       const no = await reserve(budget, 0.5);
       expect(no).toMatchObject({ ok: false, onExceed: "refuse", fitsAfterInFlight: true });
-      expect(!no.ok && no.reason).toBe("global day budget of $1.00: $0.000000 spent + $0.60 in flight + up to $0.50 for this call would exceed it");
+      expect(!no.ok && no.reason).toBe("global day budget of $1.00: $0.00 spent + $0.600 in flight + up to $0.500 for this call would exceed it");
       expect((await reserve(budget, 0.4)).ok).toBe(true); // exactly at the limit is allowed
       await closeAll();
     });
@@ -116,7 +117,7 @@ describe.each(ledgerBackends("budget books on PostgreSQL"))("budget book on $nam
       expect(await reserve(budget, 0.2, { action: "summarise" })).toMatchObject({ ok: false, onExceed: "refuse" });
       const tagged = await reserve(budget, 0.6, { action: "classify", tag: "ci" });
       expect(tagged).toMatchObject({ ok: false, onExceed: "degrade" });
-      expect(!tagged.ok && tagged.reason).toMatch(/^tag "ci" day budget of \$0\.50/);
+      expect(!tagged.ok && tagged.reason).toMatch(/^tag "ci" day budget of \$0\.500/);
       expect((await reserve(budget, 0.6, { action: "classify", tag: "other" })).ok).toBe(true);
       await closeAll();
     });
@@ -182,8 +183,29 @@ describe.each(ledgerBackends("budget books on PostgreSQL"))("budget book on $nam
       const r = await router.route({ action: "classify", prompt: "x" });
       expect(r.verdict).toBe("best_effort");
       expect(r.attempts.slice(2).map((a) => [a.verdict, a.error?.class])).toEqual([["skipped", "BudgetExceededError"], ["skipped", "BudgetExceededError"]]);
-      expect(r.attempts[2]!.error!.message).toMatch(/^global day budget of \$0\.000001: .* degraded to local tiers$/);
+      expect(r.attempts[2]!.error!.message).toMatch(/^global day budget of \$0\.0000010: .* degraded to local tiers$/);
       expect(new BudgetExceededError({ message: "x" }).exitCode).toBe(4);
+      await router.close();
+      await ledger.close();
+    });
+
+    it("a refusal leaves a ledger row as a degrade does, so `usage` shows it", async () => {
+      const cfg = writeTestConfig((d) => (d.budgets = [{ scope: "global", period: "day", limit_usd: 0.000001, on_exceed: "refuse" }]));
+      const config = cfg.load();
+      const ledger = await backend.open(config, await backend.fresh(cfg.dir));
+      const nope = new ScriptedProvider([{ reply: "nope" }]);
+      const router = new Router({ config, ledger, providers: { providers: { fast: nope, quality: nope, api: nope, api2: nope } } });
+      const err = await router.route({ action: "classify", prompt: "x", tag: "ci" }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BudgetExceededError);
+      const rows = await ledger.query();
+      expect(rows.map((r) => [r.tier, r.model, r.verdict, r.error_class, r.cost_usd, r.tag])).toEqual([
+        ["LOCAL_FAST", "fast-a", "rejected", null, 0, "ci"],
+        ["LOCAL_QUALITY", "quality-a", "rejected", null, 0, "ci"],
+        ["API_FALLBACK", "api-model", "skipped", "BudgetExceededError", 0, "ci"],
+      ]);
+      expect(new Set(rows.map((r) => r.request_id)).size).toBe(1);
+      const summary = summariseUsage(rows, { since: new Date(0), until: new Date(Date.now() + 1000) }, new Set(["LOCAL_FAST", "LOCAL_QUALITY"]));
+      expect(summary.errorsByClass).toEqual({ BudgetExceededError: 1 });
       await router.close();
       await ledger.close();
     });

@@ -57,7 +57,7 @@ describe("tierlab CLI", () => {
   it("exits 2 on a missing required flag", () => {
     const flag = runCli(["route", "--config", scripted().file, "--action", "classify"]);
     expect(flag.status).toBe(2);
-    expect(flag.stderr).toMatch(/Missing required argument: prompt/);
+    expect(flag.stderr).toMatch(/give the input with exactly one of --prompt TEXT or --prompt-file FILE/);
   });
 
   it("exits 2 on a time window it cannot read", () => {

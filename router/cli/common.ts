@@ -1,5 +1,11 @@
 /** Shared CLI plumbing: config/ledger options, error → message + exit code, Ctrl-C handling. */
 import type { Argv } from "yargs";
+
+/**
+ * The parsed arguments a command's builder declares, as yargs infers them from its options: a
+ * command module is `CommandModule<object, ArgsOf<typeof builder>>`, with no hand-written twin of its flags.
+ */
+export type ArgsOf<B> = B extends (y: Argv) => Argv<infer T> ? T : never;
 import { loadRouterConfig, DEFAULT_CONFIG, type RouterConfig } from "../config/load.js";
 import { EXIT } from "../exit-codes.js";
 import { TierlabError } from "../errors.js";
@@ -72,6 +78,5 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + "\n");
 }
 
-export const usd = (x: number) => `$${x < 0.01 && x > 0 ? x.toFixed(6) : x.toFixed(2)}`;
-export const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)} %`);
+export { pct, usd } from "../util/format.js";
 export const ms = (x: number | null | undefined) => (x === null || x === undefined ? "n/a" : `${x < 10 ? x.toFixed(2) : Math.round(x)} ms`);

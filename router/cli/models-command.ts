@@ -4,24 +4,20 @@ import { EXIT } from "../exit-codes.js";
 import { listModels, type ModelsList } from "../models/list.js";
 import { MODELS_DIR_ENV, modelsDir } from "../models/model-store.js";
 import { pullModels, type PullReport } from "../models/pull.js";
-import { loadConfigFromArgs, printJson, runCommand, withConfigOption } from "./common.js";
+import { loadConfigFromArgs, printJson, runCommand, withConfigOption, type ArgsOf } from "./common.js";
 import { describeDownload, downloadProgressView, prettyBytes } from "./download-progress.js";
 
-interface ModelsArgs {
-  config: string;
-  json: boolean;
-  model?: string[];
-}
+const pullBuilder = (y: Argv) =>
+  withConfigOption(y)
+    .option("model", { type: "string", array: true, describe: "only these model ids" })
+    .option("json", { type: "boolean", default: false, describe: "print the outcome as JSON (no progress bar)" })
+    .example("$0 models pull --config config/router.embedded.yaml", "")
+    .epilogue(`Files go to $${MODELS_DIR_ENV} (default ~/.cache/tierlab/models). Ctrl-C keeps <file>.partial; the next pull resumes it.`);
 
-const pullCommand: CommandModule<object, ModelsArgs> = {
+const pullCommand: CommandModule<object, ArgsOf<typeof pullBuilder>> = {
   command: "pull",
   describe: "download every embedded model of the config that is not on disk (resumes partial downloads, checks size and sha256); exits 3 if one fails",
-  builder: (y: Argv) =>
-    withConfigOption(y)
-      .option("model", { type: "string", array: true, describe: "only these model ids" })
-      .option("json", { type: "boolean", default: false, describe: "print the outcome as JSON (no progress bar)" })
-      .example("$0 models pull --config config/router.embedded.yaml", "")
-      .epilogue(`Files go to $${MODELS_DIR_ENV} (default ~/.cache/tierlab/models). Ctrl-C keeps <file>.partial; the next pull resumes it.`) as unknown as Argv<ModelsArgs>,
+  builder: pullBuilder,
   handler: (args) =>
     runCommand(async (signal) => {
       const config = loadConfigFromArgs(args);
@@ -42,13 +38,15 @@ const pullCommand: CommandModule<object, ModelsArgs> = {
     }),
 };
 
-const listCommand: CommandModule<object, ModelsArgs> = {
+const listBuilder = (y: Argv) =>
+  withConfigOption(y)
+    .option("json", { type: "boolean", default: false, describe: "print the list as JSON" })
+    .example("$0 models list --config config/router.embedded.yaml --json", "");
+
+const listCommand: CommandModule<object, ArgsOf<typeof listBuilder>> = {
   command: "list",
   describe: "where each embedded model of the config is (or will be put), and other files in the models folder",
-  builder: (y: Argv) =>
-    withConfigOption(y)
-      .option("json", { type: "boolean", default: false, describe: "print the list as JSON" })
-      .example("$0 models list --config config/router.embedded.yaml --json", "") as unknown as Argv<ModelsArgs>,
+  builder: listBuilder,
   handler: (args) =>
     runCommand(async () => {
       const list = listModels(loadConfigFromArgs(args));

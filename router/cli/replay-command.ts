@@ -7,38 +7,27 @@ import type { Argv, CommandModule } from "yargs";
 import { ConfigError } from "../errors.js";
 import { EXIT } from "../exit-codes.js";
 import { convertJsonl, convertZeroEval, writeRecording, type ConvertArgs } from "../providers/replay-convert.js";
-import { printJson, runCommand } from "./common.js";
+import { printJson, runCommand, type ArgsOf } from "./common.js";
 
-interface ConvertCliArgs {
-  from: "zeroeval" | "jsonl";
-  in: string;
-  out: string;
-  model?: string;
-  source?: string;
-  license?: string;
-  attribution?: string;
-  task?: string;
-  "with-prompt": boolean;
-  json: boolean;
-}
+const convertBuilder = (y: Argv) =>
+  y
+    .option("from", { type: "string", choices: ["zeroeval", "jsonl"], demandOption: true, describe: "input format: a ZeroEval result file, or JSONL lines {id, model, output[, prompt]}" })
+    .option("in", { type: "string", demandOption: true, normalize: true, describe: "input file" })
+    .option("out", { type: "string", demandOption: true, normalize: true, describe: "recording to write; a name ending in .gz is gzip-compressed" })
+    .option("model", { type: "string", describe: "model name for the header (jsonl: which model's lines to take when the file mixes several)" })
+    .option("source", { type: "string", describe: "where the answers come from (header `source`)" })
+    .option("license", { type: "string", describe: "SPDX id of the answers' licence (default: Apache-2.0 for zeroeval, NOASSERTION for jsonl)" })
+    .option("attribution", { type: "string", describe: "credit line the licence asks for" })
+    .option("task", { type: "string", describe: "task or dataset the prompts come from" })
+    .option("with-prompt", { type: "boolean", default: false, describe: "keep each prompt's text (the hash alone is enough to look answers up)" })
+    .option("json", { type: "boolean", default: false, describe: "print what was written as JSON" })
+    .example("$0 replay convert --from zeroeval --in result_dirs/gsm/gpt-4o-2024-08-06.json --out gpt-4o.gsm.jsonl.gz", "")
+    .example("$0 replay convert --from jsonl --in prod-log.jsonl --model llama3:8b --license proprietary --out llama3.jsonl.gz", "");
 
-const convertCommand: CommandModule<object, ConvertCliArgs> = {
+const convertCommand: CommandModule<object, ArgsOf<typeof convertBuilder>> = {
   command: "convert",
   describe: "convert recorded answers into a replay recording (tierlab-replay JSONL; .gz to compress)",
-  builder: (y: Argv) =>
-    y
-      .option("from", { type: "string", choices: ["zeroeval", "jsonl"], demandOption: true, describe: "input format: a ZeroEval result file, or JSONL lines {id, model, output[, prompt]}" })
-      .option("in", { type: "string", demandOption: true, normalize: true, describe: "input file" })
-      .option("out", { type: "string", demandOption: true, normalize: true, describe: "recording to write; a name ending in .gz is gzip-compressed" })
-      .option("model", { type: "string", describe: "model name for the header (jsonl: which model's lines to take when the file mixes several)" })
-      .option("source", { type: "string", describe: "where the answers come from (header `source`)" })
-      .option("license", { type: "string", describe: "SPDX id of the answers' licence (default: Apache-2.0 for zeroeval, NOASSERTION for jsonl)" })
-      .option("attribution", { type: "string", describe: "credit line the licence asks for" })
-      .option("task", { type: "string", describe: "task or dataset the prompts come from" })
-      .option("with-prompt", { type: "boolean", default: false, describe: "keep each prompt's text (the hash alone is enough to look answers up)" })
-      .option("json", { type: "boolean", default: false, describe: "print what was written as JSON" })
-      .example("$0 replay convert --from zeroeval --in result_dirs/gsm/gpt-4o-2024-08-06.json --out gpt-4o.gsm.jsonl.gz", "")
-      .example("$0 replay convert --from jsonl --in prod-log.jsonl --model llama3:8b --license proprietary --out llama3.jsonl.gz", "") as unknown as Argv<ConvertCliArgs>,
+  builder: convertBuilder,
   handler: (args) =>
     runCommand(async () => {
       let text: string;

@@ -1,41 +1,37 @@
 /** `tierlab route`: one request through the cascade, printed for a person or as JSON. */
+import { readFileSync } from "node:fs";
 import type { Argv, CommandModule } from "yargs";
 import type { RouteResult } from "../contracts/route-result.js";
-import { AllTiersFailedError } from "../errors.js";
-import { DOWNLOAD_ENV, type DownloadMode } from "../models/model-store.js";
+import { AllTiersFailedError } from "../all-tiers-failed.js";
+import { UsageError } from "../errors.js";
+import { DOWNLOAD_ENV } from "../models/model-store.js";
 import { pullCommand } from "../models/fetch-model.js";
 import { Router } from "../router.js";
 import { downloadProgressView } from "./download-progress.js";
-import { loadConfigFromArgs, ms, openLedger, printJson, runCommand, usd, withConfigOptions } from "./common.js";
+import { loadConfigFromArgs, ms, openLedger, printJson, runCommand, usd, withConfigOptions, type ArgsOf } from "./common.js";
 
-interface RouteArgs {
-  config: string;
-  calibration?: string;
-  ledger?: string;
-  prompt: string;
-  action: string;
-  "quality-check": boolean;
-  json: boolean;
-  stream: boolean;
-  tag?: string;
-  "max-tokens"?: number;
-  download?: DownloadMode;
-}
+const builder = (y: Argv) =>
+  withConfigOptions(y)
+    .option("prompt", { type: "string", describe: "the input text" })
+    .option("prompt-file", { type: "string", nargs: 1, describe: "read the input text from this file instead (`-` reads stdin), for long prompts" })
+    .option("action", { type: "string", demandOption: true, describe: "action from the config's action table (e.g. classify_memory)" })
+    .option("quality-check", { type: "boolean", default: false, describe: "print every quality check's score and reason (checks always run)" })
+    .option("json", { type: "boolean", default: false, describe: "print the RouteResult as JSON" })
+    .option("stream", { type: "boolean", default: false, describe: "print the answer as it is released (only after it passed its check)" })
+    .option("tag", { type: "string", describe: "caller tag, for per-caller budgets and reports" })
+    .option("max-tokens", { type: "number", describe: "override the action's max_tokens" })
+    .option("download", { type: "string", choices: ["auto", "never"] as const, describe: `may a missing embedded model be downloaded now? (default: $${DOWNLOAD_ENV}, else the provider's \`download:\`)` })
+    .check((a) => {
+      if ((a.prompt === undefined) === (a["prompt-file"] === undefined)) throw new Error("give the input with exactly one of --prompt TEXT or --prompt-file FILE (`--prompt-file -` reads stdin)");
+      return true;
+    })
+    .example("$0 route --config config/router.embedded.yaml --prompt 'Extract topic from: Fixed auth bug' --action classify_memory --quality-check", "")
+    .example("git log -1 --format=%B | $0 route --action summarize --prompt-file -", "a long prompt from stdin");
 
-export const routeCommand: CommandModule<object, RouteArgs> = {
+export const routeCommand: CommandModule<object, ArgsOf<typeof builder>> = {
   command: "route",
   describe: "route one prompt: first tier of the action, quality check, escalate when below threshold",
-  builder: (y: Argv) =>
-    withConfigOptions(y)
-      .option("prompt", { type: "string", demandOption: true, describe: "the input text" })
-      .option("action", { type: "string", demandOption: true, describe: "action from the config's action table (e.g. classify_memory)" })
-      .option("quality-check", { type: "boolean", default: false, describe: "print every quality check's score and reason (checks always run)" })
-      .option("json", { type: "boolean", default: false, describe: "print the RouteResult as JSON" })
-      .option("stream", { type: "boolean", default: false, describe: "print the answer as it is released (only after it passed its check)" })
-      .option("tag", { type: "string", describe: "caller tag, for per-caller budgets and reports" })
-      .option("max-tokens", { type: "number", describe: "override the action's max_tokens" })
-      .option("download", { type: "string", choices: ["auto", "never"] as const, describe: `may a missing embedded model be downloaded now? (default: $${DOWNLOAD_ENV}, else the provider's \`download:\`)` })
-      .example("$0 route --config config/router.embedded.yaml --prompt 'Extract topic from: Fixed auth bug' --action classify_memory --quality-check", "") as unknown as Argv<RouteArgs>,
+  builder,
   handler: (args) =>
     runCommand(async (signal) => {
       const config = loadConfigFromArgs(args);
@@ -43,11 +39,10 @@ export const routeCommand: CommandModule<object, RouteArgs> = {
       const progress = downloadProgressView();
       const router = new Router({ config, ledger, providers: { modelDownload: args.download, onModelProgress: (e) => progress.update(e.model.id, e.progress) } });
       try {
-        const req = { action: args.action, prompt: args.prompt, signal, tag: args.tag, maxTokens: args["max-tokens"] };
-        let result: RouteResult;
+        const req = { action: args.action, prompt: args.prompt ?? readPromptFile(args["prompt-file"]!), signal, tag: args.tag, maxTokens: args["max-tokens"] };
+        let result: RouteResult | undefined;
         try {
           if (args.stream && !args.json) {
-            result = undefined as unknown as RouteResult;
             for await (const ev of router.routeStream(req)) {
               if (ev.type === "text") process.stdout.write(ev.text);
               if (ev.type === "result") result = ev.result;
@@ -57,12 +52,15 @@ export const routeCommand: CommandModule<object, RouteArgs> = {
             result = await router.route(req);
           }
         } catch (err) {
-          const failed = (err as { result?: RouteResult }).result;
-          if (err instanceof AllTiersFailedError && failed && args.json) printJson(failed);
-          else if (err instanceof AllTiersFailedError && failed) printAttempts(failed);
-          if (failed) hintMissingModels(failed, config.file);
+          if (err instanceof AllTiersFailedError) {
+            if (args.json) printJson(err.result);
+            else printAttempts(err.result);
+            hintMissingModels(err.result, config.file);
+          }
           throw err;
         }
+        // routeStream ends with a result or throws: a stream without one is a bug in the router.
+        if (!result) throw new Error("the route stream ended without a result");
         if (args.json) printJson(result);
         else printHuman(result, { answer: !args.stream, checks: args["quality-check"] });
         hintMissingModels(result, config.file);
@@ -73,6 +71,17 @@ export const routeCommand: CommandModule<object, RouteArgs> = {
       }
     }),
 };
+
+/** The prompt from a file, or from stdin for `-`; a trailing newline (what editors and `echo` add) is not part of it. */
+function readPromptFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file === "-" ? 0 : file, "utf8");
+  } catch (err) {
+    throw new UsageError({ message: `--prompt-file: cannot read ${file === "-" ? "stdin" : file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, fix: "check the path, or pass the text with --prompt" });
+  }
+  return text.replace(/\r?\n$/, "");
+}
 
 function printHuman(r: RouteResult, show: { answer: boolean; checks: boolean }): void {
   const out = process.stdout;

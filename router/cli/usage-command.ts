@@ -7,34 +7,25 @@ import { describeTarget, ledgerTarget } from "../ledger/open-ledger.js";
 import { productionUsage, type ProductionUsage } from "../production/production-usage.js";
 import { productionStoreFor } from "../production/store.js";
 import { writeFinetuneFile } from "../production/finetune-export.js";
-import { loadConfigFromArgs, ms, openLedgerReader, pct, printJson, runCommand, usd, withConfigOptions } from "./common.js";
+import { loadConfigFromArgs, ms, openLedgerReader, pct, printJson, runCommand, usd, withConfigOptions, type ArgsOf } from "./common.js";
 
-interface UsageArgs {
-  config: string;
-  calibration?: string;
-  ledger?: string;
-  topic: string;
-  recent: string;
-  action?: string;
-  json: boolean;
-  export?: string;
-  "export-finetune"?: string;
-}
+const builder = (y: Argv) =>
+  withConfigOptions(y)
+    .option("topic", { type: "string", default: "llm_cost", choices: ["llm_cost"], describe: "what to report (the seed's query topic)" })
+    .option("recent", { type: "string", default: "24h", describe: "time window: 30m, 24h, 7d, 4w" })
+    .option("action", { type: "string", describe: "only this action" })
+    .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
+    .option("export", { type: "string", describe: "also write the window's ledger rows to this file (.jsonl or .csv); an existing file is refused" })
+    .option("force", { type: "boolean", default: false, describe: "let --export replace an existing file" })
+    .option("export-finetune", { type: "string", describe: "write the window's escalated prompts with their accepted API answers as OpenAI chat fine-tuning JSONL (needs ledger.store_prompts); --action filters" })
+    .example("$0 usage --topic llm_cost --recent 24h", "")
+    .example("$0 usage --recent 7d --export llm_usage.jsonl", "")
+    .example("$0 usage --recent 30d --action summarize --export-finetune summarize.jsonl", "");
 
-export const usageCommand: CommandModule<object, UsageArgs> = {
+export const usageCommand: CommandModule<object, ArgsOf<typeof builder>> = {
   command: "usage",
   describe: "cost, calls per tier, local share, fallback rate, latency and pass rate from the ledger",
-  builder: (y: Argv) =>
-    withConfigOptions(y)
-      .option("topic", { type: "string", default: "llm_cost", choices: ["llm_cost"], describe: "what to report (the seed's query topic)" })
-      .option("recent", { type: "string", default: "24h", describe: "time window: 30m, 24h, 7d, 4w" })
-      .option("action", { type: "string", describe: "only this action" })
-      .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
-      .option("export", { type: "string", describe: "also write the window's ledger rows to this file (.jsonl or .csv)" })
-      .option("export-finetune", { type: "string", describe: "write the window's escalated prompts with their accepted API answers as OpenAI chat fine-tuning JSONL (needs ledger.store_prompts); --action filters" })
-      .example("$0 usage --topic llm_cost --recent 24h", "")
-      .example("$0 usage --recent 7d --export llm_usage.jsonl", "")
-      .example("$0 usage --recent 30d --action summarize --export-finetune summarize.jsonl", "") as unknown as Argv<UsageArgs>,
+  builder,
   handler: (args) =>
     runCommand(async () => {
       let windowMs: number;
@@ -59,7 +50,7 @@ export const usageCommand: CommandModule<object, UsageArgs> = {
           process.stderr.write(`wrote ${f.lines.length} fine-tuning examples to ${args["export-finetune"]}${left ? ` (${left} escalated requests left out: ${f.skipped.noPrompt} without a stored prompt, ${f.skipped.noAnswer} without a stored answer, ${f.skipped.unknownAction} of actions no longer configured)` : ""}\n`);
         }
         if (args.export) {
-          const r = exportUsageLog(records, args.export);
+          const r = exportUsageLog(records, args.export, { overwrite: args.force });
           process.stderr.write(`wrote ${r.rows} rows to ${args.export} (${r.format})\n`);
         }
         const production = await productionUsage({ config, store: productionStoreFor(ledger), since, until, action: args.action });

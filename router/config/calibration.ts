@@ -163,6 +163,11 @@ export const AnyCalibrationSchema = z
   .transform((c): Calibration => (c.version === 1 ? { ...c, version: CALIBRATION_VERSION, scorers: [], policies: [], final_accuracy: [] } : c));
 
 export function loadCalibration(file: string): Calibration | undefined {
+  return readCalibration(file)?.value;
+}
+
+/** The calibration file with a way to find the line of any of its fields (for cross-reference errors). */
+export function readCalibration(file: string): { value: Calibration; locate: (path: ReadonlyArray<PropertyKey>) => number | undefined } | undefined {
   if (!existsSync(file)) return undefined;
-  return parseAndValidate({ text: readTextFile(file, "calibration file"), file, schema: AnyCalibrationSchema }).value;
+  return parseAndValidate({ text: readTextFile(file, "calibration file"), file, schema: AnyCalibrationSchema });
 }

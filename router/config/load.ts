@@ -5,7 +5,8 @@
  */
 import { dirname, resolve } from "node:path";
 import { resolveFrom } from "./paths.js";
-import { loadCalibration, type Calibration } from "./calibration.js";
+import { readCalibration, type Calibration } from "./calibration.js";
+import { checkCalibrationRefs } from "./calibration-refs.js";
 import { findPrice, priceCandidates } from "./price-lookup.js";
 import { loadPriceTable, type PriceTable } from "./price-table.js";
 import type { ModelPrice } from "./prices.js";
@@ -71,8 +72,9 @@ export function loadRouterConfig(file: string, opts: { calibration?: string | fa
   checkTiers(main, data, prices);
   for (const { source, names } of actionSources) checkActions(source, data, dir, names);
   const calibrationFile = typeof opts.calibration === "string" ? resolve(opts.calibration) : resolveFrom(dir, data.calibration);
-  const calibration = opts.calibration === false ? undefined : loadCalibration(calibrationFile);
-  return { file: abs, dir, data, prices, pricesFile, calibration, calibrationFile };
+  const read = opts.calibration === false ? undefined : readCalibration(calibrationFile);
+  if (read) checkCalibrationRefs({ file: calibrationFile, locate: read.locate, calibration: read.value, data });
+  return { file: abs, dir, data, prices, pricesFile, calibration: read?.value, calibrationFile };
 }
 
 function collector(src: Source, prefix: PropertyKey[] = []) {
@@ -121,6 +123,9 @@ function checkTiers(src: Source, data: RouterConfigData, prices: PriceTable): vo
   }
   data.budgets.forEach((b, i) => {
     if (b.scope !== "global" && !b.key) add(["budgets", i, "key"], `a ${b.scope} budget needs \`key:\` (the ${b.scope} it limits)`);
+    // A key naming nothing would never match a request: the budget would silently never be enforced.
+    if (b.scope === "global" && b.key !== undefined) add(["budgets", i, "key"], `a global budget limits every request and takes no \`key:\`; set \`scope: action\` or \`scope: tag\` to limit one`);
+    if (b.scope === "action" && b.key && !data.actions[b.key]) add(["budgets", i, "key"], `unknown action "${b.key}"; the config's actions: ${Object.keys(data.actions).join(", ")}`);
   });
   const shadowTier = data.shadow.tier;
   if (shadowTier !== undefined && !data.tiers[shadowTier]) add(["shadow", "tier"], `unknown tier "${shadowTier}"; allowed: ${Object.keys(data.tiers).join(", ")}`);

@@ -47,7 +47,7 @@ export function parseAndValidate<S extends z.ZodType>(args: { text: string; file
     throw new ConfigError({ file: args.file, line, message: `not valid YAML/JSON: ${e.message.split("\n")[0]}` });
   }
   const locate = (path: ReadonlyArray<PropertyKey>) => lineOf(doc, lc, path);
-  const result = args.schema.safeParse(doc.toJS());
+  const result = args.schema.safeParse(toPlainData(doc, args.file));
   if (!result.success) {
     const issues: SourceIssue[] = result.error.issues.slice(0, 5).map((i) => ({ line: locate(i.path), field: formatPath(i.path), message: i.message }));
     throw issuesToError(args.file, issues, result.error.issues.length);
@@ -55,9 +55,24 @@ export function parseAndValidate<S extends z.ZodType>(args: { text: string; file
   return { value: result.data, locate };
 }
 
-export function issuesToError(file: string, issues: SourceIssue[], total = issues.length): ConfigError {
+/**
+ * Aliases expand on conversion: nine nested lists of ten aliases are 10^9 values from a few hundred
+ * bytes (an "alias bomb"). No config needs more than a handful, so the count is capped.
+ */
+export const MAX_YAML_ALIASES = 100;
+
+function toPlainData(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new ConfigError({ file, message: `too many YAML alias expansions (${err.message}; the limit is ${MAX_YAML_ALIASES})`, fix: "write the repeated values out instead of nesting aliases (*name) inside aliased lists" });
+  }
+}
+
+export function issuesToError(file: string, issues: SourceIssue[], total = issues.length, fix?: string): ConfigError {
   const first = issues[0]!;
   const rest = issues.slice(1).map((i) => `\n  ${file}${i.line ? `:${i.line}` : ""}: ${i.field}: ${i.message}`).join("");
   const more = total > issues.length ? `\n  (${total - issues.length} more)` : "";
-  return new ConfigError({ file, line: first.line, field: first.field, message: `${first.message}${rest}${more}` });
+  return new ConfigError({ file, line: first.line, field: first.field, message: `${first.message}${rest}${more}`, fix });
 }

@@ -34,5 +34,12 @@ export const LedgerRecordSchema = z.strictObject({
   answer: z.string().nullable(),
   /** The learned scorer's P(correct) of this attempt's answer; null where its cell has no scorer (and in rows written before issue 12). */
   p_correct: z.number().min(0).max(1).nullable(),
+  /**
+   * JSON of the attempt's UsageAudit (router/contracts/route-result.ts) when its tokens are not simply
+   * what the provider reported: `reported` = the provider's figures, above the request's worst case,
+   * which were clamped to it (`doctor` flags these); `counted_by` = the tokenizer that counted an
+   * attempt that failed after streaming. Null otherwise, and in rows written before the column existed.
+   */
+  usage_audit: z.string().nullable().default(null),
 });
 export type LedgerRecord = z.infer<typeof LedgerRecordSchema>;

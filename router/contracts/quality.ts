@@ -22,6 +22,8 @@ export interface QualityCheck {
   id: string;
   category: "format" | "completeness" | "coherence";
   description: string;
+  /** The parameter keys it reads from its config entry; any other key is a config error (a typo would be ignored). */
+  params: readonly string[];
   /** Validates params once at config load; throws with a message naming the bad field. */
   run(input: CheckInput, params: Record<string, unknown>): CheckResult;
 }

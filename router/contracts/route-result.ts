@@ -17,6 +17,14 @@ export interface AttemptError {
   status?: number;
 }
 
+/** Why an attempt's usage is not simply what the provider reported; the ledger keeps it as JSON in `usage_audit`. */
+export interface UsageAudit {
+  /** The provider's own figures, when they exceeded the request's worst case and `usage` was clamped to it. */
+  reported?: { input_tokens?: number; output_tokens?: number; cache_read_tokens?: number; cache_write_tokens?: number };
+  /** The tokenizer that counted usage the provider did not report (an attempt that failed after text streamed). */
+  counted_by?: string;
+}
+
 /** One call to one model: what the ledger stores a row of. */
 export interface Attempt {
   attempt: number;
@@ -34,6 +42,8 @@ export interface Attempt {
   /** Who counted `usage` when the backend did not report it (replay: a tokenizer, maybe a stand-in). */
   usageCountedBy?: TokenCounter;
   costUsd: number;
+  /** Set when `usage` was clamped or estimated (see router/budget/metering.ts). */
+  usageAudit?: UsageAudit;
   finishReason?: FinishReason;
   serverTimings?: ServerTimings;
   /** The quality checks' self-check score (format, completeness): not a probability of being right. */

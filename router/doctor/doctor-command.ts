@@ -1,30 +1,25 @@
 /** `tierlab doctor`: diagnoses the seed's troubleshooting list, each finding with its fix. */
 import type { Argv, CommandModule } from "yargs";
 import { EXIT } from "../exit-codes.js";
-import { loadConfigFromArgs, printJson, runCommand, withConfigOptions } from "../cli/common.js";
+import { loadConfigFromArgs, printJson, runCommand, withConfigOptions, type ArgsOf } from "../cli/common.js";
 import { ledgerTarget } from "../ledger/open-ledger.js";
 import { DEFAULT_THRESHOLDS } from "./contract.js";
 import { formatReport, runDoctor } from "./doctor.js";
 import { findOnPath } from "./setup-checks.js";
 
-interface DoctorArgs {
-  config: string;
-  calibration?: string;
-  ledger?: string;
-  json: boolean;
-}
-
 /** Exit status when any check fails: the documented generic failure code (1); 0 when none fails (warnings allowed). */
 export const DOCTOR_FAILED_EXIT = EXIT.doctorFailed;
 
-export const doctorCommand: CommandModule<object, DoctorArgs> = {
+const doctorBuilder = (y: Argv) =>
+  withConfigOptions(y)
+    .option("json", { type: "boolean", default: false, describe: "print the findings as JSON" })
+    .example("$0 doctor", "")
+    .example("$0 doctor --config config/router.embedded.yaml --json", "");
+
+export const doctorCommand: CommandModule<object, ArgsOf<typeof doctorBuilder>> = {
   command: "doctor",
   describe: "check Ollama, pulled models, API keys, the ledger, and the last 24 h's fallback rate, latency and quality; exits 6 if a check fails",
-  builder: (y: Argv) =>
-    withConfigOptions(y)
-      .option("json", { type: "boolean", default: false, describe: "print the findings as JSON" })
-      .example("$0 doctor", "")
-      .example("$0 doctor --config config/router.embedded.yaml --json", "") as unknown as Argv<DoctorArgs>,
+  builder: doctorBuilder,
   handler: (args) =>
     runCommand(async () => {
       const config = loadConfigFromArgs(args);

@@ -6,6 +6,7 @@ import { DOCTOR_REPORT_VERSION, type DoctorContext, type DoctorFinding, type Doc
 import { driftEstimatesOf, driftFindings } from "./drift-check.js";
 import { checkLedgerDatabase } from "./ledger-database-check.js";
 import { checkFallbackRate, checkLatency, checkQuality } from "./ledger-checks.js";
+import { checkUsageAudit } from "./usage-audit-check.js";
 import { checkEmbedded, checkKeys, checkLedgerWritable, checkOllama, checkReplay } from "./setup-checks.js";
 
 export async function runDoctor(ctx: DoctorContext): Promise<DoctorReport> {
@@ -32,7 +33,7 @@ async function ledgerFindings(ctx: DoctorContext): Promise<DoctorFinding[]> {
   } finally {
     await ledger?.close();
   }
-  return [checkFallbackRate(ctx, records), ...checkLatency(ctx, records), ...checkQuality(ctx, records), ...driftFindings(ctx.config, drift)];
+  return [checkFallbackRate(ctx, records), ...checkLatency(ctx, records), ...checkQuality(ctx, records), checkUsageAudit(records), ...driftFindings(ctx.config, drift)];
 }
 
 const MARK = { ok: "ok  ", warn: "WARN", fail: "FAIL" } as const;

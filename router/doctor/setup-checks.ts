@@ -8,12 +8,12 @@ import { delimiter, dirname, join } from "node:path";
 import { allModels } from "../config/load.js";
 import { missingWithoutUri, pullCommand } from "../models/fetch-model.js";
 import { downloadPolicyOf, embeddedModelSources, locateModel, modelsDir } from "../models/model-store.js";
-import { ollamaVersion, OllamaProvider, DEFAULT_OLLAMA_HOST } from "../providers/ollama.js";
+import { ollamaVersion, OllamaProvider } from "../providers/ollama.js";
+import { keyEnvOf, ollamaHost } from "../providers/provider-env.js";
 import { ProviderRegistry } from "../providers/registry.js";
 import type { DoctorContext, DoctorFinding } from "./contract.js";
 
 const INSTALL_FIX = "install Ollama (Linux: `curl -fsSL https://ollama.com/install.sh | sh`, else https://ollama.com/download), then run `ollama serve`";
-const DEFAULT_KEY_ENV: Record<string, string> = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" };
 
 export async function checkOllama(ctx: DoctorContext): Promise<DoctorFinding[]> {
   const out: DoctorFinding[] = [];
@@ -21,7 +21,7 @@ export async function checkOllama(ctx: DoctorContext): Promise<DoctorFinding[]> 
     if (cfg.kind !== "ollama") continue;
     const models = allModels(ctx.config).filter((m) => m.provider === name);
     if (models.length === 0) continue;
-    const host = cfg.host ?? ctx.env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST;
+    const host = ollamaHost(cfg.host, ctx.env);
     const installed = ctx.which("ollama");
     const version = await ollamaVersion(host, ctx.fetch);
     if (version === undefined) {
@@ -58,7 +58,7 @@ export function checkKeys(ctx: DoctorContext): DoctorFinding[] {
   const missing = new Map<string, string>();
   const present = new Map<string, string>();
   for (const [name, cfg] of Object.entries(providers)) {
-    const keyEnv = cfg.api_key_env ?? DEFAULT_KEY_ENV[cfg.kind];
+    const keyEnv = keyEnvOf(cfg);
     if (!keyEnv) continue;
     // A self-hosted OpenAI-compatible server needs no key.
     if (cfg.kind === "openai" && (cfg.base_url ?? cfg.host) && !cfg.api_key_env) continue;

@@ -27,5 +27,6 @@ export function attemptsToRecords(args: { requestId: string; action: string; tag
     prompt: args.prompt ?? null,
     answer: a.answer ?? null,
     p_correct: a.pCorrect ?? null,
+    usage_audit: a.usageAudit ? JSON.stringify(a.usageAudit) : null,
   }));
 }

@@ -15,7 +15,7 @@ export type { LedgerQuery, LedgerSink } from "./contract.js";
 
 const COLUMNS = Object.keys(LedgerRecordSchema.shape) as (keyof LedgerRecord)[];
 /** Columns added after the first ledger files were written: added to an older file on open, read as NULL from a read-only one. */
-const ADDED_COLUMNS: Partial<Record<keyof LedgerRecord, string>> = { p_correct: "REAL" };
+const ADDED_COLUMNS: Partial<Record<keyof LedgerRecord, string>> = { p_correct: "REAL", usage_audit: "TEXT" };
 
 const CREATE = `
 CREATE TABLE IF NOT EXISTS calls (
@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS calls (
   tier TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, attempt INTEGER NOT NULL,
   input_tokens INTEGER, output_tokens INTEGER, cost_usd REAL NOT NULL, latency_ms REAL NOT NULL,
   ttft_ms REAL, confidence REAL, checks TEXT, verdict TEXT NOT NULL, escalated_from TEXT,
-  error_class TEXT, tag TEXT, cache_hit INTEGER NOT NULL, prompt TEXT, answer TEXT, p_correct REAL
+  error_class TEXT, tag TEXT, cache_hit INTEGER NOT NULL, prompt TEXT, answer TEXT, p_correct REAL, usage_audit TEXT
 );
 CREATE INDEX IF NOT EXISTS calls_ts ON calls(ts);
 CREATE INDEX IF NOT EXISTS calls_request ON calls(request_id);

@@ -87,5 +87,11 @@ export function parseWindow(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(m|h|d|w)$/.exec(text.trim());
   if (!m) throw new Error(`"${text}" is not a time window; use e.g. 30m, 24h, 7d or 4w`);
   const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as "m" | "h" | "d" | "w"];
-  return Number(m[1]) * unit;
+  const ms = Number(m[1]) * unit;
+  if (!(ms > 0)) throw new Error(`"${text}" is an empty time window; use e.g. 30m, 24h, 7d or 4w`);
+  // Beyond this the window's start is no representable date; no ledger is that old anyway.
+  if (ms > MAX_WINDOW_MS) throw new Error(`"${text}" reaches back further than 100 years (36500d), the longest window`);
+  return ms;
 }
+
+const MAX_WINDOW_MS = 36_500 * 86_400_000;

@@ -7,7 +7,7 @@ import { GGUF_BYTES, GGUF_SHA256 } from "../../test-support/gguf-bytes.js";
 import { modelsPresent } from "../../test-support/models.js";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
 import type { RouteResult } from "../contracts/route-result.js";
-import { AllTiersFailedError } from "../errors.js";
+import { AllTiersFailedError } from "../all-tiers-failed.js";
 import { Router } from "../router.js";
 import type { DownloadMode } from "./model-store.js";
 import type { ModelProgressEvent } from "./resolver.js";
@@ -59,7 +59,7 @@ describe.runIf(modelsPresent)("route time: a missing embedded model", () => {
       const { result, events } = await routeWithMissingModel(o);
       expect(server!.requests).toHaveLength(0);
       expect(events).toHaveLength(0);
-      const first = ((result as AllTiersFailedError & { result?: RouteResult }).result ?? (result as RouteResult)).attempts[0]!;
+      const first = (result instanceof AllTiersFailedError ? result.result : (result as RouteResult)).attempts[0]!;
       expect(first.error).toMatchObject({ class: "ModelDownloadError" });
       expect(first.error!.message).toContain("downloads are off (download: never)");
       await server!.close();

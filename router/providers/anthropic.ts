@@ -16,6 +16,7 @@ import {
   type StreamChunk,
   type Usage,
 } from "../contracts/provider.js";
+import { ProviderError, type TierlabError } from "../errors.js";
 import { collectStream } from "./collect.js";
 import { abortError, missingKeyError, missingKeyFix, streamCutError, translateError, type ErrorContext } from "./sdk-errors.js";
 
@@ -87,11 +88,11 @@ export class AnthropicProvider implements Provider {
         }
       }
     } catch (err) {
-      throw translateError(err, ctx);
+      throw billed(translateError(err, ctx), usage);
     }
     // The SDK ends an aborted stream quietly instead of throwing.
-    if (req.signal?.aborted) throw abortError(req.signal, this.name);
-    if (!stopped) throw streamCutError(this.name, req.model, "message_stop");
+    if (req.signal?.aborted) throw billed(abortError(req.signal, this.name), usage);
+    if (!stopped) throw billed(streamCutError(this.name, req.model, "message_stop"), usage);
     yield { type: "done", result: { text, finishReason: finishReason ?? "unknown", usage, model } };
   }
 
@@ -110,6 +111,12 @@ export class AnthropicProvider implements Provider {
     throw missingKeyError(this.name, this.#keyEnv);
   }
 
+}
+
+/** What message_start and message_delta already counted is what a call that fails afterwards is billed for. */
+function billed(err: TierlabError, usage: Usage): TierlabError {
+  if (err instanceof ProviderError && (usage.inputTokens !== undefined || usage.outputTokens !== undefined)) err.partialUsage = { ...usage };
+  return err;
 }
 
 /** The Messages API body for a request (the batch tier sends it without `stream`). */

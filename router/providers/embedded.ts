@@ -3,7 +3,7 @@
  * One loaded model and one single-sequence context per file; requests to the same file queue,
  * because a CPU context serves one sequence fastest (2-core machines: threads: 1).
  */
-import { getLlama, LlamaChatSession, LlamaLogLevel, LlamaCompletion, type Llama, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
+import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type FinishReason, type Provider, type StreamChunk } from "../contracts/provider.js";
 import { AbortedError, ContextLengthError, ProviderError, TierlabError } from "../errors.js";
 import { ModelResolver } from "../models/resolver.js";
@@ -28,10 +28,19 @@ interface Loaded {
   tail: Promise<unknown>;
 }
 
+/** The context the engine creates when the provider sets no `context_size:` (capped by the model's own). */
+export const DEFAULT_EMBEDDED_CONTEXT = 2048;
+
+/**
+ * node-llama-cpp is imported on first use: loading it costs ~0.6 s, which every command, test and
+ * router that never runs an embedded model would otherwise pay at start-up.
+ */
+const llamaCpp = () => import("node-llama-cpp");
+
 let llamaPromise: Promise<Llama> | undefined;
 function sharedLlama(): Promise<Llama> {
   // build: "never" uses the prebuilt CPU binary shipped in the npm package: no compiler, no download.
-  llamaPromise ??= getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
+  llamaPromise ??= llamaCpp().then(({ getLlama, LlamaLogLevel }) => getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error }));
   return llamaPromise;
 }
 
@@ -55,7 +64,7 @@ export class EmbeddedProvider implements Provider {
         const modelPath = await this.resolver.resolve(model);
         const llama = await sharedLlama();
         const m = await llama.loadModel({ modelPath });
-        const context = await m.createContext({ threads: this.options.threads ?? 1, contextSize: Math.min(this.options.contextSize ?? 2048, m.trainContextSize) });
+        const context = await m.createContext({ threads: this.options.threads ?? 1, contextSize: Math.min(this.options.contextSize ?? DEFAULT_EMBEDDED_CONTEXT, m.trainContextSize) });
         return { model: m, context, hasChatTemplate: Boolean(m.fileInfo.metadata.tokenizer?.chat_template), tail: Promise.resolve() };
       })();
       p.catch(() => this.loaded.delete(model));
@@ -127,6 +136,7 @@ export class EmbeddedProvider implements Provider {
       };
       let text: string;
       let finishReason: FinishReason;
+      const { LlamaChatSession, LlamaCompletion } = await llamaCpp();
       if (l.hasChatTemplate && !grammar) {
         const session = new LlamaChatSession({ contextSequence: sequence, systemPrompt: system || undefined, autoDisposeSequence: false });
         const res = await session.promptWithMeta(turns.map((m) => m.content).join("\n\n"), opts);

@@ -20,14 +20,18 @@ import { AbortedError, ConnectionError, errorFromStatus, ProviderError, TierlabE
 import { collectStream } from "./collect.js";
 import { fromWireLogprobs, requestedTopLogprobs } from "./logprob-request.js";
 import { LOG_FIX, malformed, wireFetch } from "./ollama-wire.js";
+import { DEFAULT_OLLAMA_HOST, ollamaHost } from "./provider-env.js";
 
 export interface OllamaProviderOptions {
-  /** Defaults to `OLLAMA_HOST`, then http://127.0.0.1:11434. Accepts Ollama's short forms (`host:port`). */
+  /** Defaults to `OLLAMA_HOST`, then http://127.0.0.1:11434 (provider-env.ts). Accepts Ollama's short forms (`host:port`). */
   host?: string;
+  /**
+   * Sent as `num_ctx` with every request, so the context the router checks prompts against is the one
+   * Ollama uses (unset: Ollama's own default, which truncates longer prompts silently).
+   */
+  contextSize?: number;
   fetch?: typeof fetch;
 }
-
-export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
 const PROVIDER = "ollama";
 const CONNECT_FIX = "install Ollama and run `ollama serve`, or set OLLAMA_HOST";
 /** A readiness probe must not hang the router's startup when the daemon accepts but never answers. */
@@ -38,12 +42,14 @@ export class OllamaProvider implements Provider {
   readonly specificationVersion = PROVIDER_SPEC_VERSION;
   readonly name = PROVIDER;
   readonly host: string;
+  private readonly contextSize: number | undefined;
   private readonly baseFetch: typeof fetch;
   private readonly inFlight = new Set<AbortController>();
   private closed = false;
 
   constructor(opts: OllamaProviderOptions = {}) {
-    this.host = opts.host || process.env.OLLAMA_HOST || DEFAULT_OLLAMA_HOST;
+    this.host = ollamaHost(opts.host);
+    this.contextSize = opts.contextSize;
     this.baseFetch = opts.fetch ?? globalThis.fetch;
   }
 
@@ -57,7 +63,7 @@ export class OllamaProvider implements Provider {
     try {
       // The abort reaches the fetch itself, which stops both the wait for headers (before the client
       // hands back its iterator) and the body stream.
-      it = await call.client.chat({ ...toOllamaRequest(req, top), stream: true });
+      it = await call.client.chat({ ...toOllamaRequest(req, top, this.contextSize), stream: true });
       let text = "";
       let final: ChatResponse | undefined;
       // Each NDJSON line carries the entries of the tokens in its own content.
@@ -187,8 +193,9 @@ export function normalizeOllamaName(name: string): string {
   return n;
 }
 
-function toOllamaRequest(req: ChatRequest, top: number | undefined): OllamaChatRequest {
+function toOllamaRequest(req: ChatRequest, top: number | undefined, contextSize: number | undefined): OllamaChatRequest {
   const options: Partial<Options> = {};
+  if (contextSize !== undefined) options.num_ctx = contextSize;
   if (req.maxTokens !== undefined) options.num_predict = req.maxTokens;
   if (req.temperature !== undefined) options.temperature = req.temperature;
   if (req.seed !== undefined) options.seed = req.seed;

@@ -14,6 +14,7 @@ import { AnthropicProvider } from "./anthropic.js";
 import { EmbeddedProvider } from "./embedded.js";
 import { OllamaProvider } from "./ollama.js";
 import { OpenAIProvider } from "./openai.js";
+import { keyEnvOf, missingKeyEnv, ollamaHost } from "./provider-env.js";
 import { ReplayProvider } from "./replay.js";
 import { ScriptedProvider } from "./scripted.js";
 
@@ -28,8 +29,6 @@ export interface ProviderOverrides {
   /** Progress of model downloads started by a request (the CLI draws a bar on a TTY). */
   onModelProgress?: (e: ModelProgressEvent) => void;
 }
-
-const DEFAULT_KEY_ENV: Partial<Record<ProviderConfig["kind"], string>> = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" };
 
 export class ProviderRegistry {
   private readonly built = new Map<string, Provider>();
@@ -48,6 +47,17 @@ export class ProviderRegistry {
     return p;
   }
 
+  /**
+   * Why a provider cannot answer at all, known without a call (a hosted API without its key), or
+   * undefined. A provider handed in by the caller is taken as usable.
+   */
+  unusable(name: string): string | undefined {
+    const cfg = this.config.data.providers[name];
+    if (this.overrides.providers?.[name] || !cfg) return undefined;
+    const missing = missingKeyEnv(cfg, this.overrides.env ?? process.env);
+    return missing && `${missing} is not set`;
+  }
+
   /** The provider-native model name; embedded GGUF paths resolve relative to the config file. */
   modelName(providerName: string, model: string): string {
     const cfg = this.config.data.providers[providerName];
@@ -57,11 +67,11 @@ export class ProviderRegistry {
   private build(name: string, cfg: ProviderConfig): Provider {
     const env = this.overrides.env ?? process.env;
     const fetchImpl = this.overrides.fetch ?? defaultHttpTransport().fetch;
-    const keyEnv = cfg.api_key_env ?? DEFAULT_KEY_ENV[cfg.kind];
+    const keyEnv = keyEnvOf(cfg);
     const key = keyEnv ? env[keyEnv] : undefined;
     switch (cfg.kind) {
       case "ollama":
-        return new OllamaProvider({ host: cfg.host ?? env.OLLAMA_HOST, fetch: fetchImpl });
+        return new OllamaProvider({ host: ollamaHost(cfg.host, env), contextSize: cfg.context_size, fetch: fetchImpl });
       case "openai":
         return new OpenAIProvider({ apiKey: key, apiKeyEnv: keyEnv, baseURL: cfg.base_url ?? cfg.host, fetch: fetchImpl, name });
       case "anthropic":

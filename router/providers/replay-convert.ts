@@ -3,7 +3,7 @@
  * of `{id|session_id, chat_history, output: [text], generator, configs}`) and from a plain JSONL of
  * `{id, model, output[, prompt]}` such as a production log. Every problem names file:line: field.
  */
-import { writeFileSync, renameSync } from "node:fs";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { gzipSync } from "node:zlib";
 import { z } from "zod";
 import { formatPath } from "../config/validate-source.js";
@@ -136,9 +136,7 @@ export function formatRecording(r: Recording): string {
 export function writeRecording(file: string, r: Recording): void {
   const text = formatRecording(r);
   const bytes = file.endsWith(".gz") ? gzipSync(Buffer.from(text, "utf8"), { level: 9 }) : Buffer.from(text, "utf8");
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, file);
+  writeFileAtomic(file, bytes);
 }
 
 function makeHeader(args: HeaderInit, defaults: HeaderInit & { model: string; source: string; license: string; attribution: string; decoding?: ReplayHeader["decoding"] }): ReplayHeader {

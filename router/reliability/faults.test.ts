@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer } from "../../test-support/fake-http.js";
 import { CircuitBreaker } from "../circuit/breaker.js";
-import { AllTiersFailedError } from "../errors.js";
+import { AllTiersFailedError } from "../all-tiers-failed.js";
 import { ScriptedProvider } from "../providers/scripted.js";
 import { FAULT_KEY, faultRouter, KINDS, startFakes, type FaultScript, type Fakes, type Kind } from "./fault-harness.js";
 

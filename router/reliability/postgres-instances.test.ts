@@ -107,7 +107,9 @@ describe.skipIf(!!skip)("3 serve instances, one PostgreSQL ledger", () => {
     const byRequest = new Map<string, number[]>();
     for (const r of rows) byRequest.set(r.request_id, [...(byRequest.get(r.request_id) ?? []), r.attempt]);
     for (const a of ok) expect(byRequest.get(a.requestId!)?.sort()).toEqual([1]);
-    expect(rows).toHaveLength(ok.length);
+    expect(rows.filter((r) => r.verdict !== "skipped")).toHaveLength(ok.length);
+    // Each refusal is on the books too: one skipped row at $0 naming the budget.
+    expect(rows.filter((r) => r.verdict === "skipped").map((r) => [r.error_class, r.cost_usd])).toEqual(refused.map(() => ["BudgetExceededError", 0]));
     // Every paid call that reached the API is in the ledger, and none was made for a refused request.
     expect(arrivals.map((a) => a.prompt).sort()).toEqual(ok.map((a) => a.prompt).sort());
   }, 180_000);

@@ -15,7 +15,7 @@ import { startFakeOpenAI, type FakeOpenAI } from "../../test-support/fake-openai
 import type { WireBody } from "../../test-support/fake-script.js";
 import { REPO_ROOT } from "../../test-support/models.js";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
-import { AllTiersFailedError } from "../errors.js";
+import { AllTiersFailedError } from "../all-tiers-failed.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
 import { Router } from "../router.js";
 import type { BatchCase, BatchResult } from "./cli-batch.js";

@@ -8,7 +8,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { calibrateRecords, type CalibrationReport } from "../../bench/calibrate/calibrate.js";
-import { configOfRun, writeJsonAtomic } from "../../bench/run/run-folder.js";
+import { configOfRun } from "../../bench/run/run-folder.js";
+import { writeJsonAtomic } from "../../router/util/atomic-write.js";
 import { runBench } from "../../bench/run/runner.js";
 import type { EvaluateReport } from "../../bench/evaluate/frontier-types.js";
 import type { Calibration } from "../../router/config/calibration.js";

@@ -81,7 +81,7 @@ export function writeRunFolder(dir: string, spec: RunSpec, records: BenchRecord[
     version: RUN_META_VERSION, run_id: spec.runId, created_at: spec.createdAt ?? "2026-01-01T10:00:00.000Z", command: "bench run (fixture)",
     config: { file: resolve(REPO, EMBEDDED_CONFIG), sha256: "0".repeat(64) },
     dataset: { file: "fixture.jsonl", name: "fixture", sha256: "1".repeat(64), items: spec.items ?? 80 },
-    options: { seed: spec.seed ?? 7, slo: {} },
+    options: { tier: null, models: MODELS.map((m) => m.model_id), engine: null, cascade: false, limit: spec.items ?? 80, seed: spec.seed ?? 7, action: null, concurrency: 1, rate: null, warmup: 0, timeout_ms: null, slo: {}, store_answers: false, calibration: null },
     targets: MODELS.map((m) => ({ tier: m.tier, model_id: m.model_id, provider: m.provider, model: `${m.model_id}.gguf` })),
     git_commit: "abcdef1", hardware: { cpu_model: "Fixture CPU", cpu_count: 2, node: "v20", gpu: null },
   };

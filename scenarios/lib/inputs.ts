@@ -2,12 +2,12 @@
  * Loading what scenarios read, through the readers that own each format (RunFolder, summarizeRun,
  * readSimulationResults, CalibrationSchema), and listing each file among the notebook's inputs.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, resolve } from "node:path";
 import type { BenchRecord } from "../../bench/contracts/bench-record.js";
 import type { CalibrationReport } from "../../bench/calibrate/calibrate.js";
-import { RunFolder, resolveRunDir, type RunMeta } from "../../bench/run/run-folder.js";
-import { READABLE_SUMMARY_VERSIONS, summarizeRun, type RunSummary } from "../../bench/run/summary.js";
+import { findRun, RunFolder, type RunMeta } from "../../bench/run/run-folder.js";
+import { summarizeRun, type RunSummary } from "../../bench/run/summary.js";
 import type { Slo } from "../../bench/stats/latency.js";
 import { AnyCalibrationSchema, type Calibration } from "../../router/config/calibration.js";
 import { parseAndValidate, readTextFile } from "../../router/config/validate-source.js";
@@ -28,9 +28,7 @@ export interface LoadedRun {
 
 /** A run id under results/ or a run folder, relative to the context's directory. */
 export function findRunDir(cwd: string, run: string): string {
-  const direct = resolve(cwd, run);
-  if (existsSync(join(direct, "records.jsonl"))) return direct;
-  return resolve(cwd, resolveRunDir(run, resolve(cwd, "results")));
+  return findRun(run, { cwd }).dir;
 }
 
 export function loadRun(ctx: ScenarioContext<unknown>, run: string, opts: { name?: string; slo?: Slo } = {}): LoadedRun {
@@ -43,26 +41,24 @@ export function loadRun(ctx: ScenarioContext<unknown>, run: string, opts: { name
   const ids = [...new Set(records.map((r) => r.run_id))].sort();
   const id = meta?.run_id ?? (ids.length === 1 ? ids[0]! : basename(dir));
   const startedAt = meta?.created_at ?? records.map((r) => r.started_at).sort()[0]!;
-  const slo = opts.slo ?? (meta?.options.slo as Slo | undefined) ?? {};
-  const summary = summarizeRun({ runId: id, records, wallS: wallSeconds(folder.summaryFile, records), complete: true, slo });
+  const slo = opts.slo ?? meta?.options.slo ?? {};
+  const summary = summarizeRun({ runId: id, records, wallS: wallSeconds(folder, records), complete: true, slo });
   const measured = records.filter((r) => !r.warmup).length;
   const modelled = records.some((r) => r.latency_source === "modelled");
   ctx.input({
     name,
     path: dir,
     gitCommit: meta?.git_commit ?? null,
-    ...(meta ? { seed: meta.options.seed as number } : {}),
+    ...(meta ? { seed: meta.options.seed } : {}),
     note: `run ${id}: ${measured} ${modelled ? "records (replayed answers, latencies modelled)" : "measured records"}${meta ? `, dataset ${meta.dataset.name} (sha256 ${meta.dataset.sha256.slice(0, 12)}), config ${basename(meta.config.file)}` : ""}`,
   });
   return { dir, id, meta, records, summary, startedAt };
 }
 
 /** summary.json's wall time when present; else first start to last finish of the records. */
-function wallSeconds(summaryFile: string, records: readonly BenchRecord[]): number {
-  if (existsSync(summaryFile)) {
-    const s = JSON.parse(readFileSync(summaryFile, "utf8")) as { version?: unknown; wall_s?: unknown };
-    if (typeof s.version === "number" && READABLE_SUMMARY_VERSIONS.includes(s.version) && typeof s.wall_s === "number" && s.wall_s > 0) return s.wall_s;
-  }
+function wallSeconds(folder: RunFolder, records: readonly BenchRecord[]): number {
+  const wall = folder.summary()?.wall_s;
+  if (wall !== undefined && wall > 0) return wall;
   const starts = records.map((r) => Date.parse(r.started_at));
   const ends = records.map((r, i) => starts[i]! + r.e2e_ms);
   const span = (Math.max(...ends) - Math.min(...starts)) / 1000;

@@ -6,6 +6,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { quietOnClosedStdout, refuseRepeatedOptions } from "../../cli/guards.js";
 import { EXIT_CODES_HELP } from "../../cli/program.js";
 import { EXIT } from "../../router/exit-codes.js";
 import { scenarioCommand } from "./execute.js";
@@ -24,7 +25,8 @@ export function isMain(url: string): boolean {
 
 export async function runMain<A>(scenario: Scenario<A>): Promise<void> {
   const name = `tsx scenarios/${scenario.id}.ts`;
-  await yargs(hideBin(process.argv))
+  quietOnClosedStdout();
+  await refuseRepeatedOptions(yargs(hideBin(process.argv)))
     .scriptName(name)
     .command(scenarioCommand(scenario, "$0"))
     .strict()

@@ -4,12 +4,7 @@
  */
 import { formatNumber } from "../../reports/format.js";
 
-export const usd = (x: number): string => {
-  const a = Math.abs(x);
-  const digits = a >= 1000 ? 0 : a >= 1 || a === 0 ? 2 : a >= 0.01 ? 3 : 5;
-  return `${x < 0 ? "−" : ""}$${formatNumber(a, { digits })}`;
-};
-export const pct = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined || !Number.isFinite(x) ? "n/a" : `${formatNumber(x * 100, { digits })} %`);
+export { pct, usd } from "../../router/util/format.js";
 export const ms = (x: number | null | undefined): string => (x === null || x === undefined ? "n/a" : `${formatNumber(x, { digits: x < 10 ? 1 : 0 })} ms`);
 export const num = (x: number, digits?: number): string => formatNumber(x, digits === undefined ? {} : { digits });
 export const count = (n: number, one: string, many = `${one}s`): string => `${formatNumber(n, { digits: 0 })} ${n === 1 ? one : many}`;

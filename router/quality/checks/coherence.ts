@@ -6,6 +6,7 @@ export const nonEmptyCheck: QualityCheck = {
   id: "non_empty",
   category: "coherence",
   description: "the answer has visible, mostly printable text",
+  params: [],
   run(input) {
     const t = input.text.trim();
     if (t === "") return result("non_empty", 0, "empty answer");
@@ -27,6 +28,7 @@ export const repetitionCheck: QualityCheck = {
   id: "repetition",
   category: "coherence",
   description: "the answer does not loop on the same phrases",
+  params: ["ok"],
   run(input, params) {
     const ok = paramNumber(params, "ok", 0.2, [0, 0.99]);
     const words = input.text.toLowerCase().split(/\s+/).filter(Boolean);
@@ -55,6 +57,7 @@ export const refusalCheck: QualityCheck = {
   id: "refusal",
   category: "coherence",
   description: "the answer is not a refusal or an admission of not knowing",
+  params: [],
   run(input) {
     const hit = REFUSALS.find((re) => re.test(input.text));
     return hit ? result("refusal", 0, `refusal phrase: ${hit.exec(input.text)![0]}`) : result("refusal", 1, "no refusal phrase");

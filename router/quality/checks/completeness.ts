@@ -7,6 +7,7 @@ export const finishReasonCheck: QualityCheck = {
   id: "finish_reason",
   category: "completeness",
   description: "the model stopped on its own rather than hitting the token limit",
+  params: [],
   run(input) {
     if (input.finishReason === "length") return result("finish_reason", 0, "cut off at the token limit (finish reason: length)");
     if (input.finishReason === "content_filter") return result("finish_reason", 0, "stopped by a content filter");
@@ -18,6 +19,7 @@ export const requiredFieldsCheck: QualityCheck = {
   id: "required_fields",
   category: "completeness",
   description: "the JSON answer has every listed field, non-empty",
+  params: ["fields"],
   run(input, params) {
     const fields = paramStringArray(params, "fields");
     const value = extractJson(input.text);
@@ -33,6 +35,7 @@ export const minLengthCheck: QualityCheck = {
   id: "min_length",
   category: "completeness",
   description: "the answer has at least `words` words (partial credit below)",
+  params: ["words"],
   run(input, params) {
     const min = paramNumber(params, "words", 1, [1, 100_000]);
     const words = input.text.trim() === "" ? 0 : input.text.trim().split(/\s+/).length;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { JsonSchema } from "../../contracts/provider.js";
 import type { QualityCheck } from "../../contracts/quality.js";
 import { extractJson, extractLabel } from "../extract.js";
-import { paramStringArray, paramString, result } from "./params.js";
+import { CheckParamError, paramStringArray, paramString, result } from "./params.js";
 
 const compiled = new WeakMap<JsonSchema, z.ZodType>();
 function compile(schema: JsonSchema): z.ZodType {
@@ -19,6 +19,7 @@ export const jsonSchemaCheck: QualityCheck = {
   id: "json_schema",
   category: "format",
   description: "the answer is JSON that validates against the action's schema",
+  params: [],
   run(input) {
     const value = extractJson(input.text);
     if (value === undefined) return result("json_schema", 0, "answer is not JSON");
@@ -46,6 +47,7 @@ export const labelSetCheck: QualityCheck = {
   id: "label_set",
   category: "format",
   description: "the answer names exactly one label from the allowed set",
+  params: ["labels"],
   run(input, params) {
     const allowed = allowedLabels(params);
     const label = extractLabel(input.text);
@@ -54,12 +56,31 @@ export const labelSetCheck: QualityCheck = {
   },
 };
 
+// One compiled pattern per params object: the config's pattern is checked once at load and not recompiled per answer.
+const patterns = new WeakMap<Record<string, unknown>, RegExp>();
+function compilePattern(params: Record<string, unknown>): RegExp {
+  let re = patterns.get(params);
+  if (!re) {
+    const pattern = paramString(params, "pattern");
+    const flags = params.flags === undefined ? "" : paramString(params, "flags");
+    try {
+      re = new RegExp(pattern, flags);
+    } catch (err) {
+      // A SyntaxError from the engine: "Invalid regular expression: /(/: Unterminated group".
+      throw new CheckParamError(`\`pattern\` /${pattern}/${flags} is not a valid JavaScript regular expression: ${(err as Error).message.replace(/^Invalid (regular expression|flags supplied to RegExp constructor): /, "")}`);
+    }
+    patterns.set(params, re);
+  }
+  return re;
+}
+
 export const regexCheck: QualityCheck = {
   id: "regex",
   category: "format",
   description: "the answer matches (or, with must_match: false, avoids) a pattern",
+  params: ["pattern", "flags", "must_match"],
   run(input, params) {
-    const re = new RegExp(paramString(params, "pattern"), typeof params.flags === "string" ? params.flags : "");
+    const re = compilePattern(params);
     const mustMatch = params.must_match !== false;
     const matched = re.test(input.text);
     return matched === mustMatch
