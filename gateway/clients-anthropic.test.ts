@@ -1,7 +1,7 @@
 /** The official `@anthropic-ai/sdk` against the gateway's /v1/messages over 127.0.0.1. */
 import Anthropic from "@anthropic-ai/sdk";
 import { afterEach, describe, expect, it } from "vitest";
-import { startFixture, type Fixture } from "./test-fixture.js";
+import { startFixture, type Fixture } from "../test-support/gateway-fixture.js";
 
 let fx: Fixture | undefined;
 afterEach(async () => {

@@ -7,7 +7,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { generateObject, generateText, jsonSchema, streamText } from "ai";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
-import { startFixture, type Fixture } from "./test-fixture.js";
+import { startFixture, type Fixture } from "../test-support/gateway-fixture.js";
 
 let fx: Fixture | undefined;
 afterEach(async () => {

@@ -5,7 +5,7 @@
  */
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { startFixture, type Fixture } from "./test-fixture.js";
+import { startFixture, type Fixture } from "../test-support/gateway-fixture.js";
 
 let fx: Fixture | undefined;
 const open: Socket[] = [];

@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { withChromium } from "../test-support/browser.js";
-import { startFixture, type Fixture } from "./test-fixture.js";
+import { startFixture, type Fixture } from "../test-support/gateway-fixture.js";
 
 const BODY = JSON.stringify({ model: "tierlab/classify", messages: [{ role: "user", content: "Fixed login bug" }] });
 

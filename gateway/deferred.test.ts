@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { startFakeAnthropicBatches } from "../test-support/fake-anthropic-batches.js";
 import { runCliAsync } from "../test-support/run-cli.js";
-import { startFixture } from "./test-fixture.js";
+import { startFixture } from "../test-support/gateway-fixture.js";
 
 describe("deferred requests through the gateway", () => {
   it("answers 202 to a client that opts in, serves others live, and the answer survives a restart", async () => {

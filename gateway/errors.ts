@@ -3,7 +3,7 @@
  * so existing client code (and the official SDKs' error classes) recognise every failure.
  */
 import { AllTiersFailedError } from "../router/all-tiers-failed.js";
-import { AbortedError, BudgetExceededError, ConfigError, LedgerUnavailableError, TierlabError, UsageError } from "../router/errors.js";
+import { AbortedError, BudgetExceededError, ConfigError, LedgerUnavailableError, TierlabError, UsageError } from "../core/errors.js";
 
 export type WireErrorType = "invalid_request_error" | "authentication_error" | "insufficient_quota" | "server_error";
 

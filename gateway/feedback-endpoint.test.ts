@@ -7,7 +7,7 @@ import { runCli } from "../test-support/run-cli.js";
 import { DEFAULT_THRESHOLDS } from "../router/doctor/contract.js";
 import { runDoctor } from "../router/doctor/doctor.js";
 import { ledgerTarget } from "../router/ledger/open-ledger.js";
-import { startFixture } from "./test-fixture.js";
+import { startFixture } from "../test-support/gateway-fixture.js";
 
 const sumAction = (d: Record<string, unknown>) => {
   d.actions = { sum: { tier: "LOCAL_FAST", escalate: ["API_FALLBACK"], answer: "number", threshold: 0.5, checks: [{ id: "non_empty" }] } };

@@ -2,10 +2,10 @@ import { request } from "node:http";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import { ResponseCache } from "../router/cache/response-cache.js";
-import { AuthenticationError } from "../router/errors.js";
+import { AuthenticationError } from "../core/errors.js";
 import { InsecureBindError } from "./errors.js";
 import { createGateway } from "./server.js";
-import { startFixture, type Fixture } from "./test-fixture.js";
+import { startFixture, type Fixture } from "../test-support/gateway-fixture.js";
 
 let fx: Fixture | undefined;
 afterEach(async () => {

@@ -12,7 +12,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { AbortedError, UsageError } from "../router/errors.js";
+import { AbortedError, UsageError } from "../core/errors.js";
 import type { Router } from "../router/router.js";
 import { assertSafeBind, checkHostHeader, makeTokenCheck } from "./access.js";
 import { makeOriginPolicy } from "./origin.js";

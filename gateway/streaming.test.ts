@@ -13,7 +13,7 @@ import { startFakeOllama } from "../test-support/fake-ollama.js";
 import { startFakeOpenAI } from "../test-support/fake-openai.js";
 import { OllamaProvider } from "../router/providers/ollama.js";
 import { OpenAIProvider } from "../router/providers/openai.js";
-import { startFixture, type Fixture } from "./test-fixture.js";
+import { startFixture, type Fixture } from "../test-support/gateway-fixture.js";
 
 let fx: Fixture | undefined;
 const cleanups: Array<() => Promise<void>> = [];

@@ -20,7 +20,7 @@ import { assessAnswer, judgeAnswer } from "../router/judge-answer.js";
 import { decideCell } from "../router/policy/decide-cell.js";
 import type { RouteCell } from "../router/policy/route-cells.js";
 import { scoreAnswer } from "../router/quality/score.js";
-import { createRng } from "../router/util/rng.js";
+import { createRng } from "../core/rng.js";
 import { quantile, type PerfRow } from "./types.js";
 
 const TARGET_US = 20;

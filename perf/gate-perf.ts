@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { compareRuns } from "../bench/compare/compare.js";
-import { EXIT } from "../router/exit-codes.js";
+import { EXIT } from "../core/exit-codes.js";
 import { benchIdenticalPairs } from "../test-support/identical-runs.js";
 import { REPO_ROOT } from "../test-support/models.js";
 import type { PerfRow } from "./types.js";

@@ -1,7 +1,7 @@
 /** `npm run perf`: every performance goal of the project, measured in one run on this machine. */
 import { cpus } from "node:os";
-import { runGatewayPerf } from "../gateway/perf.js";
-import { runSimulatorPerf } from "../simulator/perf.js";
+import { runGatewayPerf } from "./gateway-perf.js";
+import { runSimulatorPerf } from "./simulator-perf.js";
 import { runBenchPerf } from "./bench-perf.js";
 import { runDecisionPerf } from "./decision-perf.js";
 import { runReplayPerf } from "./replay-perf.js";

@@ -10,7 +10,7 @@ import { logprobFeatures } from "../router/confidence/logprob-features.js";
 import { compileScorer } from "../router/confidence/scorer.js";
 import type { FeatureValues } from "../router/confidence/scorer-model.js";
 import type { TokenLogprob } from "../router/contracts/provider.js";
-import { createRng } from "../router/util/rng.js";
+import { createRng } from "../core/rng.js";
 import type { PerfRow } from "./types.js";
 
 const NAMES = ["check_format", "check_label", "check_length", "finish_stop", "logprob_mean", "logprob_min", "logprob_on_answer", "agreement", "extraction_clean", "answer_tokens"];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { chart, headline, md, notebook, parseNotebook, ReportError, table } from "./notebook.js";
 import { unitTitle } from "./palette.js";
-import { sampleNotebook } from "./sample-notebook.js";
+import { sampleNotebook } from "../test-support/sample-notebook.js";
 
 const rows = [{ tier: "a", ms: 1 }];
 const bar = (encoding: Record<string, unknown>, extra: Record<string, unknown> = {}) =>

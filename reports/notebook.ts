@@ -4,7 +4,7 @@
  * code short and validate at the point of construction so a bad chart fails where it was written.
  */
 import { z } from "zod";
-import { ConfigError } from "../router/errors.js";
+import { ConfigError } from "../core/errors.js";
 import { checkChartSpec } from "./chart-check.js";
 
 export const NOTEBOOK_VERSION = 1 as const;

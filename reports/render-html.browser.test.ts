@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { loadReport, withChromium } from "../test-support/browser.js";
-import { sampleNotebook } from "./sample-notebook.js";
+import { sampleNotebook } from "../test-support/sample-notebook.js";
 import { writeReport } from "./write.js";
 
 const OUT = resolve("test-output/reports");

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { md, notebook } from "./notebook.js";
 import { chartSpec, renderHtml } from "./render-html.js";
-import { HOSTILE, sampleNotebook } from "./sample-notebook.js";
+import { HOSTILE, sampleNotebook } from "../test-support/sample-notebook.js";
 import { vegaAssets } from "./vega-assets.js";
 
 const SCRIPT = /<script(\s[^>]*)?>([\s\S]*?)<\/script>/g;

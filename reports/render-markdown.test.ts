@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { chart, md, notebook, table } from "./notebook.js";
 import { renderMarkdown } from "./render-markdown.js";
-import { HOSTILE, sampleNotebook } from "./sample-notebook.js";
+import { HOSTILE, sampleNotebook } from "../test-support/sample-notebook.js";
 
 describe("renderMarkdown", () => {
   it("gives the same bytes for the same notebook, also after a JSON round trip", () => {

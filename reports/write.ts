@@ -4,7 +4,7 @@
  * it is being regenerated sees either the old file or the new one, never half of one.
  */
 import { mkdir } from "node:fs/promises";
-import { writeFileAtomic } from "../router/util/atomic-write.js";
+import { writeFileAtomic } from "../core/atomic-write.js";
 import { join, resolve } from "node:path";
 import { parseNotebook, type Notebook } from "./notebook.js";
 import { renderHtml } from "./render-html.js";

@@ -7,7 +7,7 @@ import type { RouterConfig, ResolvedModel } from "./config/load.js";
 import { allModels, modelsOfTier } from "./config/load.js";
 import type { ActionConfig } from "./config/schema.js";
 import type { ChatMessage, ResponseFormat } from "./contracts/provider.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../core/errors.js";
 import type { AnswerKind } from "./answers/kinds.js";
 import { thresholdFor, tierChain } from "./policy/escalation.js";
 import { routePolicy, type RoutePolicy } from "./policy/route-cells.js";

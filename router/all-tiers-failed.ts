@@ -3,8 +3,8 @@
  * with its error, usage and cost), so callers can print or record what happened without a cast.
  */
 import type { RouteResult } from "./contracts/route-result.js";
-import { TierlabError, type ErrorInit } from "./errors.js";
-import { EXIT } from "./exit-codes.js";
+import { TierlabError, type ErrorInit } from "../core/errors.js";
+import { EXIT } from "../core/exit-codes.js";
 
 export class AllTiersFailedError extends TierlabError {
   override readonly exitCode = EXIT.providerFailure;

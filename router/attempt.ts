@@ -4,7 +4,7 @@
  * it, unless it passes `onText` for an attempt whose answer cannot be replaced (see cascade.ts).
  */
 import type { ChatRequest, ChatResult, Provider, Usage } from "./contracts/provider.js";
-import { AbortedError, DeadlineExceededError, ProviderError, TierlabError, TimeoutError } from "./errors.js";
+import { AbortedError, DeadlineExceededError, ProviderError, TierlabError, TimeoutError } from "../core/errors.js";
 
 export interface AttemptTiming {
   startedAtMs: number;

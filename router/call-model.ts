@@ -14,11 +14,11 @@ import { circuitOutcome, type CircuitBreaker } from "./circuit/breaker.js";
 import type { ResolvedModel } from "./config/load.js";
 import type { ChatRequest, ChatResult } from "./contracts/provider.js";
 import type { Attempt, RouteRequest } from "./contracts/route-result.js";
-import { AbortedError, BudgetExceededError, CircuitOpenError, type TierlabError } from "./errors.js";
+import { AbortedError, BudgetExceededError, CircuitOpenError, type TierlabError } from "../core/errors.js";
 import { nextStep } from "./policy/escalation.js";
 import type { ProviderRegistry } from "./providers/registry.js";
 import { retryDelayMs, type BackoffPolicy } from "./retry.js";
-import type { Rng } from "./util/rng.js";
+import type { Rng } from "../core/rng.js";
 
 export interface CascadeDeps {
   registry: ProviderRegistry;

@@ -20,7 +20,7 @@ import { callModel, type CascadeDeps, type ModelCall, type RouteState } from "./
 import type { ResolvedModel } from "./config/load.js";
 import type { Attempt, RouteRequest } from "./contracts/route-result.js";
 import { verifierRequest, pYes } from "./confidence/verifier.js";
-import type { TierlabError } from "./errors.js";
+import type { TierlabError } from "../core/errors.js";
 import { assessAnswer, judgeAnswer, type AssessedAnswer } from "./judge-answer.js";
 import type { RouteCell } from "./policy/route-cells.js";
 

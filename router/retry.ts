@@ -2,7 +2,7 @@
  * Retry timing, in the official SDKs' order: retry-after-ms, then retry-after (seconds or HTTP date),
  * then jittered exponential backoff; sleeps are abortable.
  */
-import type { Rng } from "./util/rng.js";
+import type { Rng } from "../core/rng.js";
 
 export interface BackoffPolicy {
   baseDelayMs: number;

@@ -9,7 +9,7 @@ import type { Calibration } from "./config/calibration.js";
 import type { ScorerModel } from "./confidence/scorer-model.js";
 import { ScriptedProvider } from "./providers/scripted.js";
 import { Router } from "./router.js";
-import { createRng } from "./util/rng.js";
+import { createRng } from "../core/rng.js";
 
 /** P(correct) = σ(2·(logprob_min + 1)); no log-probabilities at all: σ(−5 + …) — escalate. */
 const scorer: ScorerModel = {

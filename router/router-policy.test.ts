@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import { writeTestConfig } from "../test-support/router-fixture.js";
 import type { Calibration } from "./config/calibration.js";
 import type { ScorerModel } from "./confidence/scorer-model.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError } from "../core/errors.js";
 import { SqliteLedger } from "./ledger/sqlite-ledger.js";
 import { ScriptedProvider, type ScriptLine } from "./providers/scripted.js";
 import { Router } from "./router.js";
-import { createRng } from "./util/rng.js";
+import { createRng } from "../core/rng.js";
 
 /** P(correct) = σ(2·(agreement − 0.5)/0.5): agreeing pair σ(2) = 0.8808, disagreeing σ(−2) = 0.1192. */
 const agreementScorer: ScorerModel = {
@@ -88,13 +88,13 @@ describe("the router runs the calibrated policy", () => {
     expect([providers.fast.calls, providers.quality.calls]).toEqual([0, 0]);
   });
 
-  it("a calibration naming a model the config no longer has is refused when the action is planned, with the fix", () => {
-    const { router } = setup({ fast: [], quality: [] }, (d) => {
+  it("a calibration naming a model the config no longer has is refused when the config loads, naming the field and the models there are", () => {
+    const fx = writeTestConfig((d) => {
       const tiers = d.tiers as Record<string, { models: { id: string }[] }>;
       tiers.LOCAL_QUALITY!.models[0]!.id = "quality-b";
-    });
-    expect(() => router.plan("classify")).toThrow(ConfigError);
-    expect(() => router.plan("classify")).toThrow(/calls fast-a, quality-a/);
+    }, { calibration });
+    expect(() => fx.load()).toThrow(ConfigError);
+    expect(() => fx.load()).toThrow(/policies\.0\.cells\.0\.models\.1: unknown model id "quality-a"; the config's models: fast-a, quality-b/);
   });
 });
 

@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import { writeTestConfig } from "../test-support/router-fixture.js";
 import type { BudgetGuard } from "./budget/contract.js";
 import { AllTiersFailedError } from "./all-tiers-failed.js";
-import { AbortedError, AuthenticationError, RateLimitError, ServerError } from "./errors.js";
+import { AbortedError, AuthenticationError, RateLimitError, ServerError } from "../core/errors.js";
 import { SqliteLedger } from "./ledger/sqlite-ledger.js";
 import { ScriptedProvider, type ScriptLine } from "./providers/scripted.js";
 import { Router } from "./router.js";
-import { createRng } from "./util/rng.js";
+import { createRng } from "../core/rng.js";
 
 function setup(scripts: { fast?: ScriptLine[]; quality?: ScriptLine[]; api?: ScriptLine[]; api2?: ScriptLine[] }, extra: { budget?: BudgetGuard; mutate?: (d: Record<string, unknown>) => void } = {}) {
   const fx = writeTestConfig(extra.mutate);

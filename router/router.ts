@@ -14,7 +14,7 @@ import { ROUTE_RESULT_VERSION, type Attempt, type RouteRequest, type RouteResult
 import { runCascade, type CascadeAnswer, type CascadeDeps, type LiveSink } from "./cascade.js";
 import { CircuitBreaker } from "./circuit/breaker.js";
 import { AllTiersFailedError } from "./all-tiers-failed.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../core/errors.js";
 import { attemptsToRecords } from "./ledger/records.js";
 import type { LedgerSink } from "./ledger/contract.js";
 import { pickBestEffort } from "./policy/escalation.js";
@@ -24,7 +24,7 @@ import { ContextWindows } from "./reliability/context-window.js";
 import { candidateModels, checkRequestFits } from "./reliability/input-guard.js";
 import { abortableSleep } from "./retry.js";
 import { PushIterator } from "./util/push-iterator.js";
-import { createRng, type Rng } from "./util/rng.js";
+import { createRng, type Rng } from "../core/rng.js";
 
 export interface RouterOptions {
   config: RouterConfig;
@@ -246,19 +246,19 @@ export class Router {
 
   /** The router as a Provider for one action: `model` is ignored, the action's chain decides. */
   asProvider(action: string): Provider {
-    const router = this;
+    const chat = async (request: ChatRequest): Promise<ChatResult> => {
+      const history = request.messages.slice(0, -1).filter((m) => m.role !== "system");
+      const last = request.messages[request.messages.length - 1];
+      const r = await this.route({ action, prompt: last?.content ?? "", history, signal: request.signal, maxTokens: request.maxTokens, itemId: request.itemId });
+      const timing = r.latencySource === "modelled" ? { timing: { source: "modelled" as const, ttftMs: r.ttftMs ?? r.latencyMs, totalMs: r.latencyMs } } : {};
+      return { text: r.text, finishReason: "stop", usage: r.usage, model: r.modelId ?? action, ...timing };
+    };
     return {
       specificationVersion: PROVIDER_SPEC_VERSION,
       name: "tierlab",
-      async chat(request: ChatRequest): Promise<ChatResult> {
-        const history = request.messages.slice(0, -1).filter((m) => m.role !== "system");
-        const last = request.messages[request.messages.length - 1];
-        const r = await router.route({ action, prompt: last?.content ?? "", history, signal: request.signal, maxTokens: request.maxTokens, itemId: request.itemId });
-        const timing = r.latencySource === "modelled" ? { timing: { source: "modelled" as const, ttftMs: r.ttftMs ?? r.latencyMs, totalMs: r.latencyMs } } : {};
-        return { text: r.text, finishReason: "stop", usage: r.usage, model: r.modelId ?? action, ...timing };
-      },
+      chat,
       async *stream(request: ChatRequest): AsyncIterable<StreamChunk> {
-        const result = await this.chat(request);
+        const result = await chat(request);
         if (result.text) yield { type: "text", text: result.text };
         yield { type: "done", result };
       },

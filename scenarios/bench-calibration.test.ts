@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { calibrateRecords } from "../bench/calibrate/calibrate.js";
-import { tempDir, makeRecords, writeRunFolder, HOSTILE_ANSWER } from "./lib/fixtures.js";
-import { build, chartTitles, headlineOf, tableWith } from "./lib/test-helpers.js";
+import { tempDir, makeRecords, writeRunFolder, HOSTILE_ANSWER } from "../test-support/scenario-fixtures.js";
+import { build, chartTitles, headlineOf, tableWith } from "../test-support/scenario-helpers.js";
 
 let dir: string;
 let run: string;

@@ -10,7 +10,7 @@ import type { BenchRecord } from "../bench/contracts/bench-record.js";
 import { DEFAULT_MIN_ITEMS } from "../bench/stats/thresholds.js";
 import { headline, md, notebook, table, type Cell } from "../reports/notebook.js";
 import { DEFAULT_CONFIG, loadRouterConfig, modelsOfTier, type RouterConfig } from "../router/config/load.js";
-import { UsageError } from "../router/errors.js";
+import { UsageError } from "../core/errors.js";
 import { tierChain } from "../router/policy/escalation.js";
 import { reliabilityChart, riskCoverageChart } from "./lib/charts.js";
 import { loadCalibrationFile, loadRun } from "./lib/inputs.js";

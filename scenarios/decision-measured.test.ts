@@ -4,10 +4,10 @@ import { quantile } from "../bench/stats/quantile.js";
 import type { SimulationResults } from "../simulator/results.js";
 import { calibrateRecords } from "../bench/calibrate/calibrate.js";
 import { gatherEvidence, mixCap, whatToChange } from "./lib/decision-advice.js";
-import { makeRecords, tempDir, writeRunFolder, writeSimulation } from "./lib/fixtures.js";
+import { makeRecords, tempDir, writeRunFolder, writeSimulation } from "../test-support/scenario-fixtures.js";
 import { createContext } from "./lib/context.js";
 import { loadRun } from "./lib/inputs.js";
-import { build, headlineOf, tableWith } from "./lib/test-helpers.js";
+import { build, headlineOf, tableWith } from "../test-support/scenario-helpers.js";
 
 let dir: string;
 let run: string;

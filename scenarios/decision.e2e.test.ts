@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { modelsPresent, REPO_ROOT } from "../test-support/models.js";
-import { tempDir } from "./lib/fixtures.js";
+import { tempDir } from "../test-support/scenario-fixtures.js";
 
 describe("decision on the embedded engine", () => {
   it("runs bench → calibrate → simulate → report on the real tiny models in under 60 s", (ctx) => {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RunFolder } from "../bench/run/run-folder.js";
 import { REPO_ROOT } from "../test-support/models.js";
-import { tempDir } from "./lib/fixtures.js";
+import { tempDir } from "../test-support/scenario-fixtures.js";
 
 describe("decision on the replay defaults", () => {
   it("benches every replayed model, labels latencies modelled, and writes the report", () => {

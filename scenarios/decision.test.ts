@@ -2,9 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readSimulationResults, type SimulationResults } from "../simulator/results.js";
-import { calibrationV2 } from "../simulator/test-fixtures.js";
-import { evaluateReportFixture, makeRecords, tempDir, writeEvaluateReport, writeRunFolder, writeSimulation } from "./lib/fixtures.js";
-import { build, chartTitles, headlineOf, tableWith } from "./lib/test-helpers.js";
+import { calibrationV2 } from "../test-support/simulator-fixtures.js";
+import { evaluateReportFixture, makeRecords, tempDir, writeEvaluateReport, writeRunFolder, writeSimulation } from "../test-support/scenario-fixtures.js";
+import { build, chartTitles, headlineOf, tableWith } from "../test-support/scenario-helpers.js";
 import { usd } from "./lib/text.js";
 
 let dir: string;

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXIT } from "../router/exit-codes.js";
-import { makeRecords, tempDir, writeRunFolder } from "./lib/fixtures.js";
-import { build, headlineOf } from "./lib/test-helpers.js";
+import { EXIT } from "../core/exit-codes.js";
+import { makeRecords, tempDir, writeRunFolder } from "../test-support/scenario-fixtures.js";
+import { build, headlineOf } from "../test-support/scenario-helpers.js";
 
 describe("regression report", () => {
   it("a head run that got worse fails the check with exit code 5, as bench compare does", async () => {

@@ -7,9 +7,9 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadReport, withChromium, type ReportLoad } from "../test-support/browser.js";
-import { evaluateReportFixture, HOSTILE_ANSWER, makeRecords, tempDir, writeEvaluateReport, writeRunFolder, writeSimulation } from "./lib/fixtures.js";
+import { evaluateReportFixture, HOSTILE_ANSWER, makeRecords, tempDir, writeEvaluateReport, writeRunFolder, writeSimulation } from "../test-support/scenario-fixtures.js";
 import { SCENARIOS } from "./lib/registry.js";
-import { build } from "./lib/test-helpers.js";
+import { build } from "../test-support/scenario-helpers.js";
 
 const OUT = resolve("test-output/scenarios");
 const html: Record<string, string> = {};

@@ -2,8 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SimulationResults } from "../simulator/results.js";
-import { tempDir, writeSimulation } from "./lib/fixtures.js";
-import { build, chartTitles, headlineOf } from "./lib/test-helpers.js";
+import { tempDir, writeSimulation } from "../test-support/scenario-fixtures.js";
+import { build, chartTitles, headlineOf } from "../test-support/scenario-helpers.js";
 
 let dir: string;
 const files: Record<string, string> = {};

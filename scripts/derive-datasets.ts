@@ -15,7 +15,7 @@ import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
 import { sampleIndices } from "../bench/dataset/sample.js";
 import { DATASET_FORMAT, DATASET_FORMAT_VERSION, type DatasetHeader, type DatasetItem } from "../bench/dataset/schema.js";
-import { createRng, type Rng } from "../router/util/rng.js";
+import { createRng, type Rng } from "../core/rng.js";
 
 export const DERIVE_SEED = 20251201;
 const SIZES = { banking77PerLabel: 2, clinc150PerIntent: 1, clinc150Oos: 50, gsm8k: 100, humaneval: 40 } as const;

@@ -7,7 +7,7 @@ import { basePerturbation, T_BUSY, tokenStride, type SimMode } from "./engine-co
 import { SimPool } from "./parallel.js";
 import { prepareSimulation } from "./run.js";
 import { quantileSorted, sorted, windowSeries } from "./summary.js";
-import { calibrationV2, FIXTURE_CONFIG, PROFILES, profilesYaml, tempDir, writeTemp } from "./test-fixtures.js";
+import { calibrationV2, FIXTURE_CONFIG, PROFILES, profilesYaml, tempDir, writeTemp } from "../test-support/simulator-fixtures.js";
 
 const TRIALS = 3000;
 const dir = tempDir();

@@ -5,12 +5,12 @@
  */
 import { mkdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../router/errors.js";
-import { createRng } from "../router/util/rng.js";
+import { ConfigError } from "../core/errors.js";
+import { createRng } from "../core/rng.js";
 import { fitBench, resolveBenchRecords } from "./bench-fit.js";
 import { loadRouterConfig } from "../router/config/load.js";
 import { runSimulation } from "./run.js";
-import { benchRecord, FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "./test-fixtures.js";
+import { benchRecord, FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "../test-support/simulator-fixtures.js";
 
 /** 60 answers per (action, tier): confidences spread over [0.5, 1) locally, high on the API. */
 function makeRun(dir: string): string {

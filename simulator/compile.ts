@@ -5,7 +5,6 @@
  * decision table, correctness Betas, and per-path latency CDFs for the aggregated mode's p95. Plain data
  * only, so it crosses to worker threads by structured clone.
  */
-import type { RouterConfig } from "../router/config/load.js";
 import type { ModelPrice } from "../router/config/prices.js";
 import { buildDecisionTable } from "./decision-table.js";
 import { normalQuantile } from "./distributions.js";
@@ -82,7 +81,7 @@ export interface CompiledSim {
 
 export const LOCAL_ONE = -1, LOCAL_MANY = -2;
 
-export function compileInputs(inputs: SimInputs, config: RouterConfig): CompiledSim {
+export function compileInputs(inputs: SimInputs): CompiledSim {
   const A = inputs.actions.length;
   const maxChain = Math.max(1, ...inputs.actions.map((a) => a.cells.length));
   const tierIndex = new Map(inputs.tiers.map((t, i) => [t.name, i]));

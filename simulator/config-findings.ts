@@ -6,7 +6,7 @@
 import type { BudgetConfig } from "../router/config/schema.js";
 import { SEED } from "./seed-figures.js";
 import type { SeedFinding } from "./seed-verdict.js";
-import { usd } from "../router/util/format.js";
+import { usd } from "../core/format.js";
 
 const PERIOD_DAYS = { day: 1, week: 7, month: 30 } as const;
 

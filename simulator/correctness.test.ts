@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readSimulationResults, serializeResults, type SimulationResults } from "./results.js";
 import { runSimulation, type SimulateOptions } from "./run.js";
-import { calibrationV2, FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "./test-fixtures.js";
+import { calibrationV2, FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "../test-support/simulator-fixtures.js";
 
 const dir = tempDir();
 const profiles = (mix: Record<string, number>, apiAccuracyPrior?: string) => writeTemp(dir, `p-${Object.keys(mix).join("-")}${apiAccuracyPrior ? "-prior" : ""}.yaml`, profilesYaml({ iterations: 100, calls: 10, mix, ...(apiAccuracyPrior ? { apiAccuracyPrior } : {}) }));

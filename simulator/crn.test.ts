@@ -7,7 +7,7 @@ import { basePerturbation } from "./engine-common.js";
 import { SimPool } from "./parallel.js";
 import { prepareSimulation } from "./run.js";
 import { windowSeries } from "./summary.js";
-import { FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "./test-fixtures.js";
+import { FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "../test-support/simulator-fixtures.js";
 
 const sd = (x: Float64Array) => {
   const m = x.reduce((s, v) => s + v, 0) / x.length;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { loadRouterConfig } from "../router/config/load.js";
 import { nextStep, thresholdFor, tierChain } from "../router/policy/escalation.js";
-import { createRng } from "../router/util/rng.js";
+import { createRng } from "../core/rng.js";
 import { buildDecisionTable, effectiveThreshold, STEP_CODES } from "./decision-table.js";
 import { planActions } from "./policy-cells.js";
-import { calibrationV2, FIXTURE_CONFIG, tempDir, writeTemp } from "./test-fixtures.js";
+import { calibrationV2, FIXTURE_CONFIG, tempDir, writeTemp } from "../test-support/simulator-fixtures.js";
 
 const calibration = {
   version: 1, created_at: "2026-11-25T00:00:00Z", source_run: "test", method: "risk_control", params: { alpha: 0.1 },
@@ -89,7 +89,6 @@ describe("the decision table is the router's policy", () => {
   it("a policy cell on a tier the config does not have names the calibration field", () => {
     const bad = calibrationV2([{ action: "code", kind: "cascade", cells: [{ tier: "LOCAL_HUGE", local: true, threshold: 0.5, accept: [1, 2], right: [1, 1] }, { tier: "API_FALLBACK", threshold: null, accept: [1, 1], right: [1, 1] }] }]);
     const file = writeTemp(tempDir(), "calibration.json", bad);
-    const config = loadRouterConfig(FIXTURE_CONFIG, { calibration: file });
-    expect(() => planActions(config, ["code"])).toThrow(/policies\[0\]\.cells\[0\]\.tier: code \(cascade\): unknown tier "LOCAL_HUGE"/);
+    expect(() => loadRouterConfig(FIXTURE_CONFIG, { calibration: file })).toThrow(/policies\.0\.cells\.0\.tier: unknown tier "LOCAL_HUGE"; the config's tiers: LOCAL_FAST, LOCAL_QUALITY, API_FALLBACK/);
   });
 });

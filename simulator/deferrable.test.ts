@@ -10,7 +10,7 @@ import { batchSavingCell } from "../scenarios/lib/batch-cell.js";
 import { deferralPlan, withDeferral } from "./deferrable.js";
 import { prepareSimulation, runSimulation } from "./run.js";
 import { SimulationResultsSchema } from "./results.js";
-import { FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "./test-fixtures.js";
+import { FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "../test-support/simulator-fixtures.js";
 
 function files(deferrable: Record<string, number>, mix: Record<string, number>) {
   const dir = tempDir();
@@ -19,7 +19,7 @@ function files(deferrable: Record<string, number>, mix: Record<string, number>) 
     .replace("calibration: calibration.json", "calibration: none.json")
     .replace("summarize: { tier: LOCAL_QUALITY,", "summarize: { deferrable: true, tier: LOCAL_QUALITY,")
     .replace("orchestration: { tier: API_FALLBACK,", "orchestration: { deferrable: true, tier: API_FALLBACK,");
-  const profiles = profilesYaml({ iterations: 100, calls: 8, mix }).replace(/(    action_mix: .*\n)/, `$1    deferrable: { ${Object.entries(deferrable).map(([a, s]) => `${a}: ${s}`).join(", ")} }\n`);
+  const profiles = profilesYaml({ iterations: 100, calls: 8, mix }).replace(/( {4}action_mix: .*\n)/, `$1    deferrable: { ${Object.entries(deferrable).map(([a, s]) => `${a}: ${s}`).join(", ")} }\n`);
   return { config: writeTemp(dir, "router.yaml", config), profiles: writeTemp(dir, "profiles.yaml", profiles), dir };
 }
 

@@ -74,7 +74,7 @@ export function withDeferral(prepared: Prepared, plan: DeferralPlan): Prepared {
     calibration: config.calibration && twinCalibration(config.calibration, Object.keys(extraActions)),
   };
   const deferredInputs: SimInputs = { ...inputs, tiers, actions, notes: [...inputs.notes, ...plan.notes] };
-  return { ...prepared, config: derived, inputs: deferredInputs, compiled: compileInputs(deferredInputs, derived) };
+  return { ...prepared, config: derived, inputs: deferredInputs, compiled: compileInputs(deferredInputs) };
 }
 
 /** Calibration entries of each action copied to its twin, so the twin's local tiers keep their thresholds. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng, type Rng } from "../router/util/rng.js";
+import { createRng, type Rng } from "../core/rng.js";
 import { logFactorial, normalQuantile, Sampler } from "./distributions.js";
 
 function moments(draw: () => number, n: number): { mean: number; variance: number } {

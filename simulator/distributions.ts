@@ -1,9 +1,9 @@
 /**
- * Random variates for the simulator, all drawn from the project's one RNG (router/util/rng.ts):
+ * Random variates for the simulator, all drawn from the project's one RNG (core/rng.ts):
  * normal (polar method), gamma (Marsaglia–Tsang), beta, Poisson (inversion / Hörmann's PTRS) and
  * binomial (inversion / Hörmann's BTRS). Each is exact up to floating point; none uses Math.random.
  */
-import type { Rng } from "../router/util/rng.js";
+import type { Rng } from "../core/rng.js";
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const LFACT_TABLE_SIZE = 1024;

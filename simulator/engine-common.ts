@@ -4,7 +4,7 @@
  * (gamma–Poisson = negative binomial), and the layout of the per-day records both engines write.
  * Workers import this file, so it stays free of zod/yaml (pricing happens in the main thread: pricing.ts).
  */
-import { createRng, type Rng } from "../router/util/rng.js";
+import { createRng, type Rng } from "../core/rng.js";
 import { LAT_BINS, type CompiledSim } from "./compile.js";
 import { Sampler } from "./distributions.js";
 

@@ -1,6 +1,6 @@
 /** The human-readable report of a SimulationResults object (the CLI's default output). */
 import type { QuantileSummary, SimulationResults, SuccessBlock, WindowSummary } from "./results.js";
-import { pct, usd } from "../router/util/format.js";
+import { pct, usd } from "../core/format.js";
 
 const ms = (x: number) => `${Math.round(x).toLocaleString("en-US")} ms`;
 const num = (x: number) => Math.round(x).toLocaleString("en-US");

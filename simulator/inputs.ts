@@ -9,7 +9,7 @@ import { modelsOfTier, type RouterConfig } from "../router/config/load.js";
 import type { ModelPrice } from "../router/config/prices.js";
 import { localUsdPerSecond } from "../router/config/prices.js";
 import type { BudgetConfig } from "../router/config/schema.js";
-import { ConfigError } from "../router/errors.js";
+import { ConfigError } from "../core/errors.js";
 import type { ThresholdChoice } from "../router/policy/escalation.js";
 import { cellKey, fitLogNormal, MIN_BENCH_SAMPLES, type BenchFit } from "./bench-fit.js";
 import { correctInput, missingCorrectness, type CorrectInput } from "./correctness-inputs.js";

@@ -5,7 +5,7 @@
  * a Latin hypercube over the single-call table: every call's quantiles appear exactly once each, matched
  * across calls by fixed, seeded permutations (independent calls, no sampling noise in the marginals).
  */
-import { createRng } from "../router/util/rng.js";
+import { createRng } from "../core/rng.js";
 
 /** Fixed: the tables are part of the compiled inputs, so the same inputs give the same tables. */
 const PERMUTATION_SEED = 0x9e3779b9;

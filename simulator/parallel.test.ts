@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { serializeResults, SimulationResultsSchema } from "./results.js";
 import { runSimulation, type SimulateOptions } from "./run.js";
-import { calibrationV2, FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "./test-fixtures.js";
+import { calibrationV2, FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "../test-support/simulator-fixtures.js";
 
 const profiles = writeTemp(tempDir(), "profiles.yaml", profilesYaml({ iterations: 20, calls: 5, mix: { classify_memory: 0.5, code: 0.3, summarize: 0.15, orchestration: 0.05 } }));
 const base: SimulateOptions = { usage: "test", days: 14, trials: 240, seed: 42, mode: "aggregated", config: FIXTURE_CONFIG, profiles, sensitivityTrials: 40 };

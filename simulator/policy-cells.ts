@@ -8,7 +8,7 @@
  */
 import type { PolicyCell, PolicyEntry } from "../router/config/calibration.js";
 import type { RouterConfig } from "../router/config/load.js";
-import { ConfigError } from "../router/errors.js";
+import { ConfigError } from "../core/errors.js";
 import { thresholdFor, type ThresholdChoice } from "../router/policy/escalation.js";
 import { routePolicy } from "../router/policy/route-cells.js";
 

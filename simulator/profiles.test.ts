@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { loadRouterConfig } from "../router/config/load.js";
-import { ConfigError } from "../router/errors.js";
+import { ConfigError } from "../core/errors.js";
 import { buildInputs } from "./inputs.js";
 import { loadUsageProfiles, profileByName } from "./profiles.js";
-import { FIXTURE_CONFIG, PROFILES, profilesYaml, tempDir, writeTemp } from "./test-fixtures.js";
+import { FIXTURE_CONFIG, PROFILES, profilesYaml, tempDir, writeTemp } from "../test-support/simulator-fixtures.js";
 
 function errorOf(fn: () => unknown): ConfigError {
   try {

@@ -4,8 +4,8 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import { issuesToError, parseAndValidate, readTextFile, type SourceIssue } from "../router/config/validate-source.js";
-import { ConfigError } from "../router/errors.js";
+import { issuesToError, parseAndValidate, readTextFile, type SourceIssue } from "../core/validate-source.js";
+import { ConfigError } from "../core/errors.js";
 
 export const DEFAULT_PROFILES = "config/usage-profiles.yaml";
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;

@@ -8,10 +8,10 @@
  * learned scorer's P(correct) where a cell has one; each cell says how many calls it makes and where its
  * keep and correctness probabilities come from (calibration counts, bench, prior).
  */
-import { writeFileAtomic } from "../router/util/atomic-write.js";
+import { writeFileAtomic } from "../core/atomic-write.js";
 import { z } from "zod";
 import { BatchSummarySchema } from "./deferrable-summary.js";
-import { parseAndValidate, readTextFile } from "../router/config/validate-source.js";
+import { parseAndValidate, readTextFile } from "../core/validate-source.js";
 
 export const RESULTS_VERSION = 2 as const;
 

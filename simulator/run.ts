@@ -61,7 +61,7 @@ export function prepareSimulation(opts: Pick<SimulateOptions, "usage" | "days" |
   const config = records ? withActions(loaded, declaredActionsOfRun(records)) : loaded;
   const bench = records ? fitBench(config, records) : undefined;
   const inputs = buildInputs({ config, profiles, profile: opts.usage, days: opts.days, bench });
-  return { config, profiles, bench, inputs, compiled: compileInputs(inputs, config) };
+  return { config, profiles, bench, inputs, compiled: compileInputs(inputs) };
 }
 
 export async function runSimulation(opts: SimulateOptions): Promise<SimulationResults> {

@@ -4,7 +4,7 @@ import { SimPool } from "./parallel.js";
 import { prepareSimulation } from "./run.js";
 import { runSensitivity } from "./sensitivity.js";
 import { quantileSorted, sorted, windowSeries } from "./summary.js";
-import { FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "./test-fixtures.js";
+import { FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "../test-support/simulator-fixtures.js";
 
 describe("sensitivity", () => {
   it("tornado rows move the right way and each break-even is where P50 savings cross 0", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../router/util/rng.js";
+import { createRng } from "../core/rng.js";
 import { K, F_HYBRID, F_REQ, type TrialBlock } from "./engine-common.js";
 import { band, budgetResults, exceedance, monthMetrics, quantileSorted, sig, sorted, weekMetrics, type WindowSeries } from "./summary.js";
 

@@ -4,7 +4,7 @@
  * caller sees text while the model is still writing (live) or only after the attempt ended (buffered).
  */
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type Provider, type StreamChunk } from "../router/contracts/provider.js";
-import { AbortedError, ServerError } from "../router/errors.js";
+import { AbortedError, ServerError } from "../core/errors.js";
 
 export class GatedProvider implements Provider {
   readonly specificationVersion = PROVIDER_SPEC_VERSION;

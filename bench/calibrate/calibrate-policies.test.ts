@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CalibrationSchema } from "../../router/config/calibration.js";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
 import { calibrateRecords } from "./calibrate.js";
-import { agreementRecords as records } from "./test-records.js";
+import { agreementRecords as records } from "../../test-support/bench-records.js";
 
 const config = () => writeTestConfig((d) => ((d.actions as Record<string, Record<string, unknown>>).classify!.accuracy_tolerance = 0.05)).load();
 

@@ -8,8 +8,8 @@ import { thresholdFor } from "../../router/policy/escalation.js";
 import { clopperPearsonUpper } from "../stats/proportion.js";
 import type { BenchRecord } from "../contracts/bench-record.js";
 import { calibrateRecords, type GroupReport } from "./calibrate.js";
-import { runCommandModule } from "./test-cli.js";
-import { makeRecord, writeRun } from "./test-records.js";
+import { runCommandModule } from "../../test-support/calibrate-cli.js";
+import { makeRecord, writeRun } from "../../test-support/bench-records.js";
 
 /**
  * 100 right answers scoring 0.8, 0.802, …, 0.998 and 100 wrong ones scoring 0.79, 0.788, …, 0.592:
@@ -94,7 +94,7 @@ describe("calibrateRecords", () => {
 });
 
 describe("calibrate command", () => {
-  const COMMAND = { modulePath: "bench/calibrate/calibrate-command.ts", exportName: "calibrateCommand" };
+  const COMMAND = { modulePath: "cli/bench/calibrate-command.ts", exportName: "calibrateCommand" };
 
   it("writes a file the router loads and thresholdFor returns, at the config's calibration path", () => {
     const fx = writeTestConfig();

@@ -19,7 +19,7 @@ import {
 } from "../stats/calibration-metrics.js";
 import { DEFAULT_MIN_ITEMS, type Refusal, type ThresholdChoice, escalationShareThreshold, riskControlMinItems, riskControlThreshold } from "../stats/thresholds.js";
 import { CALIBRATION_VERSION, type CalibratedThreshold, type Calibration } from "../../router/config/calibration.js";
-import { UsageError } from "../../router/errors.js";
+import { UsageError } from "../../core/errors.js";
 import type { RouterConfig } from "../../router/config/load.js";
 import { calibrateRunPolicies, type PolicyReport } from "./calibrate-policies.js";
 

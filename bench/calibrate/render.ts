@@ -1,5 +1,5 @@
 /** The human table `bench calibrate` prints: one row per action × tier, refusals as numbered notes. */
-import { pct } from "../../router/util/format.js";
+import { pct } from "../../core/format.js";
 import type { CalibrationMethod, CalibrationReport, ChoiceReport, GroupReport } from "./calibrate.js";
 
 const OTHER: Record<CalibrationMethod, CalibrationMethod> = { risk_control: "escalation_share", escalation_share: "risk_control" };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileScorer } from "../../router/confidence/scorer.js";
 import { ScorerModelSchema } from "../../router/confidence/scorer-model.js";
-import { createRng } from "../../router/util/rng.js";
+import { createRng } from "../../core/rng.js";
 import { fitLogistic } from "../stats/logistic-regression.js";
 import { designRow, learnDesign } from "./scorer-design.js";
 import { fitScorer, type ScorerFitResult, type ScorerTrainingRow } from "./scorer-fit.js";

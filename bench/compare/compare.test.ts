@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../router/errors.js";
-import { EXIT } from "../../router/exit-codes.js";
+import { UsageError } from "../../core/errors.js";
+import { EXIT } from "../../core/exit-codes.js";
 import type { BenchRecord } from "../contracts/bench-record.js";
-import { runCommandModule } from "../calibrate/test-cli.js";
-import { makeRecord, writeRun, type RecordInit } from "../calibrate/test-records.js";
+import { runCommandModule } from "../../test-support/calibrate-cli.js";
+import { makeRecord, writeRun, type RecordInit } from "../../test-support/bench-records.js";
 import { type GroupComparison, compareRuns } from "./compare.js";
 import { renderCompareMarkdown } from "./render-markdown.js";
 
@@ -146,7 +146,7 @@ describe("renderCompareMarkdown", () => {
 });
 
 describe("compare command", () => {
-  const COMMAND = { modulePath: "bench/compare/compare-command.ts", exportName: "compareCommand" };
+  const COMMAND = { modulePath: "cli/bench/compare-command.ts", exportName: "compareCommand" };
 
   it("exits 5 on a regression and prints the markdown", () => {
     const head = run("head", (i, r) => (i < 10 ? { ...r, pass: false } : r));

@@ -7,8 +7,8 @@
  * bootstrap). Every group says which design it used and why.
  */
 import type { BenchRecord } from "../contracts/bench-record.js";
-import { UsageError } from "../../router/errors.js";
-import { EXIT } from "../../router/exit-codes.js";
+import { UsageError } from "../../core/errors.js";
+import { EXIT } from "../../core/exit-codes.js";
 import { compareLatency, type LatencyComparison } from "./compare-latency.js";
 import { compareQuality, type QualityComparison } from "./compare-quality.js";
 

@@ -4,11 +4,11 @@
  * loaded-machine noise that made two identical runs of the tiny embedded models exit 5 before.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRng } from "../../router/util/rng.js";
-import { EXIT } from "../../router/exit-codes.js";
+import { createRng } from "../../core/rng.js";
+import { EXIT } from "../../core/exit-codes.js";
 import { startFakeOllama, type FakeOllama } from "../../test-support/fake-ollama.js";
 import { benchIdenticalPairs } from "../../test-support/identical-runs.js";
-import { makeRecord } from "../calibrate/test-records.js";
+import { makeRecord } from "../../test-support/bench-records.js";
 import type { BenchRecord } from "../contracts/bench-record.js";
 import { compareRuns } from "./compare.js";
 

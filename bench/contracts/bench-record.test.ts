@@ -1,10 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../router/errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { fitBench, readBenchRecords } from "../../simulator/bench-fit.js";
 import { loadRouterConfig } from "../../router/config/load.js";
-import { makeRecord, writeRun } from "../calibrate/test-records.js";
+import { makeRecord, writeRun } from "../../test-support/bench-records.js";
 import { RunFolder } from "../run/run-folder.js";
 import { BENCH_RECORD_VERSION, parseBenchRecord } from "./bench-record.js";
 

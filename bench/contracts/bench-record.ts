@@ -9,7 +9,7 @@
  * latencies with backend-reported tokens and no parse information.
  */
 import { z } from "zod";
-import { formatPath } from "../../router/config/validate-source.js";
+import { formatPath } from "../../core/validate-source.js";
 
 export const BENCH_RECORD_VERSION = 2 as const;
 export const READABLE_BENCH_RECORD_VERSIONS = [1, 2] as const;

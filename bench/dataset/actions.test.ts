@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
-import { ConfigError } from "../../router/errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { planAction } from "../../router/action-plan.js";
 import { withDatasetActions } from "./actions.js";
 import { loadDataset } from "./load.js";

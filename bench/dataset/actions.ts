@@ -7,8 +7,8 @@ import { dirname, resolve } from "node:path";
 import type { RouterConfig } from "../../router/config/load.js";
 import { resolveActionChecks } from "../../router/config/resolve-checks.js";
 import { ActionConfig, type CheckConfig } from "../../router/config/schema.js";
-import { formatPath, issuesToError, type SourceIssue } from "../../router/config/validate-source.js";
-import { ConfigError } from "../../router/errors.js";
+import { formatPath, issuesToError, type SourceIssue } from "../../core/validate-source.js";
+import { ConfigError } from "../../core/errors.js";
 import type { Dataset, DatasetAction } from "./schema.js";
 
 /** The declared action as the router's ActionConfig on `tiers` (the config's tier names, in order). */

@@ -4,7 +4,7 @@
  * grader and meta are parsed; an empty expected is null; anything else is a plain string.
  */
 import { CsvError, parse } from "csv-parse/sync";
-import type { SourceIssue } from "../../router/config/validate-source.js";
+import type { SourceIssue } from "../../core/validate-source.js";
 import type { RawRecord } from "./load.js";
 
 const REQUIRED = ["id", "action", "input", "expected", "grader"] as const;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../../router/errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { datasetHash, loadDataset } from "./load.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tierlab-load-"));

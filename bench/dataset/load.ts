@@ -6,8 +6,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
-import { ConfigError } from "../../router/errors.js";
-import { formatPath, issuesToError, type SourceIssue } from "../../router/config/validate-source.js";
+import { ConfigError } from "../../core/errors.js";
+import { formatPath, issuesToError, type SourceIssue } from "../../core/validate-source.js";
 import { checkGraderRef } from "../graders/registry.js";
 import { parseCsvRows } from "./csv.js";
 import { DATASET_FORMAT, DATASET_FORMAT_VERSION, DatasetHeader, DatasetItem, type Dataset } from "./schema.js";

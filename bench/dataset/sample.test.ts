@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../router/util/rng.js";
+import { createRng } from "../../core/rng.js";
 import { sampleIndices, sampleItems } from "./sample.js";
 
 const items = Array.from({ length: 50 }, (_, i) => ({ id: `i${i}`, action: i % 5 === 0 ? "code" : "classify" }));

@@ -1,5 +1,5 @@
 /** Seeded sampling of dataset items: same seed, same subset, returned in file order. */
-import { createRng, type Rng } from "../../router/util/rng.js";
+import { createRng, type Rng } from "../../core/rng.js";
 import type { DatasetItem } from "./schema.js";
 
 /**

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
-import { agreementRecords } from "../calibrate/test-records.js";
+import { agreementRecords } from "../../test-support/bench-records.js";
 import { evaluateRecords } from "./evaluate-records.js";
 import { EvaluateReport } from "./frontier-types.js";
 import { splitItems } from "./split.js";
 
 /**
- * The 200-item case of bench/calibrate/test-records.ts three times over (600 items: a half has enough
+ * The 200-item case of test-support/bench-records.ts three times over (600 items: a half has enough
  * agreeing pairs for the guarantee), fitted on a seeded half and judged on the other.
  */
 describe("bench evaluate on the hand case", () => {

@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import type { RouterConfig } from "../../router/config/load.js";
 import { configOfRun, RunFolder } from "../run/run-folder.js";
-import { UsageError } from "../../router/errors.js";
+import { UsageError } from "../../core/errors.js";
 import { thresholdFor } from "../../router/policy/escalation.js";
 import { policyCells, type CellSpec } from "../../router/policy/policy-cells.js";
 import { walkItem, type WalkCell } from "../../router/policy/walk.js";

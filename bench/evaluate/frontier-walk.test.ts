@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { RecordedAnswer, WalkCell } from "../../router/policy/walk.js";
 import { walkItem } from "../../router/policy/walk.js";
-import { createRng } from "../../router/util/rng.js";
+import { createRng } from "../../core/rng.js";
 import { asAnswered, summariseWalks } from "../calibrate/walk-metrics.js";
 import { evaluatePolicy } from "./frontier.js";
 import type { FrontierItem, ModelTier } from "./frontier-types.js";

@@ -1,5 +1,5 @@
 /** A seeded split of items into a fit part and an evaluation part: the same items, share and seed give the same parts. */
-import { createRng } from "../../router/util/rng.js";
+import { createRng } from "../../core/rng.js";
 import { shuffled } from "../stats/folds.js";
 
 export function splitItems<T>(items: readonly T[], opts: { share: number; seed: number }): { fit: T[]; eval: T[] } {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { REAL_REPLIES } from "../../router/answers/real-replies.fixture.js";
-import { ConfigError } from "../../router/errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { loadDataset } from "../dataset/load.js";
 import type { DatasetItem } from "../dataset/schema.js";
 import { checkGraderRef, grade } from "./registry.js";

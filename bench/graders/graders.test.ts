@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../router/errors.js";
+import { ConfigError } from "../../core/errors.js";
 import type { DatasetItem } from "../dataset/schema.js";
 import { finalNumber, labelOf } from "../../router/answers/normalise.js";
 import { checkGraderRef, getGrader, grade, knownGraderIds } from "./registry.js";

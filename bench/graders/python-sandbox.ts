@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TierlabError } from "../../router/errors.js";
+import { TierlabError } from "../../core/errors.js";
 
 /** What the harness reports from inside the child. */
 export interface PythonOutcome {

@@ -1,6 +1,6 @@
 /** Every grader, by id. Datasets may only name ids listed here; the loader checks them up front. */
-import { ConfigError } from "../../router/errors.js";
-import { formatPath } from "../../router/config/validate-source.js";
+import { ConfigError } from "../../core/errors.js";
+import { formatPath } from "../../core/validate-source.js";
 import { graderOf, type DatasetItem, type GraderRef } from "../dataset/schema.js";
 import type { GradeContext, GradeResult, GraderSpec } from "./contract.js";
 import { answerLiteral } from "./answer-literal.js";

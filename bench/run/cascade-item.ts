@@ -4,7 +4,7 @@
  */
 import type { RouteResult } from "../../router/contracts/route-result.js";
 import { failedRouteOf } from "../../router/all-tiers-failed.js";
-import { TierlabError } from "../../router/errors.js";
+import { TierlabError } from "../../core/errors.js";
 import type { Router } from "../../router/router.js";
 import { BENCH_RECORD_VERSION, type BenchRecord } from "../contracts/bench-record.js";
 import type { DatasetItem } from "../dataset/schema.js";

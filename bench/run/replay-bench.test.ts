@@ -11,7 +11,7 @@ import { stringify } from "yaml";
 import { TEST_PRICES } from "../../test-support/router-fixture.js";
 import { promptHash, REPLAY_FORMAT } from "../../router/providers/replay-format.js";
 import { prepareSimulation } from "../../simulator/run.js";
-import { profilesYaml } from "../../simulator/test-fixtures.js";
+import { profilesYaml } from "../../test-support/simulator-fixtures.js";
 import { RunFolder } from "./run-folder.js";
 import { runBench, type BenchRunOptions } from "./runner.js";
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadRouterConfig } from "../../router/config/load.js";
 import { findRunDir } from "../../scenarios/lib/inputs.js";
 import { fitBench, readBenchRecords, resolveBenchRecords } from "../../simulator/bench-fit.js";
-import { makeRecord } from "../calibrate/test-records.js";
+import { makeRecord } from "../../test-support/bench-records.js";
 import { findRun, RunFolder } from "./run-folder.js";
 
 function runWith(lines: string[]): { root: string; dir: string; file: string } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../router/util/rng.js";
+import { createRng } from "../../core/rng.js";
 import { runScheduled } from "./schedule.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -8,7 +8,7 @@
  * high concurrency, measured as a 30 % throughput loss at concurrency 64).
  */
 import { abortableSleep } from "../../router/retry.js";
-import type { Rng } from "../../router/util/rng.js";
+import type { Rng } from "../../core/rng.js";
 
 export async function runScheduled<T>(args: {
   jobs: T[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeRecord } from "../calibrate/test-records.js";
+import { makeRecord } from "../../test-support/bench-records.js";
 import { summarizeRun } from "./summary.js";
 
 describe("summarizeRun", () => {

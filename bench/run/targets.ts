@@ -1,6 +1,6 @@
 /** Which (tier, model) pairs a bench run measures, from --tier / --model / --engine. */
 import { allModels, type ResolvedModel, type RouterConfig } from "../../router/config/load.js";
-import { UsageError } from "../../router/errors.js";
+import { UsageError } from "../../core/errors.js";
 
 export interface TargetFilter {
   tier?: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../router/util/rng.js";
+import { createRng } from "../../core/rng.js";
 import { aurocWithBootstrap, signalAurocs, toUnitRanks } from "./auroc-bootstrap.js";
 
 const items = (pos: number[], neg: number[]) => [...pos.map((score) => ({ score, correct: true })), ...neg.map((score) => ({ score, correct: false }))];

@@ -5,7 +5,7 @@
  * describes the AUROC at the observed class balance.
  */
 import { quantileSorted } from "simple-statistics";
-import { createRng } from "../../router/util/rng.js";
+import { createRng } from "../../core/rng.js";
 import { auroc, type ScoredOutcome } from "./calibration-metrics.js";
 
 export interface SignalOutcome {

@@ -2,7 +2,7 @@
  * Seeded, stratified k-fold assignment for cross-fitting: each fold gets the same share of correct and
  * wrong answers (±1), so no training split is left without one of the two classes.
  */
-import { createRng, type Rng } from "../../router/util/rng.js";
+import { createRng, type Rng } from "../../core/rng.js";
 
 /** The fold (0 … k−1) of each item. Same labels, k and seed give the same folds. */
 export function stratifiedFolds(args: { labels: readonly boolean[]; k: number; seed: number }): number[] {

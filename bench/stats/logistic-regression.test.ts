@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../router/util/rng.js";
+import { createRng } from "../../core/rng.js";
 import { fitLogistic, softplus } from "./logistic-regression.js";
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Rng, createRng } from "../../router/util/rng.js";
+import { type Rng, createRng } from "../../core/rng.js";
 import { discordantCounts, mcnemarExact, pairedBootstrapDiff, pairedBootstrapQuantileDiff } from "./paired-tests.js";
 
 /** Standard normal by Box–Muller, from the project RNG. */

@@ -5,7 +5,7 @@
  */
 import { mean } from "simple-statistics";
 import { quantileOfSorted as quantileSorted } from "./quantile.js";
-import { createRng } from "../../router/util/rng.js";
+import { createRng } from "../../core/rng.js";
 import { binomialCdf } from "./proportion.js";
 
 export interface DiscordantCounts {

@@ -13,7 +13,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createRng, type Rng } from "../../router/util/rng.js";
+import { createRng, type Rng } from "../../core/rng.js";
 import type { ScoredOutcome } from "./calibration-metrics.js";
 import { riskCoverageCurve } from "./calibration-metrics.js";
 import { binomialCdf } from "./proportion.js";

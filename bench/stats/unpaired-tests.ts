@@ -4,7 +4,7 @@
  * ratios. A paired test on the few shared items would throw away most of both runs.
  */
 import { errorFunction, gammaln } from "simple-statistics";
-import { createRng } from "../../router/util/rng.js";
+import { createRng } from "../../core/rng.js";
 import type { BootstrapDiff, BootstrapOptions } from "./paired-tests.js";
 import { quantileOfSorted } from "./quantile.js";
 

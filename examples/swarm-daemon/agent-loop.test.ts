@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { usd } from "../../router/util/format.js";
+import { usd } from "../../core/format.js";
 import { describe, expect, it } from "vitest";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
-import { ProviderUnavailableError } from "../../router/errors.js";
+import { ProviderUnavailableError } from "../../core/errors.js";
 import { SqliteLedger } from "../../router/ledger/sqlite-ledger.js";
 import { ScriptedProvider, type ScriptLine } from "../../router/providers/scripted.js";
 import { Router } from "../../router/router.js";

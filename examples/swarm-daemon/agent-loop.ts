@@ -8,7 +8,7 @@
  */
 import type { RouteResult } from "../../router/contracts/route-result.js";
 import { AllTiersFailedError, failedRouteOf } from "../../router/all-tiers-failed.js";
-import { BudgetExceededError } from "../../router/errors.js";
+import { BudgetExceededError } from "../../core/errors.js";
 import type { Router } from "../../router/router.js";
 
 export const DEFAULT_INBOX = [

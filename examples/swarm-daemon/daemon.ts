@@ -13,7 +13,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { loadConfigFromArgs, openLedger, runCommand, usd } from "../../router/cli/common.js";
+import { loadConfigFromArgs, openLedger, runCommand, usd } from "../../cli/common.js";
 import { Router } from "../../router/router.js";
 import { runAgentLoop } from "./agent-loop.js";
 import { daemonStatus, formatStatus } from "./status.js";

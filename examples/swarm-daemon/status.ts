@@ -10,7 +10,7 @@ import { budgetBookFor } from "../../router/budget/open-budget.js";
 import type { RouterConfig } from "../../router/config/load.js";
 import type { LedgerStore } from "../../router/ledger/contract.js";
 import { summariseUsage, type UsageSummary } from "../../router/ledger/usage.js";
-import { pct, usd } from "../../router/cli/common.js";
+import { pct, usd } from "../../cli/common.js";
 
 export interface DaemonStatus {
   version: 1;

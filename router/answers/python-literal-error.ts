@@ -1,4 +1,4 @@
-import { TierlabError } from "../errors.js";
+import { TierlabError } from "../../core/errors.js";
 
 /** A text that is not a Python literal; `position` is the 0-based offset where reading stopped. */
 export class PythonLiteralError extends TierlabError {

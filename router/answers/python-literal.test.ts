@@ -115,7 +115,7 @@ describe("pyRepr and canonicalPyRepr", () => {
       leaf,
       fc.array(tie("v"), { maxLength: 3 }).map((items): PyValue => ({ type: "list", items })),
       fc.array(tie("v"), { maxLength: 3 }).map((items): PyValue => ({ type: "tuple", items })),
-      fc.array(hashable, { maxLength: 3 }).map((items) => py(`{${items.map(pyRepr).join(", ")}}` || "set()")),
+      fc.array(hashable, { maxLength: 3 }).map((items) => py(items.length ? `{${items.map(pyRepr).join(", ")}}` : "set()")),
       fc.array(fc.tuple(hashable, tie("v")), { maxLength: 3 }).map((entries) => py(`{${entries.map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(", ")}}`)),
     ),
   })).v;

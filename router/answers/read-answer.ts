@@ -52,6 +52,8 @@ function readNumber(text: string, field: AnswerField, opts: ReadAnswerOptions): 
 
 const LITERAL_START = /^\s*(?:[rRbBuUfF]{0,2}['"]|[`([{])/;
 const CONTROL_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+// Control characters are exactly what this matches (to escape them as Python would).
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 const pyEscape = (ch: string) => CONTROL_ESCAPES[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`;
 

@@ -1,6 +1,6 @@
 /** The batch client of a config's provider: its kind, base URL and key, as the live provider gets them. */
 import type { RouterConfig } from "../config/load.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { defaultHttpTransport } from "../transport/http-transport.js";
 import { AnthropicBatchClient } from "./anthropic-batches.js";
 import type { BatchClient } from "./batch-client.js";

@@ -9,7 +9,7 @@ import { withResponseFormat } from "../action-plan.js";
 import { inputTokenUpperBound, worstCaseUsd } from "../budget/worst-case.js";
 import type { RouteRequest, RouteResult } from "../contracts/route-result.js";
 import { AllTiersFailedError } from "../all-tiers-failed.js";
-import { BudgetExceededError } from "../errors.js";
+import { BudgetExceededError } from "../../core/errors.js";
 import type { BatchItem } from "../production/records.js";
 import type { Router } from "../router.js";
 import { BATCH_DISCOUNT } from "./batch-price.js";

@@ -2,7 +2,7 @@
  * The budget rules both backends share: which budgets a call falls under, how a refusal reads, and
  * which refusal wins. The backends differ only in how they read spend and hold reservations.
  */
-import { usd } from "../util/format.js";
+import { usd } from "../../core/format.js";
 import type { BudgetConfig } from "../config/schema.js";
 import type { ReserveDecision } from "./contract.js";
 import { periodEndUtc, periodStartUtc } from "./period.js";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ledgerBackends } from "../../test-support/ledger-backends.js";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
 import type { BudgetConfig } from "../config/schema.js";
-import { BudgetExceededError } from "../errors.js";
+import { BudgetExceededError } from "../../core/errors.js";
 import type { LedgerStore } from "../ledger/contract.js";
 import { PostgresLedger } from "../ledger/postgres/postgres-ledger.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
@@ -17,7 +17,7 @@ import type { BudgetBook, ReserveDecision } from "./contract.js";
 import { periodEndUtc, periodStartUtc } from "./period.js";
 import { PostgresBudget } from "./postgres-budget.js";
 import { SqliteBudget } from "./sqlite-budget.js";
-import { paidRow } from "./test-rows.js";
+import { paidRow } from "../../test-support/ledger-rows.js";
 
 const AT = new Date("2026-11-25T12:00:00Z"); // a Wednesday
 const day = (limit: number, extra: Partial<BudgetConfig> = {}): BudgetConfig => ({ scope: "global", period: "day", limit_usd: limit, on_exceed: "refuse", ...extra });

@@ -12,7 +12,7 @@ import type { ChatMessage } from "../contracts/provider.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
 import type { Reservation } from "./contract.js";
 import { SqliteBudget } from "./sqlite-budget.js";
-import { paidRow } from "./test-rows.js";
+import { paidRow } from "../../test-support/ledger-rows.js";
 import { inputTokenUpperBound, worstCaseUsd } from "./worst-case.js";
 
 const price = fc.double({ min: 0, max: 1e-4, noNaN: true });

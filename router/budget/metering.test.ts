@@ -128,7 +128,11 @@ describe("a paid attempt that fails after text streamed", () => {
     // The paid tier is the last one: its text streams live, so the first piece is the cue to abort.
     let received = "";
     await expect((async () => {
-      for await (const ev of routed) if (ev.type === "text") (received += ev.text), stop.abort();
+      for await (const ev of routed) {
+        if (ev.type !== "text") continue;
+        received += ev.text;
+        stop.abort();
+      }
     })()).rejects.toThrow();
     const [aborted] = ledger.query();
     expect(aborted).toMatchObject({ verdict: "error", error_class: "AbortedError" });

@@ -23,7 +23,7 @@ import { hostname } from "node:os";
 import type { BudgetConfig } from "../config/schema.js";
 import { connect, isConflict, isUnavailable, unavailable, type Sql } from "../ledger/postgres/connect.js";
 import type { PostgresLedger } from "../ledger/postgres/postgres-ledger.js";
-import { createRng, type Rng } from "../util/rng.js";
+import { createRng, type Rng } from "../../core/rng.js";
 import { applies, periodBounds, refusal, statusOf } from "./accounting.js";
 import type { BudgetBook, BudgetStatus, ReserveArgs, ReserveDecision, Reservation } from "./contract.js";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { BudgetConfig } from "../config/schema.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
 import { SqliteBudget } from "./sqlite-budget.js";
-import { paidRow } from "./test-rows.js";
+import { paidRow } from "../../test-support/ledger-rows.js";
 
 const AT = new Date("2026-11-25T12:00:00Z");
 const day = (limit: number, extra: Partial<BudgetConfig> = {}): BudgetConfig => ({ scope: "global", period: "day", limit_usd: limit, on_exceed: "refuse", ...extra });

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
 import { AllTiersFailedError } from "../all-tiers-failed.js";
-import { AuthenticationError } from "../errors.js";
+import { AuthenticationError } from "../../core/errors.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
 import { ScriptedProvider, type ScriptLine } from "../providers/scripted.js";
 import { Router } from "../router.js";

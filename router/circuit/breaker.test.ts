@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
-import { AuthenticationError, CircuitOpenError, ServerError } from "../errors.js";
+import { AuthenticationError, CircuitOpenError, ServerError } from "../../core/errors.js";
 import { ScriptedProvider } from "../providers/scripted.js";
 import { Router } from "../router.js";
-import { createRng } from "../util/rng.js";
+import { createRng } from "../../core/rng.js";
 import { CircuitBreaker, circuitOutcome, type CircuitTicket } from "./breaker.js";
 
 function clock() {

@@ -8,7 +8,7 @@
  * the last state change are ignored, so a slow call that started while the model was healthy
  * cannot close a circuit that has since opened, nor be mistaken for the half-open probe.
  */
-import type { TierlabError } from "../errors.js";
+import type { TierlabError } from "../../core/errors.js";
 
 export type CircuitState = "closed" | "open" | "half_open";
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { REPO_ROOT } from "../../test-support/models.js";
 import { testConfigData, writeTestConfig } from "../../test-support/router-fixture.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { loadRouterConfig } from "./load.js";
 
 /** The fixture config with its action table split over files. */

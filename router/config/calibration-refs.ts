@@ -6,7 +6,7 @@
 import type { Calibration } from "./calibration.js";
 import { CONSENSUS_CELL } from "./calibration.js";
 import type { RouterConfigData } from "./schema.js";
-import { issuesToError, type SourceIssue } from "./validate-source.js";
+import { issuesToError, type SourceIssue } from "../../core/validate-source.js";
 
 export function checkCalibrationRefs(args: { file: string; locate: (path: ReadonlyArray<PropertyKey>) => number | undefined; calibration: Calibration; data: RouterConfigData }): void {
   const { calibration: c, data } = args;

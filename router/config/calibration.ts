@@ -13,7 +13,7 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { ScorerModelSchema } from "../confidence/scorer-model.js";
-import { parseAndValidate, readTextFile } from "./validate-source.js";
+import { parseAndValidate, readTextFile } from "../../core/validate-source.js";
 
 export const CALIBRATION_VERSION = 2;
 

@@ -4,7 +4,7 @@
  * (images, audio seconds, characters, queries). Those are skipped and counted by reason, so a reader
  * can see what was left out rather than finding a model missing later.
  */
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../core/errors.js";
 import type { PriceTable, SkippedEntries } from "./price-table.js";
 import { ModelPrice } from "./prices.js";
 

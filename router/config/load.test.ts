@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../test-support/models.js";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { thresholdFor, tierChain } from "../policy/escalation.js";
 import { loadRouterConfig } from "./load.js";
 

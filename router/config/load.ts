@@ -11,7 +11,7 @@ import { findPrice, priceCandidates } from "./price-lookup.js";
 import { loadPriceTable, type PriceTable } from "./price-table.js";
 import type { ModelPrice } from "./prices.js";
 import { ActionTableSchema, RouterConfigSchema, type ActionConfig, type ModelConfig, type RouterConfigData, type TierConfig } from "./schema.js";
-import { issuesToError, parseAndValidate, readTextFile, type SourceIssue } from "./validate-source.js";
+import { issuesToError, parseAndValidate, readTextFile, type SourceIssue } from "../../core/validate-source.js";
 import { resolveActionChecks } from "./resolve-checks.js";
 import { modelUrl } from "../models/model-uri.js";
 

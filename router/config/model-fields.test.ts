@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../core/errors.js";
 
 const withModel = (model: Record<string, unknown>, provider: Record<string, unknown> = { kind: "embedded" }) =>
   writeTestConfig((d) => {

@@ -4,7 +4,7 @@
  */
 import { isLiteLlmTable, readLiteLlmTable } from "./litellm-prices.js";
 import { PriceTableSchema, type ModelPrice } from "./prices.js";
-import { parseAndValidate, readTextFile } from "./validate-source.js";
+import { parseAndValidate, readTextFile } from "../../core/validate-source.js";
 
 /** Entries a LiteLLM file holds that tierlab cannot price per token, counted by reason. */
 export interface SkippedEntries {

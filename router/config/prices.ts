@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { Usage } from "../contracts/provider.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../core/errors.js";
 import type { LocalCostConfig } from "./schema.js";
 
 const UsdPerToken = z.number().min(0, "a price cannot be negative");

@@ -62,7 +62,7 @@ export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
 export const ModelConfig = z.strictObject({
   /** Stable id used in the ledger, prices and calibration, e.g. `phi3-mini`. */
-  id: z.string().min(1).regex(/^[A-Za-z0-9._:\/-]+$/, "use letters, digits and . _ : / -"),
+  id: z.string().min(1).regex(/^[A-Za-z0-9._:/-]+$/, "use letters, digits and . _ : / -"),
   provider: z.string().min(1),
   /** Provider-native name (`phi3:mini`, `gpt-4o`) or, for the embedded engine, a GGUF path relative to the config file. */
   model: z.string().min(1),

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startFakeOllama, type FakeOllama } from "../../test-support/fake-ollama.js";
 import { startFakeServer } from "../../test-support/fake-http.js";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
-import { paidRow } from "../budget/test-rows.js";
+import { paidRow } from "../../test-support/ledger-rows.js";
 import type { LedgerRecord } from "../contracts/ledger-record.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
 import { DEFAULT_THRESHOLDS, type DoctorFinding } from "./contract.js";

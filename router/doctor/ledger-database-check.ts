@@ -2,7 +2,7 @@
  * `ledger.database`: the shared PostgreSQL ledger is reachable, its schema is one this tierlab
  * reads, and this login may write to it. Never throws.
  */
-import { ConfigError, LedgerUnavailableError } from "../errors.js";
+import { ConfigError, LedgerUnavailableError } from "../../core/errors.js";
 import { PostgresLedger } from "../ledger/postgres/postgres-ledger.js";
 import { SCHEMA_VERSION } from "../ledger/postgres/migrate.js";
 import type { DoctorFinding } from "./contract.js";

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { paidRow } from "../budget/test-rows.js";
-import { UsageError } from "../errors.js";
+import { paidRow } from "../../test-support/ledger-rows.js";
+import { UsageError } from "../../core/errors.js";
 import { exportUsageLog, recordsToCsv } from "./export.js";
 
 const AT = new Date("2026-11-25T12:00:00Z");

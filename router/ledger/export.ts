@@ -3,8 +3,8 @@
  * never replaced unless the caller says so: a mistyped `--export config/router.yaml` must not eat a config.
  */
 import { LedgerRecordSchema, type LedgerRecord } from "../contracts/ledger-record.js";
-import { UsageError } from "../errors.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { UsageError } from "../../core/errors.js";
+import { writeFileAtomic } from "../../core/atomic-write.js";
 
 const COLUMNS = Object.keys(LedgerRecordSchema.shape) as (keyof LedgerRecord)[];
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { describeTarget, ledgerTarget } from "./open-ledger.js";
 
 const URL_A = "postgres://tierlab:s3cret@db.internal:5432/a";

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import type { RouterConfig } from "../config/load.js";
 import { resolveFrom } from "../config/load.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../core/errors.js";
 import type { LedgerStore } from "./contract.js";
 import { isPostgresUrl, redactUrl } from "./postgres/connect.js";
 import { PostgresLedger } from "./postgres/postgres-ledger.js";

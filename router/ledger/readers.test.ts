@@ -13,7 +13,7 @@ import { createGateway } from "../../gateway/server.js";
 import { ledgerBackends } from "../../test-support/ledger-backends.js";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
 import { runCli } from "../../test-support/run-cli.js";
-import { paidRow } from "../budget/test-rows.js";
+import { paidRow } from "../../test-support/ledger-rows.js";
 import { ResponseCache } from "../cache/response-cache.js";
 import { LEDGER_VERSION, LedgerRecordSchema, type LedgerRecord } from "../contracts/ledger-record.js";
 import { DEFAULT_THRESHOLDS } from "../doctor/contract.js";

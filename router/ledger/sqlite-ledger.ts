@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { LEDGER_VERSION, LedgerRecordSchema, type LedgerRecord } from "../contracts/ledger-record.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../core/errors.js";
 import type { LedgerQuery, LedgerStore } from "./contract.js";
 
 export type { LedgerQuery, LedgerSink } from "./contract.js";

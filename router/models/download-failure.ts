@@ -2,7 +2,7 @@
  * Why a model fetch failed, in the terms a person can act on (offline, connect or stall timeout, a cut),
  * and the one timer per request that turns a silent network into one of those answers.
  */
-import { AbortedError, ModelDownloadError, TierlabError, type ModelFetchFailure } from "../errors.js";
+import { AbortedError, ModelDownloadError, TierlabError, type ModelFetchFailure } from "../../core/errors.js";
 
 export const fail = (reason: ModelFetchFailure, message: string, cause?: unknown) => new ModelDownloadError({ provider: "embedded", reason, message, cause });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeFileServer, type FakeFileServer, type FakeFileServerOptions } from "../../test-support/fake-file-server.js";
 import { GGUF_BYTES, GGUF_SHA256, sha256Of } from "../../test-support/gguf-bytes.js";
-import { AbortedError, ModelDownloadError } from "../errors.js";
+import { AbortedError, ModelDownloadError } from "../../core/errors.js";
 import { downloadFile, partialPathOf, type DownloadFileOptions, type DownloadProgress } from "./download.js";
 
 const PATH = "/models/stories260K.gguf";

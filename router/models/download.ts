@@ -12,7 +12,7 @@ import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/prom
 import { dirname } from "node:path";
 import lockfile from "proper-lockfile";
 import { z } from "zod";
-import { ModelDownloadError } from "../errors.js";
+import { ModelDownloadError } from "../../core/errors.js";
 import { fail, Watchdog, whyFailed } from "./download-failure.js";
 
 export interface DownloadProgress {

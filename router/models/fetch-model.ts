@@ -4,7 +4,7 @@
  * why it failed, and the command that fixes it.
  */
 import { isAbsolute, relative } from "node:path";
-import { ModelDownloadError, ModelNotFoundError } from "../errors.js";
+import { ModelDownloadError, ModelNotFoundError } from "../../core/errors.js";
 import { downloadFile, partialPathOf, type DownloadProgress, type DownloadResult } from "./download.js";
 import { cachePathOf, MODELS_DIR_ENV, type DownloadPolicy, type ModelSource } from "./model-store.js";
 import { isHubUri, modelUrl } from "./model-uri.js";

@@ -11,7 +11,7 @@ import { basename, join, resolve } from "node:path";
 import { allModels, type RouterConfig } from "../config/load.js";
 import { resolveFrom } from "../config/paths.js";
 import type { ProviderConfig } from "../config/schema.js";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../../core/errors.js";
 import { partialPathOf } from "./download.js";
 
 export const MODELS_DIR_ENV = "TIERLAB_MODELS_DIR";

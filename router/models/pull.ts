@@ -4,7 +4,7 @@
  * (size, sha256 when the config gives them) and never overwritten: they may be the user's.
  */
 import type { RouterConfig } from "../config/load.js";
-import { ModelDownloadError, TierlabError, type ModelFetchFailure } from "../errors.js";
+import { ModelDownloadError, TierlabError, type ModelFetchFailure } from "../../core/errors.js";
 import { sha256OfFile, type DownloadProgress } from "./download.js";
 import { fetchModel } from "./fetch-model.js";
 import { downloadPolicyOf, embeddedModelSources, locateModel, modelsDir, type ModelSource } from "./model-store.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeFileServer, type FakeFileServer } from "../../test-support/fake-file-server.js";
 import { GGUF_BYTES, GGUF_SHA256 } from "../../test-support/gguf-bytes.js";
-import { ModelDownloadError, ModelNotFoundError } from "../errors.js";
+import { ModelDownloadError, ModelNotFoundError } from "../../core/errors.js";
 import { partialPathOf } from "./download.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS, type DownloadMode, type ModelSource } from "./model-store.js";
 import { ModelResolver, type ModelProgressEvent } from "./resolver.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../util/rng.js";
+import { createRng } from "../../core/rng.js";
 import { decideCell } from "./decide-cell.js";
 import { nextStep } from "./escalation.js";
 

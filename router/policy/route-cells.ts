@@ -8,7 +8,7 @@
 import { allModels, type ResolvedModel, type RouterConfig } from "../config/load.js";
 import type { PolicyEntry } from "../config/calibration.js";
 import { compileScorer, type CompiledScorer } from "../confidence/scorer.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { thresholdFor } from "./escalation.js";
 import { policyCells, type CellSpec, type PolicyKind } from "./policy-cells.js";
 

@@ -12,7 +12,7 @@ import { stringify } from "yaml";
 import { loadRouterConfig } from "../config/load.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
 import { Router } from "../router.js";
-import { createRng } from "../util/rng.js";
+import { createRng } from "../../core/rng.js";
 import { alarmCount, labelsToAlarmWithProbability, predictedLabelsToAlarm } from "./drift-math.js";
 import { DriftingProvider } from "./drifting-provider.js";
 import { Production } from "./production.js";

@@ -4,7 +4,7 @@
  * (streaming, usage, finish reason), seeded: the same seed gives the same answers.
  */
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type Provider, type StreamChunk } from "../contracts/provider.js";
-import { createRng, type Rng } from "../util/rng.js";
+import { createRng, type Rng } from "../../core/rng.js";
 
 export class DriftingProvider implements Provider {
   readonly specificationVersion = PROVIDER_SPEC_VERSION;

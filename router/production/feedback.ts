@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { LedgerRecord } from "../contracts/ledger-record.js";
 import type { LedgerStore } from "../ledger/contract.js";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../../core/errors.js";
 import type { Feedback } from "./records.js";
 
 /** No ledger rows carry this request id. */

@@ -9,7 +9,7 @@ import { renameSync, writeFileSync } from "node:fs";
 import { planAction } from "../action-plan.js";
 import type { RouterConfig } from "../config/load.js";
 import type { LedgerRecord } from "../contracts/ledger-record.js";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../../core/errors.js";
 
 export interface FinetuneExport {
   lines: string[];

@@ -16,7 +16,7 @@ import type { RouterConfig } from "../config/load.js";
 import { tokenCostUsd } from "../config/prices.js";
 import type { RouteRequest, RouteResult } from "../contracts/route-result.js";
 import type { ProviderRegistry } from "../providers/registry.js";
-import type { Rng } from "../util/rng.js";
+import type { Rng } from "../../core/rng.js";
 import { compareAnswers } from "./compare.js";
 import type { ShadowCheck } from "./records.js";
 import type { ProductionStore } from "./store.js";

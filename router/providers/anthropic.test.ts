@@ -17,7 +17,7 @@ import {
   RateLimitError,
   ServerError,
   TimeoutError,
-} from "../errors.js";
+} from "../../core/errors.js";
 import { AnthropicProvider, DEFAULT_MAX_TOKENS, type AnthropicProviderOptions } from "./anthropic.js";
 
 /** A key that must never surface in an error; the fakes echo it back where a real server might. */

@@ -16,7 +16,7 @@ import {
   type StreamChunk,
   type Usage,
 } from "../contracts/provider.js";
-import { ProviderError, type TierlabError } from "../errors.js";
+import { ProviderError, type TierlabError } from "../../core/errors.js";
 import { collectStream } from "./collect.js";
 import { abortError, missingKeyError, missingKeyFix, streamCutError, translateError, type ErrorContext } from "./sdk-errors.js";
 

@@ -1,5 +1,5 @@
 import type { ChatRequest, ChatResult, StreamChunk } from "../contracts/provider.js";
-import { MalformedResponseError } from "../errors.js";
+import { MalformedResponseError } from "../../core/errors.js";
 
 /** Drains a provider stream into one result; shared by every provider's `chat`. */
 export async function collectStream(stream: AsyncIterable<StreamChunk>, request: ChatRequest): Promise<ChatResult> {

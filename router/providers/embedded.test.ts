@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { modelsPresent, REPO_ROOT, STORIES, TINY_RANDOM } from "../../test-support/models.js";
 import { loadRouterConfig } from "../config/load.js";
-import { ContextLengthError, ModelNotFoundError, TimeoutError } from "../errors.js";
+import { ContextLengthError, ModelNotFoundError, TimeoutError } from "../../core/errors.js";
 import { Router } from "../router.js";
 import { EmbeddedProvider } from "./embedded.js";
 

@@ -5,7 +5,7 @@
  */
 import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type FinishReason, type Provider, type StreamChunk } from "../contracts/provider.js";
-import { AbortedError, ContextLengthError, ProviderError, TierlabError } from "../errors.js";
+import { AbortedError, ContextLengthError, ProviderError, TierlabError } from "../../core/errors.js";
 import { ModelResolver } from "../models/resolver.js";
 import { PushIterator } from "../util/push-iterator.js";
 import { untilAborted } from "../util/until-aborted.js";

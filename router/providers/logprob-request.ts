@@ -3,7 +3,7 @@
  * alternatives per position and answer anything else with a 400, so a bad value fails here, before a call.
  */
 import type { ChatRequest, TokenLogprob, TopLogprob } from "../contracts/provider.js";
-import { BadRequestError, MalformedResponseError } from "../errors.js";
+import { BadRequestError, MalformedResponseError } from "../../core/errors.js";
 
 export const MAX_TOP_LOGPROBS = 20;
 

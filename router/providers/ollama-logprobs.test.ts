@@ -2,7 +2,7 @@ import { Ollama } from "ollama";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeOllama, type FakeOllama, type FakeOllamaReply } from "../../test-support/fake-ollama.js";
 import type { ChatRequest } from "../contracts/provider.js";
-import { BadRequestError, MalformedResponseError } from "../errors.js";
+import { BadRequestError, MalformedResponseError } from "../../core/errors.js";
 import { OllamaProvider } from "./ollama.js";
 
 const MODEL = "llama3.2:latest";

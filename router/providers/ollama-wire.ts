@@ -3,7 +3,7 @@
  * HTTP errors with their headers (retry-after survives) and checks every NDJSON line, so a corrupted or
  * cut stream fails as MalformedResponseError instead of becoming a silently shorter answer.
  */
-import { errorFromStatus, MalformedResponseError, ServerError, type ProviderError, type TierlabError } from "../errors.js";
+import { errorFromStatus, MalformedResponseError, ServerError, type ProviderError, type TierlabError } from "../../core/errors.js";
 import { parseRetryAfter } from "../retry.js";
 
 const PROVIDER = "ollama";

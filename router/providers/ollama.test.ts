@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { hold } from "../../test-support/hold.js";
 import type { ChatRequest, StreamChunk } from "../contracts/provider.js";
-import { AbortedError, ConnectionError, MalformedResponseError, ModelNotFoundError, RateLimitError, ServerError, TimeoutError } from "../errors.js";
+import { AbortedError, ConnectionError, MalformedResponseError, ModelNotFoundError, RateLimitError, ServerError, TimeoutError } from "../../core/errors.js";
 import { startFakeOllama, type FakeOllama, type FakeOllamaOptions, MID_STREAM_ERROR } from "../../test-support/fake-ollama.js";
 import { normalizeOllamaName, OllamaProvider, ollamaVersion } from "./ollama.js";
 

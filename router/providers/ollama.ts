@@ -16,7 +16,7 @@ import {
   type StreamChunk,
   type TokenLogprob,
 } from "../contracts/provider.js";
-import { AbortedError, ConnectionError, errorFromStatus, ProviderError, TierlabError } from "../errors.js";
+import { AbortedError, ConnectionError, errorFromStatus, ProviderError, TierlabError } from "../../core/errors.js";
 import { collectStream } from "./collect.js";
 import { fromWireLogprobs, requestedTopLogprobs } from "./logprob-request.js";
 import { LOG_FIX, malformed, wireFetch } from "./ollama-wire.js";

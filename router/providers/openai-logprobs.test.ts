@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI } from "../../test-support/fake-openai.js";
 import type { ReplyScript } from "../../test-support/fake-script.js";
 import type { ChatRequest } from "../contracts/provider.js";
-import { BadRequestError, MalformedResponseError } from "../errors.js";
+import { BadRequestError, MalformedResponseError } from "../../core/errors.js";
 import { OpenAIProvider } from "./openai.js";
 
 let fake: FakeOpenAI | undefined;

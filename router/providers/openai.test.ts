@@ -17,7 +17,7 @@ import {
   RateLimitError,
   ServerError,
   TimeoutError,
-} from "../errors.js";
+} from "../../core/errors.js";
 import { OpenAIProvider, type OpenAIProviderOptions } from "./openai.js";
 
 /** A key that must never surface in an error; the fakes echo it back where a real server might. */

@@ -6,7 +6,7 @@ import type { RouterConfig } from "../config/load.js";
 import { resolveFrom } from "../config/paths.js";
 import type { ProviderConfig } from "../config/schema.js";
 import type { Provider } from "../contracts/provider.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { downloadPolicyOf, embeddedModelSources, type DownloadMode } from "../models/model-store.js";
 import { ModelResolver, type ModelProgressEvent } from "../models/resolver.js";
 import { defaultHttpTransport } from "../transport/http-transport.js";

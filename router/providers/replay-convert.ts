@@ -3,11 +3,11 @@
  * of `{id|session_id, chat_history, output: [text], generator, configs}`) and from a plain JSONL of
  * `{id, model, output[, prompt]}` such as a production log. Every problem names file:line: field.
  */
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { writeFileAtomic } from "../../core/atomic-write.js";
 import { gzipSync } from "node:zlib";
 import { z } from "zod";
-import { formatPath } from "../config/validate-source.js";
-import { ConfigError } from "../errors.js";
+import { formatPath } from "../../core/validate-source.js";
+import { ConfigError } from "../../core/errors.js";
 import { promptHash, REPLAY_FORMAT, REPLAY_FORMAT_VERSION, ReplayHeader, type ReplayRecord } from "./replay-format.js";
 
 export interface Recording {

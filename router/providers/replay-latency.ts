@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { ModelledTiming } from "../contracts/provider.js";
-import { createRng } from "../util/rng.js";
+import { createRng } from "../../core/rng.js";
 
 const Rate = z.number().positive("must be > 0 tokens per second");
 

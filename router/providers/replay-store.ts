@@ -4,9 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { formatPath, issuesToError, type SourceIssue } from "../config/validate-source.js";
+import { formatPath, issuesToError, type SourceIssue } from "../../core/validate-source.js";
 import type { FinishReason } from "../contracts/provider.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../../core/errors.js";
 import { promptHash, REPLAY_FORMAT, ReplayHeader, ReplayRecord } from "./replay-format.js";
 
 export interface RecordedAnswer {

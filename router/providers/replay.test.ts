@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ChatRequest, StreamChunk } from "../contracts/provider.js";
-import { AbortedError, ModelNotFoundError, RecordingNotFoundError } from "../errors.js";
+import { AbortedError, ModelNotFoundError, RecordingNotFoundError } from "../../core/errors.js";
 import { promptHash, REPLAY_FORMAT } from "./replay-format.js";
 import type { HardwareProfile } from "./replay-latency.js";
 import type { PaceClock } from "./replay-pace.js";

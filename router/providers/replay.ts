@@ -7,7 +7,7 @@
  * profile and carried on the result as `timing`, so nobody mistakes it for a measurement.
  */
 import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type FinishReason, type Provider, type StreamChunk } from "../contracts/provider.js";
-import { AbortedError, ModelNotFoundError, ProviderUnavailableError, RecordingNotFoundError, TierlabError } from "../errors.js";
+import { AbortedError, ModelNotFoundError, ProviderUnavailableError, RecordingNotFoundError, TierlabError } from "../../core/errors.js";
 import { abortableSleep } from "../retry.js";
 import { collectStream } from "./collect.js";
 import { lookupPrompt, promptHash } from "./replay-format.js";

@@ -15,7 +15,7 @@ import {
   TierlabError,
   TimeoutError,
   errorFromStatus,
-} from "../errors.js";
+} from "../../core/errors.js";
 import { parseRetryAfter } from "../retry.js";
 
 interface SdkApiError extends Error {

@@ -10,14 +10,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFixture, type Fixture } from "../../gateway/test-fixture.js";
+import { startFixture, type Fixture } from "../../test-support/gateway-fixture.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../../test-support/fake-openai.js";
 import { REPO_ROOT, STORIES, TINY_RANDOM } from "../../test-support/models.js";
 import { TEST_PRICES, writeTestConfig } from "../../test-support/router-fixture.js";
 import { runCli } from "../../test-support/run-cli.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
 import { Router } from "../router.js";
-import type { BatchCase, BatchResult } from "./cli-batch.js";
+import type { BatchCase, BatchResult } from "../../test-support/cli-batch.js";
 
 /** Test fixtures poke at arbitrary YAML paths; typing each one would drown the table. */
 type Data = Record<string, any>;
@@ -192,7 +192,7 @@ function runBatch(cases: BatchCase[]): Promise<BatchResult[]> {
   const resultsFile = join(scratch, "results.json");
   writeFileSync(casesFile, JSON.stringify(cases));
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "router/reliability/cli-batch.ts"), casesFile, resultsFile], { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "pipe"] });
+    const p = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "test-support/cli-batch.ts"), casesFile, resultsFile], { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "pipe"] });
     let err = "";
     p.stderr.on("data", (d: Buffer) => (err += d.toString()));
     p.on("exit", (code) => (code === 0 ? resolve(JSON.parse(readFileSync(resultsFile, "utf8")) as BatchResult[]) : reject(new Error(`cli-batch exited ${code}: ${err}`))));
@@ -222,7 +222,7 @@ describe(`bad input catalogue (${ROWS.length} cases through the CLI)`, () => {
   it.each(ROWS.map((r, i) => ({ ...r, i })))("$name → exit $code", ({ i, code, message }) => {
     const r = results[i]!;
     expect(r.stderr + r.stdout).toMatch(message);
-    expect(r.stderr).not.toMatch(/internal error|uncaught|    at /);
+    expect(r.stderr).not.toMatch(/internal error|uncaught| {4}at /);
     expect(r.code).toBe(code);
     // Nothing written: the files of the case are byte-identical and nothing was created.
     if (prepared[i]!.dir !== scratch) expect(snapshot(prepared[i]!.dir)).toEqual(prepared[i]!.before);
@@ -334,7 +334,7 @@ describe("bad input catalogue: the process", () => {
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    expect(stderr).not.toMatch(/EPIPE|internal error|    at /);
+    expect(stderr).not.toMatch(/EPIPE|internal error| {4}at /);
     expect(code).toBe(0);
     const l = new SqliteLedger(own, { readonly: true });
     expect(l.query().map((r) => r.verdict)).toEqual(["accepted"]);

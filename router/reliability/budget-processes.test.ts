@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeTestConfig } from "../../test-support/router-fixture.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
-import { spawnChild } from "./spawn-child.js";
+import { spawnChild } from "../../test-support/spawn-child.js";
 
 const LIMIT = 0.02;
 const PER_PROCESS = 50;

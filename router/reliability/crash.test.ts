@@ -9,7 +9,7 @@ import { writeTestConfig } from "../../test-support/router-fixture.js";
 import { SqliteBudget } from "../budget/sqlite-budget.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
 import { Router } from "../router.js";
-import { spawnChild } from "./spawn-child.js";
+import { spawnChild } from "../../test-support/spawn-child.js";
 
 describe("kill -9 under load", () => {
   it("every request reported complete is in the ledger, integrity ok, and a restart routes at once", async () => {

@@ -9,7 +9,7 @@ import { startFakeServer } from "../../test-support/fake-http.js";
 import { CircuitBreaker } from "../circuit/breaker.js";
 import { AllTiersFailedError } from "../all-tiers-failed.js";
 import { ScriptedProvider } from "../providers/scripted.js";
-import { FAULT_KEY, faultRouter, KINDS, startFakes, type FaultScript, type Fakes, type Kind } from "./fault-harness.js";
+import { FAULT_KEY, faultRouter, KINDS, startFakes, type FaultScript, type Fakes, type Kind } from "../../test-support/fault-harness.js";
 
 let fakes: Fakes;
 let refusedUrl: string;

@@ -5,7 +5,7 @@
 import type { ActionPlan } from "../action-plan.js";
 import type { ResolvedModel } from "../config/load.js";
 import type { RouteRequest } from "../contracts/route-result.js";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../../core/errors.js";
 import type { ContextWindow } from "./context-window.js";
 
 /** English averages ~4 characters per token; code and other scripts have fewer, so this under-counts. */
@@ -26,7 +26,7 @@ export function candidateModels(plan: ActionPlan, req: RouteRequest): ResolvedMo
 /**
  * Refuses a prompt that no usable model of the action can take: every model has a context window
  * (context-window.ts), and a model that cannot answer at all (a hosted API without its key) does not
- * count as one that could take it.
+ * count as one that could take it. When no model is usable at all, the prompt's size is not the problem.
  */
 export function checkRequestFits(args: { plan: ActionPlan; req: RouteRequest; windows: ReadonlyMap<string, ContextWindow>; unusable: (m: ResolvedModel) => string | undefined }): void {
   const { plan, req } = args;
@@ -39,6 +39,8 @@ export function checkRequestFits(args: { plan: ActionPlan; req: RouteRequest; wi
   const sized = models.map((m) => ({ m, tokens: args.windows.get(m.id)?.tokens ?? Number.POSITIVE_INFINITY, unusable: args.unusable(m) }));
   if (sized.some((s) => !s.unusable && promptTokens + output <= s.tokens)) return;
   const usable = sized.filter((s) => !s.unusable);
+  // No model can answer at all, yet one could take the prompt: that is unavailability, not size; the route reports it.
+  if (usable.length === 0 && sized.some((s) => promptTokens + output <= s.tokens)) return;
   const largest = (usable.length ? usable : sized).reduce((a, b) => (b.tokens > a.tokens ? b : a));
   const big = sized.filter((s) => s.unusable && promptTokens + output <= s.tokens);
   const skipped = big.length ? `; ${big.map((s) => `${s.m.id} (${s.tokens} tokens) could take it but cannot be used: ${s.unusable}`).join("; ")}` : "";

@@ -18,7 +18,7 @@ import { PostgresBudget } from "../budget/postgres-budget.js";
 import { inputTokenUpperBound, worstCaseUsd } from "../budget/worst-case.js";
 import type { BudgetConfig } from "../config/schema.js";
 import { PostgresLedger } from "../ledger/postgres/postgres-ledger.js";
-import { ask, startInstances, stopInstances, type Answer, type ServeInstance } from "./serve-instances.js";
+import { ask, startInstances, stopInstances, type Answer, type ServeInstance } from "../../test-support/serve-instances.js";
 
 const skip = postgresSkipReason("3 serve instances on one PostgreSQL");
 const INPUT_TOKENS = 20;

@@ -18,7 +18,7 @@ import { writeTestConfig } from "../../test-support/router-fixture.js";
 import { AllTiersFailedError } from "../all-tiers-failed.js";
 import { SqliteLedger } from "../ledger/sqlite-ledger.js";
 import { Router } from "../router.js";
-import type { BatchCase, BatchResult } from "./cli-batch.js";
+import type { BatchCase, BatchResult } from "../../test-support/cli-batch.js";
 
 const CANARY = "sk-canary-9f8e7d6c5b4a3210-DO-NOT-LEAK";
 const ENV = { OPENAI_API_KEY: CANARY, ANTHROPIC_API_KEY: CANARY };
@@ -64,7 +64,7 @@ function filesUnder(dir: string): string[] {
 function runBatch(cases: BatchCase[], dir: string): Promise<BatchResult[]> {
   writeFileSync(join(dir, "cases.json"), JSON.stringify(cases));
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "router/reliability/cli-batch.ts"), join(dir, "cases.json"), join(dir, "results.json")], { cwd: REPO_ROOT, stdio: "ignore" });
+    const p = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "test-support/cli-batch.ts"), join(dir, "cases.json"), join(dir, "results.json")], { cwd: REPO_ROOT, stdio: "ignore" });
     p.on("exit", (code) => (code === 0 ? resolve(JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as BatchResult[]) : reject(new Error(`cli-batch exited ${code}`))));
   });
 }

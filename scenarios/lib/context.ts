@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { gitCommit as readGitCommit } from "../../bench/run/hardware.js";
 import type { NotebookInput } from "../../reports/notebook.js";
-import { UsageError } from "../../router/errors.js";
+import { UsageError } from "../../core/errors.js";
 import type { CommonArgs, ScenarioContext } from "./scenario.js";
 
 const HEX_COMMIT = /^[0-9a-f]{7,40}$/;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PolicyEntry } from "../../router/config/calibration.js";
 import type { SimulationResults } from "../../simulator/results.js";
 import { recommend, type Evidence } from "./decision-advice.js";
-import { evaluateReportFixture, tempDir, writeSimulation } from "./fixtures.js";
+import { evaluateReportFixture, tempDir, writeSimulation } from "../../test-support/scenario-fixtures.js";
 import { frontierVerdict } from "./frontier-verdict.js";
 
 const evidence: Evidence = {

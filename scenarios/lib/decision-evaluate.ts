@@ -8,8 +8,8 @@
 import { resolve } from "node:path";
 import { evaluateRun } from "../../bench/evaluate/evaluate-records.js";
 import { EvaluateReport, EVALUATE_REPORT_VERSION } from "../../bench/evaluate/frontier-types.js";
-import { parseAndValidate, readTextFile } from "../../router/config/validate-source.js";
-import { UsageError } from "../../router/errors.js";
+import { parseAndValidate, readTextFile } from "../../core/validate-source.js";
+import { UsageError } from "../../core/errors.js";
 import type { ScenarioContext } from "./scenario.js";
 
 export interface EvaluateStepArgs {

@@ -8,9 +8,9 @@ import yargs, { type Argv, type CommandModule } from "yargs";
 import type { HeadlineCell, Notebook } from "../../reports/notebook.js";
 import { headlineValue } from "../../reports/format.js";
 import { writeReport } from "../../reports/write.js";
-import { runCommand } from "../../router/cli/common.js";
-import { UsageError } from "../../router/errors.js";
-import { EXIT } from "../../router/exit-codes.js";
+import { runCommand } from "../../cli/common.js";
+import { UsageError } from "../../core/errors.js";
+import { EXIT } from "../../core/exit-codes.js";
 import { createContext, displayPath } from "./context.js";
 import type { CommonArgs, Scenario } from "./scenario.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateReportFixture } from "./fixtures.js";
+import { evaluateReportFixture } from "../../test-support/scenario-fixtures.js";
 import { frontierVerdict, roleOf, trafficLabel } from "./frontier-verdict.js";
 
 describe("frontier verdict", () => {

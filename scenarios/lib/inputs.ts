@@ -10,8 +10,8 @@ import { findRun, RunFolder, type RunMeta } from "../../bench/run/run-folder.js"
 import { summarizeRun, type RunSummary } from "../../bench/run/summary.js";
 import type { Slo } from "../../bench/stats/latency.js";
 import { AnyCalibrationSchema, type Calibration } from "../../router/config/calibration.js";
-import { parseAndValidate, readTextFile } from "../../router/config/validate-source.js";
-import { ConfigError } from "../../router/errors.js";
+import { parseAndValidate, readTextFile } from "../../core/validate-source.js";
+import { ConfigError } from "../../core/errors.js";
 import { readSimulationResults, type SimulationResults } from "../../simulator/results.js";
 import type { ScenarioContext } from "./scenario.js";
 

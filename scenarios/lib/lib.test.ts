@@ -6,7 +6,7 @@ import { ecdf, exceedanceChart } from "./charts.js";
 import { createContext, sha256File } from "./context.js";
 import { summaryText } from "./execute.js";
 import { runScenario } from "./registry.js";
-import { tempDir } from "./fixtures.js";
+import { tempDir } from "../../test-support/scenario-fixtures.js";
 import { overallVerdict } from "./seed-checks.js";
 
 describe("scenario context", () => {

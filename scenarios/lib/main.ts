@@ -8,7 +8,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { quietOnClosedStdout, refuseRepeatedOptions } from "../../cli/guards.js";
 import { EXIT_CODES_HELP } from "../../cli/program.js";
-import { EXIT } from "../../router/exit-codes.js";
+import { EXIT } from "../../core/exit-codes.js";
 import { scenarioCommand } from "./execute.js";
 import type { Scenario } from "./scenario.js";
 

@@ -2,7 +2,7 @@
  * Every scenario by id, and `runScenario(id, argv)`: the programmatic form of `tierlab report <id>`.
  * Kept apart from the scenario files (which import lib/) so that no module cycle forms.
  */
-import { UsageError } from "../../router/errors.js";
+import { UsageError } from "../../core/errors.js";
 import { benchScenario } from "../bench.js";
 import { calibrationScenario } from "../calibration.js";
 import { decisionScenario } from "../decision.js";

@@ -4,7 +4,7 @@
  */
 import { formatNumber } from "../../reports/format.js";
 
-export { pct, usd } from "../../router/util/format.js";
+export { pct, usd } from "../../core/format.js";
 export const ms = (x: number | null | undefined): string => (x === null || x === undefined ? "n/a" : `${formatNumber(x, { digits: x < 10 ? 1 : 0 })} ms`);
 export const num = (x: number, digits?: number): string => formatNumber(x, digits === undefined ? {} : { digits });
 export const count = (n: number, one: string, many = `${one}s`): string => `${formatNumber(n, { digits: 0 })} ${n === 1 ? one : many}`;

@@ -6,7 +6,7 @@
  * pool, because it pipelines queries on each connection.
  */
 import postgres, { type Sql } from "postgres";
-import { LedgerUnavailableError } from "../../errors.js";
+import { LedgerUnavailableError } from "../../../core/errors.js";
 
 export type { Sql };
 

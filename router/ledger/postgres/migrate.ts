@@ -5,7 +5,7 @@
  * (written by a newer tierlab) is refused: this one would misread or corrupt it.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { ConfigError } from "../../errors.js";
+import { ConfigError } from "../../../core/errors.js";
 import type { TransactionSql } from "postgres";
 import type { Sql } from "./connect.js";
 

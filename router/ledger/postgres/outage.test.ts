@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresSkipReason, startPostgresCluster, type PostgresCluster } from "../../../test-support/postgres-cluster.js";
 import { writeTestConfig } from "../../../test-support/router-fixture.js";
-import { ConfigError, LedgerUnavailableError } from "../../errors.js";
+import { ConfigError, LedgerUnavailableError } from "../../../core/errors.js";
 import { ScriptedProvider } from "../../providers/scripted.js";
 import { Router } from "../../router.js";
 import { openLedgerStore } from "../open-ledger.js";

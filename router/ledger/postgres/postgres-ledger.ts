@@ -181,7 +181,10 @@ export class PostgresLedger implements LedgerStore {
         if (!this.down) this.log(`tierlab ledger: ${this.location} unreachable (${(err as { code?: string }).code}); keeping ${rows.length} row(s) to write when it returns`);
         this.down = true;
         const e = unavailable(this.location, err);
-        for (const w of waiters) (this.whenDown === "fail" ? w.reject(e) : w.resolve());
+        for (const w of waiters) {
+          if (this.whenDown === "fail") w.reject(e);
+          else w.resolve();
+        }
         this.arm(RETRY_MS[Math.min(this.retries++, RETRY_MS.length - 1)]!);
       }
     }

@@ -1,0 +1,5 @@
+/** Entry for `npm run simulate -- --usage heavy --days 30` from the repo root: the same command as `tierlab simulate`. */
+import { runCli } from "./program.js";
+import { simulateCommand } from "./simulate-command.js";
+
+await runCli(["simulate", ...process.argv.slice(2)], [simulateCommand], "npm run simulate --");
