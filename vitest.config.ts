@@ -56,7 +56,10 @@ export default defineConfig({
   test: {
     ...shared,
     projects: [
-      { extends: true, test: { name: "fast", include: ["**/*.test.ts"], exclude: ["node_modules/**", ...SLOW], env: { TIERLAB_TEST_FAST: "1" }, isolate: false } },
+      {
+        extends: true,
+        test: { name: "fast", include: ["**/*.test.ts"], exclude: ["node_modules/**", ...SLOW], env: { TIERLAB_TEST_FAST: "1" }, isolate: false },
+      },
       { extends: true, test: { name: "slow", include: SLOW, exclude: ["node_modules/**"] } },
     ],
   },

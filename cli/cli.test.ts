@@ -68,7 +68,12 @@ describe("tierlab CLI", () => {
 
   it("exits 3 when no tier answers, naming the missing keys", () => {
     const down = writeTestConfig((d) => {
-      d.providers = { fast: { kind: "ollama", host: "http://127.0.0.1:9" }, quality: { kind: "ollama", host: "http://127.0.0.1:9" }, api: { kind: "anthropic" }, api2: { kind: "openai" } };
+      d.providers = {
+        fast: { kind: "ollama", host: "http://127.0.0.1:9" },
+        quality: { kind: "ollama", host: "http://127.0.0.1:9" },
+        api: { kind: "anthropic" },
+        api2: { kind: "openai" },
+      };
       d.retry = { max_retries: 0 };
     });
     const failed = runCli(["route", "--config", down.file, "--prompt", "x", "--action", "classify"], { env: { ANTHROPIC_API_KEY: "", OPENAI_API_KEY: "" } });

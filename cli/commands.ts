@@ -13,4 +13,16 @@ import { reportCommand } from "./report-command.js";
 import { simulateCommand } from "./simulate-command.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their args type
-export const ALL_COMMANDS: CommandModule<any, any>[] = [routeCommand, usageCommand, benchCommand, simulateCommand, reportCommand, serveCommand, modelsCommand, doctorCommand, replayCommand, feedbackCommand, batchCommand];
+export const ALL_COMMANDS: CommandModule<any, any>[] = [
+  routeCommand,
+  usageCommand,
+  benchCommand,
+  simulateCommand,
+  reportCommand,
+  serveCommand,
+  modelsCommand,
+  doctorCommand,
+  replayCommand,
+  feedbackCommand,
+  batchCommand,
+];

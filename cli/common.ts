@@ -13,13 +13,21 @@ import type { LedgerStore } from "../router/ledger/contract.js";
 import { openLedgerStore } from "../router/ledger/open-ledger.js";
 
 export function withConfigOption<T>(y: Argv<T>) {
-  return y.option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, describe: "router config (YAML); config/router.embedded.yaml runs with no Ollama and no key", normalize: true });
+  return y.option("config", {
+    type: "string",
+    default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG,
+    describe: "router config (YAML); config/router.embedded.yaml runs with no Ollama and no key",
+    normalize: true,
+  });
 }
 
 export function withConfigOptions<T>(y: Argv<T>) {
   return withConfigOption(y)
     .option("calibration", { type: "string", describe: "calibration file to use instead of the config's (thresholds from `bench calibrate`)" })
-    .option("ledger", { type: "string", describe: "SQLite ledger path or postgres:// URL (default: $TIERLAB_DATABASE_URL, else ledger.url, else ledger.path in the config)" });
+    .option("ledger", {
+      type: "string",
+      describe: "SQLite ledger path or postgres:// URL (default: $TIERLAB_DATABASE_URL, else ledger.url, else ledger.path in the config)",
+    });
 }
 
 export function loadConfigFromArgs(args: { config: string; calibration?: string }): RouterConfig {

@@ -11,7 +11,14 @@ function terminal(isTTY: boolean) {
   return { stream: s as unknown as NodeJS.WriteStream, text: () => text };
 }
 
-const step = (receivedBytes: number, done = false) => ({ receivedBytes, totalBytes: 1_185_376, resumedFromBytes: 0, bytesPerSecond: 250_000, etaMs: done ? 0 : ((1_185_376 - receivedBytes) / 250_000) * 1000, done });
+const step = (receivedBytes: number, done = false) => ({
+  receivedBytes,
+  totalBytes: 1_185_376,
+  resumedFromBytes: 0,
+  bytesPerSecond: 250_000,
+  etaMs: done ? 0 : ((1_185_376 - receivedBytes) / 250_000) * 1000,
+  done,
+});
 
 describe("download progress", () => {
   it("draws a bar with bytes, rate and ETA on a terminal", () => {

@@ -38,7 +38,10 @@ export const feedbackCommand: CommandModule<object, FeedbackArgs> = {
         const production = await Production.open({ config, ledger });
         const row = await production.feedback({ requestId: args["request-id"], right: args.right, note: args.note, source: "cli" });
         if (args.json) printJson(row);
-        else process.stdout.write(`recorded: request ${row.request_id} (${row.action}, answered by ${row.model} on ${row.tier}) was ${row.right ? "right" : "wrong"}${row.note ? ` — ${row.note}` : ""}\n`);
+        else
+          process.stdout.write(
+            `recorded: request ${row.request_id} (${row.action}, answered by ${row.model} on ${row.tier}) was ${row.right ? "right" : "wrong"}${row.note ? ` — ${row.note}` : ""}\n`,
+          );
       } finally {
         await ledger.close();
       }

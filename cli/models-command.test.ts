@@ -18,9 +18,21 @@ afterEach(async () => {
 async function firstRun(o: { sha256?: string; fault?: FileFault; connectTimeoutMs?: number } = {}) {
   server = await startFakeFileServer({ files: { [HF_PATH]: GGUF_BYTES }, fault: o.fault && (() => o.fault) });
   const fx = writeTestConfig((d) => {
-    (d.providers as Record<string, unknown>).fast = { kind: "embedded", threads: 1, download_connect_timeout_ms: o.connectTimeoutMs ?? 2000, download_stall_timeout_ms: 2000 };
+    (d.providers as Record<string, unknown>).fast = {
+      kind: "embedded",
+      threads: 1,
+      download_connect_timeout_ms: o.connectTimeoutMs ?? 2000,
+      download_stall_timeout_ms: 2000,
+    };
     (d.tiers as Record<string, { models: unknown[] }>).LOCAL_FAST!.models = [
-      { id: "stories", provider: "fast", model: "models/stories260K.gguf", uri: "hf:acme/tiny/gguf/stories260K.gguf", size: GGUF_BYTES.length, sha256: o.sha256 ?? GGUF_SHA256 },
+      {
+        id: "stories",
+        provider: "fast",
+        model: "models/stories260K.gguf",
+        uri: "hf:acme/tiny/gguf/stories260K.gguf",
+        size: GGUF_BYTES.length,
+        sha256: o.sha256 ?? GGUF_SHA256,
+      },
     ];
     (d.actions as Record<string, { escalate: string[] }>).classify!.escalate = [];
     // Attempt timeout and deadline far above the download timeouts: what fires must be the download's own bound.
@@ -42,7 +54,12 @@ describe("tierlab models", () => {
     expect(sha256Of(readFileSync(file))).toBe(GGUF_SHA256);
 
     const list = await runCliAsync(["models", "list", "--config", fx.file, "--json"], { env });
-    expect(JSON.parse(list.stdout)).toMatchObject({ version: 1, modelsDir: cache, models: [{ id: "stories", state: "present", where: "models_dir", path: file, bytes: GGUF_BYTES.length }], otherFiles: [] });
+    expect(JSON.parse(list.stdout)).toMatchObject({
+      version: 1,
+      modelsDir: cache,
+      models: [{ id: "stories", state: "present", where: "models_dir", path: file, bytes: GGUF_BYTES.length }],
+      otherFiles: [],
+    });
 
     const again = await runCliAsync(["models", "pull", "--config", fx.file, "--json"], { env });
     expect(again.status).toBe(0);
@@ -78,6 +95,8 @@ describe("tierlab models", () => {
     expect(a!.latencyMs).toBeGreaterThanOrEqual(1490);
     expect(a!.latencyMs).toBeLessThan(5000);
     expect(r.stderr).toContain(`run \`tierlab models pull --config ${fx.file}\``);
-    process.stdout.write(`[models] offline route: attempt failed after ${Math.round(a!.latencyMs)} ms (connect timeout 1500 ms); CLI wall ${Math.round(r.wallMs)} ms\n`);
+    process.stdout.write(
+      `[models] offline route: attempt failed after ${Math.round(a!.latencyMs)} ms (connect timeout 1500 ms); CLI wall ${Math.round(r.wallMs)} ms\n`,
+    );
   }, 90_000);
 });

@@ -11,7 +11,12 @@ import { printJson, runCommand, type ArgsOf } from "./common.js";
 
 const convertBuilder = (y: Argv) =>
   y
-    .option("from", { type: "string", choices: ["zeroeval", "jsonl"], demandOption: true, describe: "input format: a ZeroEval result file, or JSONL lines {id, model, output[, prompt]}" })
+    .option("from", {
+      type: "string",
+      choices: ["zeroeval", "jsonl"],
+      demandOption: true,
+      describe: "input format: a ZeroEval result file, or JSONL lines {id, model, output[, prompt]}",
+    })
     .option("in", { type: "string", demandOption: true, normalize: true, describe: "input file" })
     .option("out", { type: "string", demandOption: true, normalize: true, describe: "recording to write; a name ending in .gz is gzip-compressed" })
     .option("model", { type: "string", describe: "model name for the header (jsonl: which model's lines to take when the file mixes several)" })
@@ -37,7 +42,14 @@ const convertCommand: CommandModule<object, ArgsOf<typeof convertBuilder>> = {
         throw new ConfigError({ file: args.in, message: `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, fix: "check the --in path" });
       }
       const input: ConvertArgs = {
-        text, file: args.in, withPrompt: args["with-prompt"], model: args.model, source: args.source, license: args.license, attribution: args.attribution, task: args.task,
+        text,
+        file: args.in,
+        withPrompt: args["with-prompt"],
+        model: args.model,
+        source: args.source,
+        license: args.license,
+        attribution: args.attribution,
+        task: args.task,
       };
       const recording = args.from === "zeroeval" ? convertZeroEval(input) : convertJsonl(input);
       writeRecording(args.out, recording);

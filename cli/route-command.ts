@@ -20,9 +20,14 @@ const builder = (y: Argv) =>
     .option("stream", { type: "boolean", default: false, describe: "print the answer as it is released (only after it passed its check)" })
     .option("tag", { type: "string", describe: "caller tag, for per-caller budgets and reports" })
     .option("max-tokens", { type: "number", describe: "override the action's max_tokens" })
-    .option("download", { type: "string", choices: ["auto", "never"] as const, describe: `may a missing embedded model be downloaded now? (default: $${DOWNLOAD_ENV}, else the provider's \`download:\`)` })
+    .option("download", {
+      type: "string",
+      choices: ["auto", "never"] as const,
+      describe: `may a missing embedded model be downloaded now? (default: $${DOWNLOAD_ENV}, else the provider's \`download:\`)`,
+    })
     .check((a) => {
-      if ((a.prompt === undefined) === (a["prompt-file"] === undefined)) throw new Error("give the input with exactly one of --prompt TEXT or --prompt-file FILE (`--prompt-file -` reads stdin)");
+      if ((a.prompt === undefined) === (a["prompt-file"] === undefined))
+        throw new Error("give the input with exactly one of --prompt TEXT or --prompt-file FILE (`--prompt-file -` reads stdin)");
       return true;
     })
     .example("$0 route --config config/router.embedded.yaml --prompt 'Extract topic from: Fixed auth bug' --action classify_memory --quality-check", "")
@@ -37,7 +42,11 @@ export const routeCommand: CommandModule<object, ArgsOf<typeof builder>> = {
       const config = loadConfigFromArgs(args);
       const ledger = await openLedger(config, args.ledger);
       const progress = downloadProgressView();
-      const router = new Router({ config, ledger, providers: { modelDownload: args.download, onModelProgress: (e) => progress.update(e.model.id, e.progress) } });
+      const router = new Router({
+        config,
+        ledger,
+        providers: { modelDownload: args.download, onModelProgress: (e) => progress.update(e.model.id, e.progress) },
+      });
       try {
         const req = { action: args.action, prompt: args.prompt ?? readPromptFile(args["prompt-file"]!), signal, tag: args.tag, maxTokens: args["max-tokens"] };
         let result: RouteResult | undefined;
@@ -78,7 +87,10 @@ function readPromptFile(file: string): string {
   try {
     text = readFileSync(file === "-" ? 0 : file, "utf8");
   } catch (err) {
-    throw new UsageError({ message: `--prompt-file: cannot read ${file === "-" ? "stdin" : file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, fix: "check the path, or pass the text with --prompt" });
+    throw new UsageError({
+      message: `--prompt-file: cannot read ${file === "-" ? "stdin" : file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      fix: "check the path, or pass the text with --prompt",
+    });
   }
   return text.replace(/\r?\n$/, "");
 }
@@ -88,7 +100,9 @@ function printHuman(r: RouteResult, show: { answer: boolean; checks: boolean }):
   if (show.answer) out.write(`${r.text}\n`);
   const flag = r.verdict === "accepted" ? "accepted" : "BEST EFFORT: below threshold on every tier";
   out.write(`tier: ${r.tier}  model: ${r.modelId} (${r.provider})  confidence: ${r.confidence?.toFixed(2)} vs threshold ${r.threshold.toFixed(2)}: ${flag}\n`);
-  out.write(`attempts: ${r.attempts.length}  cost: ${usd(r.costUsd)}  latency: ${ms(r.latencyMs)}  tokens: ${r.usage.inputTokens ?? "?"} in / ${r.usage.outputTokens ?? "?"} out\n`);
+  out.write(
+    `attempts: ${r.attempts.length}  cost: ${usd(r.costUsd)}  latency: ${ms(r.latencyMs)}  tokens: ${r.usage.inputTokens ?? "?"} in / ${r.usage.outputTokens ?? "?"} out\n`,
+  );
   printAttempts(r);
   if (show.checks) for (const c of r.checks) out.write(`  check ${c.id}: ${c.score.toFixed(2)} ${c.pass ? "pass" : "FAIL"}: ${c.reason}\n`);
 }
@@ -104,5 +118,7 @@ function printAttempts(r: RouteResult): void {
 function hintMissingModels(r: RouteResult, configFile: string): void {
   const missing = r.attempts.filter((a) => a.error?.class === "ModelDownloadError" || (a.provider === "embedded" && a.error?.class === "ModelNotFoundError"));
   if (missing.length === 0) return;
-  process.stderr.write(`hint: model file missing for ${[...new Set(missing.map((a) => a.modelId))].join(", ")}: run \`${pullCommand(configFile)}\` (\`tierlab models list\` shows where each file is looked for)\n`);
+  process.stderr.write(
+    `hint: model file missing for ${[...new Set(missing.map((a) => a.modelId))].join(", ")}: run \`${pullCommand(configFile)}\` (\`tierlab models list\` shows where each file is looked for)\n`,
+  );
 }

@@ -10,7 +10,12 @@ import { SqliteLedger } from "../router/ledger/sqlite-ledger.js";
 describe("route --prompt-file", () => {
   it("reads the prompt from a file or from stdin, whole (the trailing newline dropped), and stores it when asked", () => {
     const fx = writeTestConfig((d) => {
-      d.providers = { fast: { kind: "scripted", script: [{ match: "auth", reply: "auth" }, { reply: "nope" }] }, quality: { kind: "scripted", script: [{ reply: "ui" }] }, api: { kind: "scripted" }, api2: { kind: "scripted" } };
+      d.providers = {
+        fast: { kind: "scripted", script: [{ match: "auth", reply: "auth" }, { reply: "nope" }] },
+        quality: { kind: "scripted", script: [{ reply: "ui" }] },
+        api: { kind: "scripted" },
+        api2: { kind: "scripted" },
+      };
       (d.ledger as Record<string, unknown>).store_prompts = true;
     });
     // 200 KB: far beyond what is comfortable on a command line.
@@ -18,7 +23,11 @@ describe("route --prompt-file", () => {
     const file = join(fx.dir, "prompt.txt");
     writeFileSync(file, `${long}\n`);
     const run = (args: string[], input?: string) =>
-      spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "cli/main.ts"), "route", "--config", fx.file, "--action", "classify", "--json", ...args], { cwd: REPO_ROOT, input, encoding: "utf8", timeout: 60_000 });
+      spawnSync(
+        process.execPath,
+        ["--import", "tsx", join(REPO_ROOT, "cli/main.ts"), "route", "--config", fx.file, "--action", "classify", "--json", ...args],
+        { cwd: REPO_ROOT, input, encoding: "utf8", timeout: 60_000 },
+      );
     const fromFile = run(["--prompt-file", file]);
     expect(fromFile.stderr).toBe("");
     expect(fromFile.status).toBe(0);

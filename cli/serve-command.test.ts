@@ -20,7 +20,11 @@ afterEach(() => {
 });
 
 function serve(args: string[], env: Record<string, string> = {}) {
-  const p = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", ENTRY, "serve", ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const p = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", ENTRY, "serve", ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child = p;
   let stderr = "";
   p.stderr!.on("data", (d) => (stderr += String(d)));
@@ -67,7 +71,9 @@ describe("tierlab serve", () => {
 
   it("with --token-env set, rejects calls without the token", async () => {
     const fx = scriptedConfig();
-    const s = serve(["--config", fx.file, "--ledger", join(fx.dir, "l.sqlite"), "--port", "0", "--token-env", "TIERLAB_TEST_TOKEN"], { TIERLAB_TEST_TOKEN: "tok-123" });
+    const s = serve(["--config", fx.file, "--ledger", join(fx.dir, "l.sqlite"), "--port", "0", "--token-env", "TIERLAB_TEST_TOKEN"], {
+      TIERLAB_TEST_TOKEN: "tok-123",
+    });
     const url = await s.listening;
     await expect(new OpenAI({ apiKey: "wrong", baseURL: `${url}/v1`, maxRetries: 0 }).models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     const ok = await new OpenAI({ apiKey: "tok-123", baseURL: `${url}/v1`, maxRetries: 0 }).models.list();

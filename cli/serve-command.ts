@@ -12,12 +12,33 @@ const builder = (y: Argv) =>
   withConfigOptions(y)
     .option("host", { type: "string", default: "127.0.0.1", describe: "address to bind; anything but loopback requires a token" })
     .option("port", { type: "number", default: 8787, describe: "port to listen on" })
-    .option("token-env", { type: "string", default: "TIERLAB_TOKEN", describe: "environment variable holding the bearer token clients must send (unset = no token, loopback only)" })
-    .option("allow-origin", { type: "string", array: true, default: [] as string[], describe: "a web page origin (scheme://host[:port]) allowed to call from a browser; repeat for several. Requests from any other Origin get 403" })
+    .option("token-env", {
+      type: "string",
+      default: "TIERLAB_TOKEN",
+      describe: "environment variable holding the bearer token clients must send (unset = no token, loopback only)",
+    })
+    .option("allow-origin", {
+      type: "string",
+      array: true,
+      default: [] as string[],
+      describe: "a web page origin (scheme://host[:port]) allowed to call from a browser; repeat for several. Requests from any other Origin get 403",
+    })
     .option("cache-ttl", { type: "number", default: 0, describe: "seconds an accepted answer is replayed for identical requests (0 = no cache)" })
-    .option("cache-max-entries", { type: "number", default: 1000, describe: "answers the cache holds before evicting the least recently used (a whole number ≥ 1)" })
-    .option("headers-timeout-ms", { type: "number", default: 10_000, describe: "close a connection whose request headers have not arrived within this long (slow clients hold sockets)" })
-    .option("body-timeout-ms", { type: "number", default: 30_000, describe: "answer 408 to a request whose body has not arrived within this long after its headers" })
+    .option("cache-max-entries", {
+      type: "number",
+      default: 1000,
+      describe: "answers the cache holds before evicting the least recently used (a whole number ≥ 1)",
+    })
+    .option("headers-timeout-ms", {
+      type: "number",
+      default: 10_000,
+      describe: "close a connection whose request headers have not arrived within this long (slow clients hold sockets)",
+    })
+    .option("body-timeout-ms", {
+      type: "number",
+      default: 30_000,
+      describe: "answer 408 to a request whose body has not arrived within this long after its headers",
+    })
     .option("max-connections", { type: "number", default: 1000, describe: "connections open at once; more are closed as they arrive" })
     .option("grace-ms", { type: "number", default: 10_000, describe: "on shutdown, how long in-flight requests may finish" })
     .example("$0 serve --config config/router.embedded.yaml", "serve on 127.0.0.1:8787 with no token")
@@ -32,7 +53,8 @@ export const serveCommand: CommandModule<object, ArgsOf<typeof builder>> = {
     runCommand(async (signal) => {
       if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError({ message: `--port ${args.port} is not a port number` });
       if (!(args["cache-ttl"] >= 0)) throw new UsageError({ message: "--cache-ttl must be >= 0 seconds" });
-      for (const flag of ["cache-max-entries", "headers-timeout-ms", "body-timeout-ms", "max-connections", "grace-ms"] as const) wholeAtLeast(flag, args[flag], flag === "grace-ms" ? 0 : 1);
+      for (const flag of ["cache-max-entries", "headers-timeout-ms", "body-timeout-ms", "max-connections", "grace-ms"] as const)
+        wholeAtLeast(flag, args[flag], flag === "grace-ms" ? 0 : 1);
       const allowedOrigins = args["allow-origin"].map((o) => {
         try {
           return normaliseOrigin(o);
@@ -45,7 +67,15 @@ export const serveCommand: CommandModule<object, ArgsOf<typeof builder>> = {
       const cache = args["cache-ttl"] > 0 ? new ResponseCache({ ttlMs: args["cache-ttl"] * 1000, maxEntries: args["cache-max-entries"] }) : undefined;
       // Shadow checks, feedback and the drift alarm (README "Running in production"); every minute it re-reads
       // the ledger's labels, so feedback given through another instance or the CLI counts here too.
-      const production = await Production.open({ config, ledger, log: (line) => process.stderr.write(`${line}\n`), onAlarm: (e, change) => process.stderr.write(`tierlab drift alarm: ${e.action} on ${e.tier}: kept-answer error ${(e.interval.lower * 100).toFixed(1)}–${(e.interval.upper * 100).toFixed(1)} % above α ${(e.alpha * 100).toFixed(1)} % over ${e.n} labels${change ? `; threshold ${change.old_threshold} → ${change.new_threshold}` : ""}\n`) });
+      const production = await Production.open({
+        config,
+        ledger,
+        log: (line) => process.stderr.write(`${line}\n`),
+        onAlarm: (e, change) =>
+          process.stderr.write(
+            `tierlab drift alarm: ${e.action} on ${e.tier}: kept-answer error ${(e.interval.lower * 100).toFixed(1)}–${(e.interval.upper * 100).toFixed(1)} % above α ${(e.alpha * 100).toFixed(1)} % over ${e.n} labels${change ? `; threshold ${change.old_threshold} → ${change.new_threshold}` : ""}\n`,
+          ),
+      });
       const reload = setInterval(() => void production.reload().catch(() => undefined), 60_000).unref();
       // The batch tier: deferred requests go out every submit_every_ms, batches are polled every poll_every_ms.
       const batchTimers: NodeJS.Timeout[] = [];
@@ -69,7 +99,13 @@ export const serveCommand: CommandModule<object, ArgsOf<typeof builder>> = {
         });
         const auth = process.env[args["token-env"]] ? `bearer token from $${args["token-env"]}` : "no token (loopback only)";
         const browsers = allowedOrigins.length ? `browsers from ${allowedOrigins.join(", ")}` : "no browser origins";
-        process.stderr.write(`tierlab gateway on ${gateway.url}/v1 (${auth}; ${browsers}; cache ${cache ? `${args["cache-ttl"]} s` : "off"}); models: ${Object.keys(config.data.actions).map((a) => `tierlab/${a}`).join(", ")}\n`);
+        process.stderr.write(
+          `tierlab gateway on ${gateway.url}/v1 (${auth}; ${browsers}; cache ${cache ? `${args["cache-ttl"]} s` : "off"}); models: ${Object.keys(
+            config.data.actions,
+          )
+            .map((a) => `tierlab/${a}`)
+            .join(", ")}\n`,
+        );
         await stopRequested(signal);
         process.stderr.write(`tierlab gateway: shutting down, letting in-flight requests finish (up to ${args["grace-ms"]} ms)\n`);
         await gateway.close({ graceMs: args["grace-ms"] });

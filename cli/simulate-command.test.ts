@@ -8,7 +8,22 @@ import { FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "../test-suppor
 
 const dir = tempDir();
 const profiles = writeTemp(dir, "p.yaml", profilesYaml({ iterations: 10, calls: 5, mix: { classify_memory: 0.6, code: 0.3, orchestration: 0.1 } }));
-const common = ["--config", FIXTURE_CONFIG, "--profiles", profiles, "--usage", "test", "--days", "7", "--trials", "200", "--sensitivity-trials", "30", "--threads", "2"];
+const common = [
+  "--config",
+  FIXTURE_CONFIG,
+  "--profiles",
+  profiles,
+  "--usage",
+  "test",
+  "--days",
+  "7",
+  "--trials",
+  "200",
+  "--sensitivity-trials",
+  "30",
+  "--threads",
+  "2",
+];
 
 function simulate(args: string[]) {
   return spawnSync(process.execPath, ["--import", "tsx", "cli/simulate-main.ts", ...args], { encoding: "utf8", timeout: 60_000 });
@@ -30,7 +45,21 @@ describe("simulate CLI", () => {
   it("prints the human table by default", () => {
     const r = simulate(common);
     expect(r.status).toBe(EXIT.ok);
-    for (const s of ["hybrid cost", "pure API cost", "savings", "local share", "answers right", "self-check pass rate", "p95 latency", "Per week (days 1-7)", "P(cost > budget", "Seed success metrics", "Sensitivity", "Break-even"]) expect(r.stdout).toContain(s);
+    for (const s of [
+      "hybrid cost",
+      "pure API cost",
+      "savings",
+      "local share",
+      "answers right",
+      "self-check pass rate",
+      "p95 latency",
+      "Per week (days 1-7)",
+      "P(cost > budget",
+      "Seed success metrics",
+      "Sensitivity",
+      "Break-even",
+    ])
+      expect(r.stdout).toContain(s);
   });
 
   it("a bad profiles file exits 2 with file:line: field", () => {

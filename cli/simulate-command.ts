@@ -25,10 +25,19 @@ const simulateBuilder = (y: Argv) =>
     .option("trials", { type: "number", default: 10_000, describe: "Monte Carlo trials" })
     .option("seed", { type: "number", default: 1, describe: "RNG seed: the same seed gives byte-identical output" })
     .option("from-bench", { type: "string", describe: "bench run (id under results/, run directory or records.jsonl) for pass rates, tokens and latencies" })
-    .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, describe: "router config (tiers, actions, prices, budgets, calibration)", normalize: true })
+    .option("config", {
+      type: "string",
+      default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG,
+      describe: "router config (tiers, actions, prices, budgets, calibration)",
+      normalize: true,
+    })
     .option("calibration", { type: "string", describe: "calibration file to use instead of the config's" })
     .option("profiles", { type: "string", default: DEFAULT_PROFILES, describe: "usage profiles and assumptions (YAML)", normalize: true })
-    .option("mode", { choices: ["aggregated", "exact"] as const, default: "aggregated" as SimMode, describe: "aggregated: per-day sampling (fast, tested against exact); exact: every request" })
+    .option("mode", {
+      choices: ["aggregated", "exact"] as const,
+      default: "aggregated" as SimMode,
+      describe: "aggregated: per-day sampling (fast, tested against exact); exact: every request",
+    })
     .option("threads", { type: "number", default: defaultThreads(), describe: "threads including the main one (results do not depend on it)" })
     .option("json", { type: "boolean", default: false, describe: "print the results file (JSON) to stdout" })
     .option("out", { type: "string", describe: "write the results file here (atomically)" })
@@ -51,9 +60,19 @@ export const simulateCommand: CommandModule<object, ArgsOf<typeof simulateBuilde
       checkArgs(args);
       if (args["reproduce-seed"]) return reproduce(args);
       const results = await runSimulation({
-        usage: args.usage, days: args.days, trials: args.trials, seed: args.seed, mode: args.mode, threads: args.threads,
-        config: args.config, calibration: args.calibration, profiles: args.profiles, fromBench: args["from-bench"],
-        sensitivity: args.sensitivity, sensitivityTrials: args["sensitivity-trials"], delta: args.delta,
+        usage: args.usage,
+        days: args.days,
+        trials: args.trials,
+        seed: args.seed,
+        mode: args.mode,
+        threads: args.threads,
+        config: args.config,
+        calibration: args.calibration,
+        profiles: args.profiles,
+        fromBench: args["from-bench"],
+        sensitivity: args.sensitivity,
+        sensitivityTrials: args["sensitivity-trials"],
+        delta: args.delta,
       });
       if (args.out) writeResultsFile(args.out, results);
       if (args.json) process.stdout.write(serializeResults(results));

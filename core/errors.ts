@@ -71,20 +71,30 @@ type ProviderInit = ConstructorParameters<typeof ProviderError>[0];
 const retryable = (init: ProviderInit): ProviderInit => ({ retryable: true, ...init });
 
 export class RateLimitError extends ProviderError {
-  constructor(init: ProviderInit) { super(retryable(init)); }
+  constructor(init: ProviderInit) {
+    super(retryable(init));
+  }
 }
 export class ServerError extends ProviderError {
-  constructor(init: ProviderInit) { super(retryable(init)); }
+  constructor(init: ProviderInit) {
+    super(retryable(init));
+  }
 }
 export class ConnectionError extends ProviderError {
-  constructor(init: ProviderInit) { super(retryable(init)); }
+  constructor(init: ProviderInit) {
+    super(retryable(init));
+  }
 }
 export class TimeoutError extends ProviderError {
-  constructor(init: ProviderInit) { super(retryable(init)); }
+  constructor(init: ProviderInit) {
+    super(retryable(init));
+  }
 }
 /** The body was cut or not in the wire format; a fresh attempt may succeed. */
 export class MalformedResponseError extends ProviderError {
-  constructor(init: ProviderInit) { super(retryable(init)); }
+  constructor(init: ProviderInit) {
+    super(retryable(init));
+  }
 }
 export class AuthenticationError extends ProviderError {}
 export class PermissionDeniedError extends ProviderError {}
@@ -92,8 +102,7 @@ export class ModelNotFoundError extends ProviderError {}
 
 /** Why a model file could not be fetched; stable values for scripts and tests. */
 export type ModelFetchFailure =
-  | "offline" | "not_found" | "http_error" | "connect_timeout" | "stall_timeout" | "cut"
-  | "size_mismatch" | "checksum_mismatch" | "download_disabled" | "busy";
+  "offline" | "not_found" | "http_error" | "connect_timeout" | "stall_timeout" | "cut" | "size_mismatch" | "checksum_mismatch" | "download_disabled" | "busy";
 
 /**
  * A model file is missing and fetching it failed or was not allowed. Never retried by the cascade:
@@ -158,17 +167,24 @@ export function errorFromStatus(args: { status: number; body: string; provider: 
   const base = { status, provider, retryAfterMs: args.retryAfterMs };
   const msg = (what: string) => `${provider}: ${what} (HTTP ${status}): ${detail}`;
   if (status === 400 && CONTEXT_LENGTH_HINTS.test(body)) {
-    return new ContextLengthError({ ...base, message: msg("prompt exceeds the model's context"), fix: "shorten the prompt or route this action to a model with a larger context" });
+    return new ContextLengthError({
+      ...base,
+      message: msg("prompt exceeds the model's context"),
+      fix: "shorten the prompt or route this action to a model with a larger context",
+    });
   }
   if (status === 400 || status === 422) return new BadRequestError({ ...base, message: msg("bad request") });
-  if (status === 401) return new AuthenticationError({ ...base, message: msg("authentication failed"), fix: "check the API key variable named in config/router.yaml" });
-  if (status === 403) return new PermissionDeniedError({ ...base, message: msg("permission denied"), fix: "the key lacks access to this model; use another key or model" });
+  if (status === 401)
+    return new AuthenticationError({ ...base, message: msg("authentication failed"), fix: "check the API key variable named in config/router.yaml" });
+  if (status === 403)
+    return new PermissionDeniedError({ ...base, message: msg("permission denied"), fix: "the key lacks access to this model; use another key or model" });
   if (status === 404) {
     const fix = provider === "ollama" && args.model ? `run \`ollama pull ${args.model}\` on the Ollama host` : "check the model name in config/router.yaml";
     return new ModelNotFoundError({ ...base, message: msg("model not found"), fix });
   }
   if (status === 408) return new TimeoutError({ ...base, message: msg("request timed out") });
-  if (status === 409 || status === 429) return new RateLimitError({ ...base, message: msg("rate limited"), fix: "lower concurrency or wait; tierlab retries with backoff" });
+  if (status === 409 || status === 429)
+    return new RateLimitError({ ...base, message: msg("rate limited"), fix: "lower concurrency or wait; tierlab retries with backoff" });
   if (status >= 500) return new ServerError({ ...base, message: msg("server error") });
   return new ProviderError({ ...base, message: msg("unexpected status") });
 }

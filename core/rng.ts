@@ -33,9 +33,15 @@ export class Xoshiro128 implements Rng {
   private b: number;
   private c: number;
   private d: number;
-  constructor(private readonly seed: number, private readonly stream = 0) {
+  constructor(
+    private readonly seed: number,
+    private readonly stream = 0,
+  ) {
     const sm = splitmix32((seed ^ Math.imul(stream + 1, 0x9e3779b1)) >>> 0);
-    this.a = sm() | 0; this.b = sm() | 0; this.c = sm() | 0; this.d = sm() | 0;
+    this.a = sm() | 0;
+    this.b = sm() | 0;
+    this.c = sm() | 0;
+    this.d = sm() | 0;
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
   }
   nextUint32(): number {
@@ -43,9 +49,19 @@ export class Xoshiro128 implements Rng {
     const m = Math.imul(b, 5);
     const r = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
     const t = b << 9;
-    let a = this.a, c = this.c, d = this.d, bb = b;
-    c ^= a; d ^= bb; bb ^= c; a ^= d; c ^= t;
-    this.a = a; this.b = bb; this.c = c; this.d = (d << 11) | (d >>> 21);
+    let a = this.a,
+      c = this.c,
+      d = this.d,
+      bb = b;
+    c ^= a;
+    d ^= bb;
+    bb ^= c;
+    a ^= d;
+    c ^= t;
+    this.a = a;
+    this.b = bb;
+    this.c = c;
+    this.d = (d << 11) | (d >>> 21);
     return r;
   }
   next(): number {
@@ -53,20 +69,30 @@ export class Xoshiro128 implements Rng {
   }
   /** Fills `out` with the next out.length values of nextUint32(), in one tight loop (the simulator's hot path). */
   fillUint32(out: Uint32Array): void {
-    let a = this.a, b = this.b, c = this.c, d = this.d;
+    let a = this.a,
+      b = this.b,
+      c = this.c,
+      d = this.d;
     for (let i = 0; i < out.length; i++) {
       const m = Math.imul(b, 5);
       out[i] = Math.imul((m << 7) | (m >>> 25), 9);
       const t = b << 9;
-      c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = (d << 11) | (d >>> 21);
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = (d << 11) | (d >>> 21);
     }
-    this.a = a; this.b = b; this.c = c; this.d = d;
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
   }
   fork(stream: number): Rng {
     return new Xoshiro128((this.seed + Math.imul(stream + 1, 0x632be5ab)) >>> 0, this.stream * 1_000_003 + stream + 1);
   }
 }
-
 
 export function createRng(seed: number): Rng {
   return new Xoshiro128(seed >>> 0);

@@ -33,12 +33,20 @@ export function readTextFile(file: string, what: string): string {
     return readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError({ file, message: `cannot read ${what} (${code ?? String(err)})`, fix: "check the path; paths in configs are relative to the config file" });
+    throw new ConfigError({
+      file,
+      message: `cannot read ${what} (${code ?? String(err)})`,
+      fix: "check the path; paths in configs are relative to the config file",
+    });
   }
 }
 
 /** Parses YAML (a superset of JSON) and validates; throws one ConfigError listing up to 5 issues. */
-export function parseAndValidate<S extends z.ZodType>(args: { text: string; file: string; schema: S }): { value: z.infer<S>; locate: (path: ReadonlyArray<PropertyKey>) => number | undefined } {
+export function parseAndValidate<S extends z.ZodType>(args: {
+  text: string;
+  file: string;
+  schema: S;
+}): { value: z.infer<S>; locate: (path: ReadonlyArray<PropertyKey>) => number | undefined } {
   const lc = new LineCounter();
   const doc = parseDocument(args.text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -66,13 +74,20 @@ function toPlainData(doc: Document, file: string): unknown {
     return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (err) {
     if (!(err instanceof ReferenceError)) throw err;
-    throw new ConfigError({ file, message: `too many YAML alias expansions (${err.message}; the limit is ${MAX_YAML_ALIASES})`, fix: "write the repeated values out instead of nesting aliases (*name) inside aliased lists" });
+    throw new ConfigError({
+      file,
+      message: `too many YAML alias expansions (${err.message}; the limit is ${MAX_YAML_ALIASES})`,
+      fix: "write the repeated values out instead of nesting aliases (*name) inside aliased lists",
+    });
   }
 }
 
 export function issuesToError(file: string, issues: SourceIssue[], total = issues.length, fix?: string): ConfigError {
   const first = issues[0]!;
-  const rest = issues.slice(1).map((i) => `\n  ${file}${i.line ? `:${i.line}` : ""}: ${i.field}: ${i.message}`).join("");
+  const rest = issues
+    .slice(1)
+    .map((i) => `\n  ${file}${i.line ? `:${i.line}` : ""}: ${i.field}: ${i.message}`)
+    .join("");
   const more = total > issues.length ? `\n  (${total - issues.length} more)` : "";
   return new ConfigError({ file, line: first.line, field: first.field, message: `${first.message}${rest}${more}`, fix });
 }

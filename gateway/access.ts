@@ -40,7 +40,12 @@ export function makeTokenCheck(token: string): (headers: IncomingHttpHeaders) =>
     const apiKey = headers["x-api-key"];
     const given = m?.[1] ?? (typeof apiKey === "string" && apiKey ? apiKey : undefined);
     if (given === undefined) {
-      throw new GatewayRequestError({ status: 401, code: "missing_api_key", message: "This gateway needs a token: send `Authorization: Bearer <token>` or `x-api-key: <token>` (the OpenAI and Anthropic SDKs send their apiKey that way)." });
+      throw new GatewayRequestError({
+        status: 401,
+        code: "missing_api_key",
+        message:
+          "This gateway needs a token: send `Authorization: Bearer <token>` or `x-api-key: <token>` (the OpenAI and Anthropic SDKs send their apiKey that way).",
+      });
     }
     if (!timingSafeEqual(digest(given), expected)) {
       throw new GatewayRequestError({ status: 401, code: "invalid_api_key", message: "Incorrect bearer token for this tierlab gateway." });
@@ -53,6 +58,10 @@ export function checkHostHeader(headers: IncomingHttpHeaders): void {
   const host = headers.host ?? "";
   const name = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.split(":")[0]!;
   if (!isLoopbackHost(name)) {
-    throw new GatewayRequestError({ status: 403, code: "host_not_allowed", message: `Host "${host}" is not a loopback name; a gateway without a token only answers requests addressed to localhost or 127.0.0.1.` });
+    throw new GatewayRequestError({
+      status: 403,
+      code: "host_not_allowed",
+      message: `Host "${host}" is not a loopback name; a gateway without a token only answers requests addressed to localhost or 127.0.0.1.`,
+    });
   }
 }

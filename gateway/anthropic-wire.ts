@@ -10,7 +10,18 @@ import type { Message, RawMessageStreamEvent, StopReason } from "@anthropic-ai/s
 import type { FinishReason, ResponseFormat } from "../router/contracts/provider.js";
 import type { RouteResult } from "../router/contracts/route-result.js";
 import { GatewayRequestError, toWireError, type WireErrorResponse } from "./errors.js";
-import { ACTION_HEADER, parseOr400, routeInput, selectAction, sseEvent, unsupportedContent, type AnswerView, type Turn, type WireExchange, type WireFormat } from "./wire.js";
+import {
+  ACTION_HEADER,
+  parseOr400,
+  routeInput,
+  selectAction,
+  sseEvent,
+  unsupportedContent,
+  type AnswerView,
+  type Turn,
+  type WireExchange,
+  type WireFormat,
+} from "./wire.js";
 
 export const VERSION_HEADER = "anthropic-version";
 
@@ -21,7 +32,9 @@ const Format = z.looseObject({ type: z.literal("json_schema"), schema: z.record(
 export const MessagesRequest = z.looseObject({
   model: z.string().min(1),
   max_tokens: z.number().int().positive(),
-  messages: z.array(z.looseObject({ role: z.enum(["user", "assistant"]), content: z.union([z.string(), z.array(Block)]) })).min(1, "messages must hold at least one message"),
+  messages: z
+    .array(z.looseObject({ role: z.enum(["user", "assistant"]), content: z.union([z.string(), z.array(Block)]) }))
+    .min(1, "messages must hold at least one message"),
   system: z.union([z.string(), z.array(Block)]).optional(),
   stream: z.boolean().optional(),
   tools: z.array(z.unknown()).max(0, "tools are not supported: tierlab routes text actions").optional(),
@@ -35,10 +48,15 @@ type MessagesRequest = z.infer<typeof MessagesRequest>;
 function toTurns(body: MessagesRequest): Turn[] {
   return body.messages.map((m, i) => ({
     role: m.role,
-    content: typeof m.content === "string" ? m.content : m.content.map((b, j) => {
-      if (b.type === "text" && typeof b.text === "string") return b.text;
-      throw unsupportedContent(`messages.${i}.content.${j}.type`, `content block type "${b.type}"`);
-    }).join(""),
+    content:
+      typeof m.content === "string"
+        ? m.content
+        : m.content
+            .map((b, j) => {
+              if (b.type === "text" && typeof b.text === "string") return b.text;
+              throw unsupportedContent(`messages.${i}.content.${j}.type`, `content block type "${b.type}"`);
+            })
+            .join(""),
   }));
 }
 
@@ -101,7 +119,8 @@ export const anthropicMessages: WireFormat = {
   parse({ body: raw, header, actions, requestId }): WireExchange {
     const version = header(VERSION_HEADER);
     if (!version) throw new GatewayRequestError({ status: 400, message: `${VERSION_HEADER}: header is required` });
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(version)) throw new GatewayRequestError({ status: 400, message: `${VERSION_HEADER}: "${version}" is not a version date like 2023-06-01` });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(version))
+      throw new GatewayRequestError({ status: 400, message: `${VERSION_HEADER}: "${version}" is not a version date like 2023-06-01` });
     const body = parseOr400(MessagesRequest, raw);
     const action = selectAction({ header: header(ACTION_HEADER), model: body.model, actions });
     const route = routeInput({
@@ -115,8 +134,17 @@ export const anthropicMessages: WireFormat = {
     const id = `msg_${requestId.replace(/-/g, "")}`;
     const event = (e: RawMessageStreamEvent) => sseEvent(e.type, e);
     const message = (content: Message["content"], answer: AnswerView | undefined): Message => ({
-      id, type: "message", role: "assistant", model: body.model, content, container: null, diagnostics: null,
-      stop_details: null, stop_reason: answer ? stopReason(answer.finishReason) : null, stop_sequence: null, usage: usageOf(answer),
+      id,
+      type: "message",
+      role: "assistant",
+      model: body.model,
+      content,
+      container: null,
+      diagnostics: null,
+      stop_details: null,
+      stop_reason: answer ? stopReason(answer.finishReason) : null,
+      stop_sequence: null,
+      usage: usageOf(answer),
     });
     return {
       route,
@@ -132,7 +160,14 @@ export const anthropicMessages: WireFormat = {
         event({
           type: "message_delta",
           delta: { stop_reason: stopReason(answer.finishReason), stop_sequence: null, container: null, stop_details: null },
-          usage: { input_tokens: answer.usage.inputTokens ?? null, output_tokens: answer.usage.outputTokens ?? 0, cache_creation_input_tokens: answer.usage.cacheWriteTokens ?? null, cache_read_input_tokens: answer.usage.cacheReadTokens ?? null, output_tokens_details: null, server_tool_use: null },
+          usage: {
+            input_tokens: answer.usage.inputTokens ?? null,
+            output_tokens: answer.usage.outputTokens ?? 0,
+            cache_creation_input_tokens: answer.usage.cacheWriteTokens ?? null,
+            cache_read_input_tokens: answer.usage.cacheReadTokens ?? null,
+            output_tokens_details: null,
+            server_tool_use: null,
+          },
         }) +
         event({ type: "message_stop" }),
       fail: (err) => sseEvent("error", anthropicError(err).body),

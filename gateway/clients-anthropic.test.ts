@@ -15,8 +15,16 @@ const ask = (content: string, extra: object = {}) => ({ model: "tierlab/classify
 describe("anthropic SDK on /v1/messages", () => {
   it("creates a message: echoed model, the answer's text, stop reason and usage", async () => {
     fx = await startFixture({ fast: [{ reply: "nope" }], quality: [{ reply: "ui" }] });
-    const { data, response } = await client(fx).messages.create(ask("Button misaligned", { system: "You are a pirate." })).withResponse();
-    expect(data).toMatchObject({ type: "message", role: "assistant", model: "tierlab/classify", stop_reason: "end_turn", content: [{ type: "text", text: "ui" }] });
+    const { data, response } = await client(fx)
+      .messages.create(ask("Button misaligned", { system: "You are a pirate." }))
+      .withResponse();
+    expect(data).toMatchObject({
+      type: "message",
+      role: "assistant",
+      model: "tierlab/classify",
+      stop_reason: "end_turn",
+      content: [{ type: "text", text: "ui" }],
+    });
     expect(data.usage.output_tokens).toBe(1);
     expect(response.headers.get("x-tierlab-tier")).toBe("LOCAL_QUALITY");
   });
@@ -57,14 +65,20 @@ describe("anthropic SDK on /v1/messages", () => {
     const tools = await c.messages.create(ask("x", { tools: [{ name: "f", input_schema: { type: "object" } }] })).catch((e) => e);
     expect(tools).toBeInstanceOf(Anthropic.BadRequestError);
     expect(tools.message).toMatch(/tools are not supported/);
-    const image = await c.messages.create({ ...ask("x"), messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: "AA==" } }] }] }).catch((e) => e);
+    const image = await c.messages
+      .create({ ...ask("x"), messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: "AA==" } }] }] })
+      .catch((e) => e);
     expect(image.status).toBe(400);
     expect(image.error.error.message).toMatch(/content block type "image" is not supported/);
   });
 
   it("requires the anthropic-version header, as the API does", async () => {
     fx = await startFixture();
-    const res = await fetch(`${fx.gateway.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ask("x")) });
+    const res = await fetch(`${fx.gateway.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(ask("x")),
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ type: "error", error: { type: "invalid_request_error", message: "anthropic-version: header is required" } });
   });

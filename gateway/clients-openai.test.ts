@@ -31,14 +31,23 @@ describe("openai SDK on /v1/responses", () => {
 
   it("streams the Responses event sequence the SDK assembles into a final response", async () => {
     fx = await startFixture({ fast: [{ reply: "auth" }] });
-    const stream = fx.client().responses.stream({ model: "tierlab/classify", input: [{ role: "user", content: [{ type: "input_text", text: "Fixed login" }] }] });
+    const stream = fx
+      .client()
+      .responses.stream({ model: "tierlab/classify", input: [{ role: "user", content: [{ type: "input_text", text: "Fixed login" }] }] });
     const types: string[] = [];
     stream.on("event", (e) => types.push(e.type));
     const final = await stream.finalResponse();
     expect(final.output_text).toBe("auth");
     expect(types).toEqual([
-      "response.created", "response.in_progress", "response.output_item.added", "response.content_part.added",
-      "response.output_text.delta", "response.output_text.done", "response.content_part.done", "response.output_item.done", "response.completed",
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added",
+      "response.content_part.added",
+      "response.output_text.delta",
+      "response.output_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.completed",
     ]);
   });
 
@@ -51,10 +60,14 @@ describe("openai SDK on /v1/responses", () => {
   it("400 for tools, images and server-side state, naming the field", async () => {
     fx = await startFixture();
     const client = fx.client();
-    const tools = await client.responses.create({ model: "tierlab/classify", input: "x", tools: [{ type: "function", name: "f", parameters: {}, strict: false }] }).catch((e) => e);
+    const tools = await client.responses
+      .create({ model: "tierlab/classify", input: "x", tools: [{ type: "function", name: "f", parameters: {}, strict: false }] })
+      .catch((e) => e);
     expect(tools).toBeInstanceOf(OpenAI.BadRequestError);
     expect(tools.param).toBe("tools");
-    const image = await client.responses.create({ model: "tierlab/classify", input: [{ role: "user", content: [{ type: "input_image", image_url: "data:,", detail: "auto" }] }] }).catch((e) => e);
+    const image = await client.responses
+      .create({ model: "tierlab/classify", input: [{ role: "user", content: [{ type: "input_image", image_url: "data:,", detail: "auto" }] }] })
+      .catch((e) => e);
     expect(image.status).toBe(400);
     expect(image.message).toMatch(/input_image.*not supported/);
     const prev = await client.responses.create({ model: "tierlab/classify", input: "x", previous_response_id: "resp_1" }).catch((e) => e);
@@ -83,7 +96,12 @@ describe("Vercel AI SDK", () => {
   it("generateObject: the schema reaches the router as the output format, and a non-JSON answer escalates", async () => {
     // fast answers the right label but not as JSON: the json_schema gate the client's schema adds rejects it.
     fx = await startFixture({ fast: [{ reply: "auth" }], quality: [{ reply: '{"label":"auth"}' }] });
-    const schema = jsonSchema<{ label: string }>({ type: "object", properties: { label: { type: "string", enum: ["auth", "ui", "docs"] } }, required: ["label"], additionalProperties: false });
+    const schema = jsonSchema<{ label: string }>({
+      type: "object",
+      properties: { label: { type: "string", enum: ["auth", "ui", "docs"] } },
+      required: ["label"],
+      additionalProperties: false,
+    });
     for (const model of [aiSdk(fx)("tierlab/classify"), aiSdk(fx).chat("tierlab/classify")]) {
       const r = await generateObject({ model, schema, prompt: "Fixed login bug", maxRetries: 0 });
       expect(r.object).toEqual({ label: "auth" });
@@ -95,7 +113,14 @@ describe("Vercel AI SDK", () => {
   it("streamText on both providers", async () => {
     fx = await startFixture({ api: [{ reply: "docs" }], fast: [{ reply: "nope" }], quality: [{ reply: "nope" }] });
     for (const model of [aiSdk(fx)("tierlab/classify"), aiSdk(fx).chat("tierlab/classify")]) {
-      const r = streamText({ model, prompt: "Update README", maxRetries: 0, onError: ({ error }) => { throw error; } });
+      const r = streamText({
+        model,
+        prompt: "Update README",
+        maxRetries: 0,
+        onError: ({ error }) => {
+          throw error;
+        },
+      });
       let text = "";
       for await (const piece of r.textStream) text += piece;
       expect(text).toBe("docs");

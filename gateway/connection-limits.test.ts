@@ -32,7 +32,8 @@ function untilClosed(s: Socket): Promise<string> {
   });
 }
 
-const HEAD = (port: number, length: number) => `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+const HEAD = (port: number, length: number) =>
+  `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 
 describe("gateway connection limits", () => {
   it("closes a connection whose headers never finish (408)", async () => {

@@ -26,7 +26,11 @@ describe("deferred requests through the gateway", () => {
     let closed = false;
     try {
       const ask = (headers: Record<string, string>) =>
-        fetch(`${fx.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ model: "tierlab/sum", messages: [{ role: "user", content: "2+2" }] }) });
+        fetch(`${fx.gateway.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify({ model: "tierlab/sum", messages: [{ role: "user", content: "2+2" }] }),
+        });
       const live = await ask({});
       expect(live.status).toBe(200);
       expect(((await live.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe("Answer: 4");

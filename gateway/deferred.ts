@@ -39,12 +39,22 @@ export function deferredBody(item: BatchItem) {
 }
 
 export function sendDeferred(res: ServerResponse, d: Extract<DeferOutcome, { deferred: true }>): void {
-  sendJson(res, 202, deferredBody(d.item), { location: `${DEFERRED_PATH}${encodeURIComponent(d.requestId)}`, "x-request-id": d.requestId, "preference-applied": "respond-async" });
+  sendJson(res, 202, deferredBody(d.item), {
+    location: `${DEFERRED_PATH}${encodeURIComponent(d.requestId)}`,
+    "x-request-id": d.requestId,
+    "preference-applied": "respond-async",
+  });
 }
 
 export async function serveDeferredStatus(router: Router, path: string, res: ServerResponse): Promise<void> {
   const id = decodeURIComponent(path.slice(DEFERRED_PATH.length));
   const item = await router.production?.batch?.item(id);
-  if (!item) throw new GatewayRequestError({ status: 404, code: "request_not_found", param: "id", message: `no deferred request ${id}: only requests answered 202 (deferrable actions, sent with \`Prefer: respond-async\`) are kept here` });
+  if (!item)
+    throw new GatewayRequestError({
+      status: 404,
+      code: "request_not_found",
+      param: "id",
+      message: `no deferred request ${id}: only requests answered 202 (deferrable actions, sent with \`Prefer: respond-async\`) are kept here`,
+    });
   sendJson(res, 200, deferredBody(item), { "x-request-id": id });
 }

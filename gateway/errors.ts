@@ -56,7 +56,12 @@ export interface WireErrorResponse<B = OpenAIErrorBody> {
  */
 export function toWireError(err: unknown): WireErrorResponse {
   const noRetry = { "x-should-retry": "false" };
-  const make = (status: number, type: string, message: string, extra: { param?: string | null; code?: string | null; headers?: Record<string, string> } = {}): WireErrorResponse => ({
+  const make = (
+    status: number,
+    type: string,
+    message: string,
+    extra: { param?: string | null; code?: string | null; headers?: Record<string, string> } = {},
+  ): WireErrorResponse => ({
     status,
     headers: extra.headers ?? {},
     body: { error: { message, type, param: extra.param ?? null, code: extra.code ?? null } },

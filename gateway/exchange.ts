@@ -44,7 +44,10 @@ export async function serveExchange(ctx: ExchangeContext, wire: WireFormat, req:
     // Requiring JSON forces a CORS preflight, so a web page cannot post to a local gateway as a "simple"
     // request; the type is parsed, not searched: `text/plain; x=application/json` is text/plain.
     if (mediaType(req.headers["content-type"]) !== JSON_TYPE) {
-      throw new GatewayRequestError({ status: 415, message: `send the body as ${JSON_TYPE} (got ${JSON.stringify(req.headers["content-type"] ?? "no content-type")})` });
+      throw new GatewayRequestError({
+        status: 415,
+        message: `send the body as ${JSON_TYPE} (got ${JSON.stringify(req.headers["content-type"] ?? "no content-type")})`,
+      });
     }
     const requestId = randomUUID();
     const ex = wire.parse({
@@ -109,7 +112,14 @@ export async function serveExchange(ctx: ExchangeContext, wire: WireFormat, req:
   } catch (err) {
     status = ctx.sendError(res, wire, err);
   } finally {
-    ctx.metrics?.observe({ action: action || "unknown", status, seconds: (performance.now() - t0) / 1000, stream, cacheHit: result ? (router.cache?.isReplay(result) ?? false) : false, result });
+    ctx.metrics?.observe({
+      action: action || "unknown",
+      status,
+      seconds: (performance.now() - t0) / 1000,
+      stream,
+      cacheHit: result ? (router.cache?.isReplay(result) ?? false) : false,
+      result,
+    });
   }
 }
 
@@ -137,7 +147,10 @@ export function readBody(req: IncomingMessage, opts: { limit: number; timeoutMs:
       req.resume();
       reject(err);
     };
-    const timer = setTimeout(() => stop(new GatewayRequestError({ status: 408, code: "body_timeout", message: `the request body did not arrive within ${opts.timeoutMs} ms` })), opts.timeoutMs);
+    const timer = setTimeout(
+      () => stop(new GatewayRequestError({ status: 408, code: "body_timeout", message: `the request body did not arrive within ${opts.timeoutMs} ms` })),
+      opts.timeoutMs,
+    );
     req.on("data", (c: Buffer) => {
       size += c.length;
       if (size > opts.limit) stop(new GatewayRequestError({ status: 413, message: `request body over ${opts.limit} bytes` }));

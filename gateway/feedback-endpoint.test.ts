@@ -20,7 +20,11 @@ describe("feedback and drift on the gateway", () => {
     const fx = await startFixture({ mutate: sumAction, production: true, fast: [{ reply: "Answer: 5" }], gateway: { token: "s3cret" } });
     try {
       const post = (path: string, body: unknown, token: string | null = "s3cret") =>
-        fetch(`${fx.gateway.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+        fetch(`${fx.gateway.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(body),
+        });
       const ids: string[] = [];
       for (let i = 0; i < 12; i++) {
         const r = await post("/v1/chat/completions", { model: "tierlab/sum", messages: [{ role: "user", content: `2+${i}` }] });
@@ -44,8 +48,19 @@ describe("feedback and drift on the gateway", () => {
       expect(metrics).toContain('tierlab_drift_alpha{action="sum",tier="LOCAL_FAST"} 0.05');
 
       const config = fx.router.config;
-      const report = await runDoctor({ config, env: {}, fetch: globalThis.fetch, now: () => new Date(), which: () => undefined, ledger: ledgerTarget(config, fx.ledger.path, {}), thresholds: DEFAULT_THRESHOLDS });
-      expect(report.findings.find((f) => f.id === "drift.sum.LOCAL_FAST")).toMatchObject({ status: "warn", message: expect.stringContaining("12 wrong of 12 labels: 0 shadow, 12 feedback") as unknown as string });
+      const report = await runDoctor({
+        config,
+        env: {},
+        fetch: globalThis.fetch,
+        now: () => new Date(),
+        which: () => undefined,
+        ledger: ledgerTarget(config, fx.ledger.path, {}),
+        thresholds: DEFAULT_THRESHOLDS,
+      });
+      expect(report.findings.find((f) => f.id === "drift.sum.LOCAL_FAST")).toMatchObject({
+        status: "warn",
+        message: expect.stringContaining("12 wrong of 12 labels: 0 shadow, 12 feedback") as unknown as string,
+      });
 
       // The CLI writes to the same table; its verdict is read back from the ledger.
       const cli = runCli(["feedback", ids[1]!, "--right", "--note", "on second look", "--config", config.file, "--ledger", fx.ledger.path, "--json"]);

@@ -8,7 +8,8 @@ afterEach(async () => {
 });
 
 const body = JSON.stringify({ model: "tierlab/classify", messages: [{ role: "user", content: "x" }] });
-const post = (url: string, signal?: AbortSignal) => fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body, signal });
+const post = (url: string, signal?: AbortSignal) =>
+  fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body, signal });
 
 async function until(cond: () => boolean, ms = 3000): Promise<void> {
   const end = Date.now() + ms;

@@ -36,17 +36,68 @@ export class GatewayMetrics {
 
   constructor(opts: { cache?: ResponseCache; budget?: BudgetBook; production?: Production } = {}) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: "tierlab_gateway_requests_total", help: "chat completion requests by answering tier/model, HTTP status and cache use", labelNames: ["action", "tier", "model", "status", "cache"], registers });
-    this.attempts = new Counter({ name: "tierlab_gateway_attempts_total", help: "model attempts behind the requests, by verdict", labelNames: ["action", "tier", "model", "verdict"], registers });
-    this.tokens = new Counter({ name: "tierlab_gateway_tokens_total", help: "tokens reported by the backends (direction: input|output)", labelNames: ["action", "tier", "model", "direction"], registers });
-    this.cost = new Counter({ name: "tierlab_gateway_cost_usd_total", help: "API spend in USD from the price table", labelNames: ["action", "tier", "model"], registers });
-    this.escalations = new Counter({ name: "tierlab_gateway_escalations_total", help: "moves from one tier to the next within a request", labelNames: ["action", "from_tier", "to_tier"], registers });
-    this.requestSeconds = new Histogram({ name: "tierlab_gateway_request_duration_seconds", help: "time from request received to response written, by answering tier/model", labelNames: ["action", "tier", "model", "stream"], buckets: SECONDS_BUCKETS, registers });
-    this.attemptSeconds = new Histogram({ name: "tierlab_gateway_attempt_duration_seconds", help: "latency of each model attempt", labelNames: ["action", "tier", "model"], buckets: SECONDS_BUCKETS, registers });
+    this.requests = new Counter({
+      name: "tierlab_gateway_requests_total",
+      help: "chat completion requests by answering tier/model, HTTP status and cache use",
+      labelNames: ["action", "tier", "model", "status", "cache"],
+      registers,
+    });
+    this.attempts = new Counter({
+      name: "tierlab_gateway_attempts_total",
+      help: "model attempts behind the requests, by verdict",
+      labelNames: ["action", "tier", "model", "verdict"],
+      registers,
+    });
+    this.tokens = new Counter({
+      name: "tierlab_gateway_tokens_total",
+      help: "tokens reported by the backends (direction: input|output)",
+      labelNames: ["action", "tier", "model", "direction"],
+      registers,
+    });
+    this.cost = new Counter({
+      name: "tierlab_gateway_cost_usd_total",
+      help: "API spend in USD from the price table",
+      labelNames: ["action", "tier", "model"],
+      registers,
+    });
+    this.escalations = new Counter({
+      name: "tierlab_gateway_escalations_total",
+      help: "moves from one tier to the next within a request",
+      labelNames: ["action", "from_tier", "to_tier"],
+      registers,
+    });
+    this.requestSeconds = new Histogram({
+      name: "tierlab_gateway_request_duration_seconds",
+      help: "time from request received to response written, by answering tier/model",
+      labelNames: ["action", "tier", "model", "stream"],
+      buckets: SECONDS_BUCKETS,
+      registers,
+    });
+    this.attemptSeconds = new Histogram({
+      name: "tierlab_gateway_attempt_duration_seconds",
+      help: "latency of each model attempt",
+      labelNames: ["action", "tier", "model"],
+      buckets: SECONDS_BUCKETS,
+      registers,
+    });
     const cache = opts.cache;
     if (cache) {
-      new Gauge({ name: "tierlab_cache_entries", help: "answers held by the exact-match cache", registers, collect() { this.set(cache.stats().entries); } });
-      new Gauge({ name: "tierlab_cache_bytes", help: "bytes held by the exact-match cache", registers, collect() { this.set(cache.stats().bytes); } });
+      new Gauge({
+        name: "tierlab_cache_entries",
+        help: "answers held by the exact-match cache",
+        registers,
+        collect() {
+          this.set(cache.stats().entries);
+        },
+      });
+      new Gauge({
+        name: "tierlab_cache_bytes",
+        help: "bytes held by the exact-match cache",
+        registers,
+        collect() {
+          this.set(cache.stats().bytes);
+        },
+      });
     }
     if (opts.budget) budgetGauges(opts.budget, registers);
     if (opts.production) driftGauges(opts.production, registers);

@@ -5,7 +5,8 @@ import { chatCompletions, parseChatRequest, selectAction } from "./openai-wire.j
 import { answerOf } from "./route-headers.js";
 
 const parse = (body: object) => parseChatRequest({ model: "tierlab/tag", ...body });
-const exchange = (body: object) => chatCompletions.parse({ body: { model: "tierlab/tag", ...body }, header: () => undefined, actions: ["tag"], requestId: "r1", created: 1 });
+const exchange = (body: object) =>
+  chatCompletions.parse({ body: { model: "tierlab/tag", ...body }, header: () => undefined, actions: ["tag"], requestId: "r1", created: 1 });
 const toRouteRequest = (body: object, _action: string) => exchange(body).route;
 const refusal = (fn: () => unknown) => {
   try {
@@ -18,17 +19,56 @@ const refusal = (fn: () => unknown) => {
 
 describe("openai wire: requests", () => {
   it("joins text content parts and maps max_completion_tokens over max_tokens, user to tag", () => {
-    const body = parse({ messages: [{ role: "user", content: [{ type: "text", text: "a " }, { type: "text", text: "b" }] }], max_tokens: 9, max_completion_tokens: 5, user: "team-a" });
+    const body = parse({
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "a " },
+            { type: "text", text: "b" },
+          ],
+        },
+      ],
+      max_tokens: 9,
+      max_completion_tokens: 5,
+      user: "team-a",
+    });
     expect(toRouteRequest(body, "tag")).toEqual({ action: "tag", prompt: "a b", maxTokens: 5, tag: "team-a" });
   });
 
   it("refuses what a text router cannot honour, naming the field", () => {
-    expect(refusal(() => toRouteRequest(parse({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "x" } }] }] }), "tag"))).toMatchObject({ status: 400, param: "messages[0].content[0]" });
+    expect(
+      refusal(() => toRouteRequest(parse({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "x" } }] }] }), "tag")),
+    ).toMatchObject({ status: 400, param: "messages[0].content[0]" });
     expect(refusal(() => parse({ messages: [{ role: "user", content: "x" }], n: 2 }))).toMatchObject({ status: 400, param: "n" });
     expect(refusal(() => parse({ messages: [{ role: "user", content: "x" }], tools: [{ type: "function" }] }))).toMatchObject({ status: 400, param: "tools" });
     expect(refusal(() => parse({ messages: [{ role: "robot", content: "x" }] }))).toMatchObject({ status: 400, param: "messages[0].role" });
-    expect(refusal(() => toRouteRequest(parse({ messages: [{ role: "user", content: "x" }, { role: "tool", content: "{}" }] }), "tag"))).toMatchObject({ status: 400, param: "messages[1].role" });
-    expect(refusal(() => toRouteRequest(parse({ messages: [{ role: "system", content: "s" }, { role: "user", content: "  " }] }), "tag"))).toMatchObject({ status: 400, param: "messages[1].content" });
+    expect(
+      refusal(() =>
+        toRouteRequest(
+          parse({
+            messages: [
+              { role: "user", content: "x" },
+              { role: "tool", content: "{}" },
+            ],
+          }),
+          "tag",
+        ),
+      ),
+    ).toMatchObject({ status: 400, param: "messages[1].role" });
+    expect(
+      refusal(() =>
+        toRouteRequest(
+          parse({
+            messages: [
+              { role: "system", content: "s" },
+              { role: "user", content: "  " },
+            ],
+          }),
+          "tag",
+        ),
+      ),
+    ).toMatchObject({ status: 400, param: "messages[1].content" });
   });
 
   it("ignores sampling parameters: the action's config fixes them", () => {
@@ -47,12 +87,42 @@ describe("openai wire: requests", () => {
 
 describe("openai wire: streams", () => {
   const result = (usage: RouteResult["usage"]): RouteResult => ({
-    version: 1, requestId: "r1", action: "tag", verdict: "accepted", text: "a, b", tier: "LOCAL_FAST", modelId: "m", provider: "p",
-    confidence: 1, threshold: 0.7, checks: [], usage, costUsd: 0, latencyMs: 1,
+    version: 1,
+    requestId: "r1",
+    action: "tag",
+    verdict: "accepted",
+    text: "a, b",
+    tier: "LOCAL_FAST",
+    modelId: "m",
+    provider: "p",
+    confidence: 1,
+    threshold: 0.7,
+    checks: [],
+    usage,
+    costUsd: 0,
+    latencyMs: 1,
     answerAttempt: 1,
-    attempts: [{ attempt: 1, tier: "LOCAL_FAST", modelId: "m", provider: "p", model: "m", startedAt: "", latencyMs: 1, usage, costUsd: 0, verdict: "accepted", finishReason: "length" }],
+    attempts: [
+      {
+        attempt: 1,
+        tier: "LOCAL_FAST",
+        modelId: "m",
+        provider: "p",
+        model: "m",
+        startedAt: "",
+        latencyMs: 1,
+        usage,
+        costUsd: 0,
+        verdict: "accepted",
+        finishReason: "length",
+      },
+    ],
   });
-  const events = (sse: string) => sse.trim().split("\n\n").map((e) => e.replace(/^data: /, ""));
+  const events = (sse: string) =>
+    sse
+      .trim()
+      .split("\n\n")
+      .map((e) => e.replace(/^data: /, ""));
 
   const completionChunks = (r: RouteResult, opts: { includeUsage: boolean }) => {
     const ex = exchange({ messages: [{ role: "user", content: "x" }], stream: true, stream_options: { include_usage: opts.includeUsage } });

@@ -13,7 +13,19 @@ import type { Model } from "openai/resources/models";
 import type { FinishReason, ResponseFormat } from "../router/contracts/provider.js";
 import type { RouteResult } from "../router/contracts/route-result.js";
 import { toWireError } from "./errors.js";
-import { ACTION_HEADER, MODEL_PREFIX, parseOr400, routeInput, selectAction, sse, unsupportedContent, type AnswerView, type Turn, type WireExchange, type WireFormat } from "./wire.js";
+import {
+  ACTION_HEADER,
+  MODEL_PREFIX,
+  parseOr400,
+  routeInput,
+  selectAction,
+  sse,
+  unsupportedContent,
+  type AnswerView,
+  type Turn,
+  type WireExchange,
+  type WireFormat,
+} from "./wire.js";
 
 export { ACTION_HEADER, MODEL_PREFIX, selectAction };
 
@@ -23,14 +35,20 @@ const ContentPart = z.looseObject({ type: z.string(), text: z.string().optional(
 
 const Message = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
-  content: z.union([z.string(), z.array(ContentPart)]).nullable().optional(),
+  content: z
+    .union([z.string(), z.array(ContentPart)])
+    .nullable()
+    .optional(),
 });
 
 /** The shapes OpenAI's response_format takes; a json_schema without a schema asks for any JSON. */
 export const OpenAIResponseFormat = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("text") }),
   z.looseObject({ type: z.literal("json_object") }),
-  z.looseObject({ type: z.literal("json_schema"), json_schema: z.looseObject({ name: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional() }) }),
+  z.looseObject({
+    type: z.literal("json_schema"),
+    json_schema: z.looseObject({ name: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional() }),
+  }),
 ]);
 
 export const ChatCompletionRequest = z.looseObject({
@@ -64,7 +82,8 @@ function textOf(content: z.infer<typeof Message>["content"], index: number): str
   if (typeof content === "string") return content;
   return content
     .map((part, j) => {
-      if (part.type !== "text" || typeof part.text !== "string") throw unsupportedContent(`messages[${index}].content[${j}]`, `content part type "${part.type}"`);
+      if (part.type !== "text" || typeof part.text !== "string")
+        throw unsupportedContent(`messages[${index}].content[${j}]`, `content part type "${part.type}"`);
       return part.text;
     })
     .join("");
@@ -109,17 +128,33 @@ export const chatCompletions: WireFormat = {
     const id = `chatcmpl-${requestId}`;
     const includeUsage = body.stream_options?.include_usage === true;
     const chunk = (choices: ChatCompletionChunk.Choice[], extra: Partial<ChatCompletionChunk> = {}): ChatCompletionChunk => ({
-      id, object: "chat.completion.chunk", created, model: body.model, choices, ...(includeUsage ? { usage: null } : {}), ...extra,
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model: body.model,
+      choices,
+      ...(includeUsage ? { usage: null } : {}),
+      ...extra,
     });
-    const choice = (delta: ChatCompletionChunk.Choice.Delta, finish: WireFinish | null): ChatCompletionChunk.Choice => ({ index: 0, delta, logprobs: null, finish_reason: finish });
+    const choice = (delta: ChatCompletionChunk.Choice.Delta, finish: WireFinish | null): ChatCompletionChunk.Choice => ({
+      index: 0,
+      delta,
+      logprobs: null,
+      finish_reason: finish,
+    });
     return {
       route,
       stream: body.stream === true,
       body(_result: RouteResult, answer: AnswerView): ChatCompletion {
         const usage = usageOf(answer);
         return {
-          id, object: "chat.completion", created, model: body.model,
-          choices: [{ index: 0, message: { role: "assistant", content: answer.text, refusal: null }, logprobs: null, finish_reason: chatFinish(answer.finishReason) }],
+          id,
+          object: "chat.completion",
+          created,
+          model: body.model,
+          choices: [
+            { index: 0, message: { role: "assistant", content: answer.text, refusal: null }, logprobs: null, finish_reason: chatFinish(answer.finishReason) },
+          ],
           ...(usage ? { usage } : {}),
         };
       },

@@ -36,7 +36,17 @@ export function normaliseOrigin(raw: string): string {
 
 const CROSS_SITE = new Set(["cross-site", "same-site"]);
 const ALLOWED_HEADERS = "authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-tierlab-action, x-stainless-retry-count";
-const EXPOSED = ["x-request-id", "x-tierlab-action", "x-tierlab-tier", "x-tierlab-model", "x-tierlab-verdict", "x-tierlab-confidence", "x-tierlab-cost-usd", "x-tierlab-attempts", "x-tierlab-cache"];
+const EXPOSED = [
+  "x-request-id",
+  "x-tierlab-action",
+  "x-tierlab-tier",
+  "x-tierlab-model",
+  "x-tierlab-verdict",
+  "x-tierlab-confidence",
+  "x-tierlab-cost-usd",
+  "x-tierlab-attempts",
+  "x-tierlab-cache",
+];
 
 export function makeOriginPolicy(allowed: readonly string[]): OriginPolicy {
   const list = new Set(allowed.map(normaliseOrigin));
@@ -56,14 +66,20 @@ export function makeOriginPolicy(allowed: readonly string[]): OriginPolicy {
   return {
     check(headers) {
       const origin = allowedOrigin(headers);
-      if (origin === undefined && CROSS_SITE.has(String(headers["sec-fetch-site"] ?? ""))) throw refuse("a browser request from another site without an Origin is not allowed");
+      if (origin === undefined && CROSS_SITE.has(String(headers["sec-fetch-site"] ?? "")))
+        throw refuse("a browser request from another site without an Origin is not allowed");
       return origin;
     },
     preflight(method, headers, res) {
       if (method !== "OPTIONS" || headers["access-control-request-method"] === undefined) return false;
       const origin = allowedOrigin(headers);
       if (origin === undefined) return false;
-      res.writeHead(204, { ...this.corsHeaders(origin), "access-control-allow-methods": "GET, POST", "access-control-allow-headers": ALLOWED_HEADERS, "access-control-max-age": "600" });
+      res.writeHead(204, {
+        ...this.corsHeaders(origin),
+        "access-control-allow-methods": "GET, POST",
+        "access-control-allow-headers": ALLOWED_HEADERS,
+        "access-control-max-age": "600",
+      });
       res.end();
       return true;
     },

@@ -10,7 +10,18 @@ import type { Response, ResponseOutputMessage, ResponseStreamEvent, ResponseUsag
 import type { FinishReason, ResponseFormat } from "../router/contracts/provider.js";
 import type { RouteResult } from "../router/contracts/route-result.js";
 import { GatewayRequestError, toWireError } from "./errors.js";
-import { ACTION_HEADER, parseOr400, routeInput, selectAction, sseEvent, unsupportedContent, type AnswerView, type Turn, type WireExchange, type WireFormat } from "./wire.js";
+import {
+  ACTION_HEADER,
+  parseOr400,
+  routeInput,
+  selectAction,
+  sseEvent,
+  unsupportedContent,
+  type AnswerView,
+  type Turn,
+  type WireExchange,
+  type WireFormat,
+} from "./wire.js";
 
 const Part = z.looseObject({ type: z.string(), text: z.string().optional(), refusal: z.string().optional() });
 
@@ -23,10 +34,16 @@ const InputItem = z.looseObject({
 const TextFormat = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("text") }),
   z.looseObject({ type: z.literal("json_object") }),
-  z.looseObject({ type: z.literal("json_schema"), name: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullable().optional() }),
+  z.looseObject({
+    type: z.literal("json_schema"),
+    name: z.string().optional(),
+    schema: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullable().optional(),
+  }),
 ]);
 
-const stateless = (field: string) => z.null({ message: `${field} is not supported: the gateway stores no responses; send the whole conversation in input` }).optional();
+const stateless = (field: string) =>
+  z.null({ message: `${field} is not supported: the gateway stores no responses; send the whole conversation in input` }).optional();
 
 export const ResponsesRequest = z.looseObject({
   model: z.string().min(1),
@@ -49,16 +66,26 @@ function toTurns(body: ResponsesRequest): Turn[] {
   body.input.forEach((item, i) => {
     if ((item.type !== undefined && item.type !== "message") || !item.role) {
       if (item.type === "item_reference") {
-        throw new GatewayRequestError({ status: 400, param: `input[${i}]`, message: "item_reference is not supported: the gateway stores no responses; send the message itself (with the AI SDK, providerOptions.openai.store = false)" });
+        throw new GatewayRequestError({
+          status: 400,
+          param: `input[${i}]`,
+          message:
+            "item_reference is not supported: the gateway stores no responses; send the message itself (with the AI SDK, providerOptions.openai.store = false)",
+        });
       }
       throw unsupportedContent(`input[${i}].type`, `input item type "${item.type ?? "(none)"}"`);
     }
     if (item.role === "system" || item.role === "developer") return;
-    const content = typeof item.content === "string" ? item.content : (item.content ?? []).map((p, j) => {
-      if ((p.type === "input_text" || p.type === "output_text") && typeof p.text === "string") return p.text;
-      if (p.type === "refusal" && typeof p.refusal === "string") return p.refusal;
-      throw unsupportedContent(`input[${i}].content[${j}]`, `content part type "${p.type}"`);
-    }).join("");
+    const content =
+      typeof item.content === "string"
+        ? item.content
+        : (item.content ?? [])
+            .map((p, j) => {
+              if ((p.type === "input_text" || p.type === "output_text") && typeof p.text === "string") return p.text;
+              if (p.type === "refusal" && typeof p.refusal === "string") return p.refusal;
+              throw unsupportedContent(`input[${i}].content[${j}]`, `content part type "${p.type}"`);
+            })
+            .join("");
     turns.push({ role: item.role, content });
   });
   return turns;
@@ -73,7 +100,13 @@ function responseFormat(body: ResponsesRequest): ResponseFormat | undefined {
 function usageOf(answer: AnswerView): ResponseUsage | undefined {
   const { inputTokens, outputTokens, cacheReadTokens } = answer.usage;
   if (inputTokens === undefined || outputTokens === undefined) return undefined;
-  return { input_tokens: inputTokens, input_tokens_details: { cached_tokens: cacheReadTokens ?? 0, cache_write_tokens: answer.usage.cacheWriteTokens ?? 0 }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: inputTokens + outputTokens };
+  return {
+    input_tokens: inputTokens,
+    input_tokens_details: { cached_tokens: cacheReadTokens ?? 0, cache_write_tokens: answer.usage.cacheWriteTokens ?? 0 },
+    output_tokens: outputTokens,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: inputTokens + outputTokens,
+  };
 }
 
 function incomplete(f: FinishReason | undefined): Response.IncompleteDetails | null {
@@ -103,16 +136,34 @@ export const responses: WireFormat = {
     const response = (status: Response["status"], output: ResponseOutputMessage[], answer?: AnswerView): Omit<Response, "output_text"> => {
       const usage = answer && usageOf(answer);
       return {
-        id, object: "response", created_at: created, status, error: null,
+        id,
+        object: "response",
+        created_at: created,
+        status,
+        error: null,
         incomplete_details: answer ? incomplete(answer.finishReason) : null,
-        instructions: body.instructions ?? null, max_output_tokens: body.max_output_tokens ?? null, model: body.model,
-        output, parallel_tool_calls: false, previous_response_id: null, temperature: null,
-        text: { format: body.text?.format ?? { type: "text" } } as Response["text"], tool_choice: "none", tools: [], top_p: null,
-        truncation: "disabled", metadata: {}, ...(usage ? { usage } : {}),
+        instructions: body.instructions ?? null,
+        max_output_tokens: body.max_output_tokens ?? null,
+        model: body.model,
+        output,
+        parallel_tool_calls: false,
+        previous_response_id: null,
+        temperature: null,
+        text: { format: body.text?.format ?? { type: "text" } } as Response["text"],
+        tool_choice: "none",
+        tools: [],
+        top_p: null,
+        truncation: "disabled",
+        metadata: {},
+        ...(usage ? { usage } : {}),
       };
     };
     const message = (text: string, status: ResponseOutputMessage["status"]): ResponseOutputMessage => ({
-      id: itemId, type: "message", role: "assistant", status, content: status === "in_progress" ? [] : [{ type: "output_text", text, annotations: [], logprobs: [] }],
+      id: itemId,
+      type: "message",
+      role: "assistant",
+      status,
+      content: status === "in_progress" ? [] : [{ type: "output_text", text, annotations: [], logprobs: [] }],
     });
     const finalStatus = (answer: AnswerView) => (incomplete(answer.finishReason) ? "incomplete" : "completed");
     return {
@@ -123,7 +174,13 @@ export const responses: WireFormat = {
         event({ type: "response.created", response: response("in_progress", []) as Response }) +
         event({ type: "response.in_progress", response: response("in_progress", []) as Response }) +
         event({ type: "response.output_item.added", output_index: 0, item: message("", "in_progress") }) +
-        event({ type: "response.content_part.added", item_id: itemId, output_index: 0, content_index: 0, part: { type: "output_text", text: "", annotations: [], logprobs: [] } }),
+        event({
+          type: "response.content_part.added",
+          item_id: itemId,
+          output_index: 0,
+          content_index: 0,
+          part: { type: "output_text", text: "", annotations: [], logprobs: [] },
+        }),
       delta: (text) => event({ type: "response.output_text.delta", item_id: itemId, output_index: 0, content_index: 0, delta: text, logprobs: [] }),
       close(_result, answer) {
         const status = finalStatus(answer);
@@ -131,9 +188,18 @@ export const responses: WireFormat = {
         const part = done.content[0]!;
         return (
           event({ type: "response.output_text.done", item_id: itemId, output_index: 0, content_index: 0, text: answer.text, logprobs: [] }) +
-          event({ type: "response.content_part.done", item_id: itemId, output_index: 0, content_index: 0, part: part as Extract<typeof part, { type: "output_text" }> }) +
+          event({
+            type: "response.content_part.done",
+            item_id: itemId,
+            output_index: 0,
+            content_index: 0,
+            part: part as Extract<typeof part, { type: "output_text" }>,
+          }) +
           event({ type: "response.output_item.done", output_index: 0, item: done }) +
-          event({ type: status === "completed" ? "response.completed" : "response.incomplete", response: response(status, [done], answer) as Response } as ResponseStreamEvent)
+          event({
+            type: status === "completed" ? "response.completed" : "response.incomplete",
+            response: response(status, [done], answer) as Response,
+          } as ResponseStreamEvent)
         );
       },
       fail(err) {

@@ -35,7 +35,10 @@ export function outcomeHeaders(result: RouteResult): Record<string, string> {
 export const OUTCOME_TRAILERS = "x-tierlab-verdict, x-tierlab-cost-usd, x-tierlab-attempts, x-tierlab-confidence";
 
 export function routeHeaders(result: RouteResult, cacheHit: boolean): Record<string, string> {
-  return { ...startHeaders({ requestId: result.requestId, action: result.action, start: { tier: result.tier, modelId: result.modelId }, cacheHit }), ...outcomeHeaders(result) };
+  return {
+    ...startHeaders({ requestId: result.requestId, action: result.action, start: { tier: result.tier, modelId: result.modelId }, cacheHit }),
+    ...outcomeHeaders(result),
+  };
 }
 
 /**

@@ -53,7 +53,11 @@ describe("gateway: chat completions through the official openai client", () => {
 
   it("ends the SSE body with data: [DONE] and sends no usage chunk unless asked", async () => {
     fx = await startFixture();
-    const res = await fetch(`${fx.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...ask("x"), stream: true }) });
+    const res = await fetch(`${fx.gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...ask("x"), stream: true }),
+    });
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     const body = await res.text();
     expect(body.endsWith("data: [DONE]\n\n")).toBe(true);
@@ -87,7 +91,12 @@ describe("gateway: chat completions through the official openai client", () => {
     fx = await startFixture();
     await fx.client().chat.completions.create({
       model: "tierlab/classify",
-      messages: [{ role: "system", content: "You are a pirate." }, { role: "user", content: "first" }, { role: "assistant", content: "docs" }, { role: "user", content: "second" }],
+      messages: [
+        { role: "system", content: "You are a pirate." },
+        { role: "user", content: "first" },
+        { role: "assistant", content: "docs" },
+        { role: "user", content: "second" },
+      ],
     });
     // ScriptedProvider counts words of every message it saw: the action's "Pick a label." (3), "first" (1),
     // "docs" (1) and the templated "Text: second\nLabel:" (3). The client's system prompt (4) is not among them.
@@ -98,7 +107,10 @@ describe("gateway: chat completions through the official openai client", () => {
 describe("gateway: errors in OpenAI's shape", () => {
   it("400 for an invalid body, naming the field", async () => {
     fx = await startFixture();
-    const err = await fx.client().chat.completions.create({ model: "tierlab/classify", messages: [] }).catch((e) => e);
+    const err = await fx
+      .client()
+      .chat.completions.create({ model: "tierlab/classify", messages: [] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.param).toBe("messages");
     expect(err.error).toMatchObject({ type: "invalid_request_error" });
@@ -106,7 +118,10 @@ describe("gateway: errors in OpenAI's shape", () => {
 
   it("400 when the last message is not from the user, and for non-JSON bodies", async () => {
     fx = await startFixture();
-    const err = await fx.client().chat.completions.create({ model: "tierlab/classify", messages: [{ role: "assistant", content: "hi" }] }).catch((e) => e);
+    const err = await fx
+      .client()
+      .chat.completions.create({ model: "tierlab/classify", messages: [{ role: "assistant", content: "hi" }] })
+      .catch((e) => e);
     expect(err.status).toBe(400);
     const res = await fetch(`${fx.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
     expect(res.status).toBe(400);
@@ -115,7 +130,10 @@ describe("gateway: errors in OpenAI's shape", () => {
 
   it("404 for an unknown model or action", async () => {
     fx = await startFixture();
-    const err = await fx.client().chat.completions.create(ask("x", "gpt-4o")).catch((e) => e);
+    const err = await fx
+      .client()
+      .chat.completions.create(ask("x", "gpt-4o"))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     expect(err.code).toBe("model_not_found");
     expect(err.message).toContain("tierlab/<action>");
@@ -124,7 +142,10 @@ describe("gateway: errors in OpenAI's shape", () => {
   it("429 insufficient_quota for a budget refusal, which the SDK does not retry", async () => {
     const budget = { reserve: () => ({ ok: false as const, reason: "global day limit $5 reached", onExceed: "refuse" as const }) };
     fx = await startFixture({ fast: [{ reply: "nope" }], quality: [{ reply: "nope" }], budget });
-    const err = await fx.client({ maxRetries: 2 }).chat.completions.create(ask("x")).catch((e) => e);
+    const err = await fx
+      .client({ maxRetries: 2 })
+      .chat.completions.create(ask("x"))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect(err.code).toBe("insufficient_quota");
     expect(err.message).toContain("global day limit");
@@ -134,7 +155,10 @@ describe("gateway: errors in OpenAI's shape", () => {
   it("502 when no tier answered, not retried on top of the router's retries", async () => {
     const fail = [{ reply: "", error: () => new AuthenticationError({ message: "bad key" }) }];
     fx = await startFixture({ fast: fail, quality: fail, api: fail, api2: fail });
-    const err = await fx.client({ maxRetries: 2 }).chat.completions.create(ask("x")).catch((e) => e);
+    const err = await fx
+      .client({ maxRetries: 2 })
+      .chat.completions.create(ask("x"))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
     expect(err.status).toBe(502);
     expect(err.code).toBe("no_tier_answered");
@@ -143,7 +167,11 @@ describe("gateway: errors in OpenAI's shape", () => {
 
   it("413 for a body over the limit, before routing", async () => {
     fx = await startFixture({ gateway: { maxBodyBytes: 64 } });
-    const res = await fetch(`${fx.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ask("x".repeat(200))) });
+    const res = await fetch(`${fx.gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(ask("x".repeat(200))),
+    });
     expect(res.status).toBe(413);
     expect((await res.json()).error.message).toMatch(/over 64 bytes/);
     expect(fx.providers.fast.calls).toBe(0);
@@ -196,8 +224,16 @@ describe("gateway: access", () => {
 
   it("415 for a chat request that is not JSON (no CORS-simple posts): the media type is parsed, not searched", async () => {
     fx = await startFixture();
-    const post = (type: string) => fetch(`${fx!.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": type }, body: JSON.stringify(ask("x")) });
-    for (const type of ["text/plain", "text/plain; x=application/json", "text/plain;application/json", "application/jsonx", "application/json-seq", "not a type"]) {
+    const post = (type: string) =>
+      fetch(`${fx!.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": type }, body: JSON.stringify(ask("x")) });
+    for (const type of [
+      "text/plain",
+      "text/plain; x=application/json",
+      "text/plain;application/json",
+      "application/jsonx",
+      "application/json-seq",
+      "not a type",
+    ]) {
       expect((await post(type)).status, type).toBe(415);
     }
     expect(fx.providers.fast.calls).toBe(0);
@@ -207,7 +243,11 @@ describe("gateway: access", () => {
   it("403 for a request from a web page origin that was not allowed, before routing and before the token check", async () => {
     fx = await startFixture({ gateway: { token: "t0k", allowedOrigins: ["http://localhost:3000"] } });
     const post = (headers: Record<string, string>) =>
-      fetch(`${fx!.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer t0k", ...headers }, body: JSON.stringify(ask("x")) });
+      fetch(`${fx!.gateway.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer t0k", ...headers },
+        body: JSON.stringify(ask("x")),
+      });
     const refused = await post({ origin: "http://127.0.0.1:9999" });
     expect(refused.status).toBe(403);
     expect((await refused.json()).error).toMatchObject({ code: "origin_not_allowed" });
@@ -232,7 +272,12 @@ describe("gateway: access", () => {
 
 describe("gateway: cache and metrics", () => {
   it("serves a repeat from the cache: header hit, ledger row cache_hit with $0", async () => {
-    fx = await startFixture({ fast: [{ reply: "nope" }], quality: [{ reply: "nope" }], api: [{ reply: "docs" }], cache: new ResponseCache({ ttlMs: 60_000, maxEntries: 10 }) });
+    fx = await startFixture({
+      fast: [{ reply: "nope" }],
+      quality: [{ reply: "nope" }],
+      api: [{ reply: "docs" }],
+      cache: new ResponseCache({ ttlMs: 60_000, maxEntries: 10 }),
+    });
     const client = fx.client();
     const first = await client.chat.completions.create(ask("Update README")).withResponse();
     const second = await client.chat.completions.create(ask("Update README")).withResponse();
@@ -242,7 +287,13 @@ describe("gateway: cache and metrics", () => {
     expect(fx.providers.api.calls).toBe(1);
     const hitRows = fx.ledger.query().filter((r) => r.cache_hit);
     expect(hitRows).toHaveLength(1);
-    expect(hitRows[0]).toMatchObject({ cost_usd: 0, verdict: "accepted", tier: "API_FALLBACK", model: "api-model", request_id: second.response.headers.get("x-request-id") });
+    expect(hitRows[0]).toMatchObject({
+      cost_usd: 0,
+      verdict: "accepted",
+      tier: "API_FALLBACK",
+      model: "api-model",
+      request_id: second.response.headers.get("x-request-id"),
+    });
     const metrics = await (await fetch(`${fx.gateway.url}/metrics`)).text();
     expect(metrics).toContain('tierlab_gateway_requests_total{action="classify",tier="API_FALLBACK",model="api-model",status="200",cache="hit"} 1');
     expect(metrics).toMatch(/^tierlab_cache_entries 1$/m);
@@ -251,7 +302,10 @@ describe("gateway: cache and metrics", () => {
   it("exposes requests, tokens, cost, escalations and latency by tier/model", async () => {
     fx = await startFixture({ fast: [{ reply: "nope" }], quality: [{ reply: "nope" }], api: [{ reply: "docs" }] });
     const r = await fx.client().chat.completions.create(ask("Update README"));
-    await fx.client().chat.completions.create(ask("x", "gpt-4o")).catch(() => undefined);
+    await fx
+      .client()
+      .chat.completions.create(ask("x", "gpt-4o"))
+      .catch(() => undefined);
     const res = await fetch(`${fx.gateway.url}/metrics`);
     expect(res.headers.get("content-type")).toContain("text/plain");
     const text = await res.text();
@@ -267,7 +321,8 @@ describe("gateway: cache and metrics", () => {
       'tierlab_gateway_attempts_total{action="classify",tier="LOCAL_FAST",model="fast-a",verdict="rejected"} 1',
       'tierlab_gateway_request_duration_seconds_count{action="classify",tier="API_FALLBACK",model="api-model",stream="false"} 1',
       'tierlab_gateway_attempt_duration_seconds_count{action="classify",tier="LOCAL_QUALITY",model="quality-a"} 1',
-    ]) expect(text).toContain(line);
+    ])
+      expect(text).toContain(line);
   });
 
   it("keeps separate registries per gateway", async () => {

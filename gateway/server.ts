@@ -73,7 +73,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   assertSafeBind(host, token);
   const router = opts.router;
   const actions = Object.keys(router.config.data.actions);
-  const metrics = opts.metrics === false ? undefined : (opts.metrics ?? new GatewayMetrics({ cache: router.cache, budget: router.budget, production: router.production }));
+  const metrics =
+    opts.metrics === false ? undefined : (opts.metrics ?? new GatewayMetrics({ cache: router.cache, budget: router.budget, production: router.production }));
   const checkToken = token ? makeTokenCheck(token) : undefined;
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
   const limits = connectionLimits(opts);
@@ -104,7 +105,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       else checkHostHeader(req.headers);
       const post = req.method === "POST" ? POST_ROUTES[path] : undefined;
       if (post) return await serveExchange(exchange, post, req, res, abort.signal);
-      if (req.method === "POST" && path === "/v1/feedback") return await serveFeedback({ production: router.production, req, res, maxBodyBytes: maxBody, bodyTimeoutMs: limits.bodyTimeoutMs });
+      if (req.method === "POST" && path === "/v1/feedback")
+        return await serveFeedback({ production: router.production, req, res, maxBodyBytes: maxBody, bodyTimeoutMs: limits.bodyTimeoutMs });
       if (req.method === "GET" && path.startsWith(DEFERRED_PATH)) return await serveDeferredStatus(router, path, res);
       if (req.method === "GET" && path === "/v1/models") {
         return sendJson(res, 200, req.headers[VERSION_HEADER] ? anthropicModelList(actions, startedAt) : modelList(actions, startedAt));
@@ -113,7 +115,12 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         const id = decodePathSegment(path.slice("/v1/models/".length));
         const action = id.startsWith(MODEL_PREFIX) ? id.slice(MODEL_PREFIX.length) : id;
         if (actions.includes(action)) return sendJson(res, 200, modelObject(action, startedAt));
-        throw new GatewayRequestError({ status: 404, code: "model_not_found", param: "model", message: `The model "${id}" does not exist; GET /v1/models lists tierlab/<action> for each action.` });
+        throw new GatewayRequestError({
+          status: 404,
+          code: "model_not_found",
+          param: "model",
+          message: `The model "${id}" does not exist; GET /v1/models lists tierlab/<action> for each action.`,
+        });
       }
       if (req.method === "GET" && path === "/metrics" && metrics) {
         const text = await metrics.text();
@@ -126,17 +133,24 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     }
   }
 
-  const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.headersTimeoutMs + limits.bodyTimeoutMs, connectionsCheckingInterval: limits.checkEveryMs }, (req, res) => {
-    const abort = new AbortController();
-    // A client that hangs up cancels its route: no tokens are spent on an answer nobody reads.
-    res.on("close", () => {
-      if (!res.writableFinished) abort.abort();
-    });
-    const done = handle(req, res, abort)
-      .then(() => responseSettled(res))
-      .finally(() => inFlight.delete(done));
-    inFlight.set(done, abort);
-  });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.headersTimeoutMs + limits.bodyTimeoutMs,
+      connectionsCheckingInterval: limits.checkEveryMs,
+    },
+    (req, res) => {
+      const abort = new AbortController();
+      // A client that hangs up cancels its route: no tokens are spent on an answer nobody reads.
+      res.on("close", () => {
+        if (!res.writableFinished) abort.abort();
+      });
+      const done = handle(req, res, abort)
+        .then(() => responseSettled(res))
+        .finally(() => inFlight.delete(done));
+      inFlight.set(done, abort);
+    },
+  );
   server.maxConnections = limits.maxConnections;
   const sockets = new Set<Socket>();
   server.on("connection", (s) => {
@@ -201,13 +215,23 @@ function responseSettled(res: ServerResponse): Promise<void> {
 }
 
 function shuttingDown(): GatewayRequestError {
-  return new GatewayRequestError({ status: 503, type: "server_error", code: "shutting_down", message: "the gateway shut down before this request finished; send it again" });
+  return new GatewayRequestError({
+    status: 503,
+    type: "server_error",
+    code: "shutting_down",
+    message: "the gateway shut down before this request finished; send it again",
+  });
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      const hint = err.code === "EADDRINUSE" ? `port ${port} is in use; pass --port with a free one` : err.code === "EADDRNOTAVAIL" ? `${host} is not an address of this machine` : err.message;
+      const hint =
+        err.code === "EADDRINUSE"
+          ? `port ${port} is in use; pass --port with a free one`
+          : err.code === "EADDRNOTAVAIL"
+            ? `${host} is not an address of this machine`
+            : err.message;
       reject(new UsageError({ message: `cannot listen on ${host}:${port}: ${hint}`, cause: err }));
     };
     server.once("error", onError);

@@ -29,7 +29,13 @@ const ask = { model: "tierlab/classify", messages: [{ role: "user" as const, con
 async function settlesWithin(p: Promise<unknown>, ms = 80): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
-  const got = await Promise.race([p.then(() => true, () => true), late]);
+  const got = await Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    late,
+  ]);
   clearTimeout(timer);
   return got;
 }
@@ -62,7 +68,11 @@ describe("gateway streaming: live on the last tier", () => {
       req.on("error", reject);
       req.end(JSON.stringify({ ...ask, stream: true }));
     });
-    expect(got.headers).toMatchObject({ "x-tierlab-tier": "API_FALLBACK", "x-tierlab-model": "api-model", trailer: expect.stringContaining("x-tierlab-cost-usd") });
+    expect(got.headers).toMatchObject({
+      "x-tierlab-tier": "API_FALLBACK",
+      "x-tierlab-model": "api-model",
+      trailer: expect.stringContaining("x-tierlab-cost-usd"),
+    });
     expect(got.headers["x-tierlab-verdict"]).toBeUndefined();
     expect(got.trailers["x-tierlab-verdict"]).toBe("accepted");
     expect(Number(got.trailers["x-tierlab-cost-usd"])).toBeGreaterThan(0);
@@ -80,10 +90,14 @@ describe("gateway streaming: live on the last tier", () => {
     const gated = new GatedProvider(["do", "cs"], { name: "api" });
     await fx.close();
     fx = await startFixture({ ...rejectLocal, override: { api: gated } });
-    const messages = new Anthropic({ apiKey: "x", baseURL: fx.gateway.url, maxRetries: 0 }).messages.stream({ model: "tierlab/classify", max_tokens: 64, messages: [{ role: "user", content: "x" }] });
+    const messages = new Anthropic({ apiKey: "x", baseURL: fx.gateway.url, maxRetries: 0 }).messages.stream({
+      model: "tierlab/classify",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "x" }],
+    });
     await new Promise<void>((resolve) => messages.on("text", () => resolve()));
     gated.release();
-    expect((await messages.finalText())).toBe("docs");
+    expect(await messages.finalText()).toBe("docs");
   });
 
   it("ends a live answer that breaks off with the format's in-stream error", async () => {
@@ -104,12 +118,20 @@ describe("gateway streaming: buffered before the last tier", () => {
   it("sends nothing while a checked local answer is being written, then the whole answer with full headers", async () => {
     const fast = new GatedProvider(["au", "th"], { name: "fast" });
     fx = await startFixture({ override: { fast } });
-    const pending = fetch(`${fx.gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...ask, stream: true }) });
+    const pending = fetch(`${fx.gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...ask, stream: true }),
+    });
     expect(await settlesWithin(pending)).toBe(false);
     fast.release();
     const res = await pending;
     expect(res.headers.get("x-tierlab-verdict")).toBe("accepted");
-    const contents = (await res.text()).split("\n\n").filter((l) => l.startsWith("data: {")).map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content).filter(Boolean);
+    const contents = (await res.text())
+      .split("\n\n")
+      .filter((l) => l.startsWith("data: {"))
+      .map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content)
+      .filter(Boolean);
     expect(contents).toEqual(["auth"]);
   });
 });
@@ -120,8 +142,13 @@ describe("gateway: the client's response format reaches the backend", () => {
   it("as json_schema response_format on an OpenAI-compatible API and as format on Ollama", async () => {
     const openai = await startFakeOpenAI({ respond: () => ({ chunks: ['{"label":"auth"}'] }) });
     const ollama = await startFakeOllama({ models: ["quality-a"], respond: () => ({ chunks: ['{"label":"ui"}'] }) });
-    cleanups.push(() => openai.close(), () => ollama.close());
-    fx = await startFixture({ override: { fast: new OpenAIProvider({ baseURL: openai.baseURL, name: "fast" }), quality: new OllamaProvider({ host: ollama.url }) } });
+    cleanups.push(
+      () => openai.close(),
+      () => ollama.close(),
+    );
+    fx = await startFixture({
+      override: { fast: new OpenAIProvider({ baseURL: openai.baseURL, name: "fast" }), quality: new OllamaProvider({ host: ollama.url }) },
+    });
     const r = await fx.client().chat.completions.create({ ...ask, response_format: { type: "json_schema", json_schema: { name: "label", schema } } });
     expect(r.choices[0]!.message.content).toBe('{"label":"auth"}');
     expect(openai.chatBodies()[0]!.response_format).toEqual({ type: "json_schema", json_schema: { name: "response", schema } });

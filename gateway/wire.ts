@@ -75,11 +75,22 @@ export type Turn = ChatMessage & { role: "user" | "assistant" };
  * action's template, earlier turns are history. Client system prompts never reach here: the
  * action's own system prompt defines the task its checks were tuned for.
  */
-export function routeInput(args: { action: string; turns: Turn[]; lastParam: string; maxTokens?: number | null; tag?: string | null; responseFormat?: ResponseFormat }): WireExchange["route"] {
+export function routeInput(args: {
+  action: string;
+  turns: Turn[];
+  lastParam: string;
+  maxTokens?: number | null;
+  tag?: string | null;
+  responseFormat?: ResponseFormat;
+}): WireExchange["route"] {
   const turns = [...args.turns];
   const last = turns.pop();
   if (!last || last.role !== "user") {
-    throw new GatewayRequestError({ status: 400, param: "messages", message: "the last non-system message must have role \"user\": it is the input the action answers" });
+    throw new GatewayRequestError({
+      status: 400,
+      param: "messages",
+      message: 'the last non-system message must have role "user": it is the input the action answers',
+    });
   }
   if (last.content.trim() === "" && turns.length === 0) {
     throw new GatewayRequestError({ status: 400, param: args.lastParam, message: "the user message is empty: there is nothing to route" });
@@ -94,7 +105,11 @@ export function routeInput(args: { action: string; turns: Turn[]; lastParam: str
 
 /** A 400 for content the router cannot take (images, files, tool calls), naming where it was. */
 export function unsupportedContent(param: string, what: string): GatewayRequestError {
-  return new GatewayRequestError({ status: 400, param, message: `${what} is not supported: tierlab routes text actions; send text only (see the gateway README)` });
+  return new GatewayRequestError({
+    status: 400,
+    param,
+    message: `${what} is not supported: tierlab routes text actions; send text only (see the gateway README)`,
+  });
 }
 
 export const sse = (data: object) => `data: ${JSON.stringify(data)}\n\n`;

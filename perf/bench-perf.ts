@@ -21,7 +21,9 @@ const LATENCY_MS = 50;
 const CONCURRENCY = 64;
 
 async function startFake(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "perf/fake-ollama-process.ts"), String(LATENCY_MS)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "perf/fake-ollama-process.ts"), String(LATENCY_MS)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", resolve);
     child.once("exit", (code) => reject(new Error(`fake Ollama exited with ${code}`)));
@@ -35,13 +37,15 @@ async function rawFetch(fetch: typeof globalThis.fetch, url: string, n: number, 
   const overheadMs: number[] = [];
   let left = n;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (left-- > 0) {
-      const s = performance.now();
-      await (await fetch(`${url}/api/chat`, { method: "POST", body })).text();
-      overheadMs.push(performance.now() - s - LATENCY_MS);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) {
+        const s = performance.now();
+        await (await fetch(`${url}/api/chat`, { method: "POST", body })).text();
+        overheadMs.push(performance.now() - s - LATENCY_MS);
+      }
+    }),
+  );
   return { overheadMs: overheadMs.sort((a, b) => a - b), rps: n / ((performance.now() - t0) / 1000) };
 }
 
@@ -54,14 +58,30 @@ export async function runBenchPerf(opts: { requests?: number } = {}): Promise<Pe
     (d.actions as Record<string, { escalate: string[] }>).classify!.escalate = [];
   });
   const header = { format: "tierlab-dataset", version: 1, name: "perf", description: "perf", source: "generated", license: "CC0-1.0", attribution: "" };
-  const items = Array.from({ length: n }, (_, i) => JSON.stringify({ id: `p${i}`, action: "classify", input: `item ${i}`, expected: "auth", grader: "exact_label" }));
+  const items = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ id: `p${i}`, action: "classify", input: `item ${i}`, expected: "auth", grader: "exact_label" }),
+  );
   const dataset = join(fx.dir, "perf.jsonl");
   writeFileSync(dataset, [JSON.stringify(header), ...items].join("\n") + "\n");
   const results = mkdtempSync(join(tmpdir(), "tierlab-benchperf-"));
   try {
     const run = async (concurrency: number, limit: number, runId: string) => {
       const t0 = performance.now();
-      const r = await runBench({ config: fx.file, dataset, resultsDir: results, runId, cascade: false, seed: 1, limit, concurrency, warmup: 0, slo: {}, storeAnswers: false, progress: false, signal: new AbortController().signal });
+      const r = await runBench({
+        config: fx.file,
+        dataset,
+        resultsDir: results,
+        runId,
+        cascade: false,
+        seed: 1,
+        limit,
+        concurrency,
+        warmup: 0,
+        slo: {},
+        storeAnswers: false,
+        progress: false,
+        signal: new AbortController().signal,
+      });
       // Throughput over the dispatch phase only (the summary's wall clock): set-up such as loading the
       // dataset, git and hardware probes is a fixed cost per run, not per request.
       return { wallS: r.summary.wall_s, totalS: (performance.now() - t0) / 1000, records: new RunFolder(r.dir).records() };
@@ -91,7 +111,13 @@ export async function runBenchPerf(opts: { requests?: number } = {}): Promise<Pe
       { name: `bare transport throughput at concurrency ${CONCURRENCY}`, value: rawLoaded.rps, unit: "req/s" },
       { name: `bare Node fetch throughput at concurrency ${CONCURRENCY}`, value: nodeLoaded.rps, unit: "req/s" },
       { name: "harness throughput / bare transport throughput", value: (achieved / rawLoaded.rps) * 100, unit: "%" },
-      { name: "harness overhead per request p50 (serial, e2e − 50 ms)", value: quantile(overhead, 0.5), unit: "ms", target: "≤ 1", ok: quantile(overhead, 0.5) <= 1 },
+      {
+        name: "harness overhead per request p50 (serial, e2e − 50 ms)",
+        value: quantile(overhead, 0.5),
+        unit: "ms",
+        target: "≤ 1",
+        ok: quantile(overhead, 0.5) <= 1,
+      },
       { name: "harness overhead per request p99 (serial)", value: quantile(overhead, 0.99), unit: "ms" },
       { name: "TTFT error p99 (serial, |measured − 50 ms|)", value: quantile(ttftErr, 0.99), unit: "ms", target: "≤ 1", ok: quantile(ttftErr, 0.99) <= 1 },
       { name: `throughput at concurrency ${CONCURRENCY}, ${n} requests`, value: achieved, unit: "req/s" },

@@ -36,13 +36,13 @@ export async function measureClientCost(n: number): Promise<{ transportUs: numbe
     const sdk = new OpenAI({ apiKey: "x", baseURL: `${upstream.url}/v1`, maxRetries: 0, fetch: transport.fetch });
     const provider = new OpenAIProvider({ baseURL: `${upstream.url}/v1`, fetch: transport.fetch });
     const messages = [{ role: "user" as const, content: "x" }];
-    const [transportUs, sdkUs, providerUs] = await cpuPerCall(n, [
+    const [transportUs, sdkUs, providerUs] = (await cpuPerCall(n, [
       async () => void (await (await transport.fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body })).text()),
       async () => {
         for await (const _ of await sdk.chat.completions.create({ model: "perf-model", messages, stream: true })) void _;
       },
       async () => void (await provider.chat({ model: "perf-model", messages })),
-    ]) as [number, number, number];
+    ])) as [number, number, number];
     return { transportUs, sdkUs, providerUs };
   } finally {
     await transport.close();

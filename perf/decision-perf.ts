@@ -63,7 +63,13 @@ export async function runDecisionPerf(): Promise<PerfRow[]> {
   const training = Array.from({ length: 2000 }, () => {
     const agreement = rng.next() < 0.7 ? 1 : 0;
     const extraction = [1, 0.5, 0][Math.floor(rng.next() * 3)]!;
-    const features = { agreement, extraction, check_finish_reason: rng.next() < 0.97 ? 1 : 0, check_repetition: rng.next(), check_required_fields: rng.next() < 0.9 ? 1 : 0 };
+    const features = {
+      agreement,
+      extraction,
+      check_finish_reason: rng.next() < 0.97 ? 1 : 0,
+      check_repetition: rng.next(),
+      check_required_fields: rng.next() < 0.9 ? 1 : 0,
+    };
     return { features, correct: rng.next() < 1 / (1 + Math.exp(-(3 * agreement + extraction - 1.5))) };
   });
   const fit = fitScorer(training, { featureNames: FEATURES, seed: 1, calibration: "isotonic" });
@@ -71,13 +77,29 @@ export async function runDecisionPerf(): Promise<PerfRow[]> {
   const scorer = compileScorer(fit.model);
   const models = config.data.providers.replay!.models!;
   const recorded = ["phi3", "llama3-8b"].flatMap((m) =>
-    models[m]!.recordings.flatMap((file) => parseRecordingFile(resolveFrom(config.dir, file)).records.map((r) => ({ plan: file.includes("cruxeval") ? plans.python_literal : plans.number, text: r.record.output }))),
+    models[m]!.recordings.flatMap((file) =>
+      parseRecordingFile(resolveFrom(config.dir, file)).records.map((r) => ({
+        plan: file.includes("cruxeval") ? plans.python_literal : plans.number,
+        text: r.record.output,
+      })),
+    ),
   );
   const replies = recorded.map((r) => ({ ...r, peers: ["18"] as (string | null)[] }));
   const hard = REAL_REPLIES.map((r) => ({ plan: plans[r.kind], text: r.output, peers: [r.canonical] as (string | null)[] }));
-  const cell = (plan: (typeof replies)[number]["plan"]): RouteCell => ({ cell: "consensus", tier: "LOCAL_FAST", local: true, models: [], consensus: true, calls: 2, rule: { basis: "p_correct", threshold: 0.9, scorer }, selfCheckThreshold: plan.tiers[0]!.threshold });
+  const cell = (plan: (typeof replies)[number]["plan"]): RouteCell => ({
+    cell: "consensus",
+    tier: "LOCAL_FAST",
+    local: true,
+    models: [],
+    consensus: true,
+    calls: 2,
+    rule: { basis: "p_correct", threshold: 0.9, scorer },
+    selfCheckThreshold: plan.tiers[0]!.threshold,
+  });
   const cells = replies.map((r) => cell(r.plan));
-  const checks = replies.map((r) => scoreAnswer(r.plan.checks, { text: r.text, finishReason: "stop", action: r.plan.name, prompt: "", schema: undefined }, 0.7).checks);
+  const checks = replies.map(
+    (r) => scoreAnswer(r.plan.checks, { text: r.text, finishReason: "stop", action: r.plan.name, prompt: "", schema: undefined }, 0.7).checks,
+  );
   const n = replies.length;
   const calls = 4 * n;
 
@@ -92,18 +114,30 @@ export async function runDecisionPerf(): Promise<PerfRow[]> {
   };
   const signalsScorerThreshold = timePer(decide(replies, checks), n, calls);
   const perReply = perItem(decide(replies, checks), n);
-  const hardChecks = hard.map((r) => scoreAnswer(r.plan.checks, { text: r.text, finishReason: "stop", action: r.plan.name, prompt: "", schema: undefined }, 0.7).checks);
+  const hardChecks = hard.map(
+    (r) => scoreAnswer(r.plan.checks, { text: r.text, finishReason: "stop", action: r.plan.name, prompt: "", schema: undefined }, 0.7).checks,
+  );
   const hardCases = timePer(decide(hard, hardChecks), hard.length, 50 * hard.length);
-  const whole = timePer((i) => {
-    const r = replies[i]!;
-    const assessed = assessAnswer({ plan: r.plan, cell: cells[i]!, prompt: "", answer: { text: r.text, finishReason: "stop" } });
-    return judgeAnswer({ cell: cells[i]!, assessed, peers: r.peers, agree: true }).pCorrect!;
-  }, n, calls);
+  const whole = timePer(
+    (i) => {
+      const r = replies[i]!;
+      const assessed = assessAnswer({ plan: r.plan, cell: cells[i]!, prompt: "", answer: { text: r.text, finishReason: "stop" } });
+      return judgeAnswer({ cell: cells[i]!, assessed, peers: r.peers, agree: true }).pCorrect!;
+    },
+    n,
+    calls,
+  );
   const target = `≤ ${TARGET_US} µs`;
   return [
     { name: "decision floor: empty function call", value: floorCall / 1000, unit: "µs" },
     { name: `decision floor: one scan of a reply (${n.toLocaleString("en-US")} local replies)`, value: floorScan / 1000, unit: "µs" },
-    { name: "decision: signals + P(correct) + threshold, mean per reply", value: signalsScorerThreshold / 1000, unit: "µs", target, ok: signalsScorerThreshold / 1000 <= TARGET_US },
+    {
+      name: "decision: signals + P(correct) + threshold, mean per reply",
+      value: signalsScorerThreshold / 1000,
+      unit: "µs",
+      target,
+      ok: signalsScorerThreshold / 1000 <= TARGET_US,
+    },
     { name: "decision per reply: median", value: quantile(perReply, 0.5) / 1000, unit: "µs" },
     { name: "decision per reply: p99 (replies that need jsonrepair)", value: quantile(perReply, 0.99) / 1000, unit: "µs" },
     // The quality checks are the self-check every route ran before issue 12 (repetition's trigram count dominates).

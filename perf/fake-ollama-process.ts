@@ -19,7 +19,17 @@ const server = createServer((req, res) => {
     setTimeout(() => {
       const at = new Date().toISOString();
       res.write(JSON.stringify({ model: "phi3:mini", created_at: at, message: { role: "assistant", content: "auth" }, done: false }) + "\n");
-      res.end(JSON.stringify({ model: "phi3:mini", created_at: at, message: { role: "assistant", content: "" }, done: true, done_reason: "stop", prompt_eval_count: 10, eval_count: 1 }) + "\n");
+      res.end(
+        JSON.stringify({
+          model: "phi3:mini",
+          created_at: at,
+          message: { role: "assistant", content: "" },
+          done: true,
+          done_reason: "stop",
+          prompt_eval_count: 10,
+          eval_count: 1,
+        }) + "\n",
+      );
     }, latency);
   });
 });

@@ -16,7 +16,9 @@ import type { PerfRow } from "./types.js";
 const PAIRS = Number(process.env.TIERLAB_GATE_PAIRS ?? 20);
 
 async function startFake(latencyMs: number): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "perf/fake-ollama-process.ts"), String(latencyMs)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "perf/fake-ollama-process.ts"), String(latencyMs)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", resolve);
     child.once("exit", (code) => reject(new Error(`fake Ollama exited with ${code}`)));
@@ -30,7 +32,8 @@ export async function runGatePerf(): Promise<PerfRow[]> {
   try {
     for (const sideBySide of [false, true]) {
       const pairs = await benchIdenticalPairs({ ollamaUrl: fake.url, pairs: PAIRS, items: 24, concurrency: 2, sideBySide });
-      const count = (opts: Parameters<typeof compareRuns>[2]) => pairs.filter(([b, h]) => compareRuns(b, h, { ...opts, iterations: 2000 }).exit_code === EXIT.regression).length;
+      const count = (opts: Parameters<typeof compareRuns>[2]) =>
+        pairs.filter(([b, h]) => compareRuns(b, h, { ...opts, iterations: 2000 }).exit_code === EXIT.regression).length;
       const how = sideBySide ? "side by side" : "one after the other";
       rows.push(
         { name: `false alarms in ${PAIRS} identical pairs, ${how}, default gate`, value: count({}), unit: "pairs", target: "0", ok: count({}) === 0 },

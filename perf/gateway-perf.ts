@@ -64,7 +64,11 @@ async function interleave(agent: Agent, targets: Target[], rounds: number, warmu
   return out;
 }
 
-const p = (xs: number[], q: number) => quantile([...xs].sort((a, b) => a - b), q);
+const p = (xs: number[], q: number) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    q,
+  );
 
 async function startGateway(upstreamUrl: string, provider?: Provider): Promise<{ gateway: Gateway; close(): Promise<void> }> {
   const fx = gatewayPerfConfig(upstreamUrl);
@@ -89,7 +93,12 @@ export async function runGatewayPerf(options: GatewayPerfOptions = {}): Promise<
   const messages = [{ role: "user", content: "Fixed login bug" }];
   const direct = JSON.stringify({ model: "perf-model", messages });
   const routed = JSON.stringify({ model: `tierlab/${PERF_ACTION}`, messages });
-  const ms = (name: string, value: number, target?: number): PerfRow => ({ name, value: Math.round(value * 1000) / 1000, unit: "ms", ...(target === undefined ? {} : { target: `≤ ${target}`, ok: value <= target }) });
+  const ms = (name: string, value: number, target?: number): PerfRow => ({
+    name,
+    value: Math.round(value * 1000) / 1000,
+    unit: "ms",
+    ...(target === undefined ? {} : { target: `≤ ${target}`, ok: value <= target }),
+  });
   const rows: PerfRow[] = [];
   const agent = probeAgent();
   const cleanup: Array<() => Promise<void>> = [];
@@ -103,12 +112,19 @@ export async function runGatewayPerf(options: GatewayPerfOptions = {}): Promise<
     const inProcess = await startGateway(upstream.url, new ScriptedProvider([{ reply: "auth" }], { name: "fast" }));
     cleanup.push(inProcess.close);
     const path = "/v1/chat/completions";
-    const [d, x, g, ip] = (await interleave(agent, [
-      { url: upstream.url + path, body: direct },
-      { url: proxy.url + path, body: direct },
-      { url: viaHttp.gateway.url + path, body: routed },
-      { url: inProcess.gateway.url + path, body: routed },
-    ], n, warmup)).map((ts) => ts.map((t) => t.e2eMs));
+    const [d, x, g, ip] = (
+      await interleave(
+        agent,
+        [
+          { url: upstream.url + path, body: direct },
+          { url: proxy.url + path, body: direct },
+          { url: viaHttp.gateway.url + path, body: routed },
+          { url: inProcess.gateway.url + path, body: routed },
+        ],
+        n,
+        warmup,
+      )
+    ).map((ts) => ts.map((t) => t.e2eMs));
     const floor = p(x!, 0.5) - p(d!, 0.5);
     const hop = p(g!, 0.5) - p(d!, 0.5);
     rows.push(
@@ -129,11 +145,19 @@ export async function runGatewayPerf(options: GatewayPerfOptions = {}): Promise<
     cleanup.push(streaming.close);
     const stream = (body: string) => body.replace(/}$/, ',"stream":true}');
     const ttftRounds = Math.max(200, Math.round(n / 6));
-    const [sd, sx, sg] = (await interleave(agent, [
-      { url: slow.url + path, body: stream(direct) },
-      { url: slowProxy.url + path, body: stream(direct) },
-      { url: streaming.gateway.url + path, body: stream(routed) },
-    ], ttftRounds, Math.round(warmup / 5), FIRST_TOKEN_MARK)).map((ts) => ts.map((t) => t.ttftMs!));
+    const [sd, sx, sg] = (
+      await interleave(
+        agent,
+        [
+          { url: slow.url + path, body: stream(direct) },
+          { url: slowProxy.url + path, body: stream(direct) },
+          { url: streaming.gateway.url + path, body: stream(routed) },
+        ],
+        ttftRounds,
+        Math.round(warmup / 5),
+        FIRST_TOKEN_MARK,
+      )
+    ).map((ts) => ts.map((t) => t.ttftMs!));
     rows.push(
       ms(`stream TTFT direct p50 (upstream holds the first token ${FIRST_TOKEN_MS} ms)`, p(sd!, 0.5)),
       ms("stream TTFT added by the pass-through proxy p50 (the floor)", p(sx!, 0.5) - p(sd!, 0.5)),
@@ -147,7 +171,13 @@ export async function runGatewayPerf(options: GatewayPerfOptions = {}): Promise<
         { name: "pass-through proxy requests/s, 32 in flight, wall clock", value: t.proxy.rps, unit: "req/s" },
         { name: "gateway requests/s, 32 in flight, durable ledger, wall clock", value: t.gateway.rps, unit: "req/s" },
         { name: "pass-through proxy requests per CPU-second (one core)", value: t.proxy.perCoreRps, unit: "req/s" },
-        { name: "gateway requests per CPU-second (one core), durable ledger", value: t.gateway.perCoreRps, unit: "req/s", target: `≥ ${THROUGHPUT_TARGET.toLocaleString("en-US")}`, ok: t.gateway.perCoreRps >= THROUGHPUT_TARGET },
+        {
+          name: "gateway requests per CPU-second (one core), durable ledger",
+          value: t.gateway.perCoreRps,
+          unit: "req/s",
+          target: `≥ ${THROUGHPUT_TARGET.toLocaleString("en-US")}`,
+          ok: t.gateway.perCoreRps >= THROUGHPUT_TARGET,
+        },
         { name: "gateway CPU per request / pass-through CPU per request", value: t.gateway.cpuUsPerRequest / t.proxy.cpuUsPerRequest, unit: "×" },
         { name: "CPU per request, pass-through proxy", value: t.proxy.cpuUsPerRequest, unit: "µs" },
         { name: "  … gateway with an in-process provider (no SDK, no upstream hop)", value: t.scripted.cpuUsPerRequest, unit: "µs" },

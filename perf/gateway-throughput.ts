@@ -36,13 +36,14 @@ export async function startChild(args: string[]): Promise<Child> {
   return {
     url,
     proc,
-    cpuUs: () => new Promise((resolve) => {
-      proc.once("message", (m) => {
-        const u = m as NodeJS.CpuUsage;
-        resolve(u.user + u.system);
-      });
-      proc.send("cpu");
-    }),
+    cpuUs: () =>
+      new Promise((resolve) => {
+        proc.once("message", (m) => {
+          const u = m as NodeJS.CpuUsage;
+          resolve(u.user + u.system);
+        });
+        proc.send("cpu");
+      }),
     stop: () => void proc.kill("SIGTERM"),
   };
 }
@@ -63,9 +64,11 @@ function driver(target: Child, path: string, body: string, concurrency: number):
   };
   const loop = async (count: number) => {
     let left = count;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (left-- > 0) await one();
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (left-- > 0) await one();
+      }),
+    );
   };
   return {
     warm: (n: number) => loop(n),
@@ -83,7 +86,10 @@ function driver(target: Child, path: string, body: string, concurrency: number):
 /** Rounds alternate between the targets, so drift in the machine's load falls on both alike. */
 const ROUNDS = 4;
 
-export async function measureThroughput(opts: { requests: number; concurrency: number }): Promise<{ proxy: ThroughputResult; gateway: ThroughputResult; scripted: ThroughputResult }> {
+export async function measureThroughput(opts: {
+  requests: number;
+  concurrency: number;
+}): Promise<{ proxy: ThroughputResult; gateway: ThroughputResult; scripted: ThroughputResult }> {
   const upstream = await startChild(["upstream"]);
   const children = [upstream];
   try {
@@ -114,7 +120,11 @@ export async function measureThroughput(opts: { requests: number; concurrency: n
     } finally {
       for (const d of drivers) await d.close();
     }
-    const result = (t: { wallS: number; cpuUs: number; n: number }): ThroughputResult => ({ rps: t.n / t.wallS, perCoreRps: t.n / (t.cpuUs / 1e6), cpuUsPerRequest: t.cpuUs / t.n });
+    const result = (t: { wallS: number; cpuUs: number; n: number }): ThroughputResult => ({
+      rps: t.n / t.wallS,
+      perCoreRps: t.n / (t.cpuUs / 1e6),
+      cpuUsPerRequest: t.cpuUs / t.n,
+    });
     return { proxy: result(totals[0]!), gateway: result(totals[1]!), scripted: result(totals[2]!) };
   } finally {
     for (const c of children) c.stop();

@@ -21,8 +21,8 @@ describe("http-probe post()", () => {
       receivedAt = performance.now();
       req.resume();
       res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write("data: {\"role\":\"assistant\"}\n\n");
-      void token.wait.then(() => res.end("data: {\"content\":\"FIRST\"}\n\ndata: [DONE]\n\n"));
+      res.write('data: {"role":"assistant"}\n\n');
+      void token.wait.then(() => res.end('data: {"content":"FIRST"}\n\ndata: [DONE]\n\n'));
     });
     await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat/completions`;

@@ -21,12 +21,21 @@ export function post(args: { agent: Agent; url: string; body: string; firstMark?
     const t0 = performance.now();
     let ttftMs: number | undefined;
     const req = request(
-      { agent: args.agent, host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(args.body), "anthropic-version": "2023-06-01" } },
+      {
+        agent: args.agent,
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(args.body), "anthropic-version": "2023-06-01" },
+      },
       (res) => {
         res.on("data", (c: Buffer) => {
           if (ttftMs === undefined && args.firstMark && c.includes(args.firstMark)) ttftMs = performance.now() - t0;
         });
-        res.on("end", () => (res.statusCode === 200 ? resolve({ e2eMs: performance.now() - t0, ttftMs }) : reject(new Error(`${args.url}: HTTP ${res.statusCode}`))));
+        res.on("end", () =>
+          res.statusCode === 200 ? resolve({ e2eMs: performance.now() - t0, ttftMs }) : reject(new Error(`${args.url}: HTTP ${res.statusCode}`)),
+        );
       },
     );
     req.on("error", reject);

@@ -7,11 +7,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 const COMPLETION = JSON.stringify({
-  id: "chatcmpl-perf", object: "chat.completion", created: 1_700_000_000, model: "perf-model",
+  id: "chatcmpl-perf",
+  object: "chat.completion",
+  created: 1_700_000_000,
+  model: "perf-model",
   choices: [{ index: 0, message: { role: "assistant", content: "auth", refusal: null }, logprobs: null, finish_reason: "stop" }],
   usage: { prompt_tokens: 12, completion_tokens: 1, total_tokens: 13 },
 });
-const chunk = (choices: unknown[], usage: unknown = null) => `data: ${JSON.stringify({ id: "chatcmpl-perf", object: "chat.completion.chunk", created: 1_700_000_000, model: "perf-model", choices, usage })}\n\n`;
+const chunk = (choices: unknown[], usage: unknown = null) =>
+  `data: ${JSON.stringify({ id: "chatcmpl-perf", object: "chat.completion.chunk", created: 1_700_000_000, model: "perf-model", choices, usage })}\n\n`;
 const HEAD = chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
 const FIRST = chunk([{ index: 0, delta: { content: "au" }, finish_reason: null }]);
 const REST =
@@ -47,9 +51,10 @@ export async function startInstantUpstream(opts: { firstTokenMs?: number } = {})
   return {
     server,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -22,16 +22,24 @@ export async function startPassThroughProxy(upstream: string): Promise<{ server:
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      agent.request({ origin, path: req.url ?? "/", method: (req.method ?? "GET") as Dispatcher.HttpMethod, headers: forwardable(req.headers), body: Buffer.concat(chunks) }).then(
-        (up) => {
-          res.writeHead(up.statusCode, forwardable(up.headers));
-          up.body.pipe(res);
-        },
-        () => {
-          res.writeHead(502);
-          res.end();
-        },
-      );
+      agent
+        .request({
+          origin,
+          path: req.url ?? "/",
+          method: (req.method ?? "GET") as Dispatcher.HttpMethod,
+          headers: forwardable(req.headers),
+          body: Buffer.concat(chunks),
+        })
+        .then(
+          (up) => {
+            res.writeHead(up.statusCode, forwardable(up.headers));
+            up.body.pipe(res);
+          },
+          () => {
+            res.writeHead(502);
+            res.end();
+          },
+        );
     });
   });
   server.keepAliveTimeout = 60_000;

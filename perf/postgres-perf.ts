@@ -46,9 +46,11 @@ async function concurrent(url: string, n: number, inFlight: number): Promise<{ r
   const before = (await ledger.query()).length;
   let left = n;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (left-- > 0) await router.route(REQ);
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (left-- > 0) await router.route(REQ);
+    }),
+  );
   const wall = performance.now() - t0;
   const rows = (await ledger.query()).length - before;
   await ledger.close();
@@ -71,21 +73,34 @@ async function reservations(url: string, lock: LockStrategy, n: number): Promise
   let next = 0;
   let gaveUp = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: 64 }, async () => {
-    while (next < n) {
-      const i = next++;
-      const s = performance.now();
-      // Under SERIALIZABLE a reservation can lose every retry: counted, as a caller would see it fail.
-      const ok = await one(i).then((d) => d.ok, () => false);
-      if (!ok) gaveUp++;
-      lat.push((performance.now() - s) * 1000);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < n) {
+        const i = next++;
+        const s = performance.now();
+        // Under SERIALIZABLE a reservation can lose every retry: counted, as a caller would see it fail.
+        const ok = await one(i).then(
+          (d) => d.ok,
+          () => false,
+        );
+        if (!ok) gaveUp++;
+        lat.push((performance.now() - s) * 1000);
+      }
+    }),
+  );
   const wall = performance.now() - t0;
   const retries = books.reduce((s, b) => s + b.serializationRetries, 0);
   for (const b of books) await b.close();
   await ledger.close();
-  return { rps: n / (wall / 1000), p99Us: quantile(lat.sort((a, b) => a - b), 0.99), retries, gaveUp };
+  return {
+    rps: n / (wall / 1000),
+    p99Us: quantile(
+      lat.sort((a, b) => a - b),
+      0.99,
+    ),
+    retries,
+    gaveUp,
+  };
 }
 
 export async function runPostgresPerf(opts: { requests: number; sqliteDurableP50: number }): Promise<PerfRow[]> {
@@ -102,9 +117,21 @@ export async function runPostgresPerf(opts: { requests: number; sqliteDurableP50
     const limit = 2 * opts.sqliteDurableP50;
     const p50 = (x: number[]) => quantile(x, 0.5);
     return [
-      { name: "PostgreSQL ledger overhead p50, serial, synchronous_commit=on", value: p50(on), unit: "µs", target: `≤ 2× SQLite durable = ${limit.toFixed(0)}`, ok: p50(on) <= limit },
+      {
+        name: "PostgreSQL ledger overhead p50, serial, synchronous_commit=on",
+        value: p50(on),
+        unit: "µs",
+        target: `≤ 2× SQLite durable = ${limit.toFixed(0)}`,
+        ok: p50(on) <= limit,
+      },
       { name: "PostgreSQL ledger overhead p99, serial, synchronous_commit=on", value: quantile(on, 0.99), unit: "µs" },
-      { name: "PostgreSQL ledger overhead p50, serial, synchronous_commit=off", value: p50(off), unit: "µs", target: `≤ 2× SQLite durable = ${limit.toFixed(0)}`, ok: p50(off) <= limit },
+      {
+        name: "PostgreSQL ledger overhead p50, serial, synchronous_commit=off",
+        value: p50(off),
+        unit: "µs",
+        target: `≤ 2× SQLite durable = ${limit.toFixed(0)}`,
+        ok: p50(off) <= limit,
+      },
       { name: "PostgreSQL ledger overhead p99, serial, synchronous_commit=off", value: quantile(off, 0.99), unit: "µs" },
       { name: "routed requests/s, 64 in flight, PostgreSQL ledger (group commit)", value: conc.rps, unit: "req/s" },
       { name: "ledger rows committed, PostgreSQL run (must equal requests)", value: conc.rows, unit: "rows", target: `= ${n * 2}`, ok: conc.rows === n * 2 },

@@ -25,10 +25,17 @@ const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
  */
 async function tokenizerFloor(): Promise<number> {
   const items = loadDataset(DATASET).items;
-  const work = await Promise.all(([["llama2", "Phi-3.5-mini-instruct"], ["llama3", "Meta-Llama-3-8B-Instruct"]] as const).map(async ([tokenizer, file]) => ({
-    t: await loadTokenizer(tokenizer),
-    rec: loadRecordings([join(REPO_ROOT, "datasets/replay/gsm8k", `${file}.jsonl.gz`)]),
-  })));
+  const work = await Promise.all(
+    (
+      [
+        ["llama2", "Phi-3.5-mini-instruct"],
+        ["llama3", "Meta-Llama-3-8B-Instruct"],
+      ] as const
+    ).map(async ([tokenizer, file]) => ({
+      t: await loadTokenizer(tokenizer),
+      rec: loadRecordings([join(REPO_ROOT, "datasets/replay/gsm8k", `${file}.jsonl.gz`)]),
+    })),
+  );
   const cpu0 = process.cpuUsage();
   for (const { t, rec } of work) {
     for (const item of items) {
@@ -47,8 +54,18 @@ export async function runReplayPerf(): Promise<PerfRow[]> {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await runBench({
-      config: CONFIG, dataset: DATASET, tier: "local_fast", cascade: false, seed: 1, concurrency: 1, warmup: 0, slo: {},
-      resultsDir: results, storeAnswers: false, progress: false, signal: new AbortController().signal,
+      config: CONFIG,
+      dataset: DATASET,
+      tier: "local_fast",
+      cascade: false,
+      seed: 1,
+      concurrency: 1,
+      warmup: 0,
+      slo: {},
+      resultsDir: results,
+      storeAnswers: false,
+      progress: false,
+      signal: new AbortController().signal,
     });
     const wall = (performance.now() - t0) / 1000;
     rows.push(
@@ -66,7 +83,11 @@ export async function runReplayPerf(): Promise<PerfRow[]> {
     spawnSync(process.execPath, ["--import", "tsx", "-e", "0"], { cwd: REPO_ROOT });
     const bare = (performance.now() - t1) / 1000;
     const t2 = performance.now();
-    const demo = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scenarios/decision.ts"), "--out-dir", join(out, "out"), "--results-dir", join(out, "results")], { cwd: REPO_ROOT, encoding: "utf8", timeout: 300_000 });
+    const demo = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(REPO_ROOT, "scenarios/decision.ts"), "--out-dir", join(out, "out"), "--results-dir", join(out, "results")],
+      { cwd: REPO_ROOT, encoding: "utf8", timeout: 300_000 },
+    );
     const wall = (performance.now() - t2) / 1000;
     if (demo.status !== 0) throw new Error(`npm run demo failed (${demo.status}): ${demo.stderr}`);
     rows.push(

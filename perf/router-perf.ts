@@ -21,7 +21,14 @@ function makeRouter(withLedger: boolean, mode: "durable" | "batched" = "durable"
   const ledger = withLedger ? new SqliteLedger(join(dir, "ledger.sqlite"), { mode }) : undefined;
   const instant = new ScriptedProvider([{ reply: "auth" }]);
   const router = new Router({ config: fx.load(), ledger, providers: { providers: { fast: instant, quality: instant, api: instant, api2: instant } } });
-  return { router, ledger, cleanup: () => { ledger?.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    router,
+    ledger,
+    cleanup: () => {
+      ledger?.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const REQ = { action: "classify", prompt: "Fixed auth bug in login flow" };
@@ -46,9 +53,11 @@ async function concurrent(n: number, inFlight: number, mode: "durable" | "batche
   const before = ledger!.query().length;
   let left = n;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (left-- > 0) await router.route(REQ);
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (left-- > 0) await router.route(REQ);
+    }),
+  );
   const wall = performance.now() - t0;
   ledger!.flushNow();
   const rows = ledger!.query().length - before;
@@ -70,12 +79,30 @@ export async function runRouterPerf(opts: { requests?: number } = {}): Promise<P
     { name: "overhead p99, serial, no ledger", value: quantile(bare, 0.99), unit: "µs" },
     { name: "overhead p50, serial, ledger on (durable commit per request)", value: p50, unit: "µs", target: "≤ 20", ok: p50 <= 20 },
     { name: "overhead p99, serial, ledger on", value: p99, unit: "µs", target: "≤ 200", ok: p99 <= 200 },
-    { name: "overhead p50, serial, ledger batched (20 ms write-behind)", value: quantile(batched, 0.5), unit: "µs", target: "≤ 20", ok: quantile(batched, 0.5) <= 20 },
+    {
+      name: "overhead p50, serial, ledger batched (20 ms write-behind)",
+      value: quantile(batched, 0.5),
+      unit: "µs",
+      target: "≤ 20",
+      ok: quantile(batched, 0.5) <= 20,
+    },
     { name: "overhead p99, serial, ledger batched", value: quantile(batched, 0.99), unit: "µs", target: "≤ 200", ok: quantile(batched, 0.99) <= 200 },
     { name: "routed requests/s, one core, 64 in flight, durable ledger", value: conc.rps, unit: "req/s", target: "≥ 50,000", ok: conc.rps >= 50_000 },
-    { name: "routed requests/s, one core, 64 in flight, batched ledger", value: concBatched.rps, unit: "req/s", target: "≥ 50,000", ok: concBatched.rps >= 50_000 },
+    {
+      name: "routed requests/s, one core, 64 in flight, batched ledger",
+      value: concBatched.rps,
+      unit: "req/s",
+      target: "≥ 50,000",
+      ok: concBatched.rps >= 50_000,
+    },
     { name: "ledger rows committed, durable run (must equal requests)", value: conc.rows, unit: "rows", target: `= ${n * 2}`, ok: conc.rows === n * 2 },
-    { name: "ledger rows committed, batched run (must equal requests)", value: concBatched.rows, unit: "rows", target: `= ${n * 2}`, ok: concBatched.rows === n * 2 },
+    {
+      name: "ledger rows committed, batched run (must equal requests)",
+      value: concBatched.rows,
+      unit: "rows",
+      target: `= ${n * 2}`,
+      ok: concBatched.rows === n * 2,
+    },
     ...(await runPostgresPerf({ requests: Math.round(n / 3), sqliteDurableP50: p50 })),
   ];
 }

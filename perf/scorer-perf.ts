@@ -13,7 +13,18 @@ import type { TokenLogprob } from "../router/contracts/provider.js";
 import { createRng } from "../core/rng.js";
 import type { PerfRow } from "./types.js";
 
-const NAMES = ["check_format", "check_label", "check_length", "finish_stop", "logprob_mean", "logprob_min", "logprob_on_answer", "agreement", "extraction_clean", "answer_tokens"];
+const NAMES = [
+  "check_format",
+  "check_label",
+  "check_length",
+  "finish_stop",
+  "logprob_mean",
+  "logprob_min",
+  "logprob_on_answer",
+  "agreement",
+  "extraction_clean",
+  "answer_tokens",
+];
 const POOL = 1024;
 const CALLS = 1_000_000;
 const TARGET_US = 20;
@@ -79,7 +90,13 @@ export async function runScorerPerf(): Promise<PerfRow[]> {
     const byVector = timePerCall((i) => scorer.scoreVector(vectors[i]!));
     const target = `≤ ${(TARGET_US * 1000).toLocaleString("en-US")} (20 µs)`;
     out.push({ name: `scorer P(correct), 10 features by name, ${calibration}`, value: byName.ns, unit: "ns", target, ok: byName.ns <= TARGET_US * 1000 });
-    out.push({ name: `scorer P(correct), 10 features as a vector, ${calibration}`, value: byVector.ns, unit: "ns", target, ok: byVector.ns <= TARGET_US * 1000 });
+    out.push({
+      name: `scorer P(correct), 10 features as a vector, ${calibration}`,
+      value: byVector.ns,
+      unit: "ns",
+      target,
+      ok: byVector.ns <= TARGET_US * 1000,
+    });
   }
   out.push(logprobFeatureRow());
   return out;
@@ -90,7 +107,13 @@ function logprobFeatureRow(): PerfRow {
   const rng = createRng(3);
   const tokens: TokenLogprob[] = Array.from({ length: 200 }, (_, i) => ({ token: i % 7 === 0 ? " so" : " step", logprob: -rng.next() }));
   tokens.push({ token: '", "answer": ', logprob: -0.01 }, { token: "1", logprob: -0.4 }, { token: "8", logprob: -0.2 }, { token: "}", logprob: -0.001 });
-  const text = `{"reasoning": "${tokens.slice(0, 200).map((t) => t.token).join("")}${tokens.slice(200).map((t) => t.token).join("")}`;
+  const text = `{"reasoning": "${tokens
+    .slice(0, 200)
+    .map((t) => t.token)
+    .join("")}${tokens
+    .slice(200)
+    .map((t) => t.token)
+    .join("")}`;
   const all = [{ token: '{"reasoning": "', logprob: -0.01 }, ...tokens];
   const per = timePerCallFew(() => logprobFeatures({ text, logprobs: all })!.mean);
   return { name: "log-prob features, 205-token answer (span + mean/min)", value: per, unit: "ns" };

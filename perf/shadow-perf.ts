@@ -16,10 +16,11 @@ import { ScriptedProvider } from "../router/providers/scripted.js";
 import { Router } from "../router/router.js";
 import { quantile, type PerfRow } from "./types.js";
 
-
 async function setup(rate: number | undefined) {
   const fx = writeTestConfig((d) => {
-    d.actions = { sum: { tier: "LOCAL_FAST", escalate: ["API_FALLBACK"], answer: "number", threshold: 0.5, checks: [{ id: "non_empty" }, { id: "finish_reason" }] } };
+    d.actions = {
+      sum: { tier: "LOCAL_FAST", escalate: ["API_FALLBACK"], answer: "number", threshold: 0.5, checks: [{ id: "non_empty" }, { id: "finish_reason" }] },
+    };
     d.shadow = { rate: rate ?? 0, seed: 1, budget: { period: "day", limit_usd: 1e9 } };
   });
   const dir = mkdtempSync(join(tmpdir(), "tierlab-perf-shadow-"));
@@ -79,7 +80,13 @@ export async function runShadowPerf(opts: { requests?: number } = {}): Promise<P
     { name: "accepted request p50, serial, ledger on, no shadowing", value: p50("none"), unit: "µs" },
     { name: "… shadow rate 2 % (default)", value: p50("two"), unit: "µs" },
     { name: "… shadow rate 100 % (reference API answers after 20 ms)", value: p50("all"), unit: "µs" },
-    { name: "added p50 by shadowing every answer (100 % − none)", value: p50("all") - p50("none"), unit: "µs", target: "≤ 20 (no 20 ms call)", ok: p50("all") - p50("none") <= 20 },
+    {
+      name: "added p50 by shadowing every answer (100 % − none)",
+      value: p50("all") - p50("none"),
+      unit: "µs",
+      target: "≤ 20 (no 20 ms call)",
+      ok: p50("all") - p50("none") <= 20,
+    },
     { name: "noise floor: |p50 none − p50 of a second unshadowed router|", value: Math.abs(p50("none") - p50("again")), unit: "µs" },
     { name: "p99, no shadowing", value: quantile(lat.none, 0.99), unit: "µs" },
     { name: "p99, shadow rate 100 %", value: quantile(lat.all, 0.99), unit: "µs" },

@@ -46,7 +46,7 @@ function checkAxis(def: unknown, path: string, problems: string[]): void {
   const title = titleOf(def);
   const quantitative = def.type === "quantitative" || (def.type === undefined && "aggregate" in def);
   if (title === undefined) {
-    const hint = quantitative ? ' with its unit, e.g. title: unitTitle("Latency", "ms")' : ", e.g. title: \"Model\"";
+    const hint = quantitative ? ' with its unit, e.g. title: unitTitle("Latency", "ms")' : ', e.g. title: "Model"';
     problems.push(`${path}: axis has no title; add \`title\`${hint}`);
   } else if (quantitative && !hasUnit(title)) {
     problems.push(`${path}: quantitative axis title "${title}" has no unit; write it as "${title} (unit)" or use unitTitle()`);

@@ -28,9 +28,7 @@ export function jsonForScript(value: unknown): string {
  * spaces because a line break would end a table row.
  */
 export function escapeMarkdownInline(text: string): string {
-  return text
-    .replace(/\r\n?|\n/g, " ")
-    .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+  return text.replace(/\r\n?|\n/g, " ").replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 }
 
 /** Like escapeMarkdownInline, plus the markers that only mean something at the start of a line. */
@@ -40,7 +38,5 @@ export function escapeMarkdownLine(text: string): string {
 
 /** Escapes a heading, list or setext marker at the start of already-escaped Markdown. */
 export function escapeLineStart(md: string): string {
-  return md
-    .replace(/^(\s*)([#+\-=])(?=[\s#+\-=]|$)/, "$1\\$2")
-    .replace(/^(\s*\d+)([.)])(?=\s|$)/, "$1\\$2");
+  return md.replace(/^(\s*)([#+\-=])(?=[\s#+\-=]|$)/, "$1\\$2").replace(/^(\s*\d+)([.)])(?=\s|$)/, "$1\\$2");
 }

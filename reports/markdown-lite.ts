@@ -7,16 +7,9 @@
 import { escapeHtml, escapeLineStart, escapeMarkdownInline } from "./escape.js";
 
 export type Inline =
-  | { t: "text"; v: string }
-  | { t: "code"; v: string }
-  | { t: "strong"; c: Inline[] }
-  | { t: "em"; c: Inline[] }
-  | { t: "link"; href: string; c: Inline[] };
+  { t: "text"; v: string } | { t: "code"; v: string } | { t: "strong"; c: Inline[] } | { t: "em"; c: Inline[] } | { t: "link"; href: string; c: Inline[] };
 
-export type Block =
-  | { t: "heading"; level: number; c: Inline[] }
-  | { t: "para"; c: Inline[] }
-  | { t: "list"; ordered: boolean; items: Inline[][] };
+export type Block = { t: "heading"; level: number; c: Inline[] } | { t: "para"; c: Inline[] } | { t: "list"; ordered: boolean; items: Inline[][] };
 
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const BULLET = /^\s*[-*+]\s+(.*)$/;
@@ -161,11 +154,16 @@ function inlineHtml(nodes: Inline[]): string {
   return nodes
     .map((n) => {
       switch (n.t) {
-        case "text": return escapeHtml(n.v);
-        case "code": return `<code>${escapeHtml(n.v)}</code>`;
-        case "strong": return `<strong>${inlineHtml(n.c)}</strong>`;
-        case "em": return `<em>${inlineHtml(n.c)}</em>`;
-        case "link": return `<a href="${escapeHtml(n.href)}" rel="noopener noreferrer">${inlineHtml(n.c)}</a>`;
+        case "text":
+          return escapeHtml(n.v);
+        case "code":
+          return `<code>${escapeHtml(n.v)}</code>`;
+        case "strong":
+          return `<strong>${inlineHtml(n.c)}</strong>`;
+        case "em":
+          return `<em>${inlineHtml(n.c)}</em>`;
+        case "link":
+          return `<a href="${escapeHtml(n.href)}" rel="noopener noreferrer">${inlineHtml(n.c)}</a>`;
       }
     })
     .join("");
@@ -186,7 +184,8 @@ function inlineMd(nodes: Inline[]): string {
     .map((n, k) => {
       switch (n.t) {
         // A trailing "!" right before a link would turn the link into an image.
-        case "text": return nodes[k + 1]?.t === "link" ? escapeMarkdownInline(n.v).replace(/!$/, "\\!") : escapeMarkdownInline(n.v);
+        case "text":
+          return nodes[k + 1]?.t === "link" ? escapeMarkdownInline(n.v).replace(/!$/, "\\!") : escapeMarkdownInline(n.v);
         case "code": {
           // The fence must be longer than any backtick run inside, padded so edge backticks survive.
           const longest = Math.max(0, ...(n.v.match(/`+/g) ?? []).map((run) => run.length));
@@ -194,9 +193,12 @@ function inlineMd(nodes: Inline[]): string {
           const pad = longest > 0 ? " " : "";
           return `${fence}${pad}${n.v.replace(/\r?\n/g, " ")}${pad}${fence}`;
         }
-        case "strong": return `**${inlineMd(n.c)}**`;
-        case "em": return `*${inlineMd(n.c)}*`;
-        case "link": return `[${inlineMd(n.c)}](${n.href.replace(/[()<>\s]/g, encodeURIComponent)})`;
+        case "strong":
+          return `**${inlineMd(n.c)}**`;
+        case "em":
+          return `*${inlineMd(n.c)}*`;
+        case "link":
+          return `[${inlineMd(n.c)}](${n.href.replace(/[()<>\s]/g, encodeURIComponent)})`;
       }
     })
     .join("");

@@ -29,7 +29,10 @@ describe("chart()", () => {
   it("checks every layer, with the parent encoding inherited", () => {
     const spec = {
       encoding: { x: { field: "tier", type: "nominal", title: "Tier" } },
-      layer: [{ mark: "bar", encoding: { y: { field: "ms", type: "quantitative", title: "Latency (ms)" } } }, { mark: "point", encoding: { y: { field: "ms", type: "quantitative" } } }],
+      layer: [
+        { mark: "bar", encoding: { y: { field: "ms", type: "quantitative", title: "Latency (ms)" } } },
+        { mark: "point", encoding: { y: { field: "ms", type: "quantitative" } } },
+      ],
     };
     expect(() => chart({ title: "L", spec, data: rows })).toThrow(/spec\.layer\[1\]\.encoding\.y: axis has no title/);
   });
@@ -37,7 +40,10 @@ describe("chart()", () => {
   it("accepts a titled axis given via axis.title and a datum rule without one", () => {
     const spec = {
       layer: [
-        { mark: "bar", encoding: { x: { field: "tier", type: "nominal", axis: { title: "Tier" } }, y: { field: "ms", type: "quantitative", title: "Latency (ms)" } } },
+        {
+          mark: "bar",
+          encoding: { x: { field: "tier", type: "nominal", axis: { title: "Tier" } }, y: { field: "ms", type: "quantitative", title: "Latency (ms)" } },
+        },
         { mark: "rule", encoding: { y: { datum: 3 } } },
       ],
     };
@@ -48,7 +54,9 @@ describe("chart()", () => {
     const enc = { x: { field: "tier", type: "nominal", title: "Tier" } };
     expect(() => bar(enc, { data: { url: "https://example.com/x.csv" } })).toThrow(/spec\.data: pass the rows/);
     expect(() => bar({ ...enc, href: { field: "tier" } })).toThrow(/clickable marks/);
-    expect(() => chart({ title: "L", spec: { layer: [{ data: { url: "x.json" }, mark: "point", encoding: enc }] }, data: rows })).toThrow(/url: reports never load/);
+    expect(() => chart({ title: "L", spec: { layer: [{ data: { url: "x.json" }, mark: "point", encoding: enc }] }, data: rows })).toThrow(
+      /url: reports never load/,
+    );
   });
 
   it("requires a title", () => {

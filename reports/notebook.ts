@@ -81,9 +81,15 @@ export const CellSchema = z.discriminatedUnion("kind", [MarkdownCellSchema, Tabl
 export const InputSchema = z.strictObject({
   name: z.string().min(1),
   path: z.string().min(1),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex digits").optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex digits")
+    .optional(),
   seed: z.union([z.number().int(), z.string()]).optional(),
-  gitCommit: z.string().regex(/^[0-9a-f]{7,40}$/, "gitCommit must be 7-40 lowercase hex digits").optional(),
+  gitCommit: z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/, "gitCommit must be 7-40 lowercase hex digits")
+    .optional(),
   note: z.string().optional(),
 });
 
@@ -115,7 +121,10 @@ export function parseNotebook(value: unknown, file?: string): Notebook {
   const result = NotebookSchema.safeParse(value);
   if (result.success) return result.data;
   const first = result.error.issues[0]!;
-  const field = first.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+  const field = first.path
+    .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+    .join("")
+    .replace(/^\./, "");
   const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problem(s))` : "";
   throw new ReportError({ message: `${first.message}${more}`, ...(file ? { file } : {}), field, fix: "see reports/notebook.ts for the notebook contract" });
 }

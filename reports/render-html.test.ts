@@ -57,7 +57,11 @@ describe("renderHtml: self-contained", () => {
     expectIn(html, '<th scope="col" class="num">p95 latency (ms)</th>');
     expectIn(html, '<td class="num">1,890</td>');
     expectIn(html, '<td class="num missing">—</td>');
-    expect(/<h2 id="inputs">Inputs<\/h2>[\s\S]*results\/pilot\/ledger\.jsonl[\s\S]*9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08[\s\S]*84a519d[\s\S]*<td>42<\/td>/.test(html)).toBe(true);
+    expect(
+      /<h2 id="inputs">Inputs<\/h2>[\s\S]*results\/pilot\/ledger\.jsonl[\s\S]*9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08[\s\S]*84a519d[\s\S]*<td>42<\/td>/.test(
+        html,
+      ),
+    ).toBe(true);
   });
 
   it("omits the chart libraries when there is no chart", () => {

@@ -78,10 +78,14 @@ function renderHeader(nb: Notebook): string {
 
 function renderCell(cell: Cell, n: number): string {
   switch (cell.kind) {
-    case "markdown": return `<section class="cell prose" id="cell-${n}">\n${markdownToHtml(parseMarkdown(cell.text))}\n</section>`;
-    case "table": return `<section class="cell" id="cell-${n}">\n${renderTable(cell)}\n</section>`;
-    case "chart": return renderChart(cell, n);
-    case "headline": return renderHeadline(cell, n);
+    case "markdown":
+      return `<section class="cell prose" id="cell-${n}">\n${markdownToHtml(parseMarkdown(cell.text))}\n</section>`;
+    case "table":
+      return `<section class="cell" id="cell-${n}">\n${renderTable(cell)}\n</section>`;
+    case "chart":
+      return renderChart(cell, n);
+    case "headline":
+      return renderHeadline(cell, n);
   }
 }
 
@@ -133,7 +137,10 @@ function renderChart(cell: ChartCell, n: number): string {
   const more = cell.data.length - shown.length;
   const dataTable = htmlTable({
     headers: cols,
-    classes: numClasses(shown.map((r) => cols.map((k) => r[k])), cols.length),
+    classes: numClasses(
+      shown.map((r) => cols.map((k) => r[k])),
+      cols.length,
+    ),
     rows: shown.map((r) => cols.map((k) => (r[k] === undefined || r[k] === null ? null : formatCell(r[k]!)))),
   });
   const summary = `Data (${cell.data.length} row${cell.data.length === 1 ? "" : "s"}${more > 0 ? `, first ${shown.length} shown` : ""})`;
@@ -147,7 +154,9 @@ function renderChart(cell: ChartCell, n: number): string {
     `<details class="chart-data"><summary>${summary}</summary>${dataTable}</details>`,
     `</figure>`,
     `</section>`,
-  ].filter(Boolean).join("\n");
+  ]
+    .filter(Boolean)
+    .join("\n");
 }
 
 function renderHeadline(cell: HeadlineCell, n: number): string {
@@ -160,7 +169,9 @@ function renderHeadline(cell: HeadlineCell, n: number): string {
     `<p class="target">${badge}${target}</p>`,
     cell.explanation ? `<p class="explain">${escapeHtml(cell.explanation)}</p>` : "",
     `</section>`,
-  ].filter(Boolean).join("\n");
+  ]
+    .filter(Boolean)
+    .join("\n");
 }
 
 function renderFooter(nb: Notebook, libs: string[]): string {

@@ -39,7 +39,10 @@ describe("renderMarkdown", () => {
 
   it("keeps table structure when cells contain pipes, newlines or link syntax", () => {
     const nb = notebook({
-      id: "t", title: "T", generatedAt: "g", inputs: [],
+      id: "t",
+      title: "T",
+      generatedAt: "g",
+      inputs: [],
       cells: [
         table({ columns: [{ label: "answer" }, { label: "n" }], rows: [["a | b\nc ![x](https://t.test/p.png)", 1]] }),
         md("plain"),

@@ -39,10 +39,14 @@ export function renderMarkdown(input: Notebook): string {
 
 function renderCell(cell: Cell): string {
   switch (cell.kind) {
-    case "markdown": return markdownToMarkdown(parseMarkdown(cell.text));
-    case "table": return renderTable(cell);
-    case "chart": return renderChart(cell);
-    case "headline": return renderHeadline(cell);
+    case "markdown":
+      return markdownToMarkdown(parseMarkdown(cell.text));
+    case "table":
+      return renderTable(cell);
+    case "chart":
+      return renderChart(cell);
+    case "headline":
+      return renderHeadline(cell);
   }
 }
 
@@ -72,7 +76,11 @@ function renderChart(c: ChartCell): string {
     const cols = dataColumns(c.data);
     const shown = c.data.slice(0, MAX_DATA_ROWS_MARKDOWN);
     const raw = shown.map((r) => cols.map((k) => r[k] ?? null));
-    const table = gfmTable(cols, cols.map((_k, i) => isNumericColumn(raw, i)), raw.map((r) => r.map((v) => (v === null ? null : formatCell(v)))));
+    const table = gfmTable(
+      cols,
+      cols.map((_k, i) => isNumericColumn(raw, i)),
+      raw.map((r) => r.map((v) => (v === null ? null : formatCell(v)))),
+    );
     lines.push(table);
     const more = c.data.length - shown.length;
     if (more > 0) lines.push(`*… and ${more} more row${more === 1 ? "" : "s"} in the HTML report.*`);
@@ -119,6 +127,9 @@ function renderHeadline(h: HeadlineCell): string {
   const target = h.target ? ` · target: ${escapeMarkdownInline(h.target)}` : "";
   const first = `**${escapeMarkdownInline(h.label)}: ${value}** — ${STATUS_MARKDOWN[h.status]}${target}`;
   if (!h.explanation) return first;
-  const quote = h.explanation.replace(/\r\n?/g, "\n").split("\n").map((l) => (l.trim() ? `> ${escapeMarkdownLine(l)}` : ">"));
+  const quote = h.explanation
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((l) => (l.trim() ? `> ${escapeMarkdownLine(l)}` : ">"));
   return `${first}\n\n${quote.join("\n")}`;
 }

@@ -32,7 +32,10 @@ export function vegaAssets(): VegaAsset[] {
     // Inline script text ends at the first `</script`, and `<!--`/`<script` switch the HTML parser into
     // escaped states. Today's builds contain none; refuse rather than silently emit a broken page.
     if (/<\/script|<!--|<script/i.test(code)) {
-      throw new ReportError({ message: `${name}/${file} contains "</script", "<script" or "<!--" and cannot be inlined`, fix: "pin a different version or add an escaping step in reports/vega-assets.ts" });
+      throw new ReportError({
+        message: `${name}/${file} contains "</script", "<script" or "<!--" and cannot be inlined`,
+        fix: "pin a different version or add an escaping step in reports/vega-assets.ts",
+      });
     }
     return { name, version: pkg.version ?? "unknown", license: pkg.license ?? "unknown", code };
   });

@@ -28,4 +28,3 @@ export async function writeReport(nb: Notebook, outDir: string): Promise<Written
   writeFileAtomic(mdPath, markdown);
   return { htmlPath, mdPath };
 }
-

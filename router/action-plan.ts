@@ -39,7 +39,10 @@ export interface ActionPlan {
 export function planAction(config: RouterConfig, name: string): ActionPlan {
   const action = config.data.actions[name];
   if (!action) {
-    throw new UsageError({ message: `unknown action "${name}"`, fix: `use one of: ${Object.keys(config.data.actions).join(", ")} (defined in ${config.file})` });
+    throw new UsageError({
+      message: `unknown action "${name}"`,
+      fix: `use one of: ${Object.keys(config.data.actions).join(", ")} (defined in ${config.file})`,
+    });
   }
   const tiers = tierChain(config, name).map((t) => ({
     name: t,

@@ -18,7 +18,9 @@ export interface AttemptTiming {
   wallMs: number;
 }
 
-export type AttemptRun = ({ ok: true; result: ChatResult } | { ok: false; error: TierlabError; streamedText: string; partialUsage: Usage | undefined }) & { timing: AttemptTiming };
+export type AttemptRun = ({ ok: true; result: ChatResult } | { ok: false; error: TierlabError; streamedText: string; partialUsage: Usage | undefined }) & {
+  timing: AttemptTiming;
+};
 
 export interface RunAttemptArgs {
   provider: Provider;
@@ -56,7 +58,11 @@ export async function runAttempt(args: RunAttemptArgs): Promise<AttemptRun> {
   const cutOff = (afterMs: number): TierlabError =>
     deadlineHit
       ? new DeadlineExceededError({ message: `route deadline reached after ${Math.round(afterMs)} ms in this attempt`, fix: "raise defaults.deadline_ms" })
-      : new TimeoutError({ provider: args.provider.name, message: `${args.provider.name} did not finish within ${args.timeoutMs} ms`, fix: "raise defaults.timeout_ms, or check the server's load" });
+      : new TimeoutError({
+          provider: args.provider.name,
+          message: `${args.provider.name} did not finish within ${args.timeoutMs} ms`,
+          fix: "raise defaults.timeout_ms, or check the server's load",
+        });
   const timer = setTimeout(() => controller.abort(cutOff(args.now() - start)), budgetMs);
   const onCallerAbort = () => controller.abort(new AbortedError({ provider: args.provider.name, message: "request cancelled by the caller" }));
   if (args.signal?.aborted) onCallerAbort();
@@ -73,7 +79,14 @@ export async function runAttempt(args: RunAttemptArgs): Promise<AttemptRun> {
       } else {
         const t = resultTiming(timing(), chunk.result);
         // A modelled answer slower than the budget is what a live call would have been cut at.
-        if (t.source === "modelled" && t.latencyMs > budgetMs) return { ok: false, error: cutOff(budgetMs), streamedText: "", partialUsage: undefined, timing: { ...t, latencyMs: budgetMs, ttftMs: t.ttftMs !== undefined && t.ttftMs <= budgetMs ? t.ttftMs : undefined } };
+        if (t.source === "modelled" && t.latencyMs > budgetMs)
+          return {
+            ok: false,
+            error: cutOff(budgetMs),
+            streamedText: "",
+            partialUsage: undefined,
+            timing: { ...t, latencyMs: budgetMs, ttftMs: t.ttftMs !== undefined && t.ttftMs <= budgetMs ? t.ttftMs : undefined },
+          };
         return { ok: true, result: chunk.result, timing: t };
       }
     }

@@ -75,7 +75,10 @@ export async function callModel(a: CallModelArgs): Promise<ModelCall> {
   const provider = deps.registry.get(model.provider);
   let shiftMs = 0;
   // The most a paid call can be billed for: what the budget reserved; a provider reporting more is clamped to it.
-  const bound = (): UsageBound => ({ inputTokens: inputTokenUpperBound(a.request.messages, a.plan.responseFormat), outputTokens: a.request.maxTokens ?? a.plan.maxTokens });
+  const bound = (): UsageBound => ({
+    inputTokens: inputTokenUpperBound(a.request.messages, a.plan.responseFormat),
+    outputTokens: a.request.maxTokens ?? a.plan.maxTokens,
+  });
   for (let retries = 0; ; retries++) {
     // Checked before every attempt, retries included: a circuit that opened mid-retry stops them.
     const ticket = deps.circuit?.admit(model.id);
@@ -95,7 +98,8 @@ export async function callModel(a: CallModelArgs): Promise<ModelCall> {
     } catch (err) {
       ticket?.report("neutral"); // a half-open probe slot must not leak with a refused request
       // A refusal is on the books like a degrade: the router records the route's attempts before rethrowing.
-      if (err instanceof BudgetExceededError) state.attempts.push(skipped({ n: state.attempts.length + 1, tier, model, deps, escalatedFrom: a.escalatedFrom, error: err }));
+      if (err instanceof BudgetExceededError)
+        state.attempts.push(skipped({ n: state.attempts.length + 1, tier, model, deps, escalatedFrom: a.escalatedFrom, error: err }));
       throw err;
     }
     if (reservation && "skip" in reservation) {
@@ -120,7 +124,17 @@ export async function callModel(a: CallModelArgs): Promise<ModelCall> {
     const metered = run.ok
       ? meterAnswer({ model, local: tier.local, usage: run.result.usage, bound })
       : await meterFailure({ model, local: tier.local, streamedText: run.streamedText, partialUsage: run.partialUsage, messages: a.request.messages, bound });
-    const attempt = toAttempt({ n: state.attempts.length + 1, tier, model, run, deps, escalatedFrom: a.escalatedFrom, provider: provider.name, answeredVerdict: a.answeredVerdict, metered });
+    const attempt = toAttempt({
+      n: state.attempts.length + 1,
+      tier,
+      model,
+      run,
+      deps,
+      escalatedFrom: a.escalatedFrom,
+      provider: provider.name,
+      answeredVerdict: a.answeredVerdict,
+      metered,
+    });
     state.attempts.push(attempt);
     if (run.ok) {
       await reservation?.settle(attempt.costUsd);
@@ -145,7 +159,11 @@ export async function callModel(a: CallModelArgs): Promise<ModelCall> {
 async function reserveIfPaid(args: CallModelArgs & { attempt: number }) {
   const { tier, model, deps } = args;
   if (tier.local || !deps.budget || !model.pricing) return undefined;
-  const worst = worstCaseUsd({ pricing: model.pricing, inputTokens: inputTokenUpperBound(args.request.messages, args.plan.responseFormat), maxOutputTokens: args.request.maxTokens ?? args.plan.maxTokens });
+  const worst = worstCaseUsd({
+    pricing: model.pricing,
+    inputTokens: inputTokenUpperBound(args.request.messages, args.plan.responseFormat),
+    maxOutputTokens: args.request.maxTokens ?? args.plan.maxTokens,
+  });
   const decision = await reserveOrWait({
     guard: deps.budget,
     request: () => ({ action: args.plan.name, tag: args.req.tag, costUsd: worst, at: deps.wallClock(), requestId: args.req.requestId, attempt: args.attempt }),
@@ -160,7 +178,17 @@ async function reserveIfPaid(args: CallModelArgs & { attempt: number }) {
 
 const BUDGET_FIX = "raise limit_usd in the config's `budgets:` or wait for the next period";
 
-function toAttempt(a: { n: number; tier: { name: string; local: boolean }; model: ResolvedModel; run: AttemptRun; deps: CascadeDeps; escalatedFrom: string | undefined; provider: string; answeredVerdict?: Attempt["verdict"]; metered: Metered | undefined }): Attempt {
+function toAttempt(a: {
+  n: number;
+  tier: { name: string; local: boolean };
+  model: ResolvedModel;
+  run: AttemptRun;
+  deps: CascadeDeps;
+  escalatedFrom: string | undefined;
+  provider: string;
+  answeredVerdict?: Attempt["verdict"];
+  metered: Metered | undefined;
+}): Attempt {
   const { run, tier, model, metered } = a;
   const base: Attempt = {
     attempt: a.n,
@@ -186,15 +214,36 @@ function toAttempt(a: { n: number; tier: { name: string; local: boolean }; model
     if (a.deps.storeAnswers) base.answer = run.result.text;
   } else {
     const e = run.error;
-    base.error = { class: e.name, message: e.message, retryable: e.isRetryable, ...((e as { status?: number }).status ? { status: (e as { status?: number }).status } : {}) };
+    base.error = {
+      class: e.name,
+      message: e.message,
+      retryable: e.isRetryable,
+      ...((e as { status?: number }).status ? { status: (e as { status?: number }).status } : {}),
+    };
   }
   return base;
 }
 
-function skipped(a: { n: number; tier: { name: string }; model: ResolvedModel; deps: CascadeDeps; escalatedFrom: string | undefined; error: TierlabError }): Attempt {
+function skipped(a: {
+  n: number;
+  tier: { name: string };
+  model: ResolvedModel;
+  deps: CascadeDeps;
+  escalatedFrom: string | undefined;
+  error: TierlabError;
+}): Attempt {
   return {
-    attempt: a.n, tier: a.tier.name, modelId: a.model.id, provider: a.model.provider, model: a.model.model,
-    startedAt: a.deps.wallClock().toISOString(), latencyMs: 0, usage: {}, costUsd: 0, verdict: "skipped",
-    escalatedFrom: a.escalatedFrom, error: { class: a.error.name, message: a.error.message, retryable: false },
+    attempt: a.n,
+    tier: a.tier.name,
+    modelId: a.model.id,
+    provider: a.model.provider,
+    model: a.model.model,
+    startedAt: a.deps.wallClock().toISOString(),
+    latencyMs: 0,
+    usage: {},
+    costUsd: 0,
+    verdict: "skipped",
+    escalatedFrom: a.escalatedFrom,
+    error: { class: a.error.name, message: a.error.message, retryable: false },
   };
 }

@@ -68,7 +68,14 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
   const messages = plan.messages(req.prompt, req.history);
   const maxTokens = req.maxTokens ?? plan.maxTokens;
   let previousTier: string | undefined;
-  const done = (accepted: CascadeAnswer | undefined, end: Pick<CascadeOutcome, "streamed" | "interrupted"> = {}): CascadeOutcome => ({ attempts, accepted, belowThreshold, lastError: state.lastError, modelledShiftMs: state.modelledShiftMs, ...end });
+  const done = (accepted: CascadeAnswer | undefined, end: Pick<CascadeOutcome, "streamed" | "interrupted"> = {}): CascadeOutcome => ({
+    attempts,
+    accepted,
+    belowThreshold,
+    lastError: state.lastError,
+    modelledShiftMs: state.modelledShiftMs,
+    ...end,
+  });
   const lastCell = live && plan.policy.cells.filter((c) => !req.onlyTiers || req.onlyTiers.includes(c.tier)).at(-1);
 
   for (const cell of plan.policy.cells) {
@@ -80,19 +87,32 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
     const liveFor = (model: ResolvedModel) =>
       streams
         ? {
-          onText: (piece: string) => {
-            if (!sent) live!.start({ tier: cell.tier, modelId: model.id, provider: deps.registry.get(model.provider).name });
-            sent = true;
-            live!.text(piece);
-          },
-          sent: () => sent,
-        }
+            onText: (piece: string) => {
+              if (!sent) live!.start({ tier: cell.tier, modelId: model.id, provider: deps.registry.get(model.provider).name });
+              sent = true;
+              live!.text(piece);
+            },
+            sent: () => sent,
+          }
         : undefined;
     const ask = (model: ResolvedModel, verdict?: Attempt["verdict"]) =>
       callModel({
-        plan, req, deps, state, model, tier: { name: cell.tier, local: cell.local }, escalatedFrom, answeredVerdict: verdict, live: liveFor(model),
+        plan,
+        req,
+        deps,
+        state,
+        model,
+        tier: { name: cell.tier, local: cell.local },
+        escalatedFrom,
+        answeredVerdict: verdict,
+        live: liveFor(model),
         request: {
-          model: deps.registry.modelName(model.provider, model.model), messages, maxTokens, temperature: plan.action.temperature, responseFormat: plan.responseFormat, itemId: req.itemId,
+          model: deps.registry.modelName(model.provider, model.model),
+          messages,
+          maxTokens,
+          temperature: plan.action.temperature,
+          responseFormat: plan.responseFormat,
+          itemId: req.itemId,
           ...(plan.policy.wantsLogprobs && cell.rule.basis === "p_correct" ? { logprobs: {} } : {}),
         },
       });
@@ -106,7 +126,8 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
       const answered = calls.filter((c): c is Extract<ModelCall, { ok: true }> => c.ok);
       const assessed = await Promise.all(answered.map((c) => assess({ plan, cell, req, deps, state, call: c, escalatedFrom })));
       const [first, second] = assessed;
-      const agree = answered.length === 2 && first!.signals!.reading.canonical !== null && first!.signals!.reading.canonical === second!.signals!.reading.canonical;
+      const agree =
+        answered.length === 2 && first!.signals!.reading.canonical !== null && first!.signals!.reading.canonical === second!.signals!.reading.canonical;
       const j = first ? judgeAnswer({ cell, assessed: first, peers: second ? [second.signals!.reading.canonical] : [], agree }) : undefined;
       answered.forEach((c, i) => {
         const a = assessed[i]!;
@@ -116,7 +137,13 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
         c.attempt.verdict = j?.decision === "accept" ? "accepted" : "rejected";
         peers.push(a.signals!.reading.canonical);
       });
-      const answers = answered.map((c, i): CascadeAnswer => ({ attempt: c.attempt, text: c.result.text, confidence: assessed[i]!.verdict.confidence, offsetMs: offset(c, shiftBefore), ...(i === 0 && j?.pCorrect !== undefined ? { pCorrect: j.pCorrect } : {}) }));
+      const answers = answered.map((c, i): CascadeAnswer => ({
+        attempt: c.attempt,
+        text: c.result.text,
+        confidence: assessed[i]!.verdict.confidence,
+        offsetMs: offset(c, shiftBefore),
+        ...(i === 0 && j?.pCorrect !== undefined ? { pCorrect: j.pCorrect } : {}),
+      }));
       if (j?.decision === "accept") return done({ ...answers[0]!, ...thresholdOf(cell) });
       belowThreshold.push(...answers);
       continue;
@@ -135,7 +162,13 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
       call.attempt.confidence = assessed.verdict.confidence;
       call.attempt.checks = assessed.verdict.checks;
       if (j.pCorrect !== undefined) call.attempt.pCorrect = j.pCorrect;
-      const answer: CascadeAnswer = { attempt: call.attempt, text: call.result.text, confidence: assessed.verdict.confidence, offsetMs: offset(call, shiftBefore), ...(j.pCorrect === undefined ? {} : { pCorrect: j.pCorrect }) };
+      const answer: CascadeAnswer = {
+        attempt: call.attempt,
+        text: call.result.text,
+        confidence: assessed.verdict.confidence,
+        offsetMs: offset(call, shiftBefore),
+        ...(j.pCorrect === undefined ? {} : { pCorrect: j.pCorrect }),
+      };
       if (j.decision === "accept") {
         call.attempt.verdict = "accepted";
         return done({ ...answer, ...thresholdOf(cell) });
@@ -156,16 +189,39 @@ const keepsEverything = (cell: RouteCell) => cell.rule.basis === "final" || (cel
 const thresholdOf = (cell: RouteCell) => (cell.rule.basis === "p_correct" ? { pCorrectThreshold: cell.rule.threshold } : {});
 
 /** Self-check and signals of an answer; asks the action's verifier first when the cell's scorer reads it. */
-async function assess(a: { plan: ActionPlan; cell: RouteCell; req: RouteRequest; deps: CascadeDeps; state: RouteState; call: Extract<ModelCall, { ok: true }>; escalatedFrom: string | undefined }): Promise<AssessedAnswer> {
+async function assess(a: {
+  plan: ActionPlan;
+  cell: RouteCell;
+  req: RouteRequest;
+  deps: CascadeDeps;
+  state: RouteState;
+  call: Extract<ModelCall, { ok: true }>;
+  escalatedFrom: string | undefined;
+}): Promise<AssessedAnswer> {
   const { plan, cell, call } = a;
   let verifier: number | undefined;
   const v = plan.action.verifier;
   const model = plan.verifierModel;
   if (v && model && plan.policy.wantsVerifier && cell.rule.basis === "p_correct" && cell.local) {
     const r = verifierRequest({ question: a.req.prompt, answer: call.result.text, template: v.template, maxTokens: v.max_tokens });
-    const vc = await callModel({ plan, req: a.req, deps: a.deps, state: a.state, model, tier: { name: model.tier, local: model.local }, escalatedFrom: a.escalatedFrom, answeredVerdict: "verifier", request: { ...r, model: a.deps.registry.modelName(model.provider, model.model) } });
+    const vc = await callModel({
+      plan,
+      req: a.req,
+      deps: a.deps,
+      state: a.state,
+      model,
+      tier: { name: model.tier, local: model.local },
+      escalatedFrom: a.escalatedFrom,
+      answeredVerdict: "verifier",
+      request: { ...r, model: a.deps.registry.modelName(model.provider, model.model) },
+    });
     a.state.modelledShiftMs += vc.shiftMs;
     if (vc.ok) verifier = pYes(vc.result);
   }
-  return assessAnswer({ plan, cell, prompt: a.req.prompt, answer: { text: call.result.text, finishReason: call.result.finishReason, logprobs: call.result.logprobs, verifier } });
+  return assessAnswer({
+    plan,
+    cell,
+    prompt: a.req.prompt,
+    answer: { text: call.result.text, finishReason: call.result.finishReason, logprobs: call.result.logprobs, verifier },
+  });
 }

@@ -28,9 +28,15 @@ export interface AssessedAnswer {
 
 export function assessAnswer(a: { plan: ActionPlan; cell: RouteCell; prompt: string; answer: AnswerUnderJudgement }): AssessedAnswer {
   const { plan, cell, answer } = a;
-  const verdict = scoreAnswer(plan.checks, { text: answer.text, finishReason: answer.finishReason, action: plan.name, prompt: a.prompt, schema: plan.action.schema }, cell.selfCheckThreshold);
+  const verdict = scoreAnswer(
+    plan.checks,
+    { text: answer.text, finishReason: answer.finishReason, action: plan.name, prompt: a.prompt, schema: plan.action.schema },
+    cell.selfCheckThreshold,
+  );
   const needsSignals = cell.rule.basis === "p_correct" || plan.policy.readsAnswers;
-  const signals = needsSignals ? answerSignals({ text: answer.text, kind: plan.answerKind, checks: verdict.checks, logprobs: answer.logprobs, verifier: answer.verifier }) : undefined;
+  const signals = needsSignals
+    ? answerSignals({ text: answer.text, kind: plan.answerKind, checks: verdict.checks, logprobs: answer.logprobs, verifier: answer.verifier })
+    : undefined;
   return { verdict, signals };
 }
 

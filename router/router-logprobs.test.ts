@@ -18,18 +18,55 @@ const scorer: ScorerModel = {
   features: [{ name: "logprob_min", mean: -1, scale: 1, weight: 2, missing_weight: -5 }],
   intercept: 0,
   calibration: { method: "none" },
-  fit: { n: 100, positives: 80, folds: 5, seed: 1, l2: 1, calibration_choice: "auto", cv_brier: { uncalibrated: 0.1, platt: null, isotonic: null }, oof_brier: 0.1, oof_auroc: 0.8, oof_ece: 0.02 },
+  fit: {
+    n: 100,
+    positives: 80,
+    folds: 5,
+    seed: 1,
+    l2: 1,
+    calibration_choice: "auto",
+    cv_brier: { uncalibrated: 0.1, platt: null, isotonic: null },
+    oof_brier: 0.1,
+    oof_auroc: 0.8,
+    oof_ece: 0.02,
+  },
 };
 const counts = { k: 1, n: 1 };
-const cell = (c: Partial<Calibration["policies"][number]["cells"][number]>) => ({ cell: "LOCAL_FAST", tier: "LOCAL_FAST", local: true, models: ["phi3"], calls: 1, threshold: 0.8, basis: "p_correct" as const, accept: counts, correct_if_accepted: counts, ...c });
+const cell = (c: Partial<Calibration["policies"][number]["cells"][number]>) => ({
+  cell: "LOCAL_FAST",
+  tier: "LOCAL_FAST",
+  local: true,
+  models: ["phi3"],
+  calls: 1,
+  threshold: 0.8,
+  basis: "p_correct" as const,
+  accept: counts,
+  correct_if_accepted: counts,
+  ...c,
+});
 const calibration: Calibration = {
-  version: 2, created_at: "2026-12-01T00:00:00Z", source_run: "test", method: "risk_control", params: {}, thresholds: [], final_accuracy: [],
+  version: 2,
+  created_at: "2026-12-01T00:00:00Z",
+  source_run: "test",
+  method: "risk_control",
+  params: {},
+  thresholds: [],
+  final_accuracy: [],
   scorers: [{ action: "classify", policy: "cascade", cell: "LOCAL_FAST", models: ["phi3"], model: scorer, signal_auroc: {} }],
-  policies: [{
-    action: "classify", kind: "cascade", recommended: true, alpha: 0.05, delta: 0.1, evidence: "measured", held_out: null, reason: "test",
-    expected: { n: 1, accuracy: 1, accuracy_ci95: { lower: 0, upper: 1 }, api_share: 0, cost_per_1k_usd: 0, kept_error: 0, kept_error_upper: 0.5 },
-    cells: [cell({}), cell({ cell: "API_FALLBACK", tier: "API_FALLBACK", local: false, models: ["api-model"], threshold: null, basis: "final" })],
-  }],
+  policies: [
+    {
+      action: "classify",
+      kind: "cascade",
+      recommended: true,
+      alpha: 0.05,
+      delta: 0.1,
+      evidence: "measured",
+      held_out: null,
+      reason: "test",
+      expected: { n: 1, accuracy: 1, accuracy_ci95: { lower: 0, upper: 1 }, api_share: 0, cost_per_1k_usd: 0, kept_error: 0, kept_error_upper: 0.5 },
+      cells: [cell({}), cell({ cell: "API_FALLBACK", tier: "API_FALLBACK", local: false, models: ["api-model"], threshold: null, basis: "final" })],
+    },
+  ],
 };
 
 describe("log-probabilities in the router's decision", () => {
@@ -44,12 +81,21 @@ describe("log-probabilities in the router's decision", () => {
   afterAll(() => fake.close());
 
   const router = (withCalibration: boolean) => {
-    const fx = writeTestConfig((d) => {
-      (d.providers as Record<string, unknown>).ollama = { kind: "ollama", host: fake.url };
-      (d.tiers as Record<string, { models: unknown[] }>).LOCAL_FAST!.models = [{ id: "phi3", provider: "ollama", model: "phi3:mini" }];
-    }, withCalibration ? { calibration } : {});
+    const fx = writeTestConfig(
+      (d) => {
+        (d.providers as Record<string, unknown>).ollama = { kind: "ollama", host: fake.url };
+        (d.tiers as Record<string, { models: unknown[] }>).LOCAL_FAST!.models = [{ id: "phi3", provider: "ollama", model: "phi3:mini" }];
+      },
+      withCalibration ? { calibration } : {},
+    );
     const scripted = new ScriptedProvider([{ reply: "docs" }], { name: "api" });
-    return new Router({ config: fx.load(), providers: { providers: { api: scripted, api2: scripted, quality: scripted, fast: scripted } }, rng: createRng(1), newId: () => "r", sleep: async () => undefined });
+    return new Router({
+      config: fx.load(),
+      providers: { providers: { api: scripted, api2: scripted, quality: scripted, fast: scripted } },
+      rng: createRng(1),
+      newId: () => "r",
+      sleep: async () => undefined,
+    });
   };
 
   it("asks for them when the scorer reads them, keeps a sure answer (σ(2·0.98) = 0.876) and escalates a doubtful one (σ(−4))", async () => {

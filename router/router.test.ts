@@ -9,7 +9,10 @@ import { ScriptedProvider, type ScriptLine } from "./providers/scripted.js";
 import { Router } from "./router.js";
 import { createRng } from "../core/rng.js";
 
-function setup(scripts: { fast?: ScriptLine[]; quality?: ScriptLine[]; api?: ScriptLine[]; api2?: ScriptLine[] }, extra: { budget?: BudgetGuard; mutate?: (d: Record<string, unknown>) => void } = {}) {
+function setup(
+  scripts: { fast?: ScriptLine[]; quality?: ScriptLine[]; api?: ScriptLine[]; api2?: ScriptLine[] },
+  extra: { budget?: BudgetGuard; mutate?: (d: Record<string, unknown>) => void } = {},
+) {
   const fx = writeTestConfig(extra.mutate);
   const config = fx.load();
   const ledger = new SqliteLedger(join(fx.dir, "ledger.sqlite"));
@@ -43,7 +46,16 @@ describe("Router cascade", () => {
     expect(providers.quality.calls).toBe(0);
     const rows = ledger.query();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ request_id: "req-1", tier: "LOCAL_FAST", model: "fast-a", verdict: "accepted", cost_usd: 0, escalated_from: null, prompt: null, answer: null });
+    expect(rows[0]).toMatchObject({
+      request_id: "req-1",
+      tier: "LOCAL_FAST",
+      model: "fast-a",
+      verdict: "accepted",
+      cost_usd: 0,
+      escalated_from: null,
+      prompt: null,
+      answer: null,
+    });
     expect(rows[0]!.input_tokens).toBeGreaterThan(0);
     expect(JSON.parse(rows[0]!.checks!)).toHaveLength(2);
   });
@@ -67,7 +79,9 @@ describe("Router cascade", () => {
   });
 
   it("retries a retryable error with the server's Retry-After, then succeeds on the same model", async () => {
-    const { router, sleeps } = setup({ fast: [{ reply: "", times: 1, error: () => new RateLimitError({ message: "slow down", retryAfterMs: 1234 }) }, { reply: "auth" }] });
+    const { router, sleeps } = setup({
+      fast: [{ reply: "", times: 1, error: () => new RateLimitError({ message: "slow down", retryAfterMs: 1234 }) }, { reply: "auth" }],
+    });
     const r = await router.route({ action: "classify", prompt: "x" });
     expect(r.attempts.map((a) => a.verdict)).toEqual(["error", "accepted"]);
     expect(r.attempts[0]!.error).toMatchObject({ class: "RateLimitError", retryable: true });
@@ -99,11 +113,14 @@ describe("Router cascade", () => {
   });
 
   it("returns the best below-threshold answer flagged best_effort", async () => {
-    const { router } = setup({ fast: [{ reply: "zzz" }], quality: [{ reply: "auth but also ui", delayMs: 0 }], api: [{ reply: "?" }], api2: [{ reply: "?" }] }, {
-      mutate: (d) => {
-        (d.actions as Record<string, { checks: unknown[] }>).classify!.checks = [{ id: "label_set", labels: ["auth"], gate: false }, { id: "non_empty" }];
+    const { router } = setup(
+      { fast: [{ reply: "zzz" }], quality: [{ reply: "auth but also ui", delayMs: 0 }], api: [{ reply: "?" }], api2: [{ reply: "?" }] },
+      {
+        mutate: (d) => {
+          (d.actions as Record<string, { checks: unknown[] }>).classify!.checks = [{ id: "label_set", labels: ["auth"], gate: false }, { id: "non_empty" }];
+        },
       },
-    });
+    );
     const r = await router.route({ action: "classify", prompt: "x" });
     expect(r.verdict).toBe("best_effort");
     expect(r.confidence).toBe(0.5);
@@ -111,7 +128,12 @@ describe("Router cascade", () => {
 
   it("throws AllTiersFailedError with the result attached and every attempt in the ledger", async () => {
     const boom = () => new AuthenticationError({ message: "no", status: 401 });
-    const { router, ledger } = setup({ fast: [{ reply: "", error: boom }], quality: [{ reply: "", error: boom }], api: [{ reply: "", error: boom }], api2: [{ reply: "", error: boom }] });
+    const { router, ledger } = setup({
+      fast: [{ reply: "", error: boom }],
+      quality: [{ reply: "", error: boom }],
+      api: [{ reply: "", error: boom }],
+      api2: [{ reply: "", error: boom }],
+    });
     const err = await router.route({ action: "classify", prompt: "x" }).catch((e) => e);
     expect(err).toBeInstanceOf(AllTiersFailedError);
     expect(err.result.attempts).toHaveLength(4);
@@ -119,12 +141,15 @@ describe("Router cascade", () => {
   });
 
   it("times out a slow attempt per attempt and falls through", async () => {
-    const { router } = setup({ fast: [{ reply: "auth", delayMs: 5000 }], quality: [{ reply: "ui" }] }, {
-      mutate: (d) => {
-        (d.defaults as Record<string, number>).timeout_ms = 50;
-        (d.retry as Record<string, number>).max_retries = 0;
+    const { router } = setup(
+      { fast: [{ reply: "auth", delayMs: 5000 }], quality: [{ reply: "ui" }] },
+      {
+        mutate: (d) => {
+          (d.defaults as Record<string, number>).timeout_ms = 50;
+          (d.retry as Record<string, number>).max_retries = 0;
+        },
       },
-    });
+    );
     const t = performance.now();
     const r = await router.route({ action: "classify", prompt: "x" });
     expect(performance.now() - t).toBeLessThan(2000);

@@ -9,7 +9,15 @@ import type { BudgetBook, BudgetGuard } from "./budget/contract.js";
 import { budgetBookFor } from "./budget/open-budget.js";
 import type { ResponseCache } from "./cache/response-cache.js";
 import type { ResolvedModel, RouterConfig } from "./config/load.js";
-import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type Provider, type StreamChunk, type Usage } from "./contracts/provider.js";
+import {
+  PROVIDER_SPEC_VERSION,
+  type Availability,
+  type ChatRequest,
+  type ChatResult,
+  type Provider,
+  type StreamChunk,
+  type Usage,
+} from "./contracts/provider.js";
 import { ROUTE_RESULT_VERSION, type Attempt, type RouteRequest, type RouteResult } from "./contracts/route-result.js";
 import { runCascade, type CascadeAnswer, type CascadeDeps, type LiveSink } from "./cascade.js";
 import { CircuitBreaker } from "./circuit/breaker.js";
@@ -92,9 +100,10 @@ export class Router {
       backoff: { baseDelayMs: d.retry.base_delay_ms, maxDelayMs: d.retry.max_delay_ms },
       storeAnswers: d.ledger.store_prompts,
       budget: opts.budget === false ? undefined : (opts.budget ?? this.budget),
-      circuit: opts.circuit === false || !d.circuit.enabled
-        ? undefined
-        : (opts.circuit ?? new CircuitBreaker({ failureThreshold: d.circuit.failure_threshold, cooldownMs: d.circuit.cooldown_ms, now })),
+      circuit:
+        opts.circuit === false || !d.circuit.enabled
+          ? undefined
+          : (opts.circuit ?? new CircuitBreaker({ failureThreshold: d.circuit.failure_threshold, cooldownMs: d.circuit.cooldown_ms, now })),
     };
     this.production = opts.production;
     this.production?.attach({
@@ -125,7 +134,12 @@ export class Router {
     if (req.prompt.trim() === "" && !req.history?.length) throw new UsageError({ message: "the prompt is empty", fix: "pass the text to route with --prompt" });
     const plan = req.responseFormat ? withResponseFormat(this.plan(req.action), req.responseFormat) : this.plan(req.action);
     const models = candidateModels(plan, req);
-    checkRequestFits({ plan, req, windows: this.contexts.settledFor(models) ?? (await this.windowsFor(models)), unusable: (m) => this.registry.unusable(m.provider) });
+    checkRequestFits({
+      plan,
+      req,
+      windows: this.contexts.settledFor(models) ?? (await this.windowsFor(models)),
+      unusable: (m) => this.registry.unusable(m.provider),
+    });
     const requestId = req.requestId ?? this.newId();
     const start = this.deps.now();
     const hit = this.cache?.get(req, { requestId, at: this.deps.wallClock() });
@@ -144,7 +158,9 @@ export class Router {
       throw err;
     }
     await this.record(requestId, req, attempts);
-    const chosen: CascadeAnswer | undefined = outcome.interrupted ? undefined : (outcome.accepted ?? outcome.streamed ?? pickBestEffort(outcome.belowThreshold));
+    const chosen: CascadeAnswer | undefined = outcome.interrupted
+      ? undefined
+      : (outcome.accepted ?? outcome.streamed ?? pickBestEffort(outcome.belowThreshold));
     const verdict = outcome.accepted ? "accepted" : chosen ? "best_effort" : "failed";
     const result: RouteResult = {
       version: ROUTE_RESULT_VERSION,
@@ -241,7 +257,9 @@ export class Router {
   /** Resolves once the attempts are committed: a request reported complete is in the ledger. */
   private async record(requestId: string, req: RouteRequest, attempts: Attempt[], cacheHit = false): Promise<void> {
     if (!this.ledger || attempts.length === 0) return;
-    await this.ledger.write(attemptsToRecords({ requestId, action: req.action, tag: req.tag, attempts, prompt: this.deps.storeAnswers ? req.prompt : undefined, cacheHit }));
+    await this.ledger.write(
+      attemptsToRecords({ requestId, action: req.action, tag: req.tag, attempts, prompt: this.deps.storeAnswers ? req.prompt : undefined, cacheHit }),
+    );
   }
 
   /** The router as a Provider for one action: `model` is ignored, the action's chain decides. */
@@ -249,7 +267,14 @@ export class Router {
     const chat = async (request: ChatRequest): Promise<ChatResult> => {
       const history = request.messages.slice(0, -1).filter((m) => m.role !== "system");
       const last = request.messages[request.messages.length - 1];
-      const r = await this.route({ action, prompt: last?.content ?? "", history, signal: request.signal, maxTokens: request.maxTokens, itemId: request.itemId });
+      const r = await this.route({
+        action,
+        prompt: last?.content ?? "",
+        history,
+        signal: request.signal,
+        maxTokens: request.maxTokens,
+        itemId: request.itemId,
+      });
       const timing = r.latencySource === "modelled" ? { timing: { source: "modelled" as const, ttftMs: r.ttftMs ?? r.latencyMs, totalMs: r.latencyMs } } : {};
       return { text: r.text, finishReason: "stop", usage: r.usage, model: r.modelId ?? action, ...timing };
     };

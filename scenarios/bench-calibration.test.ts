@@ -21,7 +21,10 @@ describe("bench report", () => {
     const expected = (fast.filter((r) => r.grade!.pass).length / fast.length) * 100;
     expect(headlineOf(a.notebook, "Pass rate, fast-a").value).toBeCloseTo(expected, 10);
     expect(chartTitles(a.notebook)).toEqual([
-      "End-to-end latency, cumulative", "Time to first token, cumulative", "Time per output token, cumulative", "Pass rate per action and model, with 95 % intervals",
+      "End-to-end latency, cumulative",
+      "Time to first token, cumulative",
+      "Time per output token, cumulative",
+      "Pass rate per action and model, with 95 % intervals",
     ]);
     // Flip every fast-a answer to right: the headline must follow the input file.
     const flipped = records.map((r) => (r.model_id === "fast-a" ? { ...r, grade: { pass: true, reason: "matches", unparseable: null, extracted: null } } : r));

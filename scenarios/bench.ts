@@ -46,35 +46,104 @@ export const benchScenario = defineScenario<BenchArgs>({
     // Every latency figure of a replayed run is computed from the config's hardware profile: its titles say so.
     const lat = (title: string) => (modelled ? `${title} (modelled)` : title);
     const cells: Cell[] = [intro(run.id, run.meta, run.summary.requests, run.records.length - run.summary.requests, modelled)];
-    for (const m of models) cells.push(modelHeadline(m, run.summary.groups.filter((g) => g.model_id === m.model)));
+    for (const m of models)
+      cells.push(
+        modelHeadline(
+          m,
+          run.summary.groups.filter((g) => g.model_id === m.model),
+        ),
+      );
     const series = (f: (r: BenchRecord) => number | null) =>
-      models.map((m) => ({ name: m.label, values: ok.filter((r) => r.model_id === m.model).map(f).filter((x): x is number => x !== null) })).filter((s) => s.values.length > 0);
-    cells.push(md`## Latency`);
-    if (modelled) cells.push(md`These latencies are **modelled**, not measured: the replay provider computes each from the config's hardware profile (round trip, prefill and decode speeds per model) and the answer's token counts.`);
-    cells.push(cdfChart({ title: lat("End-to-end latency, cumulative"), description: "Each line is one model: the share of its requests that finished within x milliseconds (log scale).", series: series((r) => r.e2e_ms), label: "End-to-end latency", unit: "ms", seriesTitle: "Model (tier)", log: true }));
+      models
+        .map((m) => ({
+          name: m.label,
+          values: ok
+            .filter((r) => r.model_id === m.model)
+            .map(f)
+            .filter((x): x is number => x !== null),
+        }))
+        .filter((s) => s.values.length > 0);
+    cells.push(md`
+## Latency
+    `);
+    if (modelled)
+      cells.push(md`
+These latencies are **modelled**, not measured: the replay provider computes each from the config's hardware profile (round trip, prefill and decode speeds per model) and the answer's token counts.
+      `);
+    cells.push(
+      cdfChart({
+        title: lat("End-to-end latency, cumulative"),
+        description: "Each line is one model: the share of its requests that finished within x milliseconds (log scale).",
+        series: series((r) => r.e2e_ms),
+        label: "End-to-end latency",
+        unit: "ms",
+        seriesTitle: "Model (tier)",
+        log: true,
+      }),
+    );
     const ttft = series((r) => r.ttft_ms);
-    if (ttft.length) cells.push(cdfChart({ title: lat("Time to first token, cumulative"), series: ttft, label: "Time to first token", unit: "ms", seriesTitle: "Model (tier)", log: true }));
+    if (ttft.length)
+      cells.push(
+        cdfChart({
+          title: lat("Time to first token, cumulative"),
+          series: ttft,
+          label: "Time to first token",
+          unit: "ms",
+          seriesTitle: "Model (tier)",
+          log: true,
+        }),
+      );
     const tpot = series((r) => r.tpot_ms);
-    if (tpot.length) cells.push(cdfChart({ title: lat("Time per output token, cumulative"), description: "(e2e − TTFT) / (output tokens − 1); answers of one token have none.", series: tpot, label: "Time per output token", unit: "ms", seriesTitle: "Model (tier)", log: true }));
+    if (tpot.length)
+      cells.push(
+        cdfChart({
+          title: lat("Time per output token, cumulative"),
+          description: "(e2e − TTFT) / (output tokens − 1); answers of one token have none.",
+          series: tpot,
+          label: "Time per output token",
+          unit: "ms",
+          seriesTitle: "Model (tier)",
+          log: true,
+        }),
+      );
     cells.push(latencyTable(ok, models));
     cells.push(md`
       ## Pass rate
+
       The dataset grader decides whether an answer is right; the bar is its Wilson 95 % interval, so a
-      handful of items gives a wide bar. *Accepted but wrong* counts answers the router's quality check
+      handful of items gives a wide bar. _Accepted but wrong_ counts answers the router's quality check
       would have accepted although the grader failed them: the errors a hybrid setup would ship.
     `);
     const graded = run.summary.groups.filter((g) => g.pass_rate !== null && g.pass_rate_ci95 !== null);
     if (graded.length) {
-      cells.push(intervalChart({
-        title: "Pass rate per action and model, with 95 % intervals",
-        rows: graded.map((g) => ({ label: `${g.action} · ${g.model_id}`, group: g.tier, value: g.pass_rate!, lower: g.pass_rate_ci95!.lower, upper: g.pass_rate_ci95!.upper })),
-        valueLabel: "Pass rate (grader)", unit: "%", labelTitle: "Action · model", groupTitle: "Tier",
-      }));
+      cells.push(
+        intervalChart({
+          title: "Pass rate per action and model, with 95 % intervals",
+          rows: graded.map((g) => ({
+            label: `${g.action} · ${g.model_id}`,
+            group: g.tier,
+            value: g.pass_rate!,
+            lower: g.pass_rate_ci95!.lower,
+            upper: g.pass_rate_ci95!.upper,
+          })),
+          valueLabel: "Pass rate (grader)",
+          unit: "%",
+          labelTitle: "Action · model",
+          groupTitle: "Tier",
+        }),
+      );
     }
     cells.push(passTable(run.summary.groups, run.records));
     cells.push(...goodputCells(run.summary.slo, run.summary.groups));
     cells.push(...answerCells(run.records, models, a["max-answers"]));
-    return notebook({ id: "bench", title: `Bench run ${run.id}`, subtitle: run.meta ? `${run.meta.dataset.name} on ${models.map((m) => m.model).join(", ")}` : undefined, generatedAt: ctx.stamp(run.startedAt), inputs: ctx.inputs(), cells });
+    return notebook({
+      id: "bench",
+      title: `Bench run ${run.id}`,
+      subtitle: run.meta ? `${run.meta.dataset.name} on ${models.map((m) => m.model).join(", ")}` : undefined,
+      generatedAt: ctx.stamp(run.startedAt),
+      inputs: ctx.inputs(),
+      cells,
+    });
   },
 });
 
@@ -95,8 +164,12 @@ function modelsOf(groups: readonly GroupSummary[]): ModelRef[] {
 
 function intro(id: string, meta: ReturnType<typeof loadRun>["meta"], measured: number, warmup: number, replayed: boolean): Cell {
   const hw = meta?.hardware ?? {};
-  const machine = replayed ? `replayed on ${String(hw.cpu_model ?? "unknown CPU")} × ${String(hw.cpu_count ?? "?")} (the answers were recorded elsewhere; latencies are modelled)` : `on ${String(hw.cpu_model ?? "unknown CPU")} × ${String(hw.cpu_count ?? "?")}`;
-  const where = meta ? `Dataset \`${meta.dataset.name}\` (${count(meta.dataset.items, "item")}), config \`${meta.config.file.split("/").pop()}\`, ${machine}, Node ${String(hw.node ?? "?")}.` : "No meta.json: dataset, config and hardware are unknown.";
+  const machine = replayed
+    ? `replayed on ${String(hw.cpu_model ?? "unknown CPU")} × ${String(hw.cpu_count ?? "?")} (the answers were recorded elsewhere; latencies are modelled)`
+    : `on ${String(hw.cpu_model ?? "unknown CPU")} × ${String(hw.cpu_count ?? "?")}`;
+  const where = meta
+    ? `Dataset \`${meta.dataset.name}\` (${count(meta.dataset.items, "item")}), config \`${meta.config.file.split("/").pop()}\`, ${machine}, Node ${String(hw.node ?? "?")}.`
+    : "No meta.json: dataset, config and hardware are unknown.";
   return md`
     Run \`${id}\`: ${count(measured, replayed ? "replayed request" : "measured request")}; ${count(warmup, "warm-up request")} recorded but excluded from every figure.
     ${where} Every number below is recomputed from the run's \`records.jsonl\` (listed under Inputs with its hash).
@@ -130,7 +203,17 @@ function latencyTable(ok: readonly BenchRecord[], models: ModelRef[]): Cell {
   });
   return table({
     caption: "Latency per model, over every action (requests without error)",
-    columns: [{ label: "Model" }, { label: "Tier" }, { label: "n", digits: 0 }, { label: "Latency" }, { label: "e2e p50", unit: "ms", digits: 1 }, { label: "e2e p95", unit: "ms", digits: 1 }, { label: "TTFT p50", unit: "ms", digits: 1 }, { label: "TPOT p50", unit: "ms", digits: 2 }, { label: "Tokens counted by" }],
+    columns: [
+      { label: "Model" },
+      { label: "Tier" },
+      { label: "n", digits: 0 },
+      { label: "Latency" },
+      { label: "e2e p50", unit: "ms", digits: 1 },
+      { label: "e2e p95", unit: "ms", digits: 1 },
+      { label: "TTFT p50", unit: "ms", digits: 1 },
+      { label: "TPOT p50", unit: "ms", digits: 2 },
+      { label: "Tokens counted by" },
+    ],
     rows,
   });
 }
@@ -138,9 +221,21 @@ function latencyTable(ok: readonly BenchRecord[], models: ModelRef[]): Cell {
 function passTable(groups: readonly GroupSummary[], records: readonly BenchRecord[]): Cell {
   return table({
     caption: "Per action and model",
-    columns: [{ label: "Action" }, { label: "Model" }, { label: "n", digits: 0 }, { label: "Errors", digits: 0 }, { label: "Pass", percent: true }, { label: "95 % interval" }, { label: "Unparseable", digits: 0 }, { label: "Check passed", percent: true }, { label: "Accepted but wrong", digits: 0 }],
+    columns: [
+      { label: "Action" },
+      { label: "Model" },
+      { label: "n", digits: 0 },
+      { label: "Errors", digits: 0 },
+      { label: "Pass", percent: true },
+      { label: "95 % interval" },
+      { label: "Unparseable", digits: 0 },
+      { label: "Check passed", percent: true },
+      { label: "Accepted but wrong", digits: 0 },
+    ],
     rows: groups.map((g) => {
-      const wrong = records.filter((r) => !r.warmup && r.model_id === g.model_id && r.action === g.action && r.quality_pass === true && r.grade?.pass === false).length;
+      const wrong = records.filter(
+        (r) => !r.warmup && r.model_id === g.model_id && r.action === g.action && r.quality_pass === true && r.grade?.pass === false,
+      ).length;
       const ci = g.pass_rate_ci95 ? `${pct(g.pass_rate_ci95.lower)} – ${pct(g.pass_rate_ci95.upper)}` : null;
       return [g.action, g.model_id, g.n, g.errors, g.pass_rate, ci, g.unparseable, g.quality_pass_rate, wrong];
     }),
@@ -148,8 +243,14 @@ function passTable(groups: readonly GroupSummary[], records: readonly BenchRecor
 }
 
 function goodputCells(slo: Slo, groups: readonly GroupSummary[]): Cell[] {
-  const set = [slo.ttftMs !== undefined ? `TTFT ≤ ${ms(slo.ttftMs)}` : "", slo.tpotMs !== undefined ? `TPOT ≤ ${ms(slo.tpotMs)}` : "", slo.e2eMs !== undefined ? `e2e ≤ ${ms(slo.e2eMs)}` : ""].filter(Boolean);
-  const what = set.length ? `requests that finished without error and met ${set.join(", ")}` : "requests that finished without error (no SLO was set: pass `--slo-e2e-ms` and friends to measure against one)";
+  const set = [
+    slo.ttftMs !== undefined ? `TTFT ≤ ${ms(slo.ttftMs)}` : "",
+    slo.tpotMs !== undefined ? `TPOT ≤ ${ms(slo.tpotMs)}` : "",
+    slo.e2eMs !== undefined ? `e2e ≤ ${ms(slo.e2eMs)}` : "",
+  ].filter(Boolean);
+  const what = set.length
+    ? `requests that finished without error and met ${set.join(", ")}`
+    : "requests that finished without error (no SLO was set: pass `--slo-e2e-ms` and friends to measure against one)";
   return [
     md`
       ## Goodput
@@ -165,9 +266,19 @@ function goodputCells(slo: Slo, groups: readonly GroupSummary[]): Cell[] {
 function answerCells(records: readonly BenchRecord[], models: ModelRef[], max: number): Cell[] {
   const failed = records.filter((r) => !r.warmup && r.error === null && r.grade?.pass === false);
   if (!records.some((r) => r.answer !== null)) {
-    return [md`*Answers were not stored in this run; re-run \`bench run\` with \`--store-answers\` to list the ones the grader failed.*`];
+    return [
+      md`
+_Answers were not stored in this run; re-run \`bench run\` with \`--store-answers\` to list the ones the grader failed._
+      `,
+    ];
   }
-  const rows = models.flatMap((m) => roundRobin(failed.filter((r) => r.model_id === m.model && r.answer !== null), max))
+  const rows = models
+    .flatMap((m) =>
+      roundRobin(
+        failed.filter((r) => r.model_id === m.model && r.answer !== null),
+        max,
+      ),
+    )
     .map((r) => [r.item_id, r.model_id, clip(r.answer!), r.grade!.reason]);
   return [
     md`

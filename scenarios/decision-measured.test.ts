@@ -64,7 +64,15 @@ describe("decision report: how much of this is measured", () => {
     const { report } = calibrateRecords(loaded.records, { sourceRun: "small" });
     expect(report.written).toBe(0);
     expect(report.items_needed).toBe(45);
-    const inputs = { run: loaded, calibration: { report, calibration: undefined, file: undefined, computed: true }, calibrated: undefined, frontier: { status: "unavailable" as const, reason: "not evaluated in this test" }, sim, steps: [], madeAt: undefined };
+    const inputs = {
+      run: loaded,
+      calibration: { report, calibration: undefined, file: undefined, computed: true },
+      calibrated: undefined,
+      frontier: { status: "unavailable" as const, reason: "not evaluated in this test" },
+      sim,
+      steps: [],
+      madeAt: undefined,
+    };
     const ev = gatherEvidence(inputs);
     const fast = records.filter((x) => x.tier === "LOCAL_FAST").map((x) => x.e2e_ms);
     expect(ev.e2eP95.find((t) => t.tier === "LOCAL_FAST")!.ms).toBe(quantile(fast, 0.95));

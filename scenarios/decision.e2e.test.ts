@@ -20,9 +20,16 @@ describe("decision on the embedded engine", () => {
     const out = join(dir, "out");
     const results = join(dir, "results");
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scenarios/decision.ts"), "--config", "config/router.embedded.yaml", "--out-dir", out, "--results-dir", results], {
-      cwd: REPO_ROOT, encoding: "utf8", timeout: 110_000, env: { ...process.env, ANTHROPIC_API_KEY: "" },
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(REPO_ROOT, "scenarios/decision.ts"), "--config", "config/router.embedded.yaml", "--out-dir", out, "--results-dir", results],
+      {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        timeout: 110_000,
+        env: { ...process.env, ANTHROPIC_API_KEY: "" },
+      },
+    );
     const seconds = (performance.now() - t0) / 1000;
     console.log(`decision on embedded defaults: ${seconds.toFixed(1)} s\n${r.stdout}`);
     expect(r.status, r.stderr).toBe(0);

@@ -17,9 +17,30 @@ describe("decision on the replay defaults", () => {
     const dir = tempDir("tierlab-decision-replay-");
     const out = join(dir, "out");
     const results = join(dir, "results");
-    const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scenarios/decision.ts"), "--out-dir", out, "--results-dir", results, "--limit", "40", "--trials", "300", "--sensitivity-trials", "40"], {
-      cwd: REPO_ROOT, encoding: "utf8", timeout: 170_000, env: { ...process.env, ANTHROPIC_API_KEY: "", OPENAI_API_KEY: "" },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(REPO_ROOT, "scenarios/decision.ts"),
+        "--out-dir",
+        out,
+        "--results-dir",
+        results,
+        "--limit",
+        "40",
+        "--trials",
+        "300",
+        "--sensitivity-trials",
+        "40",
+      ],
+      {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        timeout: 170_000,
+        env: { ...process.env, ANTHROPIC_API_KEY: "", OPENAI_API_KEY: "" },
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/bench: every replayed model on datasets\/gsm8k-replay\.jsonl, 40 items/);
     expect(r.stdout).toMatch(/Hybrid routing: should we adopt it\? \(gsm8k-like profile\)/);

@@ -82,13 +82,32 @@ describe("decision report from given inputs", () => {
     // Each figure says where it comes from: the fixture run's answers are live (measured), costs are modelled.
     const points = tableWith(a.notebook, "Frontier points");
     const cascade = points.rows.find((r) => r[0] === "calibrated cascade")!;
-    expect(cascade).toEqual(["calibrated cascade", "calibrated policy", "94.8 % (92.9–96.3 %) · measured", "27.0 % · measured", "$0.850 · modelled", "3.5 % (2.2–5.5 %), α 5.0 % (δ 10.0 %) · measured"]);
+    expect(cascade).toEqual([
+      "calibrated cascade",
+      "calibrated policy",
+      "94.8 % (92.9–96.3 %) · measured",
+      "27.0 % · measured",
+      "$0.850 · modelled",
+      "3.5 % (2.2–5.5 %), α 5.0 % (δ 10.0 %) · measured",
+    ]);
     expect(points.rows.map((r) => r[1])).toEqual(expect.arrayContaining(["seed rule cascade", "random routing", "oracle cascade (limit)", "single model"]));
-    expect(tableWith(a.notebook, "RouteLLM metrics").rows[0]).toEqual(["cascade / LOCAL_FAST", "phi3", "gpt-4o", "80.0 % · measured", "95.5 % · measured", "78.0 % · measured", "12.0 % · measured", "24.0 % · measured", "41.0 % · measured"]);
+    expect(tableWith(a.notebook, "RouteLLM metrics").rows[0]).toEqual([
+      "cascade / LOCAL_FAST",
+      "phi3",
+      "gpt-4o",
+      "80.0 % · measured",
+      "95.5 % · measured",
+      "78.0 % · measured",
+      "12.0 % · measured",
+      "24.0 % · measured",
+      "41.0 % · measured",
+    ]);
     // The calibrated cascade gets dearer: the sentence follows.
     const dearer = evaluateReportFixture((ps) => ps.map((p) => (p.name === "calibrated cascade" ? { ...p, cost_per_1k_usd: 1.55 } : p)));
     const b = await build("decision", [...args, "--evaluate", writeEvaluateReport(join(dir, "ev-b"), dearer)], join(dir, "fb"));
-    expect(headlineOf(b.notebook, "Cost–quality frontier").value).toBe("Routing gsm8k-like traffic through calibrated consensus keeps 99.6 % of gpt-4o's accuracy at 31.3 % of its cost.");
+    expect(headlineOf(b.notebook, "Cost–quality frontier").value).toBe(
+      "Routing gsm8k-like traffic through calibrated consensus keeps 99.6 % of gpt-4o's accuracy at 31.3 % of its cost.",
+    );
     // gpt-4o alone gets better than any local policy can keep up with: API first, in the recommendation too.
     const strong = evaluateReportFixture((ps) => ps.map((p) => (p.name === "gpt-4o" ? { ...p, accuracy: 0.99 } : p)));
     const c = await build("decision", [...args, "--evaluate", writeEvaluateReport(join(dir, "ev-c"), strong)], join(dir, "fc"));
@@ -108,13 +127,26 @@ describe("decision report from given inputs", () => {
 
   it("shows the calibration's recommended policy per action, and says API first where it is", async () => {
     const cal = join(dir, "cal-v2.json");
-    writeFileSync(cal, calibrationV2([
-      { action: "classify_memory", kind: "cascade", cells: [{ tier: "LOCAL_FAST", threshold: 0.8, accept: [60, 100], right: [58, 60] }, { tier: "LOCAL_QUALITY", threshold: null, accept: [40, 40], right: [30, 40] }] },
-      { action: "yes_no", kind: "api_first", cells: [{ tier: "LOCAL_QUALITY", threshold: null, accept: [40, 40], right: [35, 40] }] },
-    ]));
+    writeFileSync(
+      cal,
+      calibrationV2([
+        {
+          action: "classify_memory",
+          kind: "cascade",
+          cells: [
+            { tier: "LOCAL_FAST", threshold: 0.8, accept: [60, 100], right: [58, 60] },
+            { tier: "LOCAL_QUALITY", threshold: null, accept: [40, 40], right: [30, 40] },
+          ],
+        },
+        { action: "yes_no", kind: "api_first", cells: [{ tier: "LOCAL_QUALITY", threshold: null, accept: [40, 40], right: [35, 40] }] },
+      ]),
+    );
     const r = await build("decision", ["--run", run, "--simulation", simFile, "--calibration", cal], join(dir, "rec"));
     const t = tableWith(r.notebook, "Recommended policy per action");
-    expect(t.rows.map((row) => [row[0], row[1]])).toEqual([["classify_memory", "cascade: LOCAL_FAST → LOCAL_QUALITY"], ["yes_no", "API first"]]);
+    expect(t.rows.map((row) => [row[0], row[1]])).toEqual([
+      ["classify_memory", "cascade: LOCAL_FAST → LOCAL_QUALITY"],
+      ["yes_no", "API first"],
+    ]);
     expect(t.rows[0]![2]).toBe("90.0 % (85.0–95.0 %) · replayed");
     expect(t.rows[0]![5]).toBe("$1.00 · modelled");
     expect(r.markdown).toContain("**API first for yes\\_no**");

@@ -20,7 +20,8 @@ import { simulationStamp } from "./lib/simulate.js";
 export const decisionScenario = defineScenario<DecisionArgs>({
   id: "decision",
   title: "Decision",
-  describe: "one page for a decision maker: recommendation, cost–quality frontier, monthly cost P50/P95 vs pure API, savings, answers right, success metrics, what to change",
+  describe:
+    "one page for a decision maker: recommendation, cost–quality frontier, monthly cost P50/P95 vs pure API, savings, answers right, success metrics, what to change",
   options: (y: Argv<CommonArgs>) =>
     y
       .option("run", { type: "string", describe: "existing bench run (id under results/ or folder) instead of benching now" })
@@ -28,13 +29,29 @@ export const decisionScenario = defineScenario<DecisionArgs>({
       .option("calibration", { type: "string", describe: "calibration file instead of calibrating from the run" })
       .option("evaluate", { type: "string", describe: "existing `bench evaluate --json` file (the cost–quality frontier) instead of evaluating now" })
       .option("split", { type: "number", default: 0.5, describe: "share of the dataset the evaluate step fits on; the rest judges the policies" })
-      .option("reference", { type: "string", describe: "API model the frontier sentence compares with (default: gpt-4o on a replay config, else the pure-API baseline's model)" })
-      .option("config", { type: "string", default: REPLAY_CONFIG, describe: "router config (default: replayed real answers; config/router.embedded.yaml runs the embedded engine live)" })
+      .option("reference", {
+        type: "string",
+        describe: "API model the frontier sentence compares with (default: gpt-4o on a replay config, else the pure-API baseline's model)",
+      })
+      .option("config", {
+        type: "string",
+        default: REPLAY_CONFIG,
+        describe: "router config (default: replayed real answers; config/router.embedded.yaml runs the embedded engine live)",
+      })
       .option("profiles", { type: "string", default: DEFAULT_PROFILES, describe: "usage profiles file" })
-      .option("dataset", { type: "string", describe: `dataset the bench step replays (default: ${REPLAY_DEMO.dataset} on a replay config, ${LIVE_DEMO.dataset} otherwise)` })
-      .option("limit", { type: "number", describe: `items the bench step samples, seeded (default: ${REPLAY_DEMO.limit} on a replay config, ${LIVE_DEMO.limit} otherwise)` })
+      .option("dataset", {
+        type: "string",
+        describe: `dataset the bench step replays (default: ${REPLAY_DEMO.dataset} on a replay config, ${LIVE_DEMO.dataset} otherwise)`,
+      })
+      .option("limit", {
+        type: "number",
+        describe: `items the bench step samples, seeded (default: ${REPLAY_DEMO.limit} on a replay config, ${LIVE_DEMO.limit} otherwise)`,
+      })
       .option("seed", { type: "number", default: 1, describe: "seed for the bench sample and the simulation" })
-      .option("usage", { type: "string", describe: `usage profile to simulate (default: ${REPLAY_DEMO.usage} on a replay config, ${LIVE_DEMO.usage} otherwise)` })
+      .option("usage", {
+        type: "string",
+        describe: `usage profile to simulate (default: ${REPLAY_DEMO.usage} on a replay config, ${LIVE_DEMO.usage} otherwise)`,
+      })
       .option("days", { type: "number", default: 30, describe: "days to simulate (30 gives the monthly figures)" })
       .option("trials", { type: "number", default: 2000, describe: "Monte Carlo trials" })
       .option("sensitivity-trials", { type: "number", default: 300, describe: "trials per sensitivity run" })

@@ -9,7 +9,11 @@ describe("regression report", () => {
     const dir = tempDir();
     const base = writeRunFolder(dir, { runId: "base", createdAt: "2026-01-01T00:00:00.000Z" });
     // Same items and seed, but every answer wrong and 40 ms slower: a regression on both counts.
-    const worse = makeRecords({ runId: "head" }).map((r) => ({ ...r, e2e_ms: r.e2e_ms + 40, grade: { pass: false, reason: "differs", unparseable: null, extracted: null } }));
+    const worse = makeRecords({ runId: "head" }).map((r) => ({
+      ...r,
+      e2e_ms: r.e2e_ms + 40,
+      grade: { pass: false, reason: "differs", unparseable: null, extracted: null },
+    }));
     const head = writeRunFolder(dir, { runId: "head", createdAt: "2026-01-02T00:00:00.000Z" }, worse);
     const r = await build("regression", ["--base", base, "--head", head, "--iterations", "500"], join(dir, "out"));
     expect(r.exitCode).toBe(EXIT.regression);

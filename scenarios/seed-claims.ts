@@ -56,10 +56,22 @@ function reproduce(ctx: ScenarioContext<ProfileSimArgs>, sims: readonly Simulati
   ctx.input({ name: "price table", path: config.pricesFile });
   ctx.input({ name: "usage profiles", path: profiles.file });
   const measuredLatency = benchLatency(sims);
-  return { rep: reproduceSeed(seedArgsFromConfig({ config, profiles, ...(measuredLatency ? { measuredLatency } : {}) })), mix: mixSensitivity(config, profiles) };
+  return {
+    rep: reproduceSeed(seedArgsFromConfig({ config, profiles, ...(measuredLatency ? { measuredLatency } : {}) })),
+    mix: mixSensitivity(config, profiles),
+  };
 }
 
-export interface MixRow { profile: string; claimed: number; paidFirst: string; share: number; capAtHalf: number; cap: number; capAtOneAndHalf: number; shareForClaim: number | null }
+export interface MixRow {
+  profile: string;
+  claimed: number;
+  paidFirst: string;
+  share: number;
+  capAtHalf: number;
+  cap: number;
+  capAtOneAndHalf: number;
+  shareForClaim: number | null;
+}
 
 /** How the savings cap moves with the share of calls that start on the paid tier, and the share at which it reaches the claim. */
 function mixSensitivity(config: RouterConfig, profiles: LoadedProfiles): MixRow[] {
@@ -67,11 +79,26 @@ function mixSensitivity(config: RouterConfig, profiles: LoadedProfiles): MixRow[
   return base!.flatMap((c, i) => {
     const claimed = (SEED.savings as Record<string, number>)[c.profile];
     if (claimed === undefined || c.paidFirst.length === 0) return [];
-    const paidFirst = Object.entries(config.data.actions).filter(([, x]) => config.data.tiers[x.tier]?.local === false).map(([n]) => n);
+    const paidFirst = Object.entries(config.data.actions)
+      .filter(([, x]) => config.data.tiers[x.tier]?.local === false)
+      .map(([n]) => n);
     const profile = profiles.data.profiles[c.profile]!;
-    const price = allModels(config).filter((m) => !m.local && m.pricing).at(-1)!.pricing!;
+    const price = allModels(config)
+      .filter((m) => !m.local && m.pricing)
+      .at(-1)!.pricing!;
     const shareForClaim = paidShareForCap({ profile: c.profile, mix: profile.action_mix, tokens: profiles.data.assumptions.tokens, price, paidFirst }, claimed);
-    return [{ profile: c.profile, claimed, paidFirst: listing(c.paidFirst.map((p) => p.action)), share: c.paidFirst.reduce((t, p) => t + p.callShare, 0), capAtHalf: half![i]!.cap, cap: c.cap, capAtOneAndHalf: more![i]!.cap, shareForClaim }];
+    return [
+      {
+        profile: c.profile,
+        claimed,
+        paidFirst: listing(c.paidFirst.map((p) => p.action)),
+        share: c.paidFirst.reduce((t, p) => t + p.callShare, 0),
+        capAtHalf: half![i]!.cap,
+        cap: c.cap,
+        capAtOneAndHalf: more![i]!.cap,
+        shareForClaim,
+      },
+    ];
   });
 }
 
@@ -109,7 +136,12 @@ export function seedClaimCells(rep: SeedReproduction, sims: readonly SimulationR
       - **not checked**: nothing here can check it (its own verdict, not "uncertain")
       - Success metrics: ${LIKELIHOOD_RULE}
     `,
-    headline({ label: "Claims checked", value: `${checks.length}`, status: "info", explanation: `${n("holds")} hold, ${n("inconsistent")} inconsistent, ${n("fails")} fail, ${n("implausible")} implausible under a stated assumption, ${n("info")} uncertain, ${n("not_checked")} not checked; tierlab's config is reported apart, below` }),
+    headline({
+      label: "Claims checked",
+      value: `${checks.length}`,
+      status: "info",
+      explanation: `${n("holds")} hold, ${n("inconsistent")} inconsistent, ${n("fails")} fail, ${n("implausible")} implausible under a stated assumption, ${n("info")} uncertain, ${n("not_checked")} not checked; tierlab's config is reported apart, below`,
+    }),
     table({
       caption: "Every claim",
       columns: [{ label: "Claim" }, { label: "Arithmetic" }, { label: "Simulation" }, { label: "Verdict" }],
@@ -117,13 +149,29 @@ export function seedClaimCells(rep: SeedReproduction, sims: readonly SimulationR
     }),
   ];
   const section = (s: ClaimCheck["section"]) => checks.filter((c) => c.section === s).map(claimHeadline);
-  cells.push(md`## Savings`, ...section("savings"));
+  cells.push(
+    md`
+## Savings
+    `,
+    ...section("savings"),
+  );
   if (mix.length) {
-    cells.push(table({
-      caption: "The assumed mix caps savings: calls that start on the paid tier cost the same in both routings (sensitivity to their share)",
-      columns: [{ label: "Profile" }, { label: "Paid-first actions" }, { label: "Their share of calls", percent: true }, { label: "Cap at half that share", percent: true }, { label: "Cap as assumed", percent: true }, { label: "Cap at 1.5× that share", percent: true }, { label: "Claimed", percent: true }, { label: "Share that would allow the claim", percent: true }],
-      rows: mix.map((m) => [m.profile, m.paidFirst, m.share, m.capAtHalf, m.cap, m.capAtOneAndHalf, m.claimed, m.shareForClaim]),
-    }));
+    cells.push(
+      table({
+        caption: "The assumed mix caps savings: calls that start on the paid tier cost the same in both routings (sensitivity to their share)",
+        columns: [
+          { label: "Profile" },
+          { label: "Paid-first actions" },
+          { label: "Their share of calls", percent: true },
+          { label: "Cap at half that share", percent: true },
+          { label: "Cap as assumed", percent: true },
+          { label: "Cap at 1.5× that share", percent: true },
+          { label: "Claimed", percent: true },
+          { label: "Share that would allow the claim", percent: true },
+        ],
+        rows: mix.map((m) => [m.profile, m.paidFirst, m.share, m.capAtHalf, m.cap, m.capAtOneAndHalf, m.claimed, m.shareForClaim]),
+      }),
+    );
   }
   const savingsRows = sims.flatMap((s) => {
     const w = s.month ?? s.horizon;
@@ -134,23 +182,91 @@ export function seedClaimCells(rep: SeedReproduction, sims: readonly SimulationR
     ];
   });
   if (savingsRows.length) {
-    cells.push(intervalChart({ title: "Savings vs pure API: claimed and simulated", rows: savingsRows, valueLabel: "Savings over a month", unit: "%", labelTitle: "Profile", groupTitle: "Figure", dodge: true, target: { value: SEED.averageSavingsClaim, label: "claimed average 75 %" } }));
+    cells.push(
+      intervalChart({
+        title: "Savings vs pure API: claimed and simulated",
+        rows: savingsRows,
+        valueLabel: "Savings over a month",
+        unit: "%",
+        labelTitle: "Profile",
+        groupTitle: "Figure",
+        dodge: true,
+        target: { value: SEED.averageSavingsClaim, label: "claimed average 75 %" },
+      }),
+    );
   }
-  cells.push(md`## Cost and price`, ...section("cost"), ...section("price"));
-  cells.push(md`## Success metrics after a week`, ...section("week"), md`## Success metrics after a month`, ...section("month"));
-  cells.push(md`## The seed's other claims`, ...section("other"));
-  const probs = sims.flatMap((s) => [...(s.success_metrics.week?.metrics ?? []), ...(s.success_metrics.month?.metrics ?? [])]
-    .filter((m) => m.probability !== null).map((m) => ({ label: `${m.id.startsWith("week") ? "week" : "month"}: ${m.label} ${m.target}`, group: s.profile.name, value: m.probability! })));
-  if (probs.length) cells.push(barChart({ title: "P(success metric holds) per profile", rows: probs, valueLabel: "Probability the metric holds", unit: "%", labelTitle: "Metric", groupTitle: "Profile", dodge: true }));
-  cells.push(md`## The seed's arithmetic, finding by finding`);
-  cells.push(table({ columns: [{ label: "Claim" }, { label: "Verdict" }, { label: "Arithmetic" }, { label: "Why" }], rows: rep.findings.map((f) => [f.claim, verdictText(f), f.arithmetic, f.detail]) }));
-  cells.push(md`## tierlab's config against the seed`, md`Findings about tierlab's own router config, not about the seed: where they fail, the config is what to change.`);
-  cells.push(table({ columns: [{ label: "Config" }, { label: "Verdict" }, { label: "Arithmetic" }, { label: "Why" }], rows: rep.config_findings.map((f) => [f.claim, verdictText(f), f.arithmetic, f.detail]) }));
+  cells.push(
+    md`
+## Cost and price
+    `,
+    ...section("cost"),
+    ...section("price"),
+  );
+  cells.push(
+    md`
+## Success metrics after a week
+    `,
+    ...section("week"),
+    md`
+## Success metrics after a month
+    `,
+    ...section("month"),
+  );
+  cells.push(
+    md`
+## The seed's other claims
+    `,
+    ...section("other"),
+  );
+  const probs = sims.flatMap((s) =>
+    [...(s.success_metrics.week?.metrics ?? []), ...(s.success_metrics.month?.metrics ?? [])]
+      .filter((m) => m.probability !== null)
+      .map((m) => ({ label: `${m.id.startsWith("week") ? "week" : "month"}: ${m.label} ${m.target}`, group: s.profile.name, value: m.probability! })),
+  );
+  if (probs.length)
+    cells.push(
+      barChart({
+        title: "P(success metric holds) per profile",
+        rows: probs,
+        valueLabel: "Probability the metric holds",
+        unit: "%",
+        labelTitle: "Metric",
+        groupTitle: "Profile",
+        dodge: true,
+      }),
+    );
+  cells.push(md`
+## The seed's arithmetic, finding by finding
+  `);
+  cells.push(
+    table({
+      columns: [{ label: "Claim" }, { label: "Verdict" }, { label: "Arithmetic" }, { label: "Why" }],
+      rows: rep.findings.map((f) => [f.claim, verdictText(f), f.arithmetic, f.detail]),
+    }),
+  );
+  cells.push(
+    md`
+## tierlab's config against the seed
+    `,
+    md`
+Findings about tierlab's own router config, not about the seed: where they fail, the config is what to change.
+    `,
+  );
+  cells.push(
+    table({
+      columns: [{ label: "Config" }, { label: "Verdict" }, { label: "Arithmetic" }, { label: "Why" }],
+      rows: rep.config_findings.map((f) => [f.claim, verdictText(f), f.arithmetic, f.detail]),
+    }),
+  );
   return cells;
 }
 
 function claimHeadline(c: ClaimCheck): Cell {
-  const parts = [`Value: ${c.valueIs}.`, c.arithmetic ? `Seed arithmetic (${verdictText(c.arithmetic)}): ${c.arithmetic.text}` : "", c.simulation ? `Simulation (${c.simulation.verdict}): ${c.simulation.text}` : ""].filter(Boolean);
+  const parts = [
+    `Value: ${c.valueIs}.`,
+    c.arithmetic ? `Seed arithmetic (${verdictText(c.arithmetic)}): ${c.arithmetic.text}` : "",
+    c.simulation ? `Simulation (${c.simulation.verdict}): ${c.simulation.text}` : "",
+  ].filter(Boolean);
   return headline({
     label: c.claim,
     value: c.value,

@@ -33,8 +33,18 @@ describe("usage-profiles report", () => {
   it("shows each profile's simulated savings, and follows an edited results file", async () => {
     const a = await build("usage-profiles", simArgs(files), join(dir, "up-a"));
     expect(headlineOf(a.notebook, "Savings vs pure API, medium").value).toBeCloseTo(sims.medium!.month!.savings.p50 * 100, 10);
-    expect(chartTitles(a.notebook)).toEqual(expect.arrayContaining(["Daily cost, light profile", "Cumulative cost, heavy profile", "P(cost over 30 days > X)", "Savings over 30 days, distribution per profile", "Sensitivity of the P50 hybrid cost, medium profile"]));
-    const medium = edited("medium", (r) => { r.month!.savings.p50 = 0.9; });
+    expect(chartTitles(a.notebook)).toEqual(
+      expect.arrayContaining([
+        "Daily cost, light profile",
+        "Cumulative cost, heavy profile",
+        "P(cost over 30 days > X)",
+        "Savings over 30 days, distribution per profile",
+        "Sensitivity of the P50 hybrid cost, medium profile",
+      ]),
+    );
+    const medium = edited("medium", (r) => {
+      r.month!.savings.p50 = 0.9;
+    });
     const b = await build("usage-profiles", simArgs({ ...files, medium }), join(dir, "up-b"));
     expect(headlineOf(b.notebook, "Savings vs pure API, medium").value).toBeCloseTo(90, 10);
     const c = await build("usage-profiles", simArgs(files), join(dir, "up-c"));
@@ -78,7 +88,9 @@ describe("seed-claims report", () => {
     const out = join(dir, "sc-sim");
     const r = await build("seed-claims", ["--trials", "200"], out);
     for (const p of ["light", "medium", "heavy"]) expect(existsSync(join(out, "seed-claims-inputs", `${p}.simulation.json`))).toBe(true);
-    expect(r.notebook.inputs.map((i) => i.name)).toEqual(expect.arrayContaining(["router config", "price table", "usage profiles", "simulation (light)", "simulation (heavy)"]));
+    expect(r.notebook.inputs.map((i) => i.name)).toEqual(
+      expect.arrayContaining(["router config", "price table", "usage profiles", "simulation (light)", "simulation (heavy)"]),
+    );
     expect(r.notebook.inputs.find((i) => i.name === "simulation (medium)")!.seed).toBe(1);
   }, 120_000);
 });

@@ -31,14 +31,18 @@ const INPUT_SHA256: Record<string, string> = {
 };
 
 type Header = Omit<DatasetHeader, "format" | "version">;
-interface Output { path: string; text: string }
+interface Output {
+  path: string;
+  text: string;
+}
 
 function readInput(shared: string, rel: string): Buffer {
   const file = join(shared, rel);
   if (!existsSync(file)) throw new Error(`${file}: missing; pass --shared <dir> pointing at the shared datasets folder`);
   const bytes = readFileSync(file);
   const sha = createHash("sha256").update(bytes).digest("hex");
-  if (sha !== INPUT_SHA256[rel]) throw new Error(`${file}: sha256 ${sha} differs from the pinned ${INPUT_SHA256[rel]}; the source changed, review it before updating INPUT_SHA256`);
+  if (sha !== INPUT_SHA256[rel])
+    throw new Error(`${file}: sha256 ${sha} differs from the pinned ${INPUT_SHA256[rel]}; the source changed, review it before updating INPUT_SHA256`);
   return bytes;
 }
 
@@ -58,16 +62,27 @@ function banking77(shared: string, rng: Rng): Output[] {
     if (rowsOf.length < SIZES.banking77PerLabel) throw new Error(`banking77: label ${label} has only ${rowsOf.length} rows`);
     chosen.push(...sampleIndices({ n: rowsOf.length, k: SIZES.banking77PerLabel, rng }).map((k) => rowsOf[k]!));
   }
-  const items = chosen.sort((a, b) => a - b).map((i): DatasetItem => ({ id: `banking77-test-${i}`, action: "intent_banking77", input: rows[i]!.text, expected: rows[i]!.category, grader: "exact_label" }));
+  const items = chosen
+    .sort((a, b) => a - b)
+    .map((i): DatasetItem => ({
+      id: `banking77-test-${i}`,
+      action: "intent_banking77",
+      input: rows[i]!.text,
+      expected: rows[i]!.category,
+      grader: "exact_label",
+    }));
   const header: Header = {
     name: "banking77",
     description: `BANKING77 test split, ${SIZES.banking77PerLabel} queries per intent (${items.length}); answer with one of the 77 labels in labels/banking77.json`,
     source: "https://github.com/PolyAI-LDN/task-specific-datasets @57ec275d8078af65b7731c2a98be812d844a6d6b banking_data/test.csv",
     license: "CC-BY-4.0",
-    attribution: "Casanueva et al. 2020, \"Efficient Intent Detection with Dual Sentence Encoders\", https://arxiv.org/abs/2003.04807 (PolyAI)",
+    attribution: 'Casanueva et al. 2020, "Efficient Intent Detection with Dual Sentence Encoders", https://arxiv.org/abs/2003.04807 (PolyAI)',
     derivation: `scripts/derive-datasets.ts seed ${DERIVE_SEED} stream 1: ${SIZES.banking77PerLabel} rows per category, stratified; id suffix = 0-based data row of test.csv (header excluded)`,
   };
-  return [{ path: "banking77.jsonl", text: jsonl(header, items) }, { path: "labels/banking77.json", text: labelsJson(labels) }];
+  return [
+    { path: "banking77.jsonl", text: jsonl(header, items) },
+    { path: "labels/banking77.json", text: labelsJson(labels) },
+  ];
 }
 
 function clinc150(shared: string, rng: Rng): Output[] {
@@ -83,10 +98,19 @@ function clinc150(shared: string, rng: Rng): Output[] {
     const rowsOf = test.flatMap(([, l], i) => (l === intent ? [i] : []));
     chosen.push(...sampleIndices({ n: rowsOf.length, k: SIZES.clinc150PerIntent, rng }).map((k) => rowsOf[k]!));
   }
-  const inScope = chosen.sort((a, b) => a - b).map((i): DatasetItem => {
-    const [text, label] = test[i]!;
-    return { id: `clinc150-test-${i}`, action: "intent_clinc150", input: text, expected: label, grader: "exact_label", meta: { domain: domainOf.get(label)! } };
-  });
+  const inScope = chosen
+    .sort((a, b) => a - b)
+    .map((i): DatasetItem => {
+      const [text, label] = test[i]!;
+      return {
+        id: `clinc150-test-${i}`,
+        action: "intent_clinc150",
+        input: text,
+        expected: label,
+        grader: "exact_label",
+        meta: { domain: domainOf.get(label)! },
+      };
+    });
   const outOfScope = sampleIndices({ n: oos.length, k: SIZES.clinc150Oos, rng }).map((i): DatasetItem => {
     const [text, label] = oos[i]!;
     if (label !== "oos") throw new Error(`clinc150: oos_test row ${i} is labelled ${label}`);
@@ -98,14 +122,21 @@ function clinc150(shared: string, rng: Rng): Output[] {
     description: `CLINC150 (oos-eval, small): ${inScope.length} in-scope test queries (1 per intent) + ${outOfScope.length} out-of-scope (expected "oos", meta.oos); labels in labels/clinc150.json`,
     source: "https://github.com/clinc/oos-eval @828f8093932c8fe6ca7936c3d2e52903b1c523de data/data_small.json (test, oos_test)",
     license: "CC-BY-3.0",
-    attribution: "Larson et al. 2019, \"An Evaluation Dataset for Intent Classification and Out-of-Scope Prediction\", EMNLP-IJCNLP 2019 (Clinc)",
+    attribution: 'Larson et al. 2019, "An Evaluation Dataset for Intent Classification and Out-of-Scope Prediction", EMNLP-IJCNLP 2019 (Clinc)',
     derivation: `scripts/derive-datasets.ts seed ${DERIVE_SEED} stream 2: 1 test row per intent, then ${SIZES.clinc150Oos} oos_test rows; id suffix = 0-based index in the split`,
   };
-  return [{ path: "clinc150.jsonl", text: jsonl(header, items) }, { path: "labels/clinc150.json", text: labelsJson([...intents, "oos"]) }];
+  return [
+    { path: "clinc150.jsonl", text: jsonl(header, items) },
+    { path: "labels/clinc150.json", text: labelsJson([...intents, "oos"]) },
+  ];
 }
 
 function gsm8k(shared: string, rng: Rng): Output[] {
-  const rows = readInput(shared, "gsm8k/test.jsonl").toString("utf8").trim().split("\n").map((l) => JSON.parse(l) as { question: string; answer: string });
+  const rows = readInput(shared, "gsm8k/test.jsonl")
+    .toString("utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { question: string; answer: string });
   const items = sampleIndices({ n: rows.length, k: SIZES.gsm8k, rng }).map((i): DatasetItem => {
     const final = rows[i]!.answer.split("#### ")[1]?.trim().replace(/,/g, "") ?? "";
     const value = Number(final);
@@ -117,16 +148,26 @@ function gsm8k(shared: string, rng: Rng): Output[] {
     description: `GSM8K test split, ${items.length} problems; expected is the final answer (the number after "#### ", separators removed)`,
     source: "https://github.com/openai/grade-school-math @3101c7d5072418e28b9008a6636bde82a006892c grade_school_math/data/test.jsonl",
     license: "MIT",
-    attribution: "Cobbe et al. 2021, \"Training Verifiers to Solve Math Word Problems\", https://arxiv.org/abs/2110.14168; Copyright (c) 2021 OpenAI",
+    attribution: 'Cobbe et al. 2021, "Training Verifiers to Solve Math Word Problems", https://arxiv.org/abs/2110.14168; Copyright (c) 2021 OpenAI',
     derivation: `scripts/derive-datasets.ts seed ${DERIVE_SEED} stream 3: ${SIZES.gsm8k} of ${rows.length} problems; id suffix = 0-based line of test.jsonl`,
   };
   return [{ path: "gsm8k.jsonl", text: jsonl(header, items) }];
 }
 
-interface HumanEvalRow { task_id: string; prompt: string; entry_point: string; canonical_solution: string; test: string }
+interface HumanEvalRow {
+  task_id: string;
+  prompt: string;
+  entry_point: string;
+  canonical_solution: string;
+  test: string;
+}
 
 function humaneval(shared: string, rng: Rng): Output[] {
-  const rows = gunzipSync(readInput(shared, "humaneval/HumanEval.jsonl.gz")).toString("utf8").trim().split("\n").map((l) => JSON.parse(l) as HumanEvalRow);
+  const rows = gunzipSync(readInput(shared, "humaneval/HumanEval.jsonl.gz"))
+    .toString("utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as HumanEvalRow);
   const items = sampleIndices({ n: rows.length, k: SIZES.humaneval, rng }).map((i): DatasetItem => {
     const r = rows[i]!;
     return {
@@ -144,7 +185,7 @@ function humaneval(shared: string, rng: Rng): Output[] {
     description: `HumanEval, ${items.length} of ${rows.length} problems: complete the Python function in input; graded by its unit tests (meta.canonical_solution is the reference body)`,
     source: "https://github.com/openai/human-eval @6d43fb980f9fee3c892a914eda09951f772ad10d data/HumanEval.jsonl.gz",
     license: "MIT",
-    attribution: "Chen et al. 2021, \"Evaluating Large Language Models Trained on Code\", https://arxiv.org/abs/2107.03374; Copyright (c) OpenAI",
+    attribution: 'Chen et al. 2021, "Evaluating Large Language Models Trained on Code", https://arxiv.org/abs/2107.03374; Copyright (c) OpenAI',
     derivation: `scripts/derive-datasets.ts seed ${DERIVE_SEED} stream 4: ${SIZES.humaneval} of ${rows.length} problems; id suffix = task number`,
   };
   return [{ path: "humaneval.jsonl", text: jsonl(header, items) }];
@@ -162,7 +203,9 @@ function main(argv: string[]): number {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const unknown = argv.filter((a, i) => a.startsWith("--") && !["--shared", "--out", "--check"].includes(a) && !["--shared", "--out"].includes(argv[i - 1] ?? ""));
+  const unknown = argv.filter(
+    (a, i) => a.startsWith("--") && !["--shared", "--out", "--check"].includes(a) && !["--shared", "--out"].includes(argv[i - 1] ?? ""),
+  );
   if (unknown.length) throw new Error(`unknown option(s) ${unknown.join(" ")}; usage: derive-datasets [--shared DIR] [--out DIR] [--check]`);
   const shared = resolve(flag("--shared") ?? join(repo, "../shared/datasets"));
   const out = resolve(flag("--out") ?? join(repo, "datasets"));
@@ -172,7 +215,10 @@ function main(argv: string[]): number {
     const file = join(out, o.path);
     const current = existsSync(file) ? readFileSync(file, "utf8") : undefined;
     if (check) {
-      if (current !== o.text) { stale++; console.error(`stale: ${file}`); }
+      if (current !== o.text) {
+        stale++;
+        console.error(`stale: ${file}`);
+      }
       continue;
     }
     mkdirSync(dirname(file), { recursive: true });

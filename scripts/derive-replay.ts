@@ -57,7 +57,8 @@ const TASKS: Task[] = [
     },
     grader: { id: "answer_number", tolerance: 0 },
     header: {
-      description: "GSM8K test split, all 1,319 problems, in the prompt ZeroEval sent every model (answer as JSON {reasoning, answer}); expected is the final number. Recorded answers of 6 models in replay/gsm8k/.",
+      description:
+        "GSM8K test split, all 1,319 problems, in the prompt ZeroEval sent every model (answer as JSON {reasoning, answer}); expected is the final number. Recorded answers of 6 models in replay/gsm8k/.",
       source: `${ZEROEVAL} result_dirs/gsm/*.json (task: openai/gsm8k test)`,
       license: "MIT",
       attribution: `Items: GSM8K, Cobbe et al. 2021, https://arxiv.org/abs/2110.14168, Copyright (c) 2021 OpenAI (MIT). Prompts and recorded answers: ${ATTRIBUTION}.`,
@@ -80,7 +81,8 @@ const TASKS: Task[] = [
     expected: (answer) => answer,
     grader: "answer_literal",
     header: {
-      description: "CRUXEval-O, all 800 problems: predict a Python function's output for a given input, in the prompt ZeroEval sent every model (answer as JSON {reasoning, answer}); expected is the output as a Python literal. Recorded answers of 6 models in replay/cruxeval/.",
+      description:
+        "CRUXEval-O, all 800 problems: predict a Python function's output for a given input, in the prompt ZeroEval sent every model (answer as JSON {reasoning, answer}); expected is the output as a Python literal. Recorded answers of 6 models in replay/cruxeval/.",
       source: `${ZEROEVAL} result_dirs/crux/*.json (task: cruxeval-org/cruxeval test)`,
       license: "MIT",
       attribution: `Items: CRUXEval, Gu et al. 2024, https://arxiv.org/abs/2401.03065 (MIT). Prompts and recorded answers: ${ATTRIBUTION}.`,
@@ -97,21 +99,32 @@ const TASKS: Task[] = [
   },
 ];
 
-interface Output { path: string; bytes: Buffer; text: string }
+interface Output {
+  path: string;
+  bytes: Buffer;
+  text: string;
+}
 
-interface ZeroEvalRow { id: string; chat_history: string[]; answer: string }
+interface ZeroEvalRow {
+  id: string;
+  chat_history: string[];
+  answer: string;
+}
 
 function readInput(shared: string, rel: string): string {
   const file = join(shared, rel);
   if (!existsSync(file)) throw new Error(`${file}: missing; pass --shared <dir> pointing at the zeroeval folder`);
   const bytes = readFileSync(file);
   const sha = createHash("sha256").update(bytes).digest("hex");
-  if (sha !== INPUT_SHA256[rel]) throw new Error(`${file}: sha256 ${sha} differs from the pinned ${INPUT_SHA256[rel]}; review the source before updating INPUT_SHA256`);
+  if (sha !== INPUT_SHA256[rel])
+    throw new Error(`${file}: sha256 ${sha} differs from the pinned ${INPUT_SHA256[rel]}; review the source before updating INPUT_SHA256`);
   return bytes.toString("utf8");
 }
 
 function deriveTask(shared: string, task: Task): Output[] {
-  const files = Object.keys(INPUT_SHA256).filter((f) => f.startsWith(`${task.dir}/`)).sort();
+  const files = Object.keys(INPUT_SHA256)
+    .filter((f) => f.startsWith(`${task.dir}/`))
+    .sort();
   const out: Output[] = [];
   let items: DatasetItem[] | undefined;
   let prompts: Map<string, string> | undefined;
@@ -128,15 +141,25 @@ function deriveTask(shared: string, task: Task): Output[] {
       for (const [id, p] of prompts) if (mine.get(id) !== p) throw new Error(`${rel}: item ${id} has a different prompt than the first file`);
     }
     const recording = convertZeroEval({
-      text, file: rel, task: task.name, source: `${ZEROEVAL} result_dirs/${rel}`,
+      text,
+      file: rel,
+      task: task.name,
+      source: `${ZEROEVAL} result_dirs/${rel}`,
       attribution: `${ATTRIBUTION}; task items ${task.header.license} (see the dataset ${task.name}.jsonl)`,
       derivation: `scripts/derive-replay.ts from ../shared/replay/zeroeval/${rel} (sha256 ${INPUT_SHA256[rel]!.slice(0, 16)})`,
     });
     const body = formatRecording(recording);
-    out.push({ path: `replay/${task.name.replace(/-replay$/, "")}/${recording.header.model}.jsonl.gz`, text: body, bytes: gzipSync(Buffer.from(body, "utf8"), { level: 9 }) });
+    out.push({
+      path: `replay/${task.name.replace(/-replay$/, "")}/${recording.header.model}.jsonl.gz`,
+      text: body,
+      bytes: gzipSync(Buffer.from(body, "utf8"), { level: 9 }),
+    });
   }
   const header: DatasetHeader = {
-    format: DATASET_FORMAT, version: DATASET_FORMAT_VERSION, name: task.name, ...task.header,
+    format: DATASET_FORMAT,
+    version: DATASET_FORMAT_VERSION,
+    name: task.name,
+    ...task.header,
     derivation: `scripts/derive-replay.ts: every item of ${files[0]} in file order; input = the last chat_history turn (identical across the ${files.length} model files)`,
   };
   const text = [header, ...items!].map((x) => JSON.stringify(x)).join("\n") + "\n";
@@ -160,7 +183,9 @@ function main(argv: string[]): number {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const unknown = argv.filter((a, i) => a.startsWith("--") && !["--shared", "--out", "--check"].includes(a) && !["--shared", "--out"].includes(argv[i - 1] ?? ""));
+  const unknown = argv.filter(
+    (a, i) => a.startsWith("--") && !["--shared", "--out", "--check"].includes(a) && !["--shared", "--out"].includes(argv[i - 1] ?? ""),
+  );
   if (unknown.length) throw new Error(`unknown option(s) ${unknown.join(" ")}; usage: derive-replay [--shared DIR] [--out DIR] [--check]`);
   const shared = resolve(flag("--shared") ?? join(repo, "../shared/replay/zeroeval"));
   const out = resolve(flag("--out") ?? join(repo, "datasets"));
@@ -172,14 +197,23 @@ function main(argv: string[]): number {
     const same = currentText(file) === o.text;
     total += o.bytes.length;
     if (check) {
-      if (!same) { stale++; console.error(`stale: ${file}`); }
+      if (!same) {
+        stale++;
+        console.error(`stale: ${file}`);
+      }
       continue;
     }
     mkdirSync(dirname(file), { recursive: true });
     if (!same) writeFileSync(file, o.bytes);
     console.log(`${same ? "unchanged" : "wrote"} ${file} (${o.bytes.length} bytes)`);
   }
-  console.log(check ? (stale ? `${stale} file(s) differ; run npx tsx scripts/derive-replay.ts` : "replay datasets are up to date") : `${(total / 1e6).toFixed(2)} MB in all`);
+  console.log(
+    check
+      ? stale
+        ? `${stale} file(s) differ; run npx tsx scripts/derive-replay.ts`
+        : "replay datasets are up to date"
+      : `${(total / 1e6).toFixed(2)} MB in all`,
+  );
   return stale ? 1 : 0;
 }
 

@@ -16,33 +16,60 @@ import { benchRecord, FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from ".
 function makeRun(dir: string): string {
   const rng = createRng(3);
   const lines: string[] = [];
-  const cells: [string, string][] = [["classify_memory", "LOCAL_FAST"], ["classify_memory", "LOCAL_QUALITY"], ["classify_memory", "API_FALLBACK"], ["code", "LOCAL_QUALITY"], ["code", "API_FALLBACK"]];
+  const cells: [string, string][] = [
+    ["classify_memory", "LOCAL_FAST"],
+    ["classify_memory", "LOCAL_QUALITY"],
+    ["classify_memory", "API_FALLBACK"],
+    ["code", "LOCAL_QUALITY"],
+    ["code", "API_FALLBACK"],
+  ];
   for (const [action, tier] of cells) {
     for (let i = 0; i < 60; i++) {
       const api = tier === "API_FALLBACK";
       const confidence = api ? 0.9 + 0.1 * rng.next() : 0.5 + 0.5 * rng.next();
       // Graded: a local answer is right exactly when its confidence is at least 0.7; the API is right 19 times in 20.
       const right = api ? i % 20 !== 0 : confidence >= 0.7;
-      lines.push(JSON.stringify(benchRecord({
-        item_id: `${action}-${i}`, action, tier, confidence, grade: { pass: right, reason: right ? "matches" : "differs", unparseable: null, extracted: null },
-        e2e_ms: api ? 2000 + 1000 * rng.next() : 100 + 400 * rng.next(),
-        input_tokens: Math.round((action === "code" ? 300 : 80) * Math.exp(0.3 * (rng.next() - 0.5))), output_tokens: action === "code" ? 150 : 5,
-      })));
+      lines.push(
+        JSON.stringify(
+          benchRecord({
+            item_id: `${action}-${i}`,
+            action,
+            tier,
+            confidence,
+            grade: { pass: right, reason: right ? "matches" : "differs", unparseable: null, extracted: null },
+            e2e_ms: api ? 2000 + 1000 * rng.next() : 100 + 400 * rng.next(),
+            input_tokens: Math.round((action === "code" ? 300 : 80) * Math.exp(0.3 * (rng.next() - 0.5))),
+            output_tokens: action === "code" ? 150 : 5,
+          }),
+        ),
+      );
     }
   }
   // Warm-up records are excluded from every statistic: these would wreck the fit if counted.
-  for (let i = 0; i < 5; i++) lines.push(JSON.stringify(benchRecord({ item_id: `w${i}`, warmup: true, confidence: 0, e2e_ms: 99_999, input_tokens: 1_000_000 })));
+  for (let i = 0; i < 5; i++)
+    lines.push(JSON.stringify(benchRecord({ item_id: `w${i}`, warmup: true, confidence: 0, e2e_ms: 99_999, input_tokens: 1_000_000 })));
   // An error counts as a fail for its cell.
-  lines.push(JSON.stringify(benchRecord({ item_id: "err", action: "code", tier: "LOCAL_QUALITY", confidence: null, error: { class: "TimeoutError", message: "timed out" } })));
+  lines.push(
+    JSON.stringify(
+      benchRecord({ item_id: "err", action: "code", tier: "LOCAL_QUALITY", confidence: null, error: { class: "TimeoutError", message: "timed out" } }),
+    ),
+  );
   const runDir = `${dir}/results/run-1`;
   mkdirSync(runDir, { recursive: true });
   return writeTemp(runDir, "records.jsonl", lines.join("\n") + "\n");
 }
 
-const calibration = (t: number) => JSON.stringify({
-  version: 1, created_at: "2026-11-25T00:00:00Z", source_run: "run-1", method: "risk_control", params: {},
-  thresholds: ["LOCAL_FAST", "LOCAL_QUALITY"].flatMap((tier) => ["classify_memory", "code"].map((action) => ({ action, tier, threshold: t, method: "risk_control", n: 60 }))),
-});
+const calibration = (t: number) =>
+  JSON.stringify({
+    version: 1,
+    created_at: "2026-11-25T00:00:00Z",
+    source_run: "run-1",
+    method: "risk_control",
+    params: {},
+    thresholds: ["LOCAL_FAST", "LOCAL_QUALITY"].flatMap((tier) =>
+      ["classify_memory", "code"].map((action) => ({ action, tier, threshold: t, method: "risk_control", n: 60 })),
+    ),
+  });
 
 describe("--from-bench", () => {
   it("fits counts, tokens and latencies; warm-ups are skipped; errors count as fails", () => {
@@ -66,11 +93,23 @@ describe("--from-bench", () => {
     const dir = tempDir();
     makeRun(dir);
     const profiles = writeTemp(dir, "p.yaml", profilesYaml({ iterations: 20, calls: 5, mix: { classify_memory: 0.6, code: 0.4 } }));
-    const opts = { usage: "test", days: 14, trials: 400, seed: 5, mode: "aggregated" as const, config: FIXTURE_CONFIG, profiles, fromBench: `${dir}/results/run-1`, sensitivity: false, threads: 1 };
+    const opts = {
+      usage: "test",
+      days: 14,
+      trials: 400,
+      seed: 5,
+      mode: "aggregated" as const,
+      config: FIXTURE_CONFIG,
+      profiles,
+      fromBench: `${dir}/results/run-1`,
+      sensitivity: false,
+      threads: 1,
+    };
     const loose = await runSimulation({ ...opts, calibration: writeTemp(dir, "loose.json", calibration(0.6)) });
     const strict = await runSimulation({ ...opts, calibration: writeTemp(dir, "strict.json", calibration(0.9)) });
     const cell = (r: typeof loose, action: string, tier: string) => r.inputs.actions.find((a) => a.name === action)!.chain.find((c) => c.tier === tier)!;
-    const lf = cell(loose, "classify_memory", "LOCAL_FAST"), sf = cell(strict, "classify_memory", "LOCAL_FAST");
+    const lf = cell(loose, "classify_memory", "LOCAL_FAST"),
+      sf = cell(strict, "classify_memory", "LOCAL_FAST");
     expect(lf.pass_source).toBe("bench");
     expect(lf.threshold_source).toBe("calibration");
     expect(lf.passes! + lf.fails!).toBe(60);

@@ -57,7 +57,17 @@ export function readBenchRecords(file: string): { records: BenchRecord[]; sha256
 
 export function fitBench(config: RouterConfig, file: string): BenchFit {
   const { records, sha256 } = readBenchRecords(file);
-  const fit: BenchFit = { file, sha256, records: records.length, warmupSkipped: 0, cells: new Map(), logInputTokens: new Map(), logOutputTokens: new Map(), tierE2eMs: new Map(), tierModelled: new Map() };
+  const fit: BenchFit = {
+    file,
+    sha256,
+    records: records.length,
+    warmupSkipped: 0,
+    cells: new Map(),
+    logInputTokens: new Map(),
+    logOutputTokens: new Map(),
+    tierE2eMs: new Map(),
+    tierModelled: new Map(),
+  };
   for (const r of records) {
     if (r.warmup) {
       fit.warmupSkipped++;
@@ -65,7 +75,8 @@ export function fitBench(config: RouterConfig, file: string): BenchFit {
     }
     const key = cellKey(r.action, r.tier);
     let cell = fit.cells.get(key);
-    if (!cell) fit.cells.set(key, (cell = { passes: 0, fails: 0, e2eMs: [], modelled: 0, replayed: 0, gradedPass: 0, rightPass: 0, gradedFail: 0, rightFail: 0 }));
+    if (!cell)
+      fit.cells.set(key, (cell = { passes: 0, fails: 0, e2eMs: [], modelled: 0, replayed: 0, gradedPass: 0, rightPass: 0, gradedFail: 0, rightFail: 0 }));
     if (r.error) {
       // A failed call gives no acceptable answer at this tier: the router moves on, so it counts as a fail.
       cell.fails++;

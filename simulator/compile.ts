@@ -79,7 +79,8 @@ export interface CompiledSim {
   fixedUsdPerDay: number;
 }
 
-export const LOCAL_ONE = -1, LOCAL_MANY = -2;
+export const LOCAL_ONE = -1,
+  LOCAL_MANY = -2;
 
 export function compileInputs(inputs: SimInputs): CompiledSim {
   const A = inputs.actions.length;
@@ -94,15 +95,22 @@ export function compileInputs(inputs: SimInputs): CompiledSim {
   const busyLat = new Float32Array(cells * LAT_Q);
   const latMean = new Float64Array(cells);
   const latVar = new Float64Array(cells);
-  const busyMean = new Float64Array(cells), busyVar = new Float64Array(cells), busyLatCov = new Float64Array(cells);
-  const corrPassAlpha = new Float64Array(cells).fill(NaN), corrPassBeta = new Float64Array(cells).fill(NaN);
-  const corrFailAlpha = new Float64Array(cells).fill(NaN), corrFailBeta = new Float64Array(cells).fill(NaN);
+  const busyMean = new Float64Array(cells),
+    busyVar = new Float64Array(cells),
+    busyLatCov = new Float64Array(cells);
+  const corrPassAlpha = new Float64Array(cells).fill(NaN),
+    corrPassBeta = new Float64Array(cells).fill(NaN);
+  const corrFailAlpha = new Float64Array(cells).fill(NaN),
+    corrFailBeta = new Float64Array(cells).fill(NaN);
   const corrShared = new Uint8Array(cells);
   const scored = new Uint8Array(cells);
   const calls = new Int32Array(cells).fill(1);
   const tokIn = new Int32Array(A * TOKEN_Q);
   const tokOut = new Int32Array(A * TOKEN_Q);
-  const tokInMean = new Float64Array(A), tokInVar = new Float64Array(A), tokOutMean = new Float64Array(A), tokOutVar = new Float64Array(A);
+  const tokInMean = new Float64Array(A),
+    tokInVar = new Float64Array(A),
+    tokOutMean = new Float64Array(A),
+    tokOutVar = new Float64Array(A);
   inputs.actions.forEach((a, ai) => {
     chainLen[ai] = a.cells.length;
     a.cells.forEach((c, pos) => {
@@ -133,28 +141,66 @@ export function compileInputs(inputs: SimInputs): CompiledSim {
   const cellPaidTier = chainTier.map((t, k) => (tierLocal[t] !== 1 ? t : calls[k]! > 1 ? LOCAL_MANY : LOCAL_ONE));
   for (let k = 0; k < cells; k++) {
     if (cellPaidTier[k]! >= 0) continue;
-    if (cellPaidTier[k] === LOCAL_ONE) { busyMean[k] = latMean[k]!; busyVar[k] = latVar[k]!; busyLatCov[k] = latVar[k]!; }
-    else [busyMean[k], busyVar[k], busyLatCov[k]] = pairMoments(busyLat.subarray(k * LAT_Q, (k + 1) * LAT_Q), lat.subarray(k * LAT_Q, (k + 1) * LAT_Q));
+    if (cellPaidTier[k] === LOCAL_ONE) {
+      busyMean[k] = latMean[k]!;
+      busyVar[k] = latVar[k]!;
+      busyLatCov[k] = latVar[k]!;
+    } else [busyMean[k], busyVar[k], busyLatCov[k]] = pairMoments(busyLat.subarray(k * LAT_Q, (k + 1) * LAT_Q), lat.subarray(k * LAT_Q, (k + 1) * LAT_Q));
   }
   const mix = Float64Array.from(inputs.actions.map((a) => a.share));
   const alias = aliasTable(mix);
   let maxSum = 0;
   for (let ai = 0; ai < A; ai++) {
     let s = 0;
-    for (let pos = 0; pos < chainLen[ai]!; pos++) s += lat[((ai * maxChain + pos) + 1) * LAT_Q - 1]!;
+    for (let pos = 0; pos < chainLen[ai]!; pos++) s += lat[(ai * maxChain + pos + 1) * LAT_Q - 1]!;
     maxSum = Math.max(maxSum, s);
   }
   const latWidth = maxSum > 0 ? maxSum / LAT_BINS : 1;
   return {
-    days: inputs.days, dayMean: Float64Array.from(inputs.dayMean), dispersion: inputs.dispersion, nActions: A, maxChain, mix,
-    aliasBits: alias.bits, aliasCut: alias.cut, aliasAlt: alias.alt, chainLen, chainTier, cellPaidTier, nTiers: inputs.tiers.length,
-    tierLocal, tierPrice: inputs.tiers.map((t) => t.price),
-    baselineTier: tierIndex.get(inputs.baselineTier)!, decision: buildDecisionTable(inputs.actions, maxChain),
-    passAlpha, passBeta, corrPassAlpha, corrPassBeta, corrFailAlpha, corrFailBeta, corrShared, hasCorrect: inputs.missingCorrectness.length === 0,
-    scored, hasScored: scored.some((x) => x === 1),
-    tokIn, tokOut, tokInMean, tokInVar, tokOutMean, tokOutVar, lat, busyLat, latMean, latVar, busyMean, busyVar, busyLatCov, latWidth,
+    days: inputs.days,
+    dayMean: Float64Array.from(inputs.dayMean),
+    dispersion: inputs.dispersion,
+    nActions: A,
+    maxChain,
+    mix,
+    aliasBits: alias.bits,
+    aliasCut: alias.cut,
+    aliasAlt: alias.alt,
+    chainLen,
+    chainTier,
+    cellPaidTier,
+    nTiers: inputs.tiers.length,
+    tierLocal,
+    tierPrice: inputs.tiers.map((t) => t.price),
+    baselineTier: tierIndex.get(inputs.baselineTier)!,
+    decision: buildDecisionTable(inputs.actions, maxChain),
+    passAlpha,
+    passBeta,
+    corrPassAlpha,
+    corrPassBeta,
+    corrFailAlpha,
+    corrFailBeta,
+    corrShared,
+    hasCorrect: inputs.missingCorrectness.length === 0,
+    scored,
+    hasScored: scored.some((x) => x === 1),
+    tokIn,
+    tokOut,
+    tokInMean,
+    tokInVar,
+    tokOutMean,
+    tokOutVar,
+    lat,
+    busyLat,
+    latMean,
+    latVar,
+    busyMean,
+    busyVar,
+    busyLatCov,
+    latWidth,
     pathCdf: pathCdfs({ lat, chainLen, maxChain, nActions: A, width: latWidth, keys: latencyKeys(inputs, maxChain) }),
-    usdPerBusySecond: inputs.localUsdPerSecond, fixedUsdPerDay: inputs.localFixedUsdPerDay,
+    usdPerBusySecond: inputs.localUsdPerSecond,
+    fixedUsdPerDay: inputs.localFixedUsdPerDay,
   };
 }
 
@@ -162,15 +208,17 @@ export function compileInputs(inputs: SimInputs): CompiledSim {
 function latencyKeys(inputs: SimInputs, maxChain: number): string[] {
   const ids = new Map<number[], number>();
   const keys = new Array<string>(inputs.actions.length * maxChain).fill("");
-  inputs.actions.forEach((a, ai) => a.cells.forEach((c, pos) => {
-    const l = c.latency;
-    const calls = c.calls > 1 ? `x${c.calls}` : "";
-    if (l.kind === "uniform") keys[ai * maxChain + pos] = `u${l.lo}:${l.hi}${calls}`;
-    else {
-      if (!ids.has(l.samples)) ids.set(l.samples, ids.size);
-      keys[ai * maxChain + pos] = `e${ids.get(l.samples)}${calls}`;
-    }
-  }));
+  inputs.actions.forEach((a, ai) =>
+    a.cells.forEach((c, pos) => {
+      const l = c.latency;
+      const calls = c.calls > 1 ? `x${c.calls}` : "";
+      if (l.kind === "uniform") keys[ai * maxChain + pos] = `u${l.lo}:${l.hi}${calls}`;
+      else {
+        if (!ids.has(l.samples)) ids.set(l.samples, ids.size);
+        keys[ai * maxChain + pos] = `e${ids.get(l.samples)}${calls}`;
+      }
+    }),
+  );
   return keys;
 }
 
@@ -234,15 +282,20 @@ export function aliasTable(weights: Float64Array): { bits: number; cut: Float64A
   const prob = new Float64Array(K);
   for (let i = 0; i < n; i++) prob[i] = (weights[i]! / total) * K;
   const alt = new Int32Array(K);
-  const small: number[] = [], large: number[] = [];
+  const small: number[] = [],
+    large: number[] = [];
   for (let i = K - 1; i >= 0; i--) (prob[i]! < 1 ? small : large).push(i);
   while (small.length > 0 && large.length > 0) {
-    const s = small.pop()!, l = large.pop()!;
+    const s = small.pop()!,
+      l = large.pop()!;
     alt[s] = l;
     prob[l] = prob[l]! + prob[s]! - 1;
     (prob[l]! < 1 ? small : large).push(l);
   }
-  for (const i of [...small, ...large]) { prob[i] = 1; alt[i] = i; }
+  for (const i of [...small, ...large]) {
+    prob[i] = 1;
+    alt[i] = i;
+  }
   const scale = 2 ** (32 - bits);
   return { bits, cut: prob.map((p) => p * scale), alt };
 }
@@ -283,7 +336,8 @@ function tierHistogram(lat: Float32Array, k: number, width: number): Float64Arra
 
 /** Distribution of the sum, with everything beyond the grid folded into the last bin. */
 function convolve(dist: Float64Array, tier: Float64Array): Float64Array {
-  let lo = 0, hi = LAT_BINS;
+  let lo = 0,
+    hi = LAT_BINS;
   while (tier[lo] === 0) lo++;
   while (tier[hi] === 0) hi--;
   const next = new Float64Array(LAT_BINS + 1);

@@ -36,9 +36,24 @@ export interface CorrectInput {
   shared: boolean;
 }
 
-const fromCounts = (c: Counts, source: CorrectSource, evidence: Evidence): CorrectBeta => ({ alpha: c.k + 1, beta: c.n - c.k + 1, source, evidence, k: c.k, n: c.n });
+const fromCounts = (c: Counts, source: CorrectSource, evidence: Evidence): CorrectBeta => ({
+  alpha: c.k + 1,
+  beta: c.n - c.k + 1,
+  source,
+  evidence,
+  k: c.k,
+  n: c.n,
+});
 
-export function correctInput(args: { config: RouterConfig; profiles: LoadedProfiles; bench: BenchFit | undefined; action: string; cell: PlannedCell; evidence: Evidence | null; last: boolean }): CorrectInput {
+export function correctInput(args: {
+  config: RouterConfig;
+  profiles: LoadedProfiles;
+  bench: BenchFit | undefined;
+  action: string;
+  cell: PlannedCell;
+  evidence: Evidence | null;
+  last: boolean;
+}): CorrectInput {
   const { config, action, cell } = args;
   if (cell.counts && args.evidence) {
     if (!args.last) return { ifPass: fromCounts(cell.counts.correct_if_accepted, "calibration", args.evidence), ifFail: null, shared: false };
@@ -72,7 +87,9 @@ function apiPrior(profiles: LoadedProfiles, action: string, tier: string): BetaP
  * The (action@cell) states a walk can return from whose correctness is unknown: every cell's kept answer,
  * and the last cell's unkept one (unless the last cell keeps everything). Empty = the quality metric is computed.
  */
-export function missingCorrectness(actions: readonly { name: string; cells: readonly { cell: string; correct: CorrectInput; pass: { beta: number } }[] }[]): string[] {
+export function missingCorrectness(
+  actions: readonly { name: string; cells: readonly { cell: string; correct: CorrectInput; pass: { beta: number } }[] }[],
+): string[] {
   const missing: string[] = [];
   for (const a of actions) {
     a.cells.forEach((c, pos) => {

@@ -17,7 +17,11 @@ const sd = (x: Float64Array) => {
 describe("common random numbers", () => {
   for (const mode of ["aggregated", "exact"] as const) {
     it(`${mode}: savings vary far less than with independent baseline draws`, async () => {
-      const profiles = writeTemp(tempDir(), "p.yaml", profilesYaml({ iterations: 10, calls: 10, dispersion: 4, mix: { classify_memory: 0.5, code: 0.3, summarize: 0.15, orchestration: 0.05 } }));
+      const profiles = writeTemp(
+        tempDir(),
+        "p.yaml",
+        profilesYaml({ iterations: 10, calls: 10, dispersion: 4, mix: { classify_memory: 0.5, code: 0.3, summarize: 0.15, orchestration: 0.05 } }),
+      );
       const prep = prepareSimulation({ usage: "test", days: 14, config: FIXTURE_CONFIG, profiles });
       const pool = SimPool.create(prep.compiled, 1);
       try {
@@ -25,7 +29,10 @@ describe("common random numbers", () => {
         const c = prep.compiled;
         // Pass rates fixed at their means isolates sampling noise; the default keeps parameter uncertainty.
         const fixed = { ...basePerturbation(c), passFixed: Array.from(c.passAlpha, (a, k) => a / (a + c.passBeta[k]!)) };
-        for (const [p, maxRatio] of [[fixed, 0.3], [basePerturbation(c), 0.6]] as const) {
+        for (const [p, maxRatio] of [
+          [fixed, 0.3],
+          [basePerturbation(c), 0.6],
+        ] as const) {
           const a = windowSeries(await pool.run({ mode, seed: 1, trials, perturbation: p }), 14, 0, 14);
           const b = windowSeries(await pool.run({ mode, seed: 2, trials, perturbation: p }), 14, 0, 14);
           const independent = a.hybrid.map((h, i) => 1 - h / b.api[i]!);

@@ -7,7 +7,11 @@ import { planActions } from "./policy-cells.js";
 import { calibrationV2, FIXTURE_CONFIG, tempDir, writeTemp } from "../test-support/simulator-fixtures.js";
 
 const calibration = {
-  version: 1, created_at: "2026-11-25T00:00:00Z", source_run: "test", method: "risk_control", params: { alpha: 0.1 },
+  version: 1,
+  created_at: "2026-11-25T00:00:00Z",
+  source_run: "test",
+  method: "risk_control",
+  params: { alpha: 0.1 },
   thresholds: [
     { action: "classify_memory", tier: "LOCAL_FAST", threshold: 0.93, method: "risk_control", n: 200 },
     { action: "code", threshold: 0.41, method: "risk_control", n: 120 },
@@ -16,15 +20,23 @@ const calibration = {
 };
 
 const v2 = calibrationV2([
-  { action: "classify_memory", kind: "cascade", cells: [
-    { tier: "LOCAL_FAST", threshold: 0.82, accept: [60, 100], right: [58, 60] },
-    { tier: "LOCAL_QUALITY", threshold: 0.77, basis: "self_check", accept: [20, 40], right: [18, 20] },
-    { tier: "API_FALLBACK", threshold: null, accept: [20, 20], right: [19, 20] },
-  ] },
-  { action: "code", kind: "consensus", cells: [
-    { cell: "consensus", tier: "LOCAL_QUALITY", calls: 2, threshold: 0.6, accept: [30, 100], right: [29, 30] },
-    { tier: "API_FALLBACK", threshold: null, accept: [70, 70], right: [60, 70] },
-  ] },
+  {
+    action: "classify_memory",
+    kind: "cascade",
+    cells: [
+      { tier: "LOCAL_FAST", threshold: 0.82, accept: [60, 100], right: [58, 60] },
+      { tier: "LOCAL_QUALITY", threshold: 0.77, basis: "self_check", accept: [20, 40], right: [18, 20] },
+      { tier: "API_FALLBACK", threshold: null, accept: [20, 20], right: [19, 20] },
+    ],
+  },
+  {
+    action: "code",
+    kind: "consensus",
+    cells: [
+      { cell: "consensus", tier: "LOCAL_QUALITY", calls: 2, threshold: 0.6, accept: [30, 100], right: [29, 30] },
+      { tier: "API_FALLBACK", threshold: null, accept: [70, 70], right: [60, 70] },
+    ],
+  },
   { action: "orchestration", kind: "api_first", cells: [{ tier: "API_FALLBACK", threshold: null, accept: [50, 50], right: [45, 50] }] },
 ]);
 
@@ -75,8 +87,15 @@ describe("the decision table is the router's policy", () => {
     const { checked, plans } = checkAgainstPolicy(file);
     expect(checked).toBeGreaterThan(5000);
     const plan = (a: string) => plans.find((p) => p.action === a)!;
-    expect(plan("classify_memory").cells.map((c) => [c.cell, c.basis, c.threshold?.threshold ?? null])).toEqual([["LOCAL_FAST", "p_correct", 0.82], ["LOCAL_QUALITY", "self_check", 0.77], ["API_FALLBACK", "final", null]]);
-    expect(plan("code").cells.map((c) => [c.cell, c.calls])).toEqual([["consensus", 2], ["API_FALLBACK", 1]]);
+    expect(plan("classify_memory").cells.map((c) => [c.cell, c.basis, c.threshold?.threshold ?? null])).toEqual([
+      ["LOCAL_FAST", "p_correct", 0.82],
+      ["LOCAL_QUALITY", "self_check", 0.77],
+      ["API_FALLBACK", "final", null],
+    ]);
+    expect(plan("code").cells.map((c) => [c.cell, c.calls])).toEqual([
+      ["consensus", 2],
+      ["API_FALLBACK", 1],
+    ]);
     expect(plan("orchestration").cells.map((c) => c.tier)).toEqual(["API_FALLBACK"]);
     // Actions without a policy keep the config's chain.
     expect(plan("summarize").policy).toBeNull();
@@ -87,8 +106,19 @@ describe("the decision table is the router's policy", () => {
   });
 
   it("a policy cell on a tier the config does not have names the calibration field", () => {
-    const bad = calibrationV2([{ action: "code", kind: "cascade", cells: [{ tier: "LOCAL_HUGE", local: true, threshold: 0.5, accept: [1, 2], right: [1, 1] }, { tier: "API_FALLBACK", threshold: null, accept: [1, 1], right: [1, 1] }] }]);
+    const bad = calibrationV2([
+      {
+        action: "code",
+        kind: "cascade",
+        cells: [
+          { tier: "LOCAL_HUGE", local: true, threshold: 0.5, accept: [1, 2], right: [1, 1] },
+          { tier: "API_FALLBACK", threshold: null, accept: [1, 1], right: [1, 1] },
+        ],
+      },
+    ]);
     const file = writeTemp(tempDir(), "calibration.json", bad);
-    expect(() => loadRouterConfig(FIXTURE_CONFIG, { calibration: file })).toThrow(/policies\.0\.cells\.0\.tier: unknown tier "LOCAL_HUGE"; the config's tiers: LOCAL_FAST, LOCAL_QUALITY, API_FALLBACK/);
+    expect(() => loadRouterConfig(FIXTURE_CONFIG, { calibration: file })).toThrow(
+      /policies\.0\.cells\.0\.tier: unknown tier "LOCAL_HUGE"; the config's tiers: LOCAL_FAST, LOCAL_QUALITY, API_FALLBACK/,
+    );
   });
 });

@@ -30,7 +30,10 @@ export const effectiveThreshold = (threshold: { threshold: number } | null): num
  * Uint8Array indexed [(action · maxChain + position) · 2 + pass] → step code. Only answer outcomes are
  * simulated (no transport errors), so the policy can only say accept or next_tier; anything else is a bug.
  */
-export function buildDecisionTable(plans: readonly { cells: readonly { basis: CellBasis; threshold: ThresholdChoice | null }[] }[], maxChain: number): Uint8Array {
+export function buildDecisionTable(
+  plans: readonly { cells: readonly { basis: CellBasis; threshold: ThresholdChoice | null }[] }[],
+  maxChain: number,
+): Uint8Array {
   const table = new Uint8Array(plans.length * maxChain * 2);
   plans.forEach((plan, a) => {
     plan.cells.forEach((cell, pos) => {
@@ -48,5 +51,7 @@ export function decisionInput(cell: { basis: CellBasis; threshold: ThresholdChoi
   if (cell.basis === "final" || cell.threshold === null) return { basis: "final" };
   const score = outcomeFor(pass, effectiveThreshold(cell.threshold));
   if (score.kind !== "answer") throw new Error("unreachable: outcomeFor always gives an answer");
-  return cell.basis === "p_correct" ? { basis: "p_correct", threshold: score.threshold, pCorrect: score.confidence } : { basis: "self_check", threshold: score.threshold, confidence: score.confidence };
+  return cell.basis === "p_correct"
+    ? { basis: "p_correct", threshold: score.threshold, pCorrect: score.confidence }
+    : { basis: "self_check", threshold: score.threshold, confidence: score.confidence };
 }

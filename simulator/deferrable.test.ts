@@ -19,7 +19,12 @@ function files(deferrable: Record<string, number>, mix: Record<string, number>) 
     .replace("calibration: calibration.json", "calibration: none.json")
     .replace("summarize: { tier: LOCAL_QUALITY,", "summarize: { deferrable: true, tier: LOCAL_QUALITY,")
     .replace("orchestration: { tier: API_FALLBACK,", "orchestration: { deferrable: true, tier: API_FALLBACK,");
-  const profiles = profilesYaml({ iterations: 100, calls: 8, mix }).replace(/( {4}action_mix: .*\n)/, `$1    deferrable: { ${Object.entries(deferrable).map(([a, s]) => `${a}: ${s}`).join(", ")} }\n`);
+  const profiles = profilesYaml({ iterations: 100, calls: 8, mix }).replace(
+    /( {4}action_mix: .*\n)/,
+    `$1    deferrable: { ${Object.entries(deferrable)
+      .map(([a, s]) => `${a}: ${s}`)
+      .join(", ")} }\n`,
+  );
   return { config: writeTemp(dir, "router.yaml", config), profiles: writeTemp(dir, "profiles.yaml", profiles), dir };
 }
 
@@ -43,7 +48,17 @@ describe("the deferrable share in the simulator", () => {
 
   it("all calls of an API-first action waiting: the same work at half the cost; the saving reaches the results and the decision page", async () => {
     const f = files({ orchestration: 1 }, { orchestration: 1 });
-    const r = await runSimulation({ usage: "test", days: 30, trials: 1000, seed: 7, mode: "aggregated", threads: 1, config: f.config, profiles: f.profiles, sensitivity: false });
+    const r = await runSimulation({
+      usage: "test",
+      days: 30,
+      trials: 1000,
+      seed: 7,
+      mode: "aggregated",
+      threads: 1,
+      config: f.config,
+      profiles: f.profiles,
+      sensitivity: false,
+    });
     const b = r.batch!;
     expect(SimulationResultsSchema.parse(JSON.parse(JSON.stringify(r))).batch).toEqual(b);
     expect(b.hybrid_cost_usd_mean.with_batch / b.hybrid_cost_usd_mean.live).toBeCloseTo(0.5, 1);
@@ -53,7 +68,17 @@ describe("the deferrable share in the simulator", () => {
     expect(cell).toMatchObject({ kind: "headline", label: "Batch tier saving, 30 days (P50, modelled)" });
     // No deferrable share: no batch run and no cell.
     const none = files({}, { orchestration: 1 });
-    const plain = await runSimulation({ usage: "test", days: 7, trials: 200, seed: 7, mode: "aggregated", threads: 1, config: none.config, profiles: none.profiles, sensitivity: false });
+    const plain = await runSimulation({
+      usage: "test",
+      days: 7,
+      trials: 200,
+      seed: 7,
+      mode: "aggregated",
+      threads: 1,
+      config: none.config,
+      profiles: none.profiles,
+      sensitivity: false,
+    });
     expect(plain.batch).toBeNull();
     expect(batchSavingCell(plain)).toEqual([]);
   }, 60_000);

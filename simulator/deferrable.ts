@@ -32,7 +32,8 @@ export function deferralPlan(config: RouterConfig, profile: Profile, latencyHour
   const notes: string[] = [];
   for (const [action, share] of Object.entries(profile.deferrable ?? {})) {
     if (share <= 0 || !(action in profile.action_mix)) continue;
-    if (!config.data.actions[action]?.deferrable) notes.push(`${action}: ${Math.round(share * 100)} % of its calls could wait, but the router config does not mark it deferrable: served live`);
+    if (!config.data.actions[action]?.deferrable)
+      notes.push(`${action}: ${Math.round(share * 100)} % of its calls could wait, but the router config does not mark it deferrable: served live`);
     else shares[action] = share;
   }
   return { shares, latencyHours, notes };
@@ -62,11 +63,21 @@ export function withDeferral(prepared: Prepared, plan: DeferralPlan): Prepared {
     const twin = `${a.name}${BATCH_SUFFIX}`;
     actions.push({ ...a, share: a.share * (1 - share) });
     actions.push({
-      ...a, name: twin, share: a.share * share,
-      cells: [...a.cells.slice(0, paidAt), { ...paid, tier: batchTier, latency: { kind: "uniform", lo: plan.latencyHours.lo * 3_600_000, hi: plan.latencyHours.hi * 3_600_000, source: "config" } }],
+      ...a,
+      name: twin,
+      share: a.share * share,
+      cells: [
+        ...a.cells.slice(0, paidAt),
+        {
+          ...paid,
+          tier: batchTier,
+          latency: { kind: "uniform", lo: plan.latencyHours.lo * 3_600_000, hi: plan.latencyHours.hi * 3_600_000, source: "config" },
+        },
+      ],
     });
     const own = config.data.actions[a.name]!;
-    extraActions[twin] = paidAt === 0 ? { ...own, tier: batchTier, escalate: [] } : { ...own, escalate: [...a.cells.slice(1, paidAt).map((c) => c.tier), batchTier] };
+    extraActions[twin] =
+      paidAt === 0 ? { ...own, tier: batchTier, escalate: [] } : { ...own, escalate: [...a.cells.slice(1, paidAt).map((c) => c.tier), batchTier] };
   }
   const derived: RouterConfig = {
     ...config,

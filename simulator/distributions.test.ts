@@ -3,7 +3,8 @@ import { createRng, type Rng } from "../core/rng.js";
 import { logFactorial, normalQuantile, Sampler } from "./distributions.js";
 
 function moments(draw: () => number, n: number): { mean: number; variance: number } {
-  let s = 0, s2 = 0;
+  let s = 0,
+    s2 = 0;
   for (let i = 0; i < n; i++) {
     const x = draw();
     s += x;
@@ -41,10 +42,15 @@ describe("samplers", () => {
     for (let i = 0; i < 1000; i++) expect(viaSampler.uniform()).toBe(plain.next());
     const inner = createRng(5);
     const bulk: Rng & { fillUint32: (o: Uint32Array) => void } = {
-      next: () => inner.next(), nextUint32: () => inner.nextUint32(), fork: (k) => inner.fork(k),
-      fillUint32: (o) => { for (let i = 0; i < o.length; i++) o[i] = inner.nextUint32(); },
+      next: () => inner.next(),
+      nextUint32: () => inner.nextUint32(),
+      fork: (k) => inner.fork(k),
+      fillUint32: (o) => {
+        for (let i = 0; i < o.length; i++) o[i] = inner.nextUint32();
+      },
     };
-    const a = new Sampler(bulk), b = new Sampler(createRng(5));
+    const a = new Sampler(bulk),
+      b = new Sampler(createRng(5));
     for (let i = 0; i < 1000; i++) expect(a.u32()).toBe(b.u32());
   });
 

@@ -26,7 +26,10 @@ const QD = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754
 /** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
-  const a = QA, b = QB, c = QC, d = QD;
+  const a = QA,
+    b = QB,
+    c = QC,
+    d = QD;
   const lo = 0.02425;
   if (p < lo || p > 1 - lo) {
     const q = Math.sqrt(-2 * Math.log(p < lo ? p : 1 - p));
@@ -35,8 +38,9 @@ export function normalQuantile(p: number): number {
   }
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
-    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 /** An Rng that can also fill a buffer in one call (the same sequence as repeated nextUint32). */
@@ -184,7 +188,10 @@ export class Sampler {
     const a = -0.0873 + 0.0248 * b + 0.01 * p;
     const c = n * p + 0.5;
     const vr = 0.92 - 4.2 / b;
-    let alpha = 0, lpq = 0, m = 0, h = NaN;
+    let alpha = 0,
+      lpq = 0,
+      m = 0,
+      h = NaN;
     for (;;) {
       const u = this.uniform() - 0.5;
       let v = this.uniform();

@@ -18,7 +18,28 @@
  */
 import { LAT_BINS, LAT_Q, LOCAL_MANY, LOCAL_ONE, TOKEN_BITS, TOKEN_Q, type CompiledSim } from "./compile.js";
 import { Sampler } from "./distributions.js";
-import { drawCorrectProbs, drawDayRates, drawPassProbs, F_CORRECT, F_LAT, F_LOCAL, F_PASSED, F_PCORR, F_REQ, F_SCORED, K, quantileOnGrid, T_BASE_IN, T_BASE_OUT, T_BUSY, T_TIERS, tokenStride, trialRng, type Perturbation, type TrialBlock } from "./engine-common.js";
+import {
+  drawCorrectProbs,
+  drawDayRates,
+  drawPassProbs,
+  F_CORRECT,
+  F_LAT,
+  F_LOCAL,
+  F_PASSED,
+  F_PCORR,
+  F_REQ,
+  F_SCORED,
+  K,
+  quantileOnGrid,
+  T_BASE_IN,
+  T_BASE_OUT,
+  T_BUSY,
+  T_TIERS,
+  tokenStride,
+  trialRng,
+  type Perturbation,
+  type TrialBlock,
+} from "./engine-common.js";
 
 /** A class with at most this many requests on a day is summed request by request. */
 export const SMALL = 16;
@@ -59,14 +80,26 @@ class Paths {
   readonly m2 = new Float64Array(D * D);
   constructor(c: CompiledSim) {
     this.n = c.nActions * (c.maxChain * 2 + 1);
-    this.action = new Int32Array(this.n); this.stop = new Int32Array(this.n); this.pass = new Uint8Array(this.n);
-    this.weight = new Float64Array(this.n); this.right = new Float64Array(this.n); this.cls = new Int32Array(this.n);
-    this.mean = new Float64Array(this.n * D); this.wvar = new Float64Array(this.n * D); this.wcov = new Float64Array(this.n);
-    this.classMask = new Int32Array(this.n); this.classPass = new Float64Array(this.n); this.classWeight = new Float64Array(this.n);
-    this.classRightPass = new Float64Array(this.n); this.classRightFail = new Float64Array(this.n);
-    this.classMean = new Float64Array(this.n * D); this.classChol = new Float64Array(this.n * D * D);
-    this.order = new Int32Array(this.n); this.classStart = new Int32Array(this.n + 1);
-    this.classOfMask = new Int32Array(1 << c.nTiers).fill(-1); this.fillAt = new Int32Array(this.n);
+    this.action = new Int32Array(this.n);
+    this.stop = new Int32Array(this.n);
+    this.pass = new Uint8Array(this.n);
+    this.weight = new Float64Array(this.n);
+    this.right = new Float64Array(this.n);
+    this.cls = new Int32Array(this.n);
+    this.mean = new Float64Array(this.n * D);
+    this.wvar = new Float64Array(this.n * D);
+    this.wcov = new Float64Array(this.n);
+    this.classMask = new Int32Array(this.n);
+    this.classPass = new Float64Array(this.n);
+    this.classWeight = new Float64Array(this.n);
+    this.classRightPass = new Float64Array(this.n);
+    this.classRightFail = new Float64Array(this.n);
+    this.classMean = new Float64Array(this.n * D);
+    this.classChol = new Float64Array(this.n * D * D);
+    this.order = new Int32Array(this.n);
+    this.classStart = new Int32Array(this.n + 1);
+    this.classOfMask = new Int32Array(1 << c.nTiers).fill(-1);
+    this.fillAt = new Int32Array(this.n);
   }
 }
 
@@ -74,13 +107,17 @@ export function runAggregatedBlock(c: CompiledSim, p: Perturbation, seed: number
   if (c.nTiers > MAX_TIERS) throw new Error(`aggregated mode supports up to ${MAX_TIERS} tiers`);
   const TS = tokenStride(c);
   const cells = c.nActions * c.maxChain;
-  const passP = new Float64Array(cells), rightP = new Float64Array(cells), rightF = new Float64Array(cells);
+  const passP = new Float64Array(cells),
+    rightP = new Float64Array(cells),
+    rightF = new Float64Array(cells);
   const paths = new Paths(c);
   const pathCount = new Float64Array(cells);
   const rates = new Float64Array(c.days);
   const classTotal = new Float64Array(paths.n);
-  const tIn = new Float64Array(c.nTiers), tOut = new Float64Array(c.nTiers);
-  const x = new Float64Array(D), z = new Float64Array(D);
+  const tIn = new Float64Array(c.nTiers),
+    tOut = new Float64Array(c.nTiers);
+  const x = new Float64Array(D),
+    z = new Float64Array(D);
   const B = LAT_BINS + 1;
   for (let trial = block.start; trial < block.end; trial++) {
     const s = new Sampler(trialRng(seed, trial));
@@ -95,7 +132,16 @@ export function runAggregatedBlock(c: CompiledSim, p: Perturbation, seed: number
       const lambda = rates[d]!;
       tIn.fill(0);
       tOut.fill(0);
-      let requests = 0, passed = 0, right = 0, localServed = 0, baseIn = 0, baseOut = 0, busy = 0, latSum = 0, pc = 0, nScored = 0;
+      let requests = 0,
+        passed = 0,
+        right = 0,
+        localServed = 0,
+        baseIn = 0,
+        baseOut = 0,
+        busy = 0,
+        latSum = 0,
+        pc = 0,
+        nScored = 0;
       for (let ci = 0; ci < paths.classes; ci++) {
         const n = s.poisson(lambda * paths.classWeight[ci]!);
         if (n === 0) continue;
@@ -117,7 +163,11 @@ export function runAggregatedBlock(c: CompiledSim, p: Perturbation, seed: number
         if (mask === 0) localServed += n;
         baseIn += x[0]!;
         baseOut += x[1]!;
-        for (let t = 0; t < c.nTiers; t++) if (mask & (1 << t)) { tIn[t]! += x[0]!; tOut[t]! += x[1]!; }
+        for (let t = 0; t < c.nTiers; t++)
+          if (mask & (1 << t)) {
+            tIn[t]! += x[0]!;
+            tOut[t]! += x[1]!;
+          }
         busy += x[2]!;
         latSum += x[3]!;
         pc += x[4]!;
@@ -148,14 +198,21 @@ export function runAggregatedBlock(c: CompiledSim, p: Perturbation, seed: number
     }
     let total = 0;
     for (let k = 0; k < cells; k++) total += pathCount[k]!;
-    block.p95LatencyMs[trial - block.start] = total === 0 ? 0 : quantileOnGrid((bin) => {
-      let cdf = 0;
-      for (let k = 0; k < cells; k++) {
-        const w = pathCount[k]!;
-        if (w > 0) cdf += w * c.pathCdf[k * B + bin]!;
-      }
-      return cdf;
-    }, 0.95 * total, c.latWidth);
+    block.p95LatencyMs[trial - block.start] =
+      total === 0
+        ? 0
+        : quantileOnGrid(
+            (bin) => {
+              let cdf = 0;
+              for (let k = 0; k < cells; k++) {
+                const w = pathCount[k]!;
+                if (w > 0) cdf += w * c.pathCdf[k * B + bin]!;
+              }
+              return cdf;
+            },
+            0.95 * total,
+            c.latWidth,
+          );
   }
 }
 
@@ -209,7 +266,8 @@ function buildPaths(c: CompiledSim, probs: TrialProbs, P: Paths): void {
   }
   for (let ci = 0; ci < P.classes; ci++) {
     P.classOfMask[P.classMask[ci]!] = -1;
-    const kept = P.classPass[ci]!, unkept = P.classWeight[ci]! - kept;
+    const kept = P.classPass[ci]!,
+      unkept = P.classWeight[ci]! - kept;
     P.classRightPass[ci] = kept > 0 ? Math.min(1, P.classRightPass[ci]! / kept) : 0;
     P.classRightFail[ci] = unkept > 0 ? Math.min(1, P.classRightFail[ci]! / unkept) : 0;
     P.classPass[ci] = Math.min(1, kept / P.classWeight[ci]!);
@@ -219,7 +277,8 @@ function buildPaths(c: CompiledSim, probs: TrialProbs, P: Paths): void {
   for (let ci = 0; ci < P.classes; ci++) P.classStart[ci + 1]! += P.classStart[ci]!;
   for (let ci = 0; ci < P.classes; ci++) P.fillAt[ci] = P.classStart[ci]!;
   for (let i = 0; i < P.count; i++) P.order[P.fillAt[P.cls[i]!]!++] = i;
-  const m2 = P.m2, mu = P.classMean;
+  const m2 = P.m2,
+    mu = P.classMean;
   for (let ci = 0; ci < P.classes; ci++) {
     const W = P.classWeight[ci]!;
     const o = ci * D;
@@ -244,23 +303,43 @@ function buildPaths(c: CompiledSim, probs: TrialProbs, P: Paths): void {
 function addPath(c: CompiledSim, probs: TrialProbs, P: Paths, path: { a: number; stop: number; pass: number; weight: number }): void {
   const { a, stop, pass } = path;
   const i = P.count++;
-  P.action[i] = a; P.stop[i] = stop; P.pass[i] = pass; P.weight[i] = path.weight;
-  let mask = 0, bm = 0, bv = 0, lm = 0, lv = 0, cov = 0;
+  P.action[i] = a;
+  P.stop[i] = stop;
+  P.pass[i] = pass;
+  P.weight[i] = path.weight;
+  let mask = 0,
+    bm = 0,
+    bv = 0,
+    lm = 0,
+    lv = 0,
+    cov = 0;
   for (let pos = 0; pos <= stop; pos++) {
     const k = a * c.maxChain + pos;
     const tier = c.cellPaidTier[k]!;
     if (tier >= 0) mask |= 1 << tier;
-    lm += c.latMean[k]!; lv += c.latVar[k]!;
-    bm += c.busyMean[k]!; bv += c.busyVar[k]!; cov += c.busyLatCov[k]!;
+    lm += c.latMean[k]!;
+    lv += c.latVar[k]!;
+    bm += c.busyMean[k]!;
+    bv += c.busyVar[k]!;
+    cov += c.busyLatCov[k]!;
   }
   const k = a * c.maxChain + stop;
   // NaN where unknown: only when the quality metric is not computed, and then it is never drawn.
   P.right[i] = pass === 1 ? probs.rightP[k]! : probs.rightF[k]!;
   const scoredKept = pass === 1 && c.scored[k] === 1 ? 1 : 0;
   const o = i * D;
-  P.mean[o] = c.tokInMean[a]!; P.mean[o + 1] = c.tokOutMean[a]!; P.mean[o + 2] = bm; P.mean[o + 3] = lm;
-  P.mean[o + 4] = scoredKept === 1 ? probs.rightP[k]! : 0; P.mean[o + 5] = scoredKept;
-  P.wvar[o] = c.tokInVar[a]!; P.wvar[o + 1] = c.tokOutVar[a]!; P.wvar[o + 2] = bv; P.wvar[o + 3] = lv; P.wvar[o + 4] = 0; P.wvar[o + 5] = 0;
+  P.mean[o] = c.tokInMean[a]!;
+  P.mean[o + 1] = c.tokOutMean[a]!;
+  P.mean[o + 2] = bm;
+  P.mean[o + 3] = lm;
+  P.mean[o + 4] = scoredKept === 1 ? probs.rightP[k]! : 0;
+  P.mean[o + 5] = scoredKept;
+  P.wvar[o] = c.tokInVar[a]!;
+  P.wvar[o + 1] = c.tokOutVar[a]!;
+  P.wvar[o + 2] = bv;
+  P.wvar[o + 3] = lv;
+  P.wvar[o + 4] = 0;
+  P.wvar[o + 5] = 0;
   P.wcov[i] = cov;
   P.cls[i] = mask;
 }

@@ -16,7 +16,15 @@ import { Sampler } from "./distributions.js";
  */
 export const DAY_FIELDS = ["hybrid_usd", "api_usd", "requests", "passed", "local_served", "latency_sum_ms", "correct", "p_correct_sum", "scored"] as const;
 export const K = DAY_FIELDS.length;
-export const F_HYBRID = 0, F_API = 1, F_REQ = 2, F_PASSED = 3, F_LOCAL = 4, F_LAT = 5, F_CORRECT = 6, F_PCORR = 7, F_SCORED = 8;
+export const F_HYBRID = 0,
+  F_API = 1,
+  F_REQ = 2,
+  F_PASSED = 3,
+  F_LOCAL = 4,
+  F_LAT = 5,
+  F_CORRECT = 6,
+  F_PCORR = 7,
+  F_SCORED = 8;
 
 export type SimMode = "exact" | "aggregated";
 
@@ -36,11 +44,24 @@ export interface Perturbation {
 }
 
 export function basePerturbation(c: CompiledSim): Perturbation {
-  return { volume: 1, dispersion: 1, inputTokens: 1, outputTokens: 1, inputPrice: 1, outputPrice: 1, localCost: 1, passScale: new Array<number>(c.nTiers).fill(1), passFixed: null };
+  return {
+    volume: 1,
+    dispersion: 1,
+    inputTokens: 1,
+    outputTokens: 1,
+    inputPrice: 1,
+    outputPrice: 1,
+    localCost: 1,
+    passScale: new Array<number>(c.nTiers).fill(1),
+    passFixed: null,
+  };
 }
 
 /** Per-day token and busy-time totals the engines write and pricing.ts prices: busy ms, baseline in/out, then in/out per tier. */
-export const T_BUSY = 0, T_BASE_IN = 1, T_BASE_OUT = 2, T_TIERS = 3;
+export const T_BUSY = 0,
+  T_BASE_IN = 1,
+  T_BASE_OUT = 2,
+  T_TIERS = 3;
 export const tokenStride = (c: CompiledSim): number => T_TIERS + 2 * c.nTiers;
 
 export interface TrialBlock {
@@ -109,7 +130,8 @@ export function drawDayRates(c: CompiledSim, p: Perturbation, s: Sampler, out: F
 
 /** Smallest grid value whose CDF reaches q (the same convention for histograms and mixture CDFs). */
 export function quantileOnGrid(cdfAt: (bin: number) => number, q: number, width: number): number {
-  let lo = 0, hi = LAT_BINS;
+  let lo = 0,
+    hi = LAT_BINS;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (cdfAt(mid) >= q) hi = mid;

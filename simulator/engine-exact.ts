@@ -12,7 +12,28 @@
  */
 import { LAT_BINS, LAT_Q, LOCAL_MANY, LOCAL_ONE, TOKEN_BITS, type CompiledSim } from "./compile.js";
 import { fillFromRng, Sampler, type BulkRng } from "./distributions.js";
-import { drawCorrectProbs, drawDayRates, drawPassProbs, F_CORRECT, F_LAT, F_LOCAL, F_PASSED, F_PCORR, F_REQ, F_SCORED, K, quantileOnGrid, T_BASE_IN, T_BASE_OUT, T_BUSY, T_TIERS, tokenStride, trialRng, type Perturbation, type TrialBlock } from "./engine-common.js";
+import {
+  drawCorrectProbs,
+  drawDayRates,
+  drawPassProbs,
+  F_CORRECT,
+  F_LAT,
+  F_LOCAL,
+  F_PASSED,
+  F_PCORR,
+  F_REQ,
+  F_SCORED,
+  K,
+  quantileOnGrid,
+  T_BASE_IN,
+  T_BASE_OUT,
+  T_BUSY,
+  T_TIERS,
+  tokenStride,
+  trialRng,
+  type Perturbation,
+  type TrialBlock,
+} from "./engine-common.js";
 
 const BUF = 4096;
 const PASS_BITS = 32 - 10;
@@ -57,8 +78,15 @@ export function runExactBlock(c: CompiledSim, p: Perturbation, seed: number, blo
   if (LAT_Q !== 1 << 10) throw new Error("exact mode assumes 10 latency bits");
   const TS = tokenStride(c);
   const cells = c.nActions * c.maxChain;
-  const passP = new Float64Array(cells), rightP = new Float64Array(cells), rightF = new Float64Array(cells);
-  const cuts: CellCuts = { pass: new Float64Array(cells), right: new Float64Array(2 * cells), pCorrect: new Float64Array(2 * cells), scored: new Float64Array(2 * cells) };
+  const passP = new Float64Array(cells),
+    rightP = new Float64Array(cells),
+    rightF = new Float64Array(cells);
+  const cuts: CellCuts = {
+    pass: new Float64Array(cells),
+    right: new Float64Array(2 * cells),
+    pCorrect: new Float64Array(2 * cells),
+    scored: new Float64Array(2 * cells),
+  };
   const rates = new Float64Array(c.days);
   const hist = new Int32Array(LAT_BINS + 1);
   const acc: DayAcc = { tokIn: new Float64Array(c.nTiers), tokOut: new Float64Array(c.nTiers), s: new Float64Array(9) };
@@ -114,16 +142,33 @@ export function runExactBlock(c: CompiledSim, p: Perturbation, seed: number, blo
 /** The hot loop: n requests of one day. Locals only; typed arrays indexed directly. */
 function simulateRequests(c: CompiledSim, cuts: CellCuts, st: U32Stream, hist: Int32Array, acc: DayAcc, n: number): void {
   const { aliasCut, aliasAlt, tokIn, tokOut, chainLen, cellPaidTier, lat, busyLat, decision } = c;
-  const passCut = cuts.pass, rightCut = cuts.right, pCorrect = cuts.pCorrect, scored = cuts.scored;
+  const passCut = cuts.pass,
+    rightCut = cuts.right,
+    pCorrect = cuts.pCorrect,
+    scored = cuts.scored;
   // Nothing to count when no answer's correctness is known and no cell has a scorer (the totals stay 0).
   const track = c.hasCorrect || c.hasScored;
-  const aliasBits = c.aliasBits, aliasMask = (1 << aliasBits) - 1, maxChain = c.maxChain;
-  const tIn = acc.tokIn, tOut = acc.tokOut;
+  const aliasBits = c.aliasBits,
+    aliasMask = (1 << aliasBits) - 1,
+    maxChain = c.maxChain;
+  const tIn = acc.tokIn,
+    tOut = acc.tokOut;
   const invW = 1 / c.latWidth;
   const need = 2 + maxChain;
-  const tokBits = TOKEN_BITS, tokShift = 32 - TOKEN_BITS, tokMask = (1 << TOKEN_BITS) - 1, maxBin = LAT_BINS;
+  const tokBits = TOKEN_BITS,
+    tokShift = 32 - TOKEN_BITS,
+    tokMask = (1 << TOKEN_BITS) - 1,
+    maxBin = LAT_BINS;
   const buf = st.buf;
-  let baseIn = 0, baseOut = 0, passed = 0, localServed = 0, latSum = 0, busy = 0, right = 0, pc = 0, nScored = 0;
+  let baseIn = 0,
+    baseOut = 0,
+    passed = 0,
+    localServed = 0,
+    latSum = 0,
+    busy = 0,
+    right = 0,
+    pc = 0,
+    nScored = 0;
   let r = 0;
   while (r < n) {
     // Refill outside the hot loop, then serve as many requests as the buffer surely covers.
@@ -133,7 +178,7 @@ function simulateRequests(c: CompiledSim, cuts: CellCuts, st: U32Stream, hist: I
     for (let j = 0; j < batch; j++) {
       const u = buf[i++]!;
       const slot = u & aliasMask;
-      const a = (u >>> aliasBits) < aliasCut[slot]! ? slot : aliasAlt[slot]!;
+      const a = u >>> aliasBits < aliasCut[slot]! ? slot : aliasAlt[slot]!;
       const t = buf[i++]!;
       const row = a << tokBits;
       const ti = tokIn[row | (t >>> tokShift)]!;
@@ -143,7 +188,11 @@ function simulateRequests(c: CompiledSim, cuts: CellCuts, st: U32Stream, hist: I
       const L = chainLen[a]!;
       let k = a * maxChain;
       const end = k + L;
-      let reqLat = 0, paid = 0, stopped = 0, pass = 0, w = 0;
+      let reqLat = 0,
+        paid = 0,
+        stopped = 0,
+        pass = 0,
+        w = 0;
       for (; k < end; k++) {
         const v = buf[i++]!;
         const at = (k << 10) | (v >>> PASS_BITS);
@@ -181,5 +230,13 @@ function simulateRequests(c: CompiledSim, cuts: CellCuts, st: U32Stream, hist: I
     r += batch;
   }
   const s = acc.s;
-  s[0] = baseIn; s[1] = baseOut; s[2] = passed; s[3] = localServed; s[4] = latSum; s[5] = busy; s[6] = right; s[7] = pc; s[8] = nScored;
+  s[0] = baseIn;
+  s[1] = baseOut;
+  s[2] = passed;
+  s[3] = localServed;
+  s[4] = latSum;
+  s[5] = busy;
+  s[6] = right;
+  s[7] = pc;
+  s[8] = nScored;
 }

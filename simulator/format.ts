@@ -25,7 +25,8 @@ function windowLine(title: string, w: WindowSummary | null): string[] {
 function successLines(title: string, b: SuccessBlock | null): string[] {
   if (!b) return [];
   const out = [`  ${title} (days ${b.from_day + 1}-${b.from_day + b.days})`];
-  for (const m of b.metrics) out.push(`    ${`${m.label} ${m.target}`.padEnd(52)}${pad(m.probability === null ? "n/a" : pct(m.probability), 8)}${m.note ? `  (${m.note})` : ""}`);
+  for (const m of b.metrics)
+    out.push(`    ${`${m.label} ${m.target}`.padEnd(52)}${pad(m.probability === null ? "n/a" : pct(m.probability), 8)}${m.note ? `  (${m.note})` : ""}`);
   out.push(`    ${"all of the above".padEnd(52)}${pad(b.p_all === null ? "n/a" : pct(b.p_all), 8)}`);
   return out;
 }
@@ -36,7 +37,9 @@ export function formatResults(r: SimulationResults): string {
   // Replayed bench runs give modelled latencies; the row says so rather than passing them off as measured.
   const lat = r.inputs.actions.some((a) => a.chain.some((c) => c.latency_source.endsWith("_modelled"))) ? " (modelled)" : "";
   // The quality row says what it rests on when any of it is a prior or replayed rather than measured.
-  const evidence = new Set(r.inputs.actions.flatMap((a) => a.chain.flatMap((c) => [c.correct_if_kept?.evidence, c.correct_if_unkept?.evidence]).filter((e) => e !== undefined)));
+  const evidence = new Set(
+    r.inputs.actions.flatMap((a) => a.chain.flatMap((c) => [c.correct_if_kept?.evidence, c.correct_if_unkept?.evidence]).filter((e) => e !== undefined)),
+  );
   const quality = evidence.size === 0 || (evidence.size === 1 && evidence.has("measured")) ? "" : ` (${[...evidence].sort().join(" + ")})`;
   const lines = [
     `tierlab simulate: ${r.profile.name} profile, ${r.days} days, ${num(r.trials)} trials, seed ${r.seed}, ${r.mode} mode`,
@@ -59,7 +62,10 @@ export function formatResults(r: SimulationResults): string {
     ...windowLine("Per month", r.month),
     "",
     "Budgets (router config; unconstrained demand):",
-    ...r.budgets.map((b) => `  ${`$${b.limit_usd} per ${b.period}${b.scope === "global" ? "" : ` (${b.scope} ${b.key})`}`.padEnd(22)}P(cost > budget in some ${b.period}) = ${b.p_overrun === null ? "n/a" : pct(b.p_overrun)}${b.expected_overrun_periods === null ? "" : `, expected ${b.expected_overrun_periods.toFixed(1)} of ${b.periods_in_horizon} ${b.period}s over`}${b.note ? ` (${b.note})` : ""}`),
+    ...r.budgets.map(
+      (b) =>
+        `  ${`$${b.limit_usd} per ${b.period}${b.scope === "global" ? "" : ` (${b.scope} ${b.key})`}`.padEnd(22)}P(cost > budget in some ${b.period}) = ${b.p_overrun === null ? "n/a" : pct(b.p_overrun)}${b.expected_overrun_periods === null ? "" : `, expected ${b.expected_overrun_periods.toFixed(1)} of ${b.periods_in_horizon} ${b.period}s over`}${b.note ? ` (${b.note})` : ""}`,
+    ),
     "",
     "Seed success metrics, P(holds):",
     ...successLines("week", r.success_metrics.week),
@@ -67,17 +73,29 @@ export function formatResults(r: SimulationResults): string {
   ];
   const s = r.sensitivity;
   if (s) {
-    lines.push("", `Sensitivity (${num(s.trials)} trials, same random numbers in every run): P50 hybrid cost over ${r.days} days, base ${usd(s.base.hybrid_p50_usd)}`);
+    lines.push(
+      "",
+      `Sensitivity (${num(s.trials)} trials, same random numbers in every run): P50 hybrid cost over ${r.days} days, base ${usd(s.base.hybrid_p50_usd)}`,
+    );
     lines.push(`  ${"input".padEnd(26)}${pad("low", 30)}${pad("high", 30)}${pad("swing", 12)}`);
     for (const t of s.tornado) {
-      lines.push(`  ${t.input.padEnd(26)}${pad(`${usd(t.low.hybrid_p50_usd)} (${t.low_label})`, 30)}${pad(`${usd(t.high.hybrid_p50_usd)} (${t.high_label})`, 30)}${pad(usd(t.swing_usd), 12)}`);
+      lines.push(
+        `  ${t.input.padEnd(26)}${pad(`${usd(t.low.hybrid_p50_usd)} (${t.low_label})`, 30)}${pad(`${usd(t.high.hybrid_p50_usd)} (${t.high_label})`, 30)}${pad(usd(t.swing_usd), 12)}`,
+      );
     }
     lines.push("Break-even (P50 savings = 0):");
     for (const b of s.break_even) lines.push(`  ${b.input.padEnd(18)}${b.value === null ? b.note : `${b.value} ${b.unit} (× ${b.factor} today's): ${b.note}`}`);
   }
   if (r.batch) {
     const b = r.batch;
-    lines.push("", `Batch tier (modelled, ${num(b.trials)} trials): calls that can wait (${Object.entries(b.shares).map(([a, x]) => `${a} ${Math.round(x * 100)} %`).join(", ")}) deferred at half price save ${usd(b.saving_usd_p50)} of ${usd(b.hybrid_cost_usd_p50.live)} over ${b.window_days} days (P50, ${(b.saving_share_p50 * 100).toFixed(1)} %); answers in ${b.latency_hours.lo}–${b.latency_hours.hi} h (assumed)`);
+    lines.push(
+      "",
+      `Batch tier (modelled, ${num(b.trials)} trials): calls that can wait (${Object.entries(b.shares)
+        .map(([a, x]) => `${a} ${Math.round(x * 100)} %`)
+        .join(
+          ", ",
+        )}) deferred at half price save ${usd(b.saving_usd_p50)} of ${usd(b.hybrid_cost_usd_p50.live)} over ${b.window_days} days (P50, ${(b.saving_share_p50 * 100).toFixed(1)} %); answers in ${b.latency_hours.lo}–${b.latency_hours.hi} h (assumed)`,
+    );
   }
   lines.push("", "Notes:", ...r.notes.map((n) => `  - ${n}`));
   return lines.join("\n") + "\n";

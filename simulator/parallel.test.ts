@@ -3,7 +3,11 @@ import { serializeResults, SimulationResultsSchema } from "./results.js";
 import { runSimulation, type SimulateOptions } from "./run.js";
 import { calibrationV2, FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "../test-support/simulator-fixtures.js";
 
-const profiles = writeTemp(tempDir(), "profiles.yaml", profilesYaml({ iterations: 20, calls: 5, mix: { classify_memory: 0.5, code: 0.3, summarize: 0.15, orchestration: 0.05 } }));
+const profiles = writeTemp(
+  tempDir(),
+  "profiles.yaml",
+  profilesYaml({ iterations: 20, calls: 5, mix: { classify_memory: 0.5, code: 0.3, summarize: 0.15, orchestration: 0.05 } }),
+);
 const base: SimulateOptions = { usage: "test", days: 14, trials: 240, seed: 42, mode: "aggregated", config: FIXTURE_CONFIG, profiles, sensitivityTrials: 40 };
 
 describe("determinism", () => {
@@ -26,10 +30,20 @@ describe("determinism", () => {
   });
 
   it("with a calibrated consensus policy and correctness, both modes are byte-identical across thread counts", async () => {
-    const calibration = writeTemp(tempDir(), "calibration.json", calibrationV2([{ action: "code", kind: "consensus", cells: [
-      { cell: "consensus", tier: "LOCAL_QUALITY", calls: 2, threshold: 0.6, accept: [30, 100], right: [28, 30] },
-      { tier: "API_FALLBACK", threshold: null, accept: [70, 70], right: [63, 70] },
-    ] }]));
+    const calibration = writeTemp(
+      tempDir(),
+      "calibration.json",
+      calibrationV2([
+        {
+          action: "code",
+          kind: "consensus",
+          cells: [
+            { cell: "consensus", tier: "LOCAL_QUALITY", calls: 2, threshold: 0.6, accept: [30, 100], right: [28, 30] },
+            { tier: "API_FALLBACK", threshold: null, accept: [70, 70], right: [63, 70] },
+          ],
+        },
+      ]),
+    );
     for (const mode of ["exact", "aggregated"] as const) {
       const opts = { ...base, mode, calibration, trials: 80, sensitivity: false };
       const one = serializeResults(await runSimulation({ ...opts, threads: 1 }));

@@ -40,9 +40,14 @@ function workerCode(): string {
   const ts = import.meta.url.endsWith(".ts");
   const target = new URL(ts ? "./worker.ts" : "./worker.js", import.meta.url).href;
   if (!ts) return `import(${JSON.stringify(target)});`;
-  const api = typeof import.meta.resolve === "function"
-    ? import.meta.resolve("tsx/esm/api")
-    : pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  const api =
+    typeof import.meta.resolve === "function"
+      ? import.meta.resolve("tsx/esm/api")
+      : pathToFileURL(
+          createRequire(import.meta.url)
+            .resolve("tsx/esm/api")
+            .replace(/\.cjs$/, ".mjs"),
+        ).href;
   return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
 }
 

@@ -39,7 +39,12 @@ export function planActions(config: RouterConfig, actions: readonly string[]): P
   return actions.map((action) => {
     const recommended = policies.map((p, i) => ({ p, i })).filter(({ p }) => p.action === action && p.recommended);
     if (recommended.length > 1) {
-      throw new ConfigError({ file: config.calibrationFile, field: `policies[${recommended[1]!.i}].recommended`, message: `action ${action} has ${recommended.length} recommended policies; exactly one is walked`, fix: "re-run bench calibrate, or set recommended: false on all but one" });
+      throw new ConfigError({
+        file: config.calibrationFile,
+        field: `policies[${recommended[1]!.i}].recommended`,
+        message: `action ${action} has ${recommended.length} recommended policies; exactly one is walked`,
+        fix: "re-run bench calibrate, or set recommended: false on all but one",
+      });
     }
     const route = routePolicy(config, action);
     const entry = route.entry;
@@ -51,7 +56,12 @@ export function planActions(config: RouterConfig, actions: readonly string[]): P
         const counts = entry?.cells[j];
         if (entry && counts) checkCell({ config, entry, index, cell: counts, position: j });
         const basis = c.rule.basis;
-        const threshold: ThresholdChoice | null = c.rule.basis === "final" ? null : entry ? { threshold: c.rule.threshold, source: "calibration" } : { threshold: c.rule.threshold, source: thresholdFor(config, action, c.tier).source };
+        const threshold: ThresholdChoice | null =
+          c.rule.basis === "final"
+            ? null
+            : entry
+              ? { threshold: c.rule.threshold, source: "calibration" }
+              : { threshold: c.rule.threshold, source: thresholdFor(config, action, c.tier).source };
         return { cell: c.cell, tier: c.tier, calls: c.calls, basis, threshold, counts: counts ?? null };
       }),
     };
@@ -62,12 +72,25 @@ export function planActions(config: RouterConfig, actions: readonly string[]): P
 function checkCell(args: { config: RouterConfig; entry: PolicyEntry; index: number; cell: PolicyCell; position: number }): void {
   const { config, entry, cell, position } = args;
   const field = `policies[${args.index}].cells[${position}]`;
-  const fail = (what: string, message: string, fix: string) => new ConfigError({ file: config.calibrationFile, field: `${field}.${what}`, message: `${entry.action} (${entry.kind}): ${message}`, fix });
+  const fail = (what: string, message: string, fix: string) =>
+    new ConfigError({ file: config.calibrationFile, field: `${field}.${what}`, message: `${entry.action} (${entry.kind}): ${message}`, fix });
   const tier = config.data.tiers[cell.tier]!;
-  if (tier.local !== cell.local) throw fail("local", `the cell says local: ${cell.local} but tier ${cell.tier} is ${tier.local ? "local" : "paid"} in the router config`, "calibrate against this router config");
-  if (!tier.local && cell.calls > 1) throw fail("calls", `a paid cell making ${cell.calls} calls is not simulated (only local pairs are)`, "use one API call per cell");
+  if (tier.local !== cell.local)
+    throw fail(
+      "local",
+      `the cell says local: ${cell.local} but tier ${cell.tier} is ${tier.local ? "local" : "paid"} in the router config`,
+      "calibrate against this router config",
+    );
+  if (!tier.local && cell.calls > 1)
+    throw fail("calls", `a paid cell making ${cell.calls} calls is not simulated (only local pairs are)`, "use one API call per cell");
   const last = position === entry.cells.length - 1;
   if (last !== (cell.basis === "final") || last !== (cell.threshold === null)) {
-    throw fail("basis", last ? "the last cell must have basis final and threshold null: it answers whatever its score" : "only the last cell may have basis final; every other cell needs a threshold", "re-run bench calibrate");
+    throw fail(
+      "basis",
+      last
+        ? "the last cell must have basis final and threshold null: it answers whatever its score"
+        : "only the last cell may have basis final; every other cell needs a threshold",
+      "re-run bench calibrate",
+    );
   }
 }

@@ -31,10 +31,15 @@ export function priceBlock(c: CompiledSim, p: Perturbation, block: TrialBlock): 
     let hybrid = block.tokens[t0 + T_BUSY]! * usdPerBusyMs + fixed;
     for (let t = 0; t < c.nTiers; t++) {
       const price = prices[t];
-      const tin = block.tokens[t0 + T_TIERS + 2 * t]!, tout = block.tokens[t0 + T_TIERS + 2 * t + 1]!;
+      const tin = block.tokens[t0 + T_TIERS + 2 * t]!,
+        tout = block.tokens[t0 + T_TIERS + 2 * t + 1]!;
       if (price && (tin > 0 || tout > 0)) hybrid += tokenCostUsd(price, { inputTokens: tin * p.inputTokens, outputTokens: tout * p.outputTokens }, 0);
     }
     block.daily[r * K + F_HYBRID] = hybrid;
-    block.daily[r * K + F_API] = tokenCostUsd(baseline, { inputTokens: block.tokens[t0 + T_BASE_IN]! * p.inputTokens, outputTokens: block.tokens[t0 + T_BASE_OUT]! * p.outputTokens }, 0);
+    block.daily[r * K + F_API] = tokenCostUsd(
+      baseline,
+      { inputTokens: block.tokens[t0 + T_BASE_IN]! * p.inputTokens, outputTokens: block.tokens[t0 + T_BASE_OUT]! * p.outputTokens },
+      0,
+    );
   }
 }

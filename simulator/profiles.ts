@@ -15,8 +15,13 @@ const Share = z.number().min(0, "must be between 0 and 1").max(1, "must be betwe
 const Positive = z.number().positive();
 
 const WeekdayFactors = z.strictObject({
-  mon: z.number().min(0), tue: z.number().min(0), wed: z.number().min(0), thu: z.number().min(0),
-  fri: z.number().min(0), sat: z.number().min(0), sun: z.number().min(0),
+  mon: z.number().min(0),
+  tue: z.number().min(0),
+  wed: z.number().min(0),
+  thu: z.number().min(0),
+  fri: z.number().min(0),
+  sat: z.number().min(0),
+  sun: z.number().min(0),
 });
 
 export const ProfileSchema = z.strictObject({
@@ -43,11 +48,16 @@ const BetaPrior = z.strictObject({ mean: z.number().gt(0).lt(1, "must be below 1
 export type BetaPrior = z.infer<typeof BetaPrior>;
 
 const SuccessWeek = z.strictObject({
-  max_cost_usd: z.number().min(0), min_savings: z.number().max(1), max_mean_latency_ms: Positive,
-  min_pass_rate: Share, min_local_share: Share,
+  max_cost_usd: z.number().min(0),
+  min_savings: z.number().max(1),
+  max_mean_latency_ms: Positive,
+  min_pass_rate: Share,
+  min_local_share: Share,
 });
 const SuccessMonth = z.strictObject({
-  max_cost_usd: z.number().min(0), min_savings: z.number().max(1), no_budget_overrun: z.boolean(),
+  max_cost_usd: z.number().min(0),
+  min_savings: z.number().max(1),
+  no_budget_overrun: z.boolean(),
   min_mean_confidence: Share,
 });
 

@@ -70,11 +70,15 @@ describe("--reproduce-seed", () => {
     expect(f("threshold_vs_confidence").verdict).toBe("not_checked");
     expect(f("production_ready").verdict).toBe("not_checked");
     for (const t of ["LOCAL_FAST", "LOCAL_QUALITY", "API_FALLBACK"]) expect(f(`speed_${t}`).verdict).toBe("not_checked");
-    const measured = reproduceSeed(args({ measuredLatency: [
-      { tier: "LOCAL_FAST", p50: 120, p95: 180, n: 40, source: "measured" },
-      { tier: "LOCAL_QUALITY", p50: 2600, p95: 4000, n: 40, source: "measured" },
-      { tier: "API_FALLBACK", p50: 900, p95: 1200, n: 40, source: "stand-in" },
-    ] }));
+    const measured = reproduceSeed(
+      args({
+        measuredLatency: [
+          { tier: "LOCAL_FAST", p50: 120, p95: 180, n: 40, source: "measured" },
+          { tier: "LOCAL_QUALITY", p50: 2600, p95: 4000, n: 40, source: "measured" },
+          { tier: "API_FALLBACK", p50: 900, p95: 1200, n: 40, source: "stand-in" },
+        ],
+      }),
+    );
     const m = (id: string) => measured.findings.find((x) => x.id === id)!.verdict;
     expect([m("speed_LOCAL_FAST"), m("speed_LOCAL_QUALITY"), m("speed_API_FALLBACK")]).toEqual(["holds", "fails", "not_checked"]);
   });
@@ -106,7 +110,10 @@ describe("--reproduce-seed", () => {
     expect(daily.findings).toEqual(r.findings);
     // The shipped config follows the seed.
     const shipped = loadRouterConfig(join(REPO_ROOT, "config/router.yaml"), { calibration: false });
-    expect(shipped.data.budgets.filter((b) => b.scope === "global").map((b) => [b.period, b.limit_usd])).toEqual([["week", 5], ["month", 20]]);
+    expect(shipped.data.budgets.filter((b) => b.scope === "global").map((b) => [b.period, b.limit_usd])).toEqual([
+      ["week", 5],
+      ["month", 20],
+    ]);
   });
 
   it("an output price inside the seed's range would make the price claim hold", () => {

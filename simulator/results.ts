@@ -53,10 +53,13 @@ const TokenSpecSchema = z.strictObject({ median: Num, log_sd: Num, mean: Num, so
 
 /** A Beta over P(right) with where it came from: evidence replayed, measured, or a prior. */
 export const CorrectBetaSchema = z.strictObject({
-  alpha: Num, beta: Num, mean: Num,
+  alpha: Num,
+  beta: Num,
+  mean: Num,
   source: z.enum(["calibration", "final_accuracy", "bench", "prior"]),
   evidence: z.enum(["replayed", "measured", "prior"]),
-  k: Int.nullable(), n: Int.nullable(),
+  k: Int.nullable(),
+  n: Int.nullable(),
 });
 export type CorrectBetaResult = z.infer<typeof CorrectBetaSchema>;
 
@@ -67,13 +70,20 @@ export const ChainCellSchema = z.strictObject({
   calls: Int,
   basis: z.enum(["self_check", "p_correct", "final"]),
   /** null: the last cell of a calibrated policy, which keeps every answer. */
-  threshold: Num.nullable(), threshold_source: z.string(),
+  threshold: Num.nullable(),
+  threshold_source: z.string(),
   /** P(the cell keeps its answer | reached): Beta(pass_alpha, pass_beta); pass_beta 0 = always. */
-  pass_alpha: Num, pass_beta: Num, pass_mean: Num, pass_source: z.string(), passes: Int.nullable(), fails: Int.nullable(),
+  pass_alpha: Num,
+  pass_beta: Num,
+  pass_mean: Num,
+  pass_source: z.string(),
+  passes: Int.nullable(),
+  fails: Int.nullable(),
   /** P(right | kept) and P(right | returned unkept); null = unknown or never returned. */
   correct_if_kept: CorrectBetaSchema.nullable(),
   correct_if_unkept: CorrectBetaSchema.nullable(),
-  latency_source: z.string(), latency_mean_ms: Num,
+  latency_source: z.string(),
+  latency_mean_ms: Num,
   /** Local busy time per visit (the sum over parallel calls); 0 on a paid cell. */
   busy_mean_ms: Num,
 });
@@ -93,7 +103,13 @@ export const BudgetResultSchema = z.strictObject({
 });
 export type BudgetResult = z.infer<typeof BudgetResultSchema>;
 
-export const MetricResultSchema = z.strictObject({ id: z.string(), label: z.string(), target: z.string(), probability: Num.nullable(), note: z.string().nullable() });
+export const MetricResultSchema = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  target: z.string(),
+  probability: Num.nullable(),
+  note: z.string().nullable(),
+});
 export type MetricResult = z.infer<typeof MetricResultSchema>;
 const SuccessBlockSchema = z.strictObject({ from_day: Int, days: Int, metrics: z.array(MetricResultSchema), p_all: Num.nullable() });
 export type SuccessBlock = z.infer<typeof SuccessBlockSchema>;
@@ -148,31 +164,45 @@ export type Sensitivity = z.infer<typeof SensitivitySchema>;
 export const SimulationResultsSchema = z.strictObject({
   /** The batch tier's saving (deferrable-summary.ts); absent or null when the profile defers nothing. */
   batch: BatchSummarySchema.nullable().optional(),
-  version: z.literal(RESULTS_VERSION, { error: `must be ${RESULTS_VERSION}: version 1 files predate the correctness metric; run \`tierlab simulate\` again to regenerate` }),
+  version: z.literal(RESULTS_VERSION, {
+    error: `must be ${RESULTS_VERSION}: version 1 files predate the correctness metric; run \`tierlab simulate\` again to regenerate`,
+  }),
   kind: z.literal("tierlab.simulation"),
   seed: Int,
   trials: Int,
   mode: z.enum(["exact", "aggregated"]),
   days: Int,
   profile: z.strictObject({
-    name: z.string(), description: z.string().nullable(), iterations_per_day: Num, calls_per_iteration: Num,
-    dispersion: Num, growth_per_month: Num, action_mix: z.record(z.string(), Num),
+    name: z.string(),
+    description: z.string().nullable(),
+    iterations_per_day: Num,
+    calls_per_iteration: Num,
+    dispersion: Num,
+    growth_per_month: Num,
+    action_mix: z.record(z.string(), Num),
   }),
   files: z.strictObject({
-    router_config: FileRefSchema, profiles: FileRefSchema, prices: FileRefSchema, calibration: FileRefSchema.nullable(),
+    router_config: FileRefSchema,
+    profiles: FileRefSchema,
+    prices: FileRefSchema,
+    calibration: FileRefSchema.nullable(),
     bench: FileRefSchema.extend({ records: Int, warmup_skipped: Int }).nullable(),
   }),
   inputs: z.strictObject({
     baseline_tier: z.string(),
-    tiers: z.array(z.strictObject({ name: z.string(), local: z.boolean(), model: z.string(), input_usd_per_mtok: Num.nullable(), output_usd_per_mtok: Num.nullable() })),
-    actions: z.array(z.strictObject({
-      name: z.string(),
-      share: Num,
-      /** The calibrated policy walked (version 2 calibration), or null for the config's chain. */
-      policy: z.strictObject({ kind: z.enum(["cascade", "consensus", "api_first"]), evidence: z.enum(["replayed", "measured"]) }).nullable(),
-      tokens: z.strictObject({ input: TokenSpecSchema, output: TokenSpecSchema }),
-      chain: z.array(ChainCellSchema),
-    })),
+    tiers: z.array(
+      z.strictObject({ name: z.string(), local: z.boolean(), model: z.string(), input_usd_per_mtok: Num.nullable(), output_usd_per_mtok: Num.nullable() }),
+    ),
+    actions: z.array(
+      z.strictObject({
+        name: z.string(),
+        share: Num,
+        /** The calibrated policy walked (version 2 calibration), or null for the config's chain. */
+        policy: z.strictObject({ kind: z.enum(["cascade", "consensus", "api_first"]), evidence: z.enum(["replayed", "measured"]) }).nullable(),
+        tokens: z.strictObject({ input: TokenSpecSchema, output: TokenSpecSchema }),
+        chain: z.array(ChainCellSchema),
+      }),
+    ),
     /** Return states (action@cell) without correctness evidence; non-empty = accuracy not computed. */
     missing_correctness: z.array(z.string()),
     volume: z.strictObject({ mean_requests_per_day: Num, dispersion: Num, growth_per_month: Num, first_weekday: z.string() }),

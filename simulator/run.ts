@@ -73,10 +73,16 @@ export async function runSimulation(opts: SimulateOptions): Promise<SimulationRe
     // The main run and the sensitivity runs are independent; together they keep every thread busy.
     const [block, sensitivity] = await Promise.all([
       pool.run({ mode: opts.mode, seed: opts.seed, trials: opts.trials, perturbation: basePerturbation(prepared.compiled) }),
-      opts.sensitivity === false ? null : runSensitivity({
-        pool, compiled: prepared.compiled, inputs: prepared.inputs, seed: opts.seed,
-        trials: Math.min(opts.trials, opts.sensitivityTrials ?? DEFAULT_SENSITIVITY_TRIALS), delta: opts.delta ?? 0.2,
-      }),
+      opts.sensitivity === false
+        ? null
+        : runSensitivity({
+            pool,
+            compiled: prepared.compiled,
+            inputs: prepared.inputs,
+            seed: opts.seed,
+            trials: Math.min(opts.trials, opts.sensitivityTrials ?? DEFAULT_SENSITIVITY_TRIALS),
+            delta: opts.delta ?? 0.2,
+          }),
     ]);
     // The batch tier's what-if runs after the others: the pool holds one compiled simulation at a time.
     const plan = deferralPlan(prepared.config, prepared.inputs.profile, prepared.profiles.data.assumptions.batch_latency_hours);
@@ -99,7 +105,12 @@ function fileRef(file: string): { path: string; sha256: string } {
   return { path: rel || file, sha256: createHash("sha256").update(readFileSync(file)).digest("hex") };
 }
 
-export function assembleResults(args: { opts: SimulateOptions; prepared: Prepared; block: TrialBlock; sensitivity: SimulationResults["sensitivity"] }): SimulationResults {
+export function assembleResults(args: {
+  opts: SimulateOptions;
+  prepared: Prepared;
+  block: TrialBlock;
+  sensitivity: SimulationResults["sensitivity"];
+}): SimulationResults {
   const { opts, prepared, block } = args;
   const { inputs, config, profiles, bench } = prepared;
   const days = inputs.days;
@@ -112,7 +123,10 @@ export function assembleResults(args: { opts: SimulateOptions; prepared: Prepare
   if (!week) notes.push("week figures need --days ≥ 7");
   if (!month) notes.push("month figures need --days ≥ 30");
   notes.push("budgets are evaluated on unconstrained demand: the cost the traffic would incur, not what a degrading router would spend");
-  if (args.sensitivity) notes.push(`sensitivity: ${args.sensitivity.trials} trials per run in aggregated mode, seed ${opts.seed} in every run (common random numbers); pass rates move across the Beta's 90 % interval`);
+  if (args.sensitivity)
+    notes.push(
+      `sensitivity: ${args.sensitivity.trials} trials per run in aggregated mode, seed ${opts.seed} in every run (common random numbers); pass rates move across the Beta's 90 % interval`,
+    );
   const p = inputs.profile;
   return {
     version: RESULTS_VERSION,
@@ -122,28 +136,59 @@ export function assembleResults(args: { opts: SimulateOptions; prepared: Prepare
     mode: opts.mode,
     days,
     profile: {
-      name: inputs.profileName, description: p.description ?? null, iterations_per_day: p.iterations_per_day, calls_per_iteration: p.calls_per_iteration,
-      dispersion: p.dispersion, growth_per_month: p.growth_per_month, action_mix: p.action_mix,
+      name: inputs.profileName,
+      description: p.description ?? null,
+      iterations_per_day: p.iterations_per_day,
+      calls_per_iteration: p.calls_per_iteration,
+      dispersion: p.dispersion,
+      growth_per_month: p.growth_per_month,
+      action_mix: p.action_mix,
     },
     files: {
-      router_config: fileRef(config.file), profiles: fileRef(profiles.file), prices: fileRef(config.pricesFile),
+      router_config: fileRef(config.file),
+      profiles: fileRef(profiles.file),
+      prices: fileRef(config.pricesFile),
       calibration: config.calibration ? fileRef(config.calibrationFile) : null,
       bench: bench ? { ...fileRef(bench.file), records: bench.records, warmup_skipped: bench.warmupSkipped } : null,
     },
     inputs: {
       baseline_tier: inputs.baselineTier,
-      tiers: inputs.tiers.map((t) => ({ name: t.name, local: t.local, model: t.model, input_usd_per_mtok: t.price ? sig(t.price.input_cost_per_token * 1e6) : null, output_usd_per_mtok: t.price ? sig(t.price.output_cost_per_token * 1e6) : null })),
+      tiers: inputs.tiers.map((t) => ({
+        name: t.name,
+        local: t.local,
+        model: t.model,
+        input_usd_per_mtok: t.price ? sig(t.price.input_cost_per_token * 1e6) : null,
+        output_usd_per_mtok: t.price ? sig(t.price.output_cost_per_token * 1e6) : null,
+      })),
       actions: inputs.actions.map((a, ai) => ({
-        name: a.name, share: a.share,
+        name: a.name,
+        share: a.share,
         tokens: {
-          input: { median: sig(a.tokens.input.median), log_sd: sig(a.tokens.input.log_sd), mean: sig(prepared.compiled.tokInMean[ai]!), source: a.tokens.input.source, n: a.tokens.input.n ?? null },
-          output: { median: sig(a.tokens.output.median), log_sd: sig(a.tokens.output.log_sd), mean: sig(prepared.compiled.tokOutMean[ai]!), source: a.tokens.output.source, n: a.tokens.output.n ?? null },
+          input: {
+            median: sig(a.tokens.input.median),
+            log_sd: sig(a.tokens.input.log_sd),
+            mean: sig(prepared.compiled.tokInMean[ai]!),
+            source: a.tokens.input.source,
+            n: a.tokens.input.n ?? null,
+          },
+          output: {
+            median: sig(a.tokens.output.median),
+            log_sd: sig(a.tokens.output.log_sd),
+            mean: sig(prepared.compiled.tokOutMean[ai]!),
+            source: a.tokens.output.source,
+            n: a.tokens.output.n ?? null,
+          },
         },
         policy: a.policy,
         chain: a.cells.map((c, pos) => chainCell(c, prepared.compiled, ai * prepared.compiled.maxChain + pos)),
       })),
       missing_correctness: inputs.missingCorrectness,
-      volume: { mean_requests_per_day: sig(inputs.dayMean.reduce((s, x) => s + x, 0) / days), dispersion: inputs.dispersion, growth_per_month: p.growth_per_month, first_weekday: inputs.weekdays[0]! },
+      volume: {
+        mean_requests_per_day: sig(inputs.dayMean.reduce((s, x) => s + x, 0) / days),
+        dispersion: inputs.dispersion,
+        growth_per_month: p.growth_per_month,
+        first_weekday: inputs.weekdays[0]!,
+      },
       local_cost: { usd_per_busy_second: sig(inputs.localUsdPerSecond), fixed_usd_per_day: inputs.localFixedUsdPerDay },
     },
     notes,
@@ -166,12 +211,23 @@ function chainCell(c: CellInput, compiled: CompiledSim, k: number): ChainCell {
   const passMean = c.pass.beta === 0 ? 1 : c.pass.alpha / (c.pass.alpha + c.pass.beta);
   const local = compiled.cellPaidTier[k] === LOCAL_ONE || compiled.cellPaidTier[k] === LOCAL_MANY;
   return {
-    cell: c.cell, tier: c.tier, calls: c.calls, basis: c.basis,
-    threshold: c.threshold?.threshold ?? null, threshold_source: c.threshold?.source ?? "last_cell",
-    pass_alpha: sig(c.pass.alpha), pass_beta: sig(c.pass.beta), pass_mean: sig(passMean), pass_source: c.pass.source,
-    passes: c.pass.passes ?? null, fails: c.pass.fails ?? null,
-    correct_if_kept: correctBeta(c.correct.ifPass), correct_if_unkept: correctBeta(c.correct.ifFail),
-    latency_source: c.latency.source, latency_mean_ms: sig(compiled.latMean[k]!), busy_mean_ms: local ? sig(compiled.busyMean[k]!) : 0,
+    cell: c.cell,
+    tier: c.tier,
+    calls: c.calls,
+    basis: c.basis,
+    threshold: c.threshold?.threshold ?? null,
+    threshold_source: c.threshold?.source ?? "last_cell",
+    pass_alpha: sig(c.pass.alpha),
+    pass_beta: sig(c.pass.beta),
+    pass_mean: sig(passMean),
+    pass_source: c.pass.source,
+    passes: c.pass.passes ?? null,
+    fails: c.pass.fails ?? null,
+    correct_if_kept: correctBeta(c.correct.ifPass),
+    correct_if_unkept: correctBeta(c.correct.ifFail),
+    latency_source: c.latency.source,
+    latency_mean_ms: sig(compiled.latMean[k]!),
+    busy_mean_ms: local ? sig(compiled.busyMean[k]!) : 0,
   };
 }
 

@@ -30,7 +30,9 @@ export function savingsCap(args: {
   paidShareScale?: number;
 }): SavingsCap {
   const scale = args.paidShareScale ?? 1;
-  const paidTotal = Object.entries(args.mix).filter(([a]) => args.paidFirst.includes(a)).reduce((s, [, x]) => s + x, 0);
+  const paidTotal = Object.entries(args.mix)
+    .filter(([a]) => args.paidFirst.includes(a))
+    .reduce((s, [, x]) => s + x, 0);
   const newPaid = Math.min(1, paidTotal * scale);
   const rest = paidTotal < 1 ? (1 - newPaid) / (1 - paidTotal) : 0;
   const mix = Object.fromEntries(Object.entries(args.mix).map(([a, x]) => [a, args.paidFirst.includes(a) ? x * scale : x * rest]));
@@ -39,17 +41,21 @@ export function savingsCap(args: {
     return t ? mean(t.input) * args.price.input_cost_per_token + mean(t.output) * args.price.output_cost_per_token : 0;
   };
   const total = Object.entries(mix).reduce((s, [a, x]) => s + x * cost(a), 0);
-  const paidFirst = Object.entries(mix).filter(([a, x]) => args.paidFirst.includes(a) && x > 0)
+  const paidFirst = Object.entries(mix)
+    .filter(([a, x]) => args.paidFirst.includes(a) && x > 0)
     .map(([action, callShare]) => ({ action, callShare, costShare: total > 0 ? (callShare * cost(action)) / total : 0 }));
   return { profile: args.profile, cap: 1 - paidFirst.reduce((s, p) => s + p.costShare, 0), paidFirst };
 }
 
 /** The paid-first call share at which the cap equals `savings` (bisection on the scale), or null if none in (0, 1/share]. */
 export function paidShareForCap(args: Parameters<typeof savingsCap>[0], savings: number): number | null {
-  const base = Object.entries(args.mix).filter(([a]) => args.paidFirst.includes(a)).reduce((s, [, x]) => s + x, 0);
+  const base = Object.entries(args.mix)
+    .filter(([a]) => args.paidFirst.includes(a))
+    .reduce((s, [, x]) => s + x, 0);
   if (base === 0) return null;
   const capAt = (scale: number) => savingsCap({ ...args, paidShareScale: scale }).cap;
-  let lo = 0, hi = 1 / base;
+  let lo = 0,
+    hi = 1 / base;
   if (capAt(lo) < savings || capAt(hi) > savings) return null;
   for (let i = 0; i < 60; i++) {
     const mid = (lo + hi) / 2;

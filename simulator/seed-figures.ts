@@ -21,7 +21,16 @@ export const SEED = {
   modelsListed: ["Phi-3 Mini", "Llama 3 8B", "Mixtral 8x7B", "Codestral 22B", "Claude Sonnet", "GPT-4o"],
   modelConfigurationsClaim: 8,
   /** File Summary table: lines per file, and the stated total. */
-  fileLines: { "README_HYBRID_LLM.md": 450, "HYBRID_LLM_DELIVERABLES.md": 550, "HYBRID_LLM_VISUAL_SUMMARY.md": 550, "ARCHITECTURE_HYBRID_LLM.md": 850, "llm_router.py": 637, "llm_config.yaml": 195, "cost_analysis.py": 414, "swarm_daemon_hybrid_example.py": 290 } as Record<string, number>,
+  fileLines: {
+    "README_HYBRID_LLM.md": 450,
+    "HYBRID_LLM_DELIVERABLES.md": 550,
+    "HYBRID_LLM_VISUAL_SUMMARY.md": 550,
+    "ARCHITECTURE_HYBRID_LLM.md": 850,
+    "llm_router.py": 637,
+    "llm_config.yaml": 195,
+    "cost_analysis.py": 414,
+    "swarm_daemon_hybrid_example.py": 290,
+  } as Record<string, number>,
   totalLinesClaim: 3936,
   status: "Production Ready",
   tested: "Yes (simulations and examples)",

@@ -19,15 +19,24 @@ function baselinePrice(config: RouterConfig) {
 export function profileCaps(config: RouterConfig, profiles: LoadedProfiles, paidShareScale = 1): SavingsCap[] {
   const price = baselinePrice(config);
   if (!price) return [];
-  const paidFirst = Object.entries(config.data.actions).filter(([, a]) => config.data.tiers[a.tier]?.local === false).map(([name]) => name);
+  const paidFirst = Object.entries(config.data.actions)
+    .filter(([, a]) => config.data.tiers[a.tier]?.local === false)
+    .map(([name]) => name);
   return Object.entries(profiles.data.profiles).map(([name, p]) =>
-    savingsCap({ profile: name, mix: p.action_mix, tokens: profiles.data.assumptions.tokens, price, paidFirst, paidShareScale }));
+    savingsCap({ profile: name, mix: p.action_mix, tokens: profiles.data.assumptions.tokens, price, paidFirst, paidShareScale }),
+  );
 }
 
 export function seedArgsFromConfig(args: { config: RouterConfig; profiles: LoadedProfiles; measuredLatency?: MeasuredTierLatency[] }): SeedArgs {
   const { config, profiles } = args;
-  const prices = allModels(config).filter((m) => !m.local && m.pricing)
-    .map((m) => ({ model: m.priceAlias ? `${m.id} (priced as ${m.priceKey})` : m.id, input: m.pricing!.input_cost_per_token, output: m.pricing!.output_cost_per_token, maxInputTokens: m.pricing!.max_input_tokens }));
+  const prices = allModels(config)
+    .filter((m) => !m.local && m.pricing)
+    .map((m) => ({
+      model: m.priceAlias ? `${m.id} (priced as ${m.priceKey})` : m.id,
+      input: m.pricing!.input_cost_per_token,
+      output: m.pricing!.output_cost_per_token,
+      maxInputTokens: m.pricing!.max_input_tokens,
+    }));
   return {
     prices,
     budgets: config.data.budgets,

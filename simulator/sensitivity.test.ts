@@ -9,7 +9,11 @@ import { FIXTURE_CONFIG, profilesYaml, tempDir, writeTemp } from "../test-suppor
 describe("sensitivity", () => {
   it("tornado rows move the right way and each break-even is where P50 savings cross 0", async () => {
     // A rented GPU at $0.05/day makes local calls cost something: API-price and volume break-evens exist.
-    const profiles = writeTemp(tempDir(), "p.yaml", profilesYaml({ iterations: 20, calls: 5, fixedUsdPerDay: 0.05, mix: { classify_memory: 0.5, code: 0.3, summarize: 0.15, orchestration: 0.05 } }));
+    const profiles = writeTemp(
+      tempDir(),
+      "p.yaml",
+      profilesYaml({ iterations: 20, calls: 5, fixedUsdPerDay: 0.05, mix: { classify_memory: 0.5, code: 0.3, summarize: 0.15, orchestration: 0.05 } }),
+    );
     const prep = prepareSimulation({ usage: "test", days: 14, config: FIXTURE_CONFIG, profiles });
     const pool = SimPool.create(prep.compiled, 2);
     try {
@@ -31,9 +35,19 @@ describe("sensitivity", () => {
       for (const b of s.break_even) {
         expect(b.factor, b.input).not.toBeNull();
         const f = b.factor!;
-        const set = b.input === "api_price" ? (p: ReturnType<typeof basePerturbation>) => { p.inputPrice = f; p.outputPrice = f; }
-          : b.input === "volume" ? (p: ReturnType<typeof basePerturbation>) => { p.volume = f; }
-          : (p: ReturnType<typeof basePerturbation>) => { p.passScale = p.passScale.map((x, t) => (prep.compiled.tierLocal[t] ? f : x)); };
+        const set =
+          b.input === "api_price"
+            ? (p: ReturnType<typeof basePerturbation>) => {
+                p.inputPrice = f;
+                p.outputPrice = f;
+              }
+            : b.input === "volume"
+              ? (p: ReturnType<typeof basePerturbation>) => {
+                  p.volume = f;
+                }
+              : (p: ReturnType<typeof basePerturbation>) => {
+                  p.passScale = p.passScale.map((x, t) => (prep.compiled.tierLocal[t] ? f : x));
+                };
         expect(Math.abs(await savingsAt(set)), b.input).toBeLessThan(0.01);
         expect(f).toBeGreaterThan(0);
         expect(f).toBeLessThan(1);

@@ -31,7 +31,11 @@ export async function runSensitivity(args: SensitivityArgs): Promise<Sensitivity
     const block = await args.pool.run({ mode: args.mode ?? "aggregated", seed: args.seed, trials: args.trials, perturbation: p });
     const w = windowSeries(block, c.days, 0, c.days);
     const h = sorted(w.hybrid);
-    return { hybrid_p50_usd: sig(quantileSorted(h, 0.5)), hybrid_p95_usd: sig(quantileSorted(h, 0.95)), savings_p50: sig(quantileSorted(sorted(w.savings), 0.5)) };
+    return {
+      hybrid_p50_usd: sig(quantileSorted(h, 0.5)),
+      hybrid_p95_usd: sig(quantileSorted(h, 0.95)),
+      savings_p50: sig(quantileSorted(sorted(w.savings), 0.5)),
+    };
   };
   const base = basePerturbation(c);
   const baseMetrics = await evaluate(base);
@@ -44,10 +48,12 @@ export async function runSensitivity(args: SensitivityArgs): Promise<Sensitivity
     { input: "api_input_price", description: "API $ per input token", set: (p, f) => (p.inputPrice = f) },
     { input: "api_output_price", description: "API $ per output token", set: (p, f) => (p.outputPrice = f) },
   ];
-  if (c.usdPerBusySecond > 0 || c.fixedUsdPerDay > 0) knobs.push({ input: "local_cost", description: "amortised local $ (per busy second and fixed per day)", set: (p, f) => (p.localCost = f) });
+  if (c.usdPerBusySecond > 0 || c.fixedUsdPerDay > 0)
+    knobs.push({ input: "local_cost", description: "amortised local $ (per busy second and fixed per day)", set: (p, f) => (p.localCost = f) });
   // All tornado runs and the break-even searches are independent: run them concurrently to keep every thread busy.
   const pending: Promise<TornadoRow>[] = knobs.map(async (k) => {
-    const lo = { ...base, passScale: [...base.passScale] }, hi = { ...base, passScale: [...base.passScale] };
+    const lo = { ...base, passScale: [...base.passScale] },
+      hi = { ...base, passScale: [...base.passScale] };
     k.set(lo, 1 - delta);
     k.set(hi, 1 + delta);
     const [l, h] = await Promise.all([evaluate(lo), evaluate(hi)]);
@@ -56,8 +62,20 @@ export async function runSensitivity(args: SensitivityArgs): Promise<Sensitivity
   inputs.tiers.forEach((tier, ti) => {
     const cells = cellsOfTier(c, ti);
     if (cells.length === 0 || tier.name === inputs.baselineTier) return;
-    const lo = { ...base, passFixed: intervalEnds(c, cells, -1) }, hi = { ...base, passFixed: intervalEnds(c, cells, 1) };
-    pending.push(Promise.all([evaluate(lo), evaluate(hi)]).then(([l, h]) => row(`pass_rate_${tier.name}`, `P(the cell keeps its answer: self-check or scorer) on ${tier.name}, every action`, "90 % interval low", "90 % interval high", l, h)));
+    const lo = { ...base, passFixed: intervalEnds(c, cells, -1) },
+      hi = { ...base, passFixed: intervalEnds(c, cells, 1) };
+    pending.push(
+      Promise.all([evaluate(lo), evaluate(hi)]).then(([l, h]) =>
+        row(
+          `pass_rate_${tier.name}`,
+          `P(the cell keeps its answer: self-check or scorer) on ${tier.name}, every action`,
+          "90 % interval low",
+          "90 % interval high",
+          l,
+          h,
+        ),
+      ),
+    );
   });
   const [rows, breakEven] = await Promise.all([Promise.all(pending), breakEvens({ ...args, evaluate, base, baseSavings: baseMetrics.savings_p50 })]);
   rows.sort((a, b) => b.swing_usd - a.swing_usd || a.input.localeCompare(b.input));
@@ -70,7 +88,8 @@ function row(input: string, description: string, lowLabel: string, highLabel: st
 
 function cellsOfTier(c: CompiledSim, tier: number): number[] {
   const out: number[] = [];
-  for (let a = 0; a < c.nActions; a++) for (let pos = 0; pos < c.chainLen[a]!; pos++) if (c.chainTier[a * c.maxChain + pos] === tier) out.push(a * c.maxChain + pos);
+  for (let a = 0; a < c.nActions; a++)
+    for (let pos = 0; pos < c.chainLen[a]!; pos++) if (c.chainTier[a * c.maxChain + pos] === tier) out.push(a * c.maxChain + pos);
   return out;
 }
 
@@ -78,7 +97,8 @@ function cellsOfTier(c: CompiledSim, tier: number): number[] {
 function intervalEnds(c: CompiledSim, cells: number[], side: -1 | 1): number[] {
   const fixed = new Array<number>(c.nActions * c.maxChain).fill(NaN);
   for (const k of cells) {
-    const a = c.passAlpha[k]!, b = c.passBeta[k]!;
+    const a = c.passAlpha[k]!,
+      b = c.passBeta[k]!;
     const mean = a / (a + b);
     const sd = Math.sqrt((a * b) / ((a + b) * (a + b) * (a + b + 1)));
     fixed[k] = Math.min(1, Math.max(0, mean + side * 1.645 * sd));
@@ -92,21 +112,36 @@ function intervalEnds(c: CompiledSim, cells: number[], side: -1 | 1): number[] {
  * with x (local cost vs the API price, a fixed cost vs volume) makes savings fall like −c/x.
  * Stops when |savings| < 0.001 or after `steps` evaluations.
  */
-async function findRoot(args: { f: (x: number) => Promise<number>; lo: number; hi: number; fLo: number; fHi: number; steps: number; timesX: boolean }): Promise<number> {
+async function findRoot(args: {
+  f: (x: number) => Promise<number>;
+  lo: number;
+  hi: number;
+  fLo: number;
+  fHi: number;
+  steps: number;
+  timesX: boolean;
+}): Promise<number> {
   const { f, lo, hi, steps, timesX } = args;
   const w = (x: number, v: number) => (timesX ? x * v : v);
-  let a = lo, b = hi, fa = w(lo, args.fLo), fb = w(hi, args.fHi), side = 0, x = (a + b) / 2;
+  let a = lo,
+    b = hi,
+    fa = w(lo, args.fLo),
+    fb = w(hi, args.fHi),
+    side = 0,
+    x = (a + b) / 2;
   for (let i = 0; i < steps; i++) {
     x = fb - fa !== 0 ? (a * fb - b * fa) / (fb - fa) : (a + b) / 2;
     const sx = await f(x);
     if (Math.abs(sx) < 0.001) return x;
     const fx = w(x, sx);
     if (sx > 0) {
-      b = x; fb = fx;
+      b = x;
+      fb = fx;
       if (side === 1) fa /= 2;
       side = 1;
     } else {
-      a = x; fa = fx;
+      a = x;
+      fa = fx;
       if (side === -1) fb /= 2;
       side = -1;
     }
@@ -123,7 +158,11 @@ async function breakEvens(args: SensitivityArgs & { evaluate: Evaluate; base: Pe
     return (await evaluate(p)).savings_p50;
   };
   const D = {
-    pass: { input: "local_pass_rate", description: "scale on every local tier's pass rate", unit: "mean local pass rate (share-weighted, first local attempt)" },
+    pass: {
+      input: "local_pass_rate",
+      description: "scale on every local tier's pass rate",
+      unit: "mean local pass rate (share-weighted, first local attempt)",
+    },
     price: { input: "api_price", description: "scale on the API's input and output prices", unit: "$ per 1M input tokens" },
     volume: { input: "volume", description: "scale on requests per day", unit: "requests per day" },
   };
@@ -132,8 +171,13 @@ async function breakEvens(args: SensitivityArgs & { evaluate: Evaluate; base: Pe
     return [D.pass, D.price, D.volume].map((d) => ({ ...d, factor: null, value: null, note }));
   }
   const localTiers = inputs.tiers.map((t, i) => (t.local ? i : -1)).filter((i) => i >= 0);
-  const setLocal = (f: number) => (p: Perturbation) => { for (const t of localTiers) p.passScale[t] = f; };
-  const setPrice = (f: number) => (p: Perturbation) => { p.inputPrice = f; p.outputPrice = f; };
+  const setLocal = (f: number) => (p: Perturbation) => {
+    for (const t of localTiers) p.passScale[t] = f;
+  };
+  const setPrice = (f: number) => (p: Perturbation) => {
+    p.inputPrice = f;
+    p.outputPrice = f;
+  };
   const meanLocalPass = weightedLocalPass(c, inputs);
   const baseline = inputs.tiers.find((t) => t.name === inputs.baselineTier)!.price!;
   const perDay = inputs.dayMean.reduce((s, x) => s + x, 0) / inputs.dayMean.length;
@@ -143,7 +187,13 @@ async function breakEvens(args: SensitivityArgs & { evaluate: Evaluate; base: Pe
   // Local pass rates: at 0 everything escalates and the hybrid pays the API price plus any local cost.
   const passRate = async (): Promise<BreakEven> => {
     const d = D.pass;
-    if (!localCosts) return { ...d, factor: 0, value: 0, note: "with free local calls the hybrid never costs more than pure API: savings reach 0 only when every local answer fails" };
+    if (!localCosts)
+      return {
+        ...d,
+        factor: 0,
+        value: 0,
+        note: "with free local calls the hybrid never costs more than pure API: savings reach 0 only when every local answer fails",
+      };
     const atZero = await savingsAt(setLocal(0));
     const f = await findRoot({ f: (x) => savingsAt(setLocal(x)), lo: 0, hi: 1, fLo: atZero, fHi: args.baseSavings, steps, timesX: false });
     return { ...d, factor: sig(f), value: sig(f * meanLocalPass), note: `today's mean local pass rate is ${sig(meanLocalPass)}` };
@@ -155,12 +205,18 @@ async function breakEvens(args: SensitivityArgs & { evaluate: Evaluate; base: Pe
     const atLo = await savingsAt(setPrice(lo));
     if (atLo > 0) return { ...d, factor: null, value: null, note: `none above ${lo}× today's price` };
     const f = await findRoot({ f: (x) => savingsAt(setPrice(x)), lo, hi: 1, fLo: atLo, fHi: args.baseSavings, steps, timesX: true });
-    return { ...d, factor: sig(f), value: sig(f * baseline.input_cost_per_token * 1e6), note: `output at ${sig(f * baseline.output_cost_per_token * 1e6)} $ per 1M tokens` };
+    return {
+      ...d,
+      factor: sig(f),
+      value: sig(f * baseline.input_cost_per_token * 1e6),
+      note: `output at ${sig(f * baseline.output_cost_per_token * 1e6)} $ per 1M tokens`,
+    };
   };
   // Volume: only a fixed local cost makes low volume unprofitable.
   const volume = async (): Promise<BreakEven> => {
     const d = D.volume;
-    if (c.fixedUsdPerDay <= 0) return { ...d, factor: null, value: null, note: "none: without a fixed local cost every cost scales with volume, so savings do not depend on it" };
+    if (c.fixedUsdPerDay <= 0)
+      return { ...d, factor: null, value: null, note: "none: without a fixed local cost every cost scales with volume, so savings do not depend on it" };
     const atLo = await savingsAt((p) => (p.volume = lo));
     if (atLo > 0) return { ...d, factor: null, value: null, note: `none above ${lo}× today's volume` };
     const f = await findRoot({ f: (x) => savingsAt((p) => (p.volume = x)), lo, hi: 1, fLo: atLo, fHi: args.baseSavings, steps, timesX: true });
@@ -171,7 +227,8 @@ async function breakEvens(args: SensitivityArgs & { evaluate: Evaluate; base: Pe
 
 /** Share-weighted pass probability of each action's first local attempt (Beta means). */
 function weightedLocalPass(c: CompiledSim, inputs: SimInputs): number {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   inputs.actions.forEach((a, ai) => {
     const k = ai * c.maxChain;
     if (c.tierLocal[c.chainTier[k]!] !== 1) return;

@@ -23,13 +23,22 @@ describe("summary helpers", () => {
     // 2 trials × 14 days; trial 0 spends $1/day, trial 1 spends $1/day but $9 on day 10.
     const days = 14;
     const daily = new Float64Array(2 * days * K);
-    for (let t = 0; t < 2; t++) for (let d = 0; d < days; d++) { daily[(t * days + d) * K + F_HYBRID] = t === 1 && d === 10 ? 9 : 1; daily[(t * days + d) * K + F_REQ] = 1; }
+    for (let t = 0; t < 2; t++)
+      for (let d = 0; d < days; d++) {
+        daily[(t * days + d) * K + F_HYBRID] = t === 1 && d === 10 ? 9 : 1;
+        daily[(t * days + d) * K + F_REQ] = 1;
+      }
     const block: TrialBlock = { start: 0, end: 2, daily, tokens: new Float64Array(0), p95LatencyMs: new Float64Array(2) };
-    const { results, clean } = budgetResults(block, days, [
-      { scope: "global", period: "day", limit_usd: 5, on_exceed: "degrade" },
-      { scope: "global", period: "week", limit_usd: 10, on_exceed: "degrade" },
-      { scope: "action", key: "code", period: "day", limit_usd: 1, on_exceed: "refuse" },
-    ], 14);
+    const { results, clean } = budgetResults(
+      block,
+      days,
+      [
+        { scope: "global", period: "day", limit_usd: 5, on_exceed: "degrade" },
+        { scope: "global", period: "week", limit_usd: 10, on_exceed: "degrade" },
+        { scope: "action", key: "code", period: "day", limit_usd: 1, on_exceed: "refuse" },
+      ],
+      14,
+    );
     expect(results[0]).toMatchObject({ p_overrun: 0.5, expected_overrun_periods: 0.5, periods_in_horizon: 14 });
     expect(results[1]).toMatchObject({ p_overrun: 0.5, expected_overrun_periods: 0.5, periods_in_horizon: 2 });
     expect(results[2]!.p_overrun).toBeNull();
@@ -39,7 +48,18 @@ describe("summary helpers", () => {
   it("success metrics: quality is judged on answers right, and a check that is not computed stays out of p_all", () => {
     const n = 4;
     const fill = (x: number) => new Float64Array(n).fill(x);
-    const w: WindowSeries = { requests: fill(100), hybrid: fill(1), api: fill(10), savings: fill(0.9), local: fill(0.9), selfCheck: fill(1), accuracy: Float64Array.from([0.97, 0.96, 0.9, 0.8]), latency: fill(100), pCorrect: Float64Array.from([0.9, NaN, 0.7, 0.95]), scored: fill(0.5) };
+    const w: WindowSeries = {
+      requests: fill(100),
+      hybrid: fill(1),
+      api: fill(10),
+      savings: fill(0.9),
+      local: fill(0.9),
+      selfCheck: fill(1),
+      accuracy: Float64Array.from([0.97, 0.96, 0.9, 0.8]),
+      latency: fill(100),
+      pCorrect: Float64Array.from([0.9, NaN, 0.7, 0.95]),
+      scored: fill(0.5),
+    };
     const targets = { max_cost_usd: 5, min_savings: 0.7, max_mean_latency_ms: 500, min_pass_rate: 0.95, min_local_share: 0.6 };
     const week = weekMetrics(w, targets, 0, 7);
     expect(week.metrics.find((m) => m.id === "week_quality")).toMatchObject({ label: "answers right (quality)", probability: 0.5 });
@@ -48,9 +68,21 @@ describe("summary helpers", () => {
     expect(unknown.metrics.find((m) => m.id === "week_quality")!.probability).toBeNull();
     expect(unknown.p_all).toBe(1);
     // Mean P(correct) > 0.8 in trials 0 and 3; trial 1 had no scored answer, so the metric does not hold there.
-    const month = monthMetrics(w, { max_cost_usd: 20, min_savings: 0.75, no_budget_overrun: false, min_mean_confidence: 0.8 }, new Uint8Array(n).fill(1), 0, 30);
+    const month = monthMetrics(
+      w,
+      { max_cost_usd: 20, min_savings: 0.75, no_budget_overrun: false, min_mean_confidence: 0.8 },
+      new Uint8Array(n).fill(1),
+      0,
+      30,
+    );
     expect(month.metrics.find((m) => m.id === "month_confidence")!.probability).toBe(0.5);
-    const none = monthMetrics({ ...w, pCorrect: fill(NaN) }, { max_cost_usd: 20, min_savings: 0.75, no_budget_overrun: false, min_mean_confidence: 0.8 }, new Uint8Array(n).fill(1), 0, 30);
+    const none = monthMetrics(
+      { ...w, pCorrect: fill(NaN) },
+      { max_cost_usd: 20, min_savings: 0.75, no_budget_overrun: false, min_mean_confidence: 0.8 },
+      new Uint8Array(n).fill(1),
+      0,
+      30,
+    );
     expect(none.metrics.find((m) => m.id === "month_confidence")!.probability).toBeNull();
   });
 });

@@ -31,7 +31,17 @@ export function summarize(values: Float64Array): QuantileSummary {
   let v2 = 0;
   for (const v of s) v2 += (v - m) * (v - m);
   const q = (p: number) => sig(quantileSorted(s, p));
-  return { mean: sig(m), sd: sig(Math.sqrt(v2 / Math.max(1, s.length - 1))), min: sig(s[0]!), p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), max: sig(s[s.length - 1]!) };
+  return {
+    mean: sig(m),
+    sd: sig(Math.sqrt(v2 / Math.max(1, s.length - 1))),
+    min: sig(s[0]!),
+    p5: q(0.05),
+    p25: q(0.25),
+    p50: q(0.5),
+    p75: q(0.75),
+    p95: q(0.95),
+    max: sig(s[s.length - 1]!),
+  };
 }
 
 const BAND_Q = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
@@ -61,13 +71,17 @@ export function band(values: Float64Array): Band {
 function select(a: Float64Array, lo: number, hi: number, k: number): void {
   while (hi > lo) {
     const pivot = a[(lo + hi) >> 1]!;
-    let i = lo, j = hi;
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (a[i]! < pivot) i++;
       while (a[j]! > pivot) j--;
       if (i <= j) {
-        const t = a[i]!; a[i] = a[j]!; a[j] = t;
-        i++; j--;
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
       }
     }
     if (k <= j) hi = j;
@@ -97,19 +111,48 @@ export interface WindowSeries {
 export function windowSeries(block: TrialBlock, totalDays: number, from: number, days: number): WindowSeries {
   const n = block.end - block.start;
   const series = () => new Float64Array(n);
-  const w: WindowSeries = { requests: series(), hybrid: series(), api: series(), savings: series(), local: series(), selfCheck: series(), accuracy: series(), latency: series(), pCorrect: series(), scored: series() };
+  const w: WindowSeries = {
+    requests: series(),
+    hybrid: series(),
+    api: series(),
+    savings: series(),
+    local: series(),
+    selfCheck: series(),
+    accuracy: series(),
+    latency: series(),
+    pCorrect: series(),
+    scored: series(),
+  };
   for (let t = 0; t < n; t++) {
-    let req = 0, hyb = 0, api = 0, loc = 0, pas = 0, lat = 0, right = 0, pc = 0, sc = 0;
+    let req = 0,
+      hyb = 0,
+      api = 0,
+      loc = 0,
+      pas = 0,
+      lat = 0,
+      right = 0,
+      pc = 0,
+      sc = 0;
     for (let d = from; d < from + days; d++) {
       const o = (t * totalDays + d) * K;
-      req += block.daily[o + F_REQ]!; hyb += block.daily[o + F_HYBRID]!; api += block.daily[o + F_API]!;
-      loc += block.daily[o + F_LOCAL]!; pas += block.daily[o + F_PASSED]!; lat += block.daily[o + F_LAT]!;
-      right += block.daily[o + F_CORRECT]!; pc += block.daily[o + F_PCORR]!; sc += block.daily[o + F_SCORED]!;
+      req += block.daily[o + F_REQ]!;
+      hyb += block.daily[o + F_HYBRID]!;
+      api += block.daily[o + F_API]!;
+      loc += block.daily[o + F_LOCAL]!;
+      pas += block.daily[o + F_PASSED]!;
+      lat += block.daily[o + F_LAT]!;
+      right += block.daily[o + F_CORRECT]!;
+      pc += block.daily[o + F_PCORR]!;
+      sc += block.daily[o + F_SCORED]!;
     }
-    w.requests[t] = req; w.hybrid[t] = hyb; w.api[t] = api;
+    w.requests[t] = req;
+    w.hybrid[t] = hyb;
+    w.api[t] = api;
     w.savings[t] = api > 0 ? 1 - hyb / api : 0;
     const r = Math.max(req, 1);
-    w.local[t] = req > 0 ? loc / r : 1; w.selfCheck[t] = req > 0 ? pas / r : 1; w.latency[t] = lat / r;
+    w.local[t] = req > 0 ? loc / r : 1;
+    w.selfCheck[t] = req > 0 ? pas / r : 1;
+    w.latency[t] = lat / r;
     // NaN stays NaN (not computed); with no requests there is no wrong answer either.
     w.accuracy[t] = req > 0 ? right / r : Number.isNaN(right) ? NaN : 1;
     w.pCorrect[t] = sc > 0 ? pc / sc : NaN;
@@ -126,11 +169,18 @@ function summarizeFinite(values: Float64Array): QuantileSummary | null {
 
 export function summarizeWindow(w: WindowSeries, from: number, days: number): WindowSummary {
   return {
-    from_day: from, days, requests: summarize(w.requests), hybrid_cost_usd: summarize(w.hybrid), api_cost_usd: summarize(w.api),
-    savings: summarize(w.savings), local_share: summarize(w.local),
+    from_day: from,
+    days,
+    requests: summarize(w.requests),
+    hybrid_cost_usd: summarize(w.hybrid),
+    api_cost_usd: summarize(w.api),
+    savings: summarize(w.savings),
+    local_share: summarize(w.local),
     accuracy: w.accuracy.some((x) => Number.isNaN(x)) ? null : summarize(w.accuracy),
-    self_check_pass_rate: summarize(w.selfCheck), mean_latency_ms: summarize(w.latency),
-    mean_p_correct: summarizeFinite(w.pCorrect), scored_share: summarize(w.scored),
+    self_check_pass_rate: summarize(w.selfCheck),
+    mean_latency_ms: summarize(w.latency),
+    mean_p_correct: summarizeFinite(w.pCorrect),
+    scored_share: summarize(w.scored),
   };
 }
 
@@ -145,7 +195,8 @@ export function budgetResults(block: TrialBlock, totalDays: number, budgets: Bud
     const periods = Math.ceil(totalDays / L);
     const base = { scope: b.scope, key: b.key ?? null, period: b.period, limit_usd: b.limit_usd, on_exceed: b.on_exceed, periods_in_horizon: periods };
     if (b.scope !== "global") return { ...base, p_overrun: null, expected_overrun_periods: null, note: "only global budgets are simulated" };
-    let any = 0, count = 0;
+    let any = 0,
+      count = 0;
     for (let t = 0; t < n; t++) {
       let over = 0;
       for (let p = 0; p < periods; p++) {
@@ -186,7 +237,13 @@ function successBlock(checks: Check[], n: number, from: number, days: number): S
 /** The seed's "quality pass rate > 95 %", judged on answers that are right (never on the router's own check). */
 function qualityCheck(w: WindowSeries, id: string, min: number): Check {
   const computed = !w.accuracy.some((x) => Number.isNaN(x));
-  return [id, "answers right (quality)", `> ${pct(min)}`, computed ? (t) => w.accuracy[t]! > min : null, computed ? null : "not computed: no correctness evidence for some cells (see notes)"];
+  return [
+    id,
+    "answers right (quality)",
+    `> ${pct(min)}`,
+    computed ? (t) => w.accuracy[t]! > min : null,
+    computed ? null : "not computed: no correctness evidence for some cells (see notes)",
+  ];
 }
 
 export function weekMetrics(w: WindowSeries, targets: SuccessMetricTargets["week"], from: number, days: number): SuccessBlock {
@@ -206,9 +263,22 @@ export function monthMetrics(w: WindowSeries, targets: SuccessMetricTargets["mon
   const checks: Check[] = [
     ["month_cost", "cost", `< $${targets.max_cost_usd}/month`, (t) => w.hybrid[t]! < targets.max_cost_usd, null],
     ["month_savings", "savings vs pure API", `> ${pct(targets.min_savings)}`, (t) => w.savings[t]! > targets.min_savings, null],
-    ["month_budget", "no budget overruns", "(global budgets)", targets.no_budget_overrun ? (t) => clean[t] === 1 : null, targets.no_budget_overrun ? null : "disabled in the profiles file"],
-    ["month_confidence", "quality confidence", `mean scorer P(correct) > ${targets.min_mean_confidence}`, scored ? (t) => w.pCorrect[t]! > targets.min_mean_confidence : null,
-      scored ? "over answers kept by cells with a learned scorer only" : "not computed: no cell keeps answers on a learned scorer's P(correct) (needs a version 2 calibration with scorers)"],
+    [
+      "month_budget",
+      "no budget overruns",
+      "(global budgets)",
+      targets.no_budget_overrun ? (t) => clean[t] === 1 : null,
+      targets.no_budget_overrun ? null : "disabled in the profiles file",
+    ],
+    [
+      "month_confidence",
+      "quality confidence",
+      `mean scorer P(correct) > ${targets.min_mean_confidence}`,
+      scored ? (t) => w.pCorrect[t]! > targets.min_mean_confidence : null,
+      scored
+        ? "over answers kept by cells with a learned scorer only"
+        : "not computed: no cell keeps answers on a learned scorer's P(correct) (needs a version 2 calibration with scorers)",
+    ],
   ];
   return successBlock(checks, w.hybrid.length, from, days);
 }
@@ -216,13 +286,19 @@ export function monthMetrics(w: WindowSeries, targets: SuccessMetricTargets["mon
 export function perDayBands(block: TrialBlock, totalDays: number, weekdays: string[]): PerDay[] {
   const n = block.end - block.start;
   const series = () => Array.from({ length: totalDays }, () => new Float64Array(n));
-  const req = series(), h = series(), a = series(), cumH = series(), cumA = series();
+  const req = series(),
+    h = series(),
+    a = series(),
+    cumH = series(),
+    cumA = series();
   // One sequential pass over the records (trial-major), transposed into per-day series.
   for (let t = 0; t < n; t++) {
-    let ch = 0, ca = 0;
+    let ch = 0,
+      ca = 0;
     for (let d = 0; d < totalDays; d++) {
       const o = (t * totalDays + d) * K;
-      const hd = block.daily[o + F_HYBRID]!, ad = block.daily[o + F_API]!;
+      const hd = block.daily[o + F_HYBRID]!,
+        ad = block.daily[o + F_API]!;
       req[d]![t] = block.daily[o + F_REQ]!;
       h[d]![t] = hd;
       a[d]![t] = ad;
@@ -231,18 +307,26 @@ export function perDayBands(block: TrialBlock, totalDays: number, weekdays: stri
     }
   }
   return weekdays.slice(0, totalDays).map((weekday, d) => ({
-    day: d, weekday, requests: band(req[d]!), hybrid_cost_usd: band(h[d]!), api_cost_usd: band(a[d]!), cumulative_hybrid_usd: band(cumH[d]!), cumulative_api_usd: band(cumA[d]!),
+    day: d,
+    weekday,
+    requests: band(req[d]!),
+    hybrid_cost_usd: band(h[d]!),
+    api_cost_usd: band(a[d]!),
+    cumulative_hybrid_usd: band(cumH[d]!),
+    cumulative_api_usd: band(cumA[d]!),
   }));
 }
 
 /** P(X > x) on `points` evenly spaced x between the sample's min and max. */
 export function exceedance(values: Float64Array, points = 41): { usd: number; p: number }[] {
   const s = sorted(values);
-  const lo = s[0]!, hi = s[s.length - 1]!;
+  const lo = s[0]!,
+    hi = s[s.length - 1]!;
   const out: { usd: number; p: number }[] = [];
   for (let i = 0; i < points; i++) {
     const x = lo + ((hi - lo) * i) / (points - 1);
-    let a = 0, b = s.length;
+    let a = 0,
+      b = s.length;
     while (a < b) {
       const m = (a + b) >> 1;
       if (s[m]! <= x) a = m + 1;
@@ -255,7 +339,8 @@ export function exceedance(values: Float64Array, points = 41): { usd: number; p:
 
 export function histogram(values: Float64Array, bins = 30): { lo: number; hi: number; count: number }[] {
   const s = sorted(values);
-  const lo = s[0]!, hi = s[s.length - 1]!;
+  const lo = s[0]!,
+    hi = s[s.length - 1]!;
   const width = hi > lo ? (hi - lo) / bins : 1;
   const counts = new Array<number>(bins).fill(0);
   for (const v of s) counts[Math.min(bins - 1, Math.floor((v - lo) / width))]!++;

@@ -13,8 +13,12 @@ parentPort!.on("message", (msg: { type: "load"; compiled: CompiledSim } | { type
   try {
     if (!compiled) throw new Error("run before load");
     const block = runBlock(compiled, msg.job);
-    parentPort!.postMessage({ id: msg.id, block }, [block.daily.buffer as ArrayBuffer, block.tokens.buffer as ArrayBuffer, block.p95LatencyMs.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ id: msg.id, block }, [
+      block.daily.buffer as ArrayBuffer,
+      block.tokens.buffer as ArrayBuffer,
+      block.p95LatencyMs.buffer as ArrayBuffer,
+    ]);
   } catch (err) {
-    parentPort!.postMessage({ id: msg.id, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    parentPort!.postMessage({ id: msg.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   }
 });

@@ -106,4 +106,3 @@ export function agreementRecords(opts: { withSignals?: boolean; copies?: number 
   }
   return out;
 }
-

@@ -88,7 +88,13 @@ export async function loadReport(browser: Browser, args: LoadReportArgs): Promis
   const started = performance.now();
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, serviceWorkers: "block", acceptDownloads: false });
   const out: Omit<ReportLoad, "charts" | "screenshotPath" | "loadMs"> = {
-    consoleErrors: [], consoleWarnings: [], pageErrors: [], cspViolations: [], blockedRequests: [], failedRequests: [], dialogs: [],
+    consoleErrors: [],
+    consoleWarnings: [],
+    pageErrors: [],
+    cspViolations: [],
+    blockedRequests: [],
+    failedRequests: [],
+    dialogs: [],
   };
   try {
     await context.route("**/*", (route) => {

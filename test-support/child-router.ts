@@ -50,7 +50,12 @@ if (mode === "loop") {
   const worker = async () => {
     while (next < total) {
       const i = next++;
-      settled.push(await router.route({ action, prompt: `request ${i} from ${process.pid}` }).then((value) => ({ status: "fulfilled" as const, value }), (reason: unknown) => ({ status: "rejected" as const, reason })));
+      settled.push(
+        await router.route({ action, prompt: `request ${i} from ${process.pid}` }).then(
+          (value) => ({ status: "fulfilled" as const, value }),
+          (reason: unknown) => ({ status: "rejected" as const, reason }),
+        ),
+      );
     }
   };
   await Promise.all(Array.from({ length: args.concurrency ?? 10 }, worker));

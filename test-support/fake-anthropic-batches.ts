@@ -26,7 +26,8 @@ export async function startFakeAnthropicBatches(opts: { respond?: BatchRespond }
   const respond = opts.respond ?? echoAnswer;
   const server = await startFakeServer((req, res) => {
     const headers = { "request-id": fakeId("req_011") };
-    const fail = (status: number, type: string, message: string) => send(res, status, { type: "error", error: { type, message }, request_id: headers["request-id"] }, headers);
+    const fail = (status: number, type: string, message: string) =>
+      send(res, status, { type: "error", error: { type, message }, request_id: headers["request-id"] }, headers);
     if (typeof req.headers["anthropic-version"] !== "string") return fail(400, "invalid_request_error", "anthropic-version: header is required");
     const m = /^\/v1\/messages\/batches(?:\/([^/]+)(\/results)?)?$/.exec(req.path);
     if (!m) return fail(404, "not_found_error", "Not Found");
@@ -34,14 +35,22 @@ export async function startFakeAnthropicBatches(opts: { respond?: BatchRespond }
     if (req.method === "POST" && !id) {
       const problem = invalid(req.body);
       if (problem) return fail(400, "invalid_request_error", problem);
-      const batch: FakeBatch = { id: fakeId("msgbatch_01"), createdAt: Date.now(), endedAt: null, ended: false, expired: false, requests: ((req.body as WireBody).requests as { custom_id: string; params: WireBody }[]).map((r) => ({ customId: r.custom_id, params: r.params })) };
+      const batch: FakeBatch = {
+        id: fakeId("msgbatch_01"),
+        createdAt: Date.now(),
+        endedAt: null,
+        ended: false,
+        expired: false,
+        requests: ((req.body as WireBody).requests as { custom_id: string; params: WireBody }[]).map((r) => ({ customId: r.custom_id, params: r.params })),
+      };
       state.set(batch.id, batch);
       return send(res, 200, batchObject(batch, server.url), headers);
     }
     const batch = id ? state.get(id) : undefined;
     if (req.method !== "GET" || !batch) return fail(404, "not_found_error", `message batch ${id ?? ""} not found`);
     if (!results) return send(res, 200, batchObject(batch, server.url), headers);
-    if (!batch.ended) return fail(400, "invalid_request_error", `batch ${batch.id} is still in_progress; results are available once processing_status is ended`);
+    if (!batch.ended)
+      return fail(400, "invalid_request_error", `batch ${batch.id} is still in_progress; results are available once processing_status is ended`);
     res.writeHead(200, { ...headers, "content-type": "application/binary" });
     res.end(batch.requests.map((r) => JSON.stringify({ custom_id: r.customId, result: resultOf(r.params, r.outcome!) })).join("\n") + "\n");
   });
@@ -69,7 +78,8 @@ function invalid(body: unknown): string | undefined {
 function batchObject(b: FakeBatch, url: string) {
   const count = (pred: (o: FakeBatch["requests"][number]["outcome"]) => boolean) => b.requests.filter((r) => b.ended && pred(r.outcome)).length;
   return {
-    id: b.id, type: "message_batch",
+    id: b.id,
+    type: "message_batch",
     processing_status: b.ended ? "ended" : "in_progress",
     request_counts: {
       processing: b.ended ? 0 : b.requests.length,
@@ -81,7 +91,8 @@ function batchObject(b: FakeBatch, url: string) {
     created_at: new Date(b.createdAt).toISOString(),
     expires_at: new Date(b.createdAt + 86_400_000).toISOString(),
     ended_at: b.endedAt === null ? null : new Date(b.endedAt).toISOString(),
-    cancel_initiated_at: null, archived_at: null,
+    cancel_initiated_at: null,
+    archived_at: null,
     results_url: b.ended ? `${url}/v1/messages/batches/${b.id}/results` : null,
   };
 }
@@ -93,8 +104,13 @@ function resultOf(params: WireBody, o: NonNullable<FakeBatch["requests"][number]
   return {
     type: "succeeded",
     message: {
-      id: fakeId("msg_01"), type: "message", role: "assistant", model: params.model, content: [{ type: "text", text: o.text }],
-      stop_reason: o.finish === "length" ? "max_tokens" : "end_turn", stop_sequence: null,
+      id: fakeId("msg_01"),
+      type: "message",
+      role: "assistant",
+      model: params.model,
+      content: [{ type: "text", text: o.text }],
+      stop_reason: o.finish === "length" ? "max_tokens" : "end_turn",
+      stop_sequence: null,
       usage: { input_tokens: t.input, output_tokens: t.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, service_tier: "batch" },
     },
   };

@@ -50,5 +50,8 @@ export function echoAnswer(params: WireBody): BatchOutcome {
 }
 
 export function estimateTokens(params: WireBody, text: string, o: { inputTokens?: number; outputTokens?: number }): { input: number; output: number } {
-  return { input: o.inputTokens ?? Math.ceil(JSON.stringify(params.messages ?? "").length / 4), output: o.outputTokens ?? Math.max(1, text.split(/\s+/).filter(Boolean).length) };
+  return {
+    input: o.inputTokens ?? Math.ceil(JSON.stringify(params.messages ?? "").length / 4),
+    output: o.outputTokens ?? Math.max(1, text.split(/\s+/).filter(Boolean).length),
+  };
 }

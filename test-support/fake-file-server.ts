@@ -9,10 +9,7 @@ import type { ServerResponse } from "node:http";
 import { resetConnection, sleep, stallForever, startFakeServer, type FakeServer, type RecordedRequest } from "./fake-http.js";
 
 export type FileFault =
-  | { kind: "cut_after"; bytes: number }
-  | { kind: "stall_after"; bytes: number }
-  | { kind: "hang_before_headers" }
-  | { kind: "ignore_range" };
+  { kind: "cut_after"; bytes: number } | { kind: "stall_after"; bytes: number } | { kind: "hang_before_headers" } | { kind: "ignore_range" };
 
 export interface FakeFileServerOptions {
   /** URL path (with or without a query) → file bytes. */
@@ -30,7 +27,11 @@ export interface FakeFileServer extends FakeServer {
 
 export async function startFakeFileServer(o: FakeFileServerOptions): Promise<FakeFileServer> {
   let n = 0;
-  const etagOf = (path: string) => `"${createHash("sha256").update(o.files[path] ?? "").digest("hex").slice(0, 16)}"`;
+  const etagOf = (path: string) =>
+    `"${createHash("sha256")
+      .update(o.files[path] ?? "")
+      .digest("hex")
+      .slice(0, 16)}"`;
   const server = await startFakeServer(async (req, res) => {
     const fault = o.fault?.(n++, req);
     if (fault?.kind === "hang_before_headers") return stallForever(res);
@@ -52,7 +53,13 @@ export async function startFakeFileServer(o: FakeFileServerOptions): Promise<Fak
         res.end();
         return;
       }
-      res.writeHead(206, { "content-type": "application/octet-stream", "content-length": file.length - start, "content-range": `bytes ${start}-${file.length - 1}/${file.length}`, etag, "accept-ranges": "bytes" });
+      res.writeHead(206, {
+        "content-type": "application/octet-stream",
+        "content-length": file.length - start,
+        "content-range": `bytes ${start}-${file.length - 1}/${file.length}`,
+        etag,
+        "accept-ranges": "bytes",
+      });
     } else {
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": file.length, etag, "accept-ranges": "bytes" });
     }

@@ -36,7 +36,10 @@ export function askedTop(body: Record<string, unknown>): number | undefined {
 export function wireLogprob(args: { chunk: string; index: number; scores?: FakeTokenScore[]; top: number; omitEmptyTop: boolean }): WireLogprob {
   const { chunk, index, top } = args;
   const score = args.scores?.[index] ?? { logprob: -0.1 * (index + 1) };
-  const alternatives = score.top ?? [{ token: chunk, logprob: score.logprob }, ...Array.from({ length: 19 }, (_, k) => ({ token: `alt${k + 1}`, logprob: score.logprob - (k + 1) }))];
+  const alternatives = score.top ?? [
+    { token: chunk, logprob: score.logprob },
+    ...Array.from({ length: 19 }, (_, k) => ({ token: `alt${k + 1}`, logprob: score.logprob - (k + 1) })),
+  ];
   const entry: WireLogprob = { token: chunk, logprob: score.logprob, bytes: bytesOf(chunk) };
   if (top > 0 || !args.omitEmptyTop) {
     entry.top_logprobs = alternatives.slice(0, top).map((a) => ({ token: a.token, logprob: a.logprob, bytes: bytesOf(a.token) }));

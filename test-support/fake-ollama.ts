@@ -44,13 +44,7 @@ import { gapBefore, resetConnection, sleep, stallForever, startFakeServer, type 
 import { askedTop, wireLogprob, type FakeTokenScore } from "./fake-logprobs.js";
 
 export type FakeOllamaFault =
-  | "hang_before_headers"
-  | "reset_before_headers"
-  | "stall_mid_stream"
-  | "reset_mid_stream"
-  | "truncated_ndjson"
-  | "malformed_json"
-  | "error_mid_stream";
+  "hang_before_headers" | "reset_before_headers" | "stall_mid_stream" | "reset_mid_stream" | "truncated_ndjson" | "malformed_json" | "error_mid_stream";
 
 export interface FakeOllamaReply {
   chunks: string[];
@@ -125,7 +119,11 @@ export const MID_STREAM_ERROR = "an error was encountered while running the mode
 
 /** Ollama's name rule: a missing tag means `latest`; the default registry and `library/` namespace are implied. */
 export function normalizeOllamaName(name: string): string {
-  let n = name.trim().toLowerCase().replace(/^registry\.ollama\.ai\//, "").replace(/^library\//, "");
+  let n = name
+    .trim()
+    .toLowerCase()
+    .replace(/^registry\.ollama\.ai\//, "")
+    .replace(/^library\//, "");
   if (!n.slice(n.lastIndexOf("/") + 1).includes(":")) n += ":latest";
   return n;
 }
@@ -218,7 +216,8 @@ async function replyWhole(res: ServerResponse, body: FakeOllamaChatBody, reply: 
   if (res.destroyed) return;
   if (reply.fault === "error_mid_stream") return sendJson(res, 500, { error: MID_STREAM_ERROR });
   const top = reply.ignoreLogprobs ? undefined : askedTop(body);
-  const logprobs = top === undefined ? {} : { logprobs: reply.chunks.map((chunk, index) => wireLogprob({ chunk, index, scores: reply.logprobs, top, omitEmptyTop: true })) };
+  const logprobs =
+    top === undefined ? {} : { logprobs: reply.chunks.map((chunk, index) => wireLogprob({ chunk, index, scores: reply.logprobs, top, omitEmptyTop: true })) };
   const whole = JSON.stringify({ ...doneObject(body, reply), message: { role: "assistant", content: reply.chunks.join("") }, ...logprobs });
   res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
   res.flushHeaders();

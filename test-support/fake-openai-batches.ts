@@ -42,7 +42,15 @@ export async function startFakeOpenAIBatches(opts: { respond?: BatchRespond } = 
     files.set(f.id, f);
     return f;
   };
-  const fileObject = (f: StoredFile) => ({ id: f.id, object: "file", bytes: Buffer.byteLength(f.content), created_at: s(f.createdAt), filename: f.filename, purpose: f.purpose, status: "processed" });
+  const fileObject = (f: StoredFile) => ({
+    id: f.id,
+    object: "file",
+    bytes: Buffer.byteLength(f.content),
+    created_at: s(f.createdAt),
+    filename: f.filename,
+    purpose: f.purpose,
+    status: "processed",
+  });
 
   /** The output and error files of an ended batch, written once. */
   const filesOf = (b: FakeBatch) => {
@@ -53,19 +61,45 @@ export async function startFakeOpenAIBatches(opts: { respond?: BatchRespond } = 
       for (const r of b.requests) {
         const out = r.outcome!;
         const id = fakeId("batch_req_");
-        if (out === "expire") bad.push(JSON.stringify({ id, custom_id: r.customId, response: null, error: { code: "batch_expired", message: "This request could not be executed before the completion window expired." } }));
-        else if ("error" in out) bad.push(JSON.stringify({ id, custom_id: r.customId, response: { status_code: out.error.status, request_id: fakeId("req_"), body: { error: { message: out.error.message, type: out.error.type, param: null, code: null } } }, error: null }));
+        if (out === "expire")
+          bad.push(
+            JSON.stringify({
+              id,
+              custom_id: r.customId,
+              response: null,
+              error: { code: "batch_expired", message: "This request could not be executed before the completion window expired." },
+            }),
+          );
+        else if ("error" in out)
+          bad.push(
+            JSON.stringify({
+              id,
+              custom_id: r.customId,
+              response: {
+                status_code: out.error.status,
+                request_id: fakeId("req_"),
+                body: { error: { message: out.error.message, type: out.error.type, param: null, code: null } },
+              },
+              error: null,
+            }),
+          );
         else {
           const t = estimateTokens(r.params, out.text, out);
           const body = {
-            id: fakeId("chatcmpl-"), object: "chat.completion", created: s(b.endedAt), model: r.params.model,
+            id: fakeId("chatcmpl-"),
+            object: "chat.completion",
+            created: s(b.endedAt),
+            model: r.params.model,
             choices: [{ index: 0, message: { role: "assistant", content: out.text, refusal: null }, logprobs: null, finish_reason: out.finish ?? "stop" }],
             usage: { prompt_tokens: t.input, completion_tokens: t.output, total_tokens: t.input + t.output },
           };
           ok.push(JSON.stringify({ id, custom_id: r.customId, response: { status_code: 200, request_id: fakeId("req_"), body }, error: null }));
         }
       }
-      o = { output: ok.length ? addFile("batch_output", "batch_output.jsonl", ok.join("\n") + "\n").id : null, errors: bad.length ? addFile("batch_output", "batch_errors.jsonl", bad.join("\n") + "\n").id : null };
+      o = {
+        output: ok.length ? addFile("batch_output", "batch_output.jsonl", ok.join("\n") + "\n").id : null,
+        errors: bad.length ? addFile("batch_output", "batch_errors.jsonl", bad.join("\n") + "\n").id : null,
+      };
       outputs.set(b.id, o);
     }
     return o;
@@ -75,11 +109,24 @@ export async function startFakeOpenAIBatches(opts: { respond?: BatchRespond } = 
     const o = b.ended ? filesOf(b) : { output: null, errors: null };
     const failed = b.ended ? b.requests.filter((r) => r.outcome === "expire" || (typeof r.outcome === "object" && "error" in r.outcome)).length : 0;
     return {
-      id: b.id, object: "batch", endpoint: "/v1/chat/completions", errors: null, input_file_id: (b as FakeBatch & { inputFileId?: string }).inputFileId,
-      completion_window: "24h", status: b.ended ? (b.expired ? "expired" : "completed") : "in_progress",
-      output_file_id: o.output, error_file_id: o.errors,
-      created_at: s(b.createdAt), in_progress_at: s(b.createdAt), expires_at: s(b.createdAt + 86_400_000), finalizing_at: b.ended && !b.expired ? s(b.endedAt) : null,
-      completed_at: b.ended && !b.expired ? s(b.endedAt) : null, failed_at: null, expired_at: b.expired ? s(b.endedAt) : null, cancelling_at: null, cancelled_at: null,
+      id: b.id,
+      object: "batch",
+      endpoint: "/v1/chat/completions",
+      errors: null,
+      input_file_id: (b as FakeBatch & { inputFileId?: string }).inputFileId,
+      completion_window: "24h",
+      status: b.ended ? (b.expired ? "expired" : "completed") : "in_progress",
+      output_file_id: o.output,
+      error_file_id: o.errors,
+      created_at: s(b.createdAt),
+      in_progress_at: s(b.createdAt),
+      expires_at: s(b.createdAt + 86_400_000),
+      finalizing_at: b.ended && !b.expired ? s(b.endedAt) : null,
+      completed_at: b.ended && !b.expired ? s(b.endedAt) : null,
+      failed_at: null,
+      expired_at: b.expired ? s(b.endedAt) : null,
+      cancelling_at: null,
+      cancelled_at: null,
       request_counts: { total: b.requests.length, completed: b.ended ? b.requests.length - failed : 0, failed },
       metadata: null,
     };
@@ -110,16 +157,25 @@ export async function startFakeOpenAIBatches(opts: { respond?: BatchRespond } = 
       if (!f || f.purpose !== "batch") return fail(400, `Invalid input_file_id: ${String(body.input_file_id)}`, { param: "input_file_id" });
       const requests: FakeBatch["requests"] = [];
       const seen = new Set<string>();
-      for (const [i, line] of f.content.split("\n").filter((l) => l.trim()).entries()) {
+      for (const [i, line] of f.content
+        .split("\n")
+        .filter((l) => l.trim())
+        .entries()) {
         const l = JSON.parse(line) as { custom_id?: unknown; method?: unknown; url?: unknown; body?: WireBody };
-        if (typeof l.custom_id !== "string" || seen.has(l.custom_id)) return fail(400, `line ${i + 1}: custom_id missing or duplicated`, { param: "input_file_id" });
-        if (l.method !== "POST" || l.url !== body.endpoint) return fail(400, `line ${i + 1}: method must be POST and url ${String(body.endpoint)}`, { param: "input_file_id" });
-        if (!l.body || typeof l.body.model !== "string" || !Array.isArray(l.body.messages)) return fail(400, `line ${i + 1}: body needs model and messages`, { param: "input_file_id" });
+        if (typeof l.custom_id !== "string" || seen.has(l.custom_id))
+          return fail(400, `line ${i + 1}: custom_id missing or duplicated`, { param: "input_file_id" });
+        if (l.method !== "POST" || l.url !== body.endpoint)
+          return fail(400, `line ${i + 1}: method must be POST and url ${String(body.endpoint)}`, { param: "input_file_id" });
+        if (!l.body || typeof l.body.model !== "string" || !Array.isArray(l.body.messages))
+          return fail(400, `line ${i + 1}: body needs model and messages`, { param: "input_file_id" });
         if ("stream" in l.body) return fail(400, `line ${i + 1}: streaming is not supported in batches`, { param: "input_file_id" });
         seen.add(l.custom_id);
         requests.push({ customId: l.custom_id, params: l.body });
       }
-      const batch = Object.assign({ id: fakeId("batch_"), createdAt: Date.now(), endedAt: null, ended: false, expired: false, requests }, { inputFileId: f.id });
+      const batch = Object.assign(
+        { id: fakeId("batch_"), createdAt: Date.now(), endedAt: null, ended: false, expired: false, requests },
+        { inputFileId: f.id },
+      );
       state.set(batch.id, batch);
       return send(res, 200, batchObject(batch));
     }

@@ -102,7 +102,10 @@ function openAIDialect(body: WireBody, headers: Record<string, string>): WireDia
   const tokenEntries = (reply: ReplyScript, from: number, to: number) =>
     top === undefined || reply.ignoreLogprobs
       ? null
-      : { content: reply.chunks.slice(from, to).map((chunk, k) => wireLogprob({ chunk, index: from + k, scores: reply.logprobs, top, omitEmptyTop: false })), refusal: null };
+      : {
+          content: reply.chunks.slice(from, to).map((chunk, k) => wireLogprob({ chunk, index: from + k, scores: reply.logprobs, top, omitEmptyTop: false })),
+          refusal: null,
+        };
   const choice = (delta: unknown, finish: string | null, logprobs: unknown = null) => ({ index: 0, delta, logprobs, finish_reason: finish });
   const usageObject = (reply: ReplyScript) => {
     const u = resolveUsage(reply, body);
@@ -127,7 +130,14 @@ function openAIDialect(body: WireBody, headers: Record<string, string>): WireDia
         created: CREATED,
         model: model(reply),
         system_fingerprint: "fp_fake",
-        choices: [{ index: 0, message: { role: "assistant", content: reply.chunks.join(""), refusal: null }, logprobs: tokenEntries(reply, 0, reply.chunks.length), finish_reason: reply.finish ?? "stop" }],
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: reply.chunks.join(""), refusal: null },
+            logprobs: tokenEntries(reply, 0, reply.chunks.length),
+            finish_reason: reply.finish ?? "stop",
+          },
+        ],
         ...(reply.omitUsage ? {} : { usage: usageObject(reply) }),
       }),
     preamble: (reply) => chunk(reply, [choice({ role: "assistant", content: "", refusal: null }, null)]),
@@ -138,7 +148,9 @@ function openAIDialect(body: WireBody, headers: Record<string, string>): WireDia
       return f.slice(0, Math.floor(f.length / 2));
     },
     malformedEvent: sseEvent(`{"id":"${id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"x"}`),
-    errorEvent: sseEvent({ error: { message: "The server had an error while processing your request. Sorry about that!", type: "server_error", param: null, code: null } }),
+    errorEvent: sseEvent({
+      error: { message: "The server had an error while processing your request. Sorry about that!", type: "server_error", param: null, code: null },
+    }),
   };
 }
 

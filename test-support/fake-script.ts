@@ -30,13 +30,7 @@ import { gapBefore, resetConnection, sleep, stallForever } from "./fake-http.js"
 import type { FakeTokenScore } from "./fake-logprobs.js";
 
 export type Fault =
-  | "hang_before_headers"
-  | "reset_before_headers"
-  | "stall_mid_stream"
-  | "reset_mid_stream"
-  | "truncated_sse"
-  | "malformed_json"
-  | "error_event_mid_stream";
+  "hang_before_headers" | "reset_before_headers" | "stall_mid_stream" | "reset_mid_stream" | "truncated_sse" | "malformed_json" | "error_event_mid_stream";
 
 export interface ReplyScript {
   chunks: string[];

@@ -95,7 +95,12 @@ export function faultRouter(args: {
   quality?: ScriptedProvider;
 }): FaultRouter {
   const fx = writeTestConfig((d) => {
-    d.providers = { fast: providerConfig(args.kind, args.fakes, args.hostOverride), quality: { kind: "scripted" }, api: { kind: "scripted" }, api2: { kind: "scripted" } };
+    d.providers = {
+      fast: providerConfig(args.kind, args.fakes, args.hostOverride),
+      quality: { kind: "scripted" },
+      api: { kind: "scripted" },
+      api2: { kind: "scripted" },
+    };
     d.defaults = { threshold: 0.7, timeout_ms: 2000, deadline_ms: 10_000, max_tokens: 64, ...args.defaults };
     d.retry = { max_retries: 2, base_delay_ms: 100, max_delay_ms: 1000, ...args.retry };
   });

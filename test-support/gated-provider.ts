@@ -14,7 +14,10 @@ export class GatedProvider implements Provider {
   private readonly waiters: Array<() => void> = [];
 
   /** `failAfter`: throw a retryable ServerError after that many pieces instead of finishing. */
-  constructor(private readonly pieces: string[], private readonly opts: { name?: string; failAfter?: number } = {}) {
+  constructor(
+    private readonly pieces: string[],
+    private readonly opts: { name?: string; failAfter?: number } = {},
+  ) {
     this.name = opts.name ?? "gated";
   }
 
@@ -39,7 +42,15 @@ export class GatedProvider implements Provider {
       yield { type: "text", text: this.pieces[i]! };
     }
     const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
-    yield { type: "done", result: { text, finishReason: "stop", usage: { inputTokens: request.messages.reduce((n, m) => n + words(m.content), 0), outputTokens: this.pieces.length }, model: request.model } };
+    yield {
+      type: "done",
+      result: {
+        text,
+        finishReason: "stop",
+        usage: { inputTokens: request.messages.reduce((n, m) => n + words(m.content), 0), outputTokens: this.pieces.length },
+        model: request.model,
+      },
+    };
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {

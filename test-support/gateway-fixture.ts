@@ -51,7 +51,15 @@ export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> 
   };
   const config = fx.load();
   const production = opts.production ? await Production.open({ config, ledger }) : undefined;
-  const router = new Router({ config, ledger, providers: { providers: { ...providers, ...opts.override } }, budget: opts.budget, cache: opts.cache, sleep: async () => {}, production });
+  const router = new Router({
+    config,
+    ledger,
+    providers: { providers: { ...providers, ...opts.override } },
+    budget: opts.budget,
+    cache: opts.cache,
+    sleep: async () => {},
+    production,
+  });
   const logs: string[] = [];
   const gateway = await createGateway({ router, port: 0, log: (l) => logs.push(l), ...opts.gateway });
   return {

@@ -4,9 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { STORIES } from "./models.js";
 
 /** Falls back to deterministic bytes with a GGUF magic where ../shared is absent: a download does not parse what it moves. */
-export const GGUF_BYTES: Buffer = existsSync(STORIES)
-  ? readFileSync(STORIES)
-  : Buffer.concat([Buffer.from("GGUF"), Buffer.alloc(1_185_372, 7)]);
+export const GGUF_BYTES: Buffer = existsSync(STORIES) ? readFileSync(STORIES) : Buffer.concat([Buffer.from("GGUF"), Buffer.alloc(1_185_372, 7)]);
 
 export const GGUF_SHA256 = createHash("sha256").update(GGUF_BYTES).digest("hex");
 

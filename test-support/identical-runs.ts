@@ -12,9 +12,20 @@ import { runBench } from "../bench/run/runner.js";
 import { writeTestConfig } from "./router-fixture.js";
 
 function writeDataset(dir: string, n: number): string {
-  const header = { format: "tierlab-dataset", version: 1, name: "identical-runs", description: "noise test", source: "test", license: "CC0-1.0", attribution: "" };
+  const header = {
+    format: "tierlab-dataset",
+    version: 1,
+    name: "identical-runs",
+    description: "noise test",
+    source: "test",
+    license: "CC0-1.0",
+    attribution: "",
+  };
   const labels = ["auth", "ui", "docs"];
-  const lines = [header, ...Array.from({ length: n }, (_, i) => ({ id: `q${i}`, action: "classify", input: `item ${i}`, expected: labels[i % 3], grader: "exact_label" }))];
+  const lines = [
+    header,
+    ...Array.from({ length: n }, (_, i) => ({ id: `q${i}`, action: "classify", input: `item ${i}`, expected: labels[i % 3], grader: "exact_label" })),
+  ];
   const file = join(dir, "identical.jsonl");
   writeFileSync(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
   return file;
@@ -26,7 +37,14 @@ function writeDataset(dir: string, n: number): string {
  * sees whatever load each moment brings, and on a shared 2-core machine that alone moved a run's p50 by
  * up to 6× (measured; see bench/compare/README.md).
  */
-export async function benchIdenticalPairs(args: { ollamaUrl: string; pairs: number; items: number; concurrency: number; sideBySide: boolean; onPair?: (i: number) => void }): Promise<[BenchRecord[], BenchRecord[]][]> {
+export async function benchIdenticalPairs(args: {
+  ollamaUrl: string;
+  pairs: number;
+  items: number;
+  concurrency: number;
+  sideBySide: boolean;
+  onPair?: (i: number) => void;
+}): Promise<[BenchRecord[], BenchRecord[]][]> {
   const fx = writeTestConfig((d) => {
     d.providers = { ollama: { kind: "ollama", host: args.ollamaUrl } };
     d.tiers = { LOCAL_FAST: { local: true, models: [{ id: "phi3-mini", provider: "ollama", model: "phi3:mini" }] } };
@@ -36,8 +54,18 @@ export async function benchIdenticalPairs(args: { ollamaUrl: string; pairs: numb
   const resultsDir = mkdtempSync(join(tmpdir(), "tierlab-identical-"));
   const once = async (runId: string) => {
     const r = await runBench({
-      config: fx.file, dataset, resultsDir, runId, cascade: false, seed: 1, concurrency: args.concurrency, warmup: 1, slo: {},
-      storeAnswers: false, progress: false, signal: new AbortController().signal,
+      config: fx.file,
+      dataset,
+      resultsDir,
+      runId,
+      cascade: false,
+      seed: 1,
+      concurrency: args.concurrency,
+      warmup: 1,
+      slo: {},
+      storeAnswers: false,
+      progress: false,
+      signal: new AbortController().signal,
     });
     return new RunFolder(r.dir).records();
   };

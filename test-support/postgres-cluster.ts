@@ -94,8 +94,10 @@ export async function startPostgresCluster(opts: { settings?: Record<string, str
     const gid = Number(execFileSync("id", ["-g", user], { encoding: "utf8" }).trim());
     chownSync(dir, uid, gid);
   }
-  const command = (exe: string, args: string[]): [string, string[]] => (user ? ["runuser", ["-u", user, "--", join(bin, exe), ...args]] : [join(bin, exe), args]);
-  const failure = (exe: string, args: string[], out: string) => new Error(`${exe} ${args.join(" ")} failed: ${out}\n${existsSync(log) ? readFileSync(log, "utf8").slice(-2000) : ""}`);
+  const command = (exe: string, args: string[]): [string, string[]] =>
+    user ? ["runuser", ["-u", user, "--", join(bin, exe), ...args]] : [join(bin, exe), args];
+  const failure = (exe: string, args: string[], out: string) =>
+    new Error(`${exe} ${args.join(" ")} failed: ${out}\n${existsSync(log) ? readFileSync(log, "utf8").slice(-2000) : ""}`);
   const run = (exe: string, args: string[]) => {
     const r = spawnSync(...command(exe, args), { encoding: "utf8", cwd: dir });
     if (r.status !== 0) throw failure(exe, args, r.stderr || r.stdout);
@@ -112,7 +114,9 @@ export async function startPostgresCluster(opts: { settings?: Record<string, str
   run("initdb", ["-D", data, "-U", "tierlab", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
   const port = await freePort();
   const settings = { listen_addresses: "127.0.0.1", port: String(port), unix_socket_directories: dir, max_connections: "200", ...opts.settings };
-  const serverOpts = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(" ");
+  const serverOpts = Object.entries(settings)
+    .map(([k, v]) => `-c ${k}=${v}`)
+    .join(" ");
   const startArgs = ["-D", data, "-l", log, "-w", "-t", "30", "-o", serverOpts, "start"];
   run("pg_ctl", startArgs);
   const adminUrl = `postgres://tierlab@127.0.0.1:${port}/postgres`;

@@ -28,7 +28,13 @@ export function testConfigData(): Record<string, unknown> {
     tiers: {
       LOCAL_FAST: { local: true, models: [{ id: "fast-a", provider: "fast", model: "fast-a" }] },
       LOCAL_QUALITY: { local: true, models: [{ id: "quality-a", provider: "quality", model: "quality-a" }] },
-      API_FALLBACK: { local: false, models: [{ id: "api-model", provider: "api", model: "api-model" }, { id: "api-model-2", provider: "api2", model: "api-model-2", price: "api-model" }] },
+      API_FALLBACK: {
+        local: false,
+        models: [
+          { id: "api-model", provider: "api", model: "api-model" },
+          { id: "api-model-2", provider: "api2", model: "api-model-2", price: "api-model" },
+        ],
+      },
     },
     actions: {
       classify: {
@@ -42,7 +48,10 @@ export function testConfigData(): Record<string, unknown> {
   };
 }
 
-export function writeTestConfig(mutate?: (data: Record<string, unknown>) => void, opts: { calibration?: unknown } = {}): { dir: string; file: string; load: () => RouterConfig } {
+export function writeTestConfig(
+  mutate?: (data: Record<string, unknown>) => void,
+  opts: { calibration?: unknown } = {},
+): { dir: string; file: string; load: () => RouterConfig } {
   const dir = mkdtempSync(join(tmpdir(), "tierlab-test-"));
   const data = testConfigData();
   mutate?.(data);

@@ -60,10 +60,20 @@ export function sampleNotebook(opts: { hostile?: boolean } = {}): Notebook {
         status: "fails",
         explanation: `${over.length} of ${days.length} days exceeded ${budget.toFixed(2)} USD; worst day ${worst.toFixed(2)} USD (+${((worst / budget - 1) * 100).toFixed(1)}%)`,
       }),
-      headline({ label: "Bench vs simulator", value: "disagree", status: "inconsistent", explanation: "bench pass-rate 0.93, simulator 0.88: outside the ±0.03 tolerance" }),
+      headline({
+        label: "Bench vs simulator",
+        value: "disagree",
+        status: "inconsistent",
+        explanation: "bench pass-rate 0.93, simulator 0.88: outside the ±0.03 tolerance",
+      }),
       table({
         caption: `Per-tier results${evil}`,
-        columns: [{ label: "Tier" }, { label: "p95 latency", unit: "ms", digits: 0 }, { label: "Cost", unit: "USD", digits: 2 }, { label: "Pass rate", percent: true }],
+        columns: [
+          { label: "Tier" },
+          { label: "p95 latency", unit: "ms", digits: 0 },
+          { label: "Cost", unit: "USD", digits: 2 },
+          { label: "Pass rate", percent: true },
+        ],
         rows: [...tiers.map((t) => [t.tier, t.p95_ms, t.cost_usd, t.pass_rate]), ["unmeasured", null, null, null]],
       }),
       chart({
@@ -95,7 +105,13 @@ export function sampleNotebook(opts: { hostile?: boolean } = {}): Notebook {
         description: "Bars are spend per day; the rule is the 2.50 USD budget.",
         spec: {
           layer: [
-            { mark: "bar", encoding: { x: { field: "day", type: "ordinal", timeUnit: "monthdate", title: "Day" }, y: { field: "cost_usd", type: "quantitative", title: unitTitle("API spend", "USD") } } },
+            {
+              mark: "bar",
+              encoding: {
+                x: { field: "day", type: "ordinal", timeUnit: "monthdate", title: "Day" },
+                y: { field: "cost_usd", type: "quantitative", title: unitTitle("API spend", "USD") },
+              },
+            },
             // Own one-row data: with the chart's 14 rows the rule would be drawn 14 times.
             { data: { values: [{}] }, mark: { type: "rule", color: "#D55E00", strokeDash: [4, 3], strokeWidth: 2 }, encoding: { y: { datum: budget } } },
           ],

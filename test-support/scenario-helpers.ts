@@ -14,7 +14,13 @@ export async function build(id: string, argv: string[], outDir: string): Promise
 
 export function headlineOf(nb: Notebook, labelStart: string): HeadlineCell {
   const h = nb.cells.find((c: Cell): c is HeadlineCell => c.kind === "headline" && c.label.startsWith(labelStart));
-  if (!h) throw new Error(`no headline starting "${labelStart}" in ${nb.id}: ${nb.cells.filter((c) => c.kind === "headline").map((c) => (c as HeadlineCell).label).join(" | ")}`);
+  if (!h)
+    throw new Error(
+      `no headline starting "${labelStart}" in ${nb.id}: ${nb.cells
+        .filter((c) => c.kind === "headline")
+        .map((c) => (c as HeadlineCell).label)
+        .join(" | ")}`,
+    );
   return h;
 }
 

@@ -13,16 +13,23 @@ export interface ServeInstance {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startInstances(n: number, opts: { config: string; databaseUrl: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ServeInstance[]> {
+export async function startInstances(
+  n: number,
+  opts: { config: string; databaseUrl: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<ServeInstance[]> {
   return Promise.all(Array.from({ length: n }, () => startInstance(opts)));
 }
 
 function startInstance(opts: { config: string; databaseUrl: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ServeInstance> {
-  const proc = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "cli/main.ts"), "serve", "--config", opts.config, "--port", "0", "--grace-ms", "2000"], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...opts.env, TIERLAB_DATABASE_URL: opts.databaseUrl },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const proc = spawn(
+    process.execPath,
+    ["--import", "tsx", join(REPO_ROOT, "cli/main.ts"), "serve", "--config", opts.config, "--port", "0", "--grace-ms", "2000"],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...opts.env, TIERLAB_DATABASE_URL: opts.databaseUrl },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let err = "";
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on("exit", (code, signal) => resolve({ code, signal })));
   return new Promise((resolve, reject) => {
@@ -71,7 +78,15 @@ export async function ask(args: { instances: ServeInstance[]; instance: number; 
       body: JSON.stringify({ model: `tierlab/${args.action}`, messages: [{ role: "user", content: args.prompt }] }),
     });
     const body = (await res.json()) as { error?: { code?: string } };
-    return { instance: args.instance, prompt: args.prompt, status: res.status, requestId: res.headers.get("x-request-id"), code: body.error?.code ?? null, startedMs, endedMs: performance.now() - args.t0 };
+    return {
+      instance: args.instance,
+      prompt: args.prompt,
+      status: res.status,
+      requestId: res.headers.get("x-request-id"),
+      code: body.error?.code ?? null,
+      startedMs,
+      endedMs: performance.now() - args.t0,
+    };
   } catch {
     return { instance: args.instance, prompt: args.prompt, status: 0, requestId: null, code: "network", startedMs, endedMs: performance.now() - args.t0 };
   }

@@ -11,7 +11,11 @@ describe("bench calibrate, version 2 (scorers, per-cell thresholds, policies)", 
 
   it("writes a file the schema accepts, with one recommended policy per action", () => {
     expect(() => CalibrationSchema.parse(JSON.parse(JSON.stringify(calibration)))).not.toThrow();
-    expect(calibration.policies.map((p) => [p.kind, p.recommended])).toEqual([["cascade", false], ["consensus", true], ["api_first", false]]);
+    expect(calibration.policies.map((p) => [p.kind, p.recommended])).toEqual([
+      ["cascade", false],
+      ["consensus", true],
+      ["api_first", false],
+    ]);
     expect(report.policies?.[0]).toMatchObject({ action: "classify", alpha: 0.05, delta: 0.1, items: 200, dropped: 0, recommended: "consensus" });
   });
 
@@ -49,7 +53,9 @@ describe("bench calibrate, version 2 (scorers, per-cell thresholds, policies)", 
     const p = calibration.policies.find((x) => x.kind === "api_first")!;
     expect(p.expected).toMatchObject({ accuracy: 0.99, api_share: 1, kept_error: null, kept_error_upper: null });
     expect(p.reason).toMatch(/^not recommended: meets the rule but costs more than consensus/);
-    expect(calibration.final_accuracy).toEqual([{ action: "classify", tier: "API_FALLBACK", model_id: "api-model", correct: { k: 198, n: 200 }, evidence: "measured" }]);
+    expect(calibration.final_accuracy).toEqual([
+      { action: "classify", tier: "API_FALLBACK", model_id: "api-model", correct: { k: 198, n: 200 }, evidence: "measured" },
+    ]);
   });
 
   it("with the default 1 % tolerance consensus (97.5 %) is below 99 % of the API's 99 %: api_first is recommended", () => {

@@ -48,7 +48,17 @@ export function calibrateAction(a: CalibrateActionArgs): ActionCalibration {
   const notes: string[] = [];
   const fitted: Extract<FittedPolicy, { ok: true }>[] = [];
   for (const kind of POLICY_KINDS) {
-    const f = fitPolicy({ evidence: a.evidence, items: a.fitItems, config: a.config, kind, alpha: a.alpha, delta: a.delta, seed: a.seed, folds: a.folds, aurocIterations: a.aurocIterations });
+    const f = fitPolicy({
+      evidence: a.evidence,
+      items: a.fitItems,
+      config: a.config,
+      kind,
+      alpha: a.alpha,
+      delta: a.delta,
+      seed: a.seed,
+      folds: a.folds,
+      aurocIterations: a.aurocIterations,
+    });
     if (!f.ok) {
       notes.push(`${kind}: not fitted: ${f.why}`);
       continue;
@@ -58,25 +68,46 @@ export function calibrateAction(a: CalibrateActionArgs): ActionCalibration {
   }
   const candidates: PolicyCandidate[] = fitted.map((f) => {
     const fitRuns = a.fitItems.map((item) => asAnswered(walkItem({ itemId: item.id, cells: walkCells(f.cells, "oof"), answer: (m) => item.answers[m]! })));
-    const heldRuns = a.heldOutItems?.length ? a.heldOutItems.map((item) => asAnswered(walkItem({ itemId: item.id, cells: walkCells(f.cells, "compiled"), answer: (m) => item.answers[m]! }))) : undefined;
+    const heldRuns = a.heldOutItems?.length
+      ? a.heldOutItems.map((item) => asAnswered(walkItem({ itemId: item.id, cells: walkCells(f.cells, "compiled"), answer: (m) => item.answers[m]! })))
+      : undefined;
     return { fitted: f, entry: policyEntry({ f, fitRuns, heldRuns, alpha: a.alpha, delta: a.delta, evidence: a.evidence }) };
   });
   let reference: { model: string; accuracy: number } | undefined;
   if (a.reference !== undefined) {
-    if (a.evidence.models.has(a.reference) && a.fitItems.length > 0) reference = { model: a.reference, accuracy: a.fitItems.filter((it) => it.answers[a.reference!]!.correct).length / a.fitItems.length };
+    if (a.evidence.models.has(a.reference) && a.fitItems.length > 0)
+      reference = { model: a.reference, accuracy: a.fitItems.filter((it) => it.answers[a.reference!]!.correct).length / a.fitItems.length };
     else notes.push(`accuracy_reference ${a.reference} has no usable records: the API tier alone is the reference`);
   }
   const choice = recommendPolicy({ candidates, tolerance: a.tolerance, reference });
   const policies = candidates.map((c) => ({ ...c.entry, recommended: c.entry.kind === choice.kind, reason: choice.reasons.get(c.entry.kind)! }));
   const scorers = fitted.flatMap((f) =>
     f.cells.flatMap((c): ScorerEntry[] =>
-      c.scorer ? [{ action, policy: f.kind, cell: c.spec.cell, models: c.spec.consensus ? c.spec.models : [c.spec.models[0]!], model: c.scorer.model, signal_auroc: c.scorer.signalAuroc }] : [],
+      c.scorer
+        ? [
+            {
+              action,
+              policy: f.kind,
+              cell: c.spec.cell,
+              models: c.spec.consensus ? c.spec.models : [c.spec.models[0]!],
+              model: c.scorer.model,
+              signal_auroc: c.scorer.signalAuroc,
+            },
+          ]
+        : [],
     ),
   );
   return { scorers, policies, finalAccuracy: finalAccuracy(a, fitted), notes, fitted };
 }
 
-function policyEntry(x: { f: Extract<FittedPolicy, { ok: true }>; fitRuns: Answered[]; heldRuns: Answered[] | undefined; alpha: number; delta: number; evidence: ActionEvidence }): Omit<PolicyEntry, "recommended" | "reason"> {
+function policyEntry(x: {
+  f: Extract<FittedPolicy, { ok: true }>;
+  fitRuns: Answered[];
+  heldRuns: Answered[] | undefined;
+  alpha: number;
+  delta: number;
+  evidence: ActionEvidence;
+}): Omit<PolicyEntry, "recommended" | "reason"> {
   const { f, alpha, delta } = x;
   const expected = summariseWalks(x.fitRuns, { delta });
   const held = x.heldRuns && summariseWalks(x.heldRuns, { delta });
@@ -97,7 +128,15 @@ function policyEntry(x: { f: Extract<FittedPolicy, { ok: true }>; fitRuns: Answe
       kept_error_upper: expected.kept_error_upper,
     },
     held_out: held
-      ? { n: held.n, accuracy: held.accuracy, api_share: held.api_share, kept: held.kept, kept_error: held.kept_error, kept_error_upper: held.kept_error_upper, within_alpha: held.kept_error === null || held.kept_error <= alpha }
+      ? {
+          n: held.n,
+          accuracy: held.accuracy,
+          api_share: held.api_share,
+          kept: held.kept,
+          kept_error: held.kept_error,
+          kept_error_upper: held.kept_error_upper,
+          within_alpha: held.kept_error === null || held.kept_error <= alpha,
+        }
       : null,
   };
 }
@@ -175,10 +214,25 @@ export function calibrateRunPolicies(a: {
     const delta = a.delta ?? act.delta ?? a.defaults.delta;
     const base = { action: ev.action, alpha, delta, items: ev.items.length, dropped: ev.dropped.items, dropped_example: ev.dropped.example };
     if (!ev.hasSignals) {
-      report.push({ ...base, skipped: "the records carry no signals (written before issue 12, or by a cascade run): only self-check thresholds", notes: [], recommended: null });
+      report.push({
+        ...base,
+        skipped: "the records carry no signals (written before issue 12, or by a cascade run): only self-check thresholds",
+        notes: [],
+        recommended: null,
+      });
       continue;
     }
-    const r = calibrateAction({ evidence: ev, config: a.config, fitItems: ev.items, alpha, delta, tolerance: act.accuracy_tolerance ?? DEFAULT_ACCURACY_TOLERANCE, reference: act.accuracy_reference, seed: a.seed, folds: a.folds });
+    const r = calibrateAction({
+      evidence: ev,
+      config: a.config,
+      fitItems: ev.items,
+      alpha,
+      delta,
+      tolerance: act.accuracy_tolerance ?? DEFAULT_ACCURACY_TOLERANCE,
+      reference: act.accuracy_reference,
+      seed: a.seed,
+      folds: a.folds,
+    });
     results.push(r);
     report.push({ ...base, skipped: null, notes: r.notes, recommended: r.policies.find((p) => p.recommended)?.kind ?? null });
   }

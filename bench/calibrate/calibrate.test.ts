@@ -84,7 +84,11 @@ describe("calibrateRecords", () => {
   it("writes per-tier entries and an action-wide one when the action was measured on several tiers", () => {
     const records = [...split({ tier: "LOCAL_FAST" }), ...split({ tier: "LOCAL_QUALITY" })];
     const { calibration, report } = calibrateRecords(records, OPTS);
-    expect(calibration.thresholds.map((t) => [t.tier ?? "*", t.n])).toEqual([["LOCAL_FAST", 200], ["LOCAL_QUALITY", 200], ["*", 400]]);
+    expect(calibration.thresholds.map((t) => [t.tier ?? "*", t.n])).toEqual([
+      ["LOCAL_FAST", 200],
+      ["LOCAL_QUALITY", 200],
+      ["*", 400],
+    ]);
     expect(report.groups.map((g) => g.tier)).toEqual(["LOCAL_FAST", "LOCAL_QUALITY", null]);
   });
 

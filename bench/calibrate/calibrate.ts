@@ -17,7 +17,14 @@ import {
   reliabilityBins,
   riskCoverageCurve,
 } from "../stats/calibration-metrics.js";
-import { DEFAULT_MIN_ITEMS, type Refusal, type ThresholdChoice, escalationShareThreshold, riskControlMinItems, riskControlThreshold } from "../stats/thresholds.js";
+import {
+  DEFAULT_MIN_ITEMS,
+  type Refusal,
+  type ThresholdChoice,
+  escalationShareThreshold,
+  riskControlMinItems,
+  riskControlThreshold,
+} from "../stats/thresholds.js";
 import { CALIBRATION_VERSION, type CalibratedThreshold, type Calibration } from "../../router/config/calibration.js";
 import { UsageError } from "../../core/errors.js";
 import type { RouterConfig } from "../../router/config/load.js";
@@ -51,7 +58,6 @@ export interface CalibrateOptions {
   /** Folds of the scorers' cross-fitting; default 5. */
   folds?: number;
 }
-
 
 export type ChoiceReport =
   | { refused: false; threshold: number; coverage: number; escalation_rate: number; accepted_accuracy: number | null; accepted: number; upper_bound?: number }
@@ -144,10 +150,26 @@ export function calibrateRecords(records: readonly BenchRecord[], opts: Calibrat
           expected_accepted_accuracy: chosen.acceptedAccuracy ?? null,
         });
       }
-      groups.push({ ...metricsOf(b, o.bins), risk_control: choiceReport(rc), escalation_share: choiceReport(es), written, fallback: fallbackOf(b, written, pooledWritten) });
+      groups.push({
+        ...metricsOf(b, o.bins),
+        risk_control: choiceReport(rc),
+        escalation_share: choiceReport(es),
+        written,
+        fallback: fallbackOf(b, written, pooledWritten),
+      });
     }
   }
-  const v2 = opts.config ? calibrateRunPolicies({ records, config: opts.config, alpha: opts.alpha, delta: opts.delta, defaults: { alpha: o.alpha, delta: o.delta }, seed: opts.seed ?? 1, folds: opts.folds }) : undefined;
+  const v2 = opts.config
+    ? calibrateRunPolicies({
+        records,
+        config: opts.config,
+        alpha: opts.alpha,
+        delta: opts.delta,
+        defaults: { alpha: o.alpha, delta: o.delta },
+        seed: opts.seed ?? 1,
+        folds: opts.folds,
+      })
+    : undefined;
   const writtenActions = new Set(thresholds.map((t) => t.action));
   const report: CalibrationReport = {
     source_run: o.sourceRun,

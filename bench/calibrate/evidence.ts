@@ -33,7 +33,11 @@ export interface ActionEvidence {
 /** What one recorded answer cost: API tokens at the price table's prices, local busy time at the config's amortised rate, and its verifier call. */
 export function recordCostUsd(r: BenchRecord, model: ResolvedModel, config: RouterConfig): number {
   const perMs = localUsdPerSecond(config.data.local_cost) / 1000;
-  const own = model.local ? perMs * r.e2e_ms : model.pricing ? tokenCostUsd(model.pricing, { inputTokens: r.input_tokens ?? undefined, outputTokens: r.output_tokens ?? undefined }) : 0;
+  const own = model.local
+    ? perMs * r.e2e_ms
+    : model.pricing
+      ? tokenCostUsd(model.pricing, { inputTokens: r.input_tokens ?? undefined, outputTokens: r.output_tokens ?? undefined })
+      : 0;
   // The verifier is paid on every answer it judges: its tokens if it is an API model, its busy time if local.
   const v = r.verifier;
   const verifierLocal = v !== null && allModels(config).find((m) => m.id === v.model_id)?.local === true;
@@ -93,7 +97,14 @@ export function collectEvidence(records: readonly BenchRecord[], config: RouterC
       items.push({ id, answers });
     }
     const replayed = rows.some((r) => r.latency_source === "modelled" || r.provider === "replay");
-    out.push({ action, items, models, dropped: { items: dropped, example }, evidence: replayed ? "replayed" : "measured", hasSignals: hasSignals && items.length > 0 });
+    out.push({
+      action,
+      items,
+      models,
+      dropped: { items: dropped, example },
+      evidence: replayed ? "replayed" : "measured",
+      hasSignals: hasSignals && items.length > 0,
+    });
   }
   return out;
 }

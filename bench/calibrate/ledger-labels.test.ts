@@ -18,9 +18,28 @@ const at = (i: number) => new Date(Date.now() - (400 - i) * 1000).toISOString();
 
 function row(r: Partial<LedgerRecord> & { request_id: string; tier: string; verdict: LedgerRecord["verdict"] }): LedgerRecord {
   return {
-    version: LEDGER_VERSION, ts: at(0), action: "classify", provider: r.tier === "API_FALLBACK" ? "api" : "fast", model: r.tier === "API_FALLBACK" ? "api-model" : "fast-a",
-    attempt: 1, input_tokens: 5, output_tokens: 1, cost_usd: 0, latency_ms: 3, ttft_ms: null, confidence: null, p_correct: null, usage_audit: null, checks: null, escalated_from: null,
-    error_class: null, tag: null, cache_hit: false, prompt: null, answer: null, ...r,
+    version: LEDGER_VERSION,
+    ts: at(0),
+    action: "classify",
+    provider: r.tier === "API_FALLBACK" ? "api" : "fast",
+    model: r.tier === "API_FALLBACK" ? "api-model" : "fast-a",
+    attempt: 1,
+    input_tokens: 5,
+    output_tokens: 1,
+    cost_usd: 0,
+    latency_ms: 3,
+    ttft_ms: null,
+    confidence: null,
+    p_correct: null,
+    usage_audit: null,
+    checks: null,
+    escalated_from: null,
+    error_class: null,
+    tag: null,
+    cache_hit: false,
+    prompt: null,
+    answer: null,
+    ...r,
   };
 }
 
@@ -35,10 +54,32 @@ function production() {
     const right = c >= 0.3;
     if (c < 0.5) {
       calls.push(row({ request_id: id, tier: "LOCAL_FAST", verdict: "rejected", confidence: c, answer: right ? "auth" : "ui", ts: at(i) }));
-      calls.push(row({ request_id: id, tier: "API_FALLBACK", verdict: "accepted", attempt: 2, confidence: 1, answer: "auth", escalated_from: "LOCAL_FAST", ts: at(i) }));
+      calls.push(
+        row({ request_id: id, tier: "API_FALLBACK", verdict: "accepted", attempt: 2, confidence: 1, answer: "auth", escalated_from: "LOCAL_FAST", ts: at(i) }),
+      );
     } else {
       calls.push(row({ request_id: id, tier: "LOCAL_FAST", verdict: "accepted", confidence: c, ts: at(i) }));
-      shadow.push({ ts: at(i), request_id: id, action: "classify", tier: "LOCAL_FAST", model: "fast-a", confidence: c, shadow_tier: "API_FALLBACK", shadow_model: "api-model", agree: true, local_answer: "auth", shadow_answer: "auth", reason: "text: same answer", local_text: null, shadow_text: null, input_tokens: 5, output_tokens: 1, cost_usd: 1e-5, latency_ms: 4, error_class: null });
+      shadow.push({
+        ts: at(i),
+        request_id: id,
+        action: "classify",
+        tier: "LOCAL_FAST",
+        model: "fast-a",
+        confidence: c,
+        shadow_tier: "API_FALLBACK",
+        shadow_model: "api-model",
+        agree: true,
+        local_answer: "auth",
+        shadow_answer: "auth",
+        reason: "text: same answer",
+        local_text: null,
+        shadow_text: null,
+        input_tokens: 5,
+        output_tokens: 1,
+        cost_usd: 1e-5,
+        latency_ms: 4,
+        error_class: null,
+      });
     }
   }
   // A person says one kept answer was wrong: feedback wins over its shadow label.
@@ -53,7 +94,10 @@ describe("calibration from production labels", () => {
     const l = ledgerLabels({ config, runId: "ledger-test", ...production() });
     expect(l.used).toEqual({ feedback: 1, shadow: 149, escalation: 150 });
     expect(l.records.find((r) => r.item_id === "q260")!.grade).toMatchObject({ pass: false, reason: "feedback: wrong (was ui)" });
-    expect(l.records.find((r) => r.item_id === "q10")!.grade).toMatchObject({ pass: false, reason: expect.stringContaining("escalation: text: different answers") as unknown as string });
+    expect(l.records.find((r) => r.item_id === "q10")!.grade).toMatchObject({
+      pass: false,
+      reason: expect.stringContaining("escalation: text: different answers") as unknown as string,
+    });
     const { calibration } = calibrateRecords(l.records, { sourceRun: "ledger-test", alpha: 0.05, delta: 0.1 });
     const t = calibration.thresholds.find((x) => x.action === "classify" && x.tier === "LOCAL_FAST")!;
     // Wrong answers sit below 0.3 (and one at 0.6): the labels below the 0.5 the ledger ran at (escalations)

@@ -25,8 +25,18 @@ export interface LedgerLabels {
   dropped: number;
 }
 
-export function ledgerLabels(args: { config: RouterConfig; runId: string; calls: readonly LedgerRecord[]; shadow: readonly ShadowCheck[]; feedback: readonly Feedback[] }): LedgerLabels {
-  const local = new Set(Object.entries(args.config.data.tiers).filter(([, t]) => t.local).map(([n]) => n));
+export function ledgerLabels(args: {
+  config: RouterConfig;
+  runId: string;
+  calls: readonly LedgerRecord[];
+  shadow: readonly ShadowCheck[];
+  feedback: readonly Feedback[];
+}): LedgerLabels {
+  const local = new Set(
+    Object.entries(args.config.data.tiers)
+      .filter(([, t]) => t.local)
+      .map(([n]) => n),
+  );
   const byRequest = new Map<string, LedgerRecord[]>();
   for (const r of args.calls) {
     const g = byRequest.get(r.request_id);
@@ -41,10 +51,21 @@ export function ledgerLabels(args: { config: RouterConfig; runId: string; calls:
     const key = `${row.request_id}\u0000${row.tier}`;
     if (!labels.has(key)) labels.set(key, { row, pass, source, reason });
   };
-  for (const f of args.feedback) add(byRequest.get(f.request_id)?.find((r) => r.tier === f.tier && r.model === f.model && r.verdict !== "error"), f.right, "feedback", `feedback: ${f.right ? "right" : "wrong"}${f.note ? ` (${f.note})` : ""}`);
+  for (const f of args.feedback)
+    add(
+      byRequest.get(f.request_id)?.find((r) => r.tier === f.tier && r.model === f.model && r.verdict !== "error"),
+      f.right,
+      "feedback",
+      `feedback: ${f.right ? "right" : "wrong"}${f.note ? ` (${f.note})` : ""}`,
+    );
   for (const s of args.shadow) {
     if (s.agree === null) continue;
-    add(byRequest.get(s.request_id)?.find((r) => r.tier === s.tier && r.verdict === "accepted"), s.agree, "shadow", `shadow: ${s.reason} (${s.shadow_model})`);
+    add(
+      byRequest.get(s.request_id)?.find((r) => r.tier === s.tier && r.verdict === "accepted"),
+      s.agree,
+      "shadow",
+      `shadow: ${s.reason} (${s.shadow_model})`,
+    );
   }
   for (const rows of byRequest.values()) {
     const kept = rows.find((r) => r.verdict === "accepted" && !local.has(r.tier) && r.answer !== null);
@@ -60,15 +81,38 @@ export function ledgerLabels(args: { config: RouterConfig; runId: string; calls:
   const records = [...labels.values()].map(({ row, pass, source, reason }) => {
     used[source]++;
     return BenchRecordSchema.parse({
-      version: BENCH_RECORD_VERSION, run_id: args.runId, item_id: row.request_id, dataset: "ledger", action: row.action, tier: row.tier,
-      model_id: row.model, provider: row.provider, started_at: row.ts, warmup: false, latency_source: "measured", token_counter: null,
-      ttft_ms: row.ttft_ms, e2e_ms: row.latency_ms, tpot_ms: null, itl_ms: [], output_tokens_per_s: null,
-      input_tokens: row.input_tokens, output_tokens: row.output_tokens, server_ns: null, confidence: row.confidence,
+      version: BENCH_RECORD_VERSION,
+      run_id: args.runId,
+      item_id: row.request_id,
+      dataset: "ledger",
+      action: row.action,
+      tier: row.tier,
+      model_id: row.model,
+      provider: row.provider,
+      started_at: row.ts,
+      warmup: false,
+      latency_source: "measured",
+      token_counter: null,
+      ttft_ms: row.ttft_ms,
+      e2e_ms: row.latency_ms,
+      tpot_ms: null,
+      itl_ms: [],
+      output_tokens_per_s: null,
+      input_tokens: row.input_tokens,
+      output_tokens: row.output_tokens,
+      server_ns: null,
+      confidence: row.confidence,
       checks: row.checks ? (JSON.parse(row.checks) as BenchRecord["checks"]) : null,
-      threshold: thresholdFor(args.config, row.action, row.tier).threshold, quality_pass: row.verdict === "accepted",
-      grade: { pass, reason, unparseable: null, extracted: null }, error: null, cascade: null, answer: null,
+      threshold: thresholdFor(args.config, row.action, row.tier).threshold,
+      quality_pass: row.verdict === "accepted",
+      grade: { pass, reason, unparseable: null, extracted: null },
+      error: null,
+      cascade: null,
+      answer: null,
       // Ledger rows keep the answer, not the signals the scorer reads: these labels fit self-check thresholds.
-      reading: null, signals: null, verifier: null,
+      reading: null,
+      signals: null,
+      verifier: null,
     } satisfies BenchRecord);
   });
   return { records, used, dropped };

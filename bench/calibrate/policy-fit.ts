@@ -77,7 +77,13 @@ export function fitPolicy(a: FitPolicyArgs): FittedPolicy {
   const specs = policyCells(a.config, action, kind);
   if (!specs.ok) return { ok: false, kind, action, why: specs.why };
   const missing = specs.cells.flatMap((c) => (c.consensus ? c.models : [c.models[0]!])).filter((m) => !evidence.models.has(m));
-  if (missing.length) return { ok: false, kind, action, why: `no usable records of ${[...new Set(missing)].join(", ")}: bench ${missing.length > 1 ? "them" : "it"} on the same items` };
+  if (missing.length)
+    return {
+      ok: false,
+      kind,
+      action,
+      why: `no usable records of ${[...new Set(missing)].join(", ")}: bench ${missing.length > 1 ? "them" : "it"} on the same items`,
+    };
   if (a.items.length === 0) return { ok: false, kind, action, why: "no item has a usable answer from every model the policy calls" };
 
   const fitted: FittedCell[] = [];
@@ -164,7 +170,11 @@ export function walkCellOf(spec: CellSpec): Omit<WalkCell, "rule"> {
 }
 
 /** AUROC with a seeded bootstrap interval of each named signal (bench/stats/auroc-bootstrap.ts). */
-export function aurocsOf(signals: Record<string, readonly { score: number | null | undefined; correct: boolean }[]>, seed: number, iterations = 1000): Record<string, SignalAuroc> {
+export function aurocsOf(
+  signals: Record<string, readonly { score: number | null | undefined; correct: boolean }[]>,
+  seed: number,
+  iterations = 1000,
+): Record<string, SignalAuroc> {
   const out: Record<string, SignalAuroc> = {};
   for (const [name, e] of Object.entries(signalAurocs(signals, { seed, iterations }))) out[name] = { auroc: e.auroc, lower: e.lower, upper: e.upper, n: e.n };
   return out;

@@ -45,10 +45,17 @@ export function recommendPolicy(a: {
   const chosen = qualifying[0] ?? api ?? [...entries].sort((x, y) => y.expected.accuracy - x.expected.accuracy)[0]!;
   const rule = `the rule: the cheapest policy whose kept-answer error bound is ≤ α and whose accuracy is ≥ ${pct(floor)} (within ${pct(a.tolerance)} of ${refText}), else api_first; judged on ${chosen.expected.n} fit items with out-of-fold scores`;
   for (const e of entries) {
-    const bound = e.expected.kept_error_upper === null ? "keeps no local answer" : `kept-answer error ${pct(e.expected.kept_error!)}, upper bound ${pct(e.expected.kept_error_upper)} at ${pct(1 - e.delta)} confidence, α = ${pct(e.alpha)}`;
+    const bound =
+      e.expected.kept_error_upper === null
+        ? "keeps no local answer"
+        : `kept-answer error ${pct(e.expected.kept_error!)}, upper bound ${pct(e.expected.kept_error_upper)} at ${pct(1 - e.delta)} confidence, α = ${pct(e.alpha)}`;
     const facts = `accuracy ${pct(e.expected.accuracy)}, ${pct(e.expected.api_share)} to the API, ${usd(e.expected.cost_per_1k_usd)} per 1,000 requests; ${bound}`;
     let verdict: string;
-    if (e === chosen) verdict = qualifying[0] === e ? "recommended: the cheapest policy that meets the rule" : "recommended: no policy meets the rule, so the API tier answers everything";
+    if (e === chosen)
+      verdict =
+        qualifying[0] === e
+          ? "recommended: the cheapest policy that meets the rule"
+          : "recommended: no policy meets the rule, so the API tier answers everything";
     else if (!holds(e)) verdict = "not recommended: its error bound exceeds α";
     else if (!enough(e)) verdict = `not recommended: its accuracy is below ${pct(floor)}`;
     else verdict = `not recommended: meets the rule but costs more than ${chosen.kind}`;

@@ -46,11 +46,14 @@ export function renderCalibrationTable(report: CalibrationReport, opts: { params
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 function num(x: number | null): string {
   return x === null ? "n/a" : x.toFixed(3);
 }
-
-

@@ -44,7 +44,10 @@ describe("fitScorer", () => {
 
   it("ships the regression fitted on every row, with each indicator's coefficient as missing_weight", () => {
     // Columns: x1..x4 standardised, then the one indicator (x4's).
-    const design = learnDesign(rows.map((r) => r.features), NAMES);
+    const design = learnDesign(
+      rows.map((r) => r.features),
+      NAMES,
+    );
     const direct = fitLogistic({ x: rows.map((r) => designRow(design, r.features)), y: rows.map((r) => (r.correct ? 1 : 0)), l2: 1 });
     expect(fit.model.intercept).toBe(direct.intercept);
     expect(fit.model.features.map((f) => f.weight)).toEqual(direct.coef.slice(0, 4));
@@ -99,7 +102,10 @@ describe("fitScorer", () => {
   });
 
   it("refuses, saying what is missing, when a class has fewer answers than folds", () => {
-    const few = rows.filter((r) => r.correct).slice(0, 40).concat(rows.filter((r) => !r.correct).slice(0, 4));
+    const few = rows
+      .filter((r) => r.correct)
+      .slice(0, 40)
+      .concat(rows.filter((r) => !r.correct).slice(0, 4));
     const r = fitScorer(few, { featureNames: NAMES, seed: 1, label: "action gsm" });
     expect(r).toMatchObject({ refused: true, n: 44 });
     expect(r.refused && r.reason).toContain("need at least 5 right and 5 wrong answers for action gsm");

@@ -137,7 +137,10 @@ interface RowsFit {
 }
 
 function fitOnRows(rows: readonly ScorerTrainingRow[], names: readonly string[], l2: number): RowsFit {
-  const design = learnDesign(rows.map((r) => r.features), names);
+  const design = learnDesign(
+    rows.map((r) => r.features),
+    names,
+  );
   const fit = fitLogistic({ x: rows.map((r) => designRow(design, r.features)), y: rows.map((r) => (r.correct ? 1 : 0)), l2 });
   return { design, intercept: fit.intercept, coef: fit.coef };
 }
@@ -164,11 +167,21 @@ export function fitCalibration(args: { method: Method; eta: readonly number[]; l
  * η of each row in `index` from a regression fitted on the rows of `index` in the other folds. `index`
  * may itself leave out a fold: that is the nested level.
  */
-function outOfFoldEta(args: { rows: readonly ScorerTrainingRow[]; index: readonly number[]; folds: readonly number[]; names: readonly string[]; l2: number }): number[] {
+function outOfFoldEta(args: {
+  rows: readonly ScorerTrainingRow[];
+  index: readonly number[];
+  folds: readonly number[];
+  names: readonly string[];
+  l2: number;
+}): number[] {
   const { rows, index, folds, names, l2 } = args;
   const out = new Array<number>(index.length);
   for (const f of new Set(index.map((i) => folds[i]!))) {
-    const fit = fitOnRows(index.filter((i) => folds[i] !== f).map((i) => rows[i]!), names, l2);
+    const fit = fitOnRows(
+      index.filter((i) => folds[i] !== f).map((i) => rows[i]!),
+      names,
+      l2,
+    );
     index.forEach((i, pos) => {
       if (folds[i] === f) out[pos] = linearPredictor({ ...fit, values: rows[i]!.features });
     });
@@ -192,8 +205,11 @@ function checkAssignment(folds: readonly number[], n: number, k: number): number
 function checkOptions(opts: FitScorerOptions, k: number, l2: number): void {
   // Nested cross-fitting leaves out two folds at the inner level, so at least one is left to fit on.
   if (!(Number.isInteger(k) && k >= 3)) throw new RangeError(`fitScorer: folds must be an integer ≥ 3, got ${k}`);
-  if (!(Number.isFinite(l2) && l2 > 0)) throw new RangeError(`fitScorer: l2 must be > 0 (an unpenalised fit has no finite optimum on separable data), got ${l2}`);
+  if (!(Number.isFinite(l2) && l2 > 0))
+    throw new RangeError(`fitScorer: l2 must be > 0 (an unpenalised fit has no finite optimum on separable data), got ${l2}`);
   if (!Number.isInteger(opts.seed)) throw new RangeError(`fitScorer: seed must be an integer, got ${opts.seed}`);
-  if (new Set(opts.featureNames).size !== opts.featureNames.length) throw new RangeError(`fitScorer: feature names must be unique: ${opts.featureNames.join(", ")}`);
-  if (!["auto", "platt", "isotonic"].includes(opts.calibration ?? "auto")) throw new RangeError(`fitScorer: calibration must be auto, platt or isotonic, got ${opts.calibration}`);
+  if (new Set(opts.featureNames).size !== opts.featureNames.length)
+    throw new RangeError(`fitScorer: feature names must be unique: ${opts.featureNames.join(", ")}`);
+  if (!["auto", "platt", "isotonic"].includes(opts.calibration ?? "auto"))
+    throw new RangeError(`fitScorer: calibration must be auto, platt or isotonic, got ${opts.calibration}`);
 }

@@ -73,7 +73,8 @@ export function compareLatency(args: { samples: Samples; design: Design; options
   p50.ratio_lower = r.lower;
   if (paired) {
     // Sign test: ties dropped, P(X ≥ slower) with X ~ Binomial(slower + faster, ½), the same exact tail as McNemar's.
-    const slower = eb.filter((b, i) => eh[i]! > b).length, faster = eb.filter((b, i) => eh[i]! < b).length;
+    const slower = eb.filter((b, i) => eh[i]! > b).length,
+      faster = eb.filter((b, i) => eh[i]! < b).length;
     p50.p_slower = mcnemarExact({ b: slower, c: faster }).pRegression;
     p50.significance_test = "sign_test";
   } else {
@@ -88,7 +89,8 @@ export function compareLatency(args: { samples: Samples; design: Design; options
   const out = [p50];
   if (paired) out.push(row({ metric: "e2e_mean", test, base: eb, head: eh, d: pairedBootstrapDiff(eb, eh, boot), stat: "mean", source }));
   const [tb, th] = pick((x) => x.ttft_ms);
-  if (tb.length > 0 && th.length > 0) out.push(row({ metric: "ttft_p50", test, base: tb, head: th, d: quantileDiff(tb, th, { ...boot, q: 0.5 }), stat: "p50", source }));
+  if (tb.length > 0 && th.length > 0)
+    out.push(row({ metric: "ttft_p50", test, base: tb, head: th, d: quantileDiff(tb, th, { ...boot, q: 0.5 }), stat: "p50", source }));
   return out;
 }
 
@@ -97,12 +99,36 @@ function sourceOf(records: readonly BenchRecord[]): LatencySourceOfRun {
   return modelled === 0 ? "measured" : modelled === records.length ? "modelled" : "mixed";
 }
 
-function row(a: { metric: LatencyComparison["metric"]; test: LatencyComparison["test"]; base: number[]; head: number[]; d: BootstrapDiff; stat: "p50" | "mean"; source: LatencyComparison["source"] }): LatencyComparison {
+function row(a: {
+  metric: LatencyComparison["metric"];
+  test: LatencyComparison["test"];
+  base: number[];
+  head: number[];
+  d: BootstrapDiff;
+  stat: "p50" | "mean";
+  source: LatencyComparison["source"];
+}): LatencyComparison {
   const b = summarize(a.base)[a.stat]!;
   const h = summarize(a.head)[a.stat]!;
   return {
-    metric: a.metric, test: a.test, n_base: a.base.length, n_head: a.head.length, base: b, head: h,
-    diff: a.d.diff, lower: a.d.lower, upper: a.d.upper, confidence: a.d.confidence, relative: b > 0 ? (h - b) / b : null,
-    ratio: null, ratio_lower: null, significance_test: null, p_slower: null, significant: null, practical: null, regression: null, source: a.source,
+    metric: a.metric,
+    test: a.test,
+    n_base: a.base.length,
+    n_head: a.head.length,
+    base: b,
+    head: h,
+    diff: a.d.diff,
+    lower: a.d.lower,
+    upper: a.d.upper,
+    confidence: a.d.confidence,
+    relative: b > 0 ? (h - b) / b : null,
+    ratio: null,
+    ratio_lower: null,
+    significance_test: null,
+    p_slower: null,
+    significant: null,
+    practical: null,
+    regression: null,
+    source: a.source,
   };
 }

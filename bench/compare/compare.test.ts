@@ -30,7 +30,15 @@ describe("compareRuns", () => {
     expect(result).toMatchObject({ verdict: "regression", exit_code: EXIT.regression, base_run: "base", head_run: "head" });
     const g = only(result);
     expect(g).toMatchObject({ design: "paired" });
-    expect(g.quality).toMatchObject({ test: "mcnemar_exact", n_base: 40, base_passes: 36, head_passes: 26, drop: 0.25, regression: true, mcnemar: { b: 10, c: 0 } });
+    expect(g.quality).toMatchObject({
+      test: "mcnemar_exact",
+      n_base: 40,
+      base_passes: 36,
+      head_passes: 26,
+      drop: 0.25,
+      regression: true,
+      mcnemar: { b: 10, c: 0 },
+    });
     expect(g.quality!.p_regression).toBeCloseTo(2 ** -10, 15);
     expect(g.latency.find((l) => l.metric === "e2e_p50")?.regression).toBe(false);
   });
@@ -58,10 +66,17 @@ describe("compareRuns", () => {
 
   it("needs both the margin and significance", () => {
     // 2 of 40 broken: a 5-point drop, but p = 0.25.
-    const small = compareRuns(base, run("head", (i, r) => (i < 2 ? { ...r, pass: false } : r)));
+    const small = compareRuns(
+      base,
+      run("head", (i, r) => (i < 2 ? { ...r, pass: false } : r)),
+    );
     expect(only(small).quality).toMatchObject({ drop: 0.05, regression: false });
     // Significant (p = 2^-10) but 10 points is under a 20-point margin.
-    const lenient = compareRuns(base, run("head", (i, r) => (i < 4 ? { ...r, pass: false } : r)), { margin: 0.2, alpha: 0.1 });
+    const lenient = compareRuns(
+      base,
+      run("head", (i, r) => (i < 4 ? { ...r, pass: false } : r)),
+      { margin: 0.2, alpha: 0.1 },
+    );
     expect(only(lenient).quality!.p_regression).toBeLessThan(0.1);
     expect(lenient.verdict).toBe("ok");
   });
@@ -77,14 +92,25 @@ describe("compareRuns", () => {
     expect(p50.relative).toBeCloseTo(0.5, 12);
     expect(only(flagged).quality!.regression).toBe(false);
     // 5 % slower everywhere: significant, but under the 10 % effect.
-    const five = only(compareRuns(base, run("head", (_i, r) => ({ ...r, e2e_ms: r.e2e_ms! * 1.05 })))).latency[0]!;
+    const five = only(
+      compareRuns(
+        base,
+        run("head", (_i, r) => ({ ...r, e2e_ms: r.e2e_ms! * 1.05 })),
+      ),
+    ).latency[0]!;
     expect(five).toMatchObject({ significant: true, practical: false, regression: false });
     // 50 % slower is +98.75 ms: under a 150 ms floor it is not practical; the relative effect can be raised too.
     expect(compareRuns(base, slow, { latencyMarginMs: 150 }).verdict).toBe("ok");
     expect(compareRuns(base, slow, { latencyMargin: 0.6 }).verdict).toBe("ok");
     // Three items, all slower by 40 %: a sign test cannot call that significant (p = 1/8), a bootstrap interval would.
     const three = (id: string, k: number) => Array.from({ length: 3 }, (_, i) => makeRecord({ run_id: id, item_id: `i${i}`, e2e_ms: (100 + i) * k }));
-    expect(only(compareRuns(three("base", 1), three("head", 1.4))).latency[0]).toMatchObject({ significance_test: "sign_test", p_slower: expect.closeTo(0.125, 12), significant: false, practical: true, regression: false });
+    expect(only(compareRuns(three("base", 1), three("head", 1.4))).latency[0]).toMatchObject({
+      significance_test: "sign_test",
+      p_slower: expect.closeTo(0.125, 12),
+      significant: false,
+      practical: true,
+      regression: false,
+    });
     // 2 ms slower on a 10 ms model is +20 %, significant, and below the default 20 ms floor: the loaded-machine case.
     const tiny = run("base", (i, r) => ({ ...r, e2e_ms: 8 + (i % 5) }));
     const tinySlow = run("head", (i, r) => ({ ...r, e2e_ms: 10 + (i % 5) }));
@@ -103,7 +129,11 @@ describe("compareRuns", () => {
     const g = only(result);
     expect(g).toMatchObject({ paired: 40, errors: { base: 0, head: 1 }, regression: false });
     expect(g.quality).toMatchObject({ n_base: 39, base_passes: 35, head_passes: 35 });
-    expect(g.latency.map((l) => [l.metric, l.n_base])).toEqual([["e2e_p50", 39], ["e2e_mean", 39], ["ttft_p50", 39]]);
+    expect(g.latency.map((l) => [l.metric, l.n_base])).toEqual([
+      ["e2e_p50", 39],
+      ["e2e_mean", 39],
+      ["ttft_p50", 39],
+    ]);
     expect(result.unpaired).toEqual({ base: 0, head: 0 });
     expect(result.only_in).toEqual({ base: [], head: ["other-model · classify"] });
     expect(renderCompareMarkdown(result)).toMatch(/errors base 0, head 1 ⚠️/);

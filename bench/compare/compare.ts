@@ -97,7 +97,8 @@ export function compareRuns(base: readonly BenchRecord[], head: readonly BenchRe
   const groups = shared.map((k) => compareGroup(b.get(k)!, h.get(k)!, o));
   let unpaired = { base: 0, head: 0 };
   for (const k of shared) {
-    const bi = b.get(k)!, hi = h.get(k)!;
+    const bi = b.get(k)!,
+      hi = h.get(k)!;
     unpaired = { base: unpaired.base + [...bi.keys()].filter((i) => !hi.has(i)).length, head: unpaired.head + [...hi.keys()].filter((i) => !bi.has(i)).length };
   }
   const regression = groups.some((g) => g.regression);
@@ -108,7 +109,16 @@ export function compareRuns(base: readonly BenchRecord[], head: readonly BenchRe
     options: o,
     groups,
     unpaired,
-    only_in: { base: [...b.keys()].filter((k) => !h.has(k)).map(label).sort(), head: [...h.keys()].filter((k) => !b.has(k)).map(label).sort() },
+    only_in: {
+      base: [...b.keys()]
+        .filter((k) => !h.has(k))
+        .map(label)
+        .sort(),
+      head: [...h.keys()]
+        .filter((k) => !b.has(k))
+        .map(label)
+        .sort(),
+    },
     verdict: regression ? "regression" : "ok",
     exit_code: regression ? EXIT.regression : EXIT.ok,
   };
@@ -119,9 +129,10 @@ function compareGroup(b: Map<string, BenchRecord>, h: Map<string, BenchRecord>, 
   const smaller = Math.min(b.size, h.size);
   const design: Design = items.length > 0 && items.length >= o.pairedShare * smaller ? "paired" : "unpaired";
   const share = `${items.length} of ${smaller} items`;
-  const design_reason = design === "paired"
-    ? `the runs measured the same items (${share} of the smaller run shared), so each item is compared with itself`
-    : `the runs share only ${share} of the smaller run (below ${Math.round(o.pairedShare * 100)} %: different seeds or samples), so each run is an independent sample`;
+  const design_reason =
+    design === "paired"
+      ? `the runs measured the same items (${share} of the smaller run shared), so each item is compared with itself`
+      : `the runs share only ${share} of the smaller run (below ${Math.round(o.pairedShare * 100)} %: different seeds or samples), so each run is an independent sample`;
   // The bootstrap resamples positions, so order must not depend on the order records were written.
   const byItem = (m: Map<string, BenchRecord>) => [...m.entries()].sort(([x], [y]) => byCodeUnit(x, y)).map(([, r]) => r);
   const ok = (r: BenchRecord) => r.error === null;

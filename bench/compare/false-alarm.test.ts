@@ -24,10 +24,13 @@ describe("20 pairs of identical-config bench runs against a fake Ollama, on this
   it("give no exit 5 when base and head are benched side by side, as the CI examples do", async () => {
     const pairs = await benchIdenticalPairs({ ollamaUrl: fake.url, pairs: PAIRS, items: 24, concurrency: 2, sideBySide: true });
     const results = pairs.map(([b, h]) => compareRuns(b, h, { iterations: 2000 }));
-    const alarms = results.filter((r) => r.exit_code === EXIT.regression).map((r) => {
-      const g = r.groups[0]!, l = g.latency[0]!;
-      return `${r.head_run}: quality ${g.quality?.regression}, errors ${g.errors.base}/${g.errors.head}, p50 ${l.base.toFixed(1)} → ${l.head.toFixed(1)} ms (bound ${l.ratio_lower?.toFixed(3)})`;
-    });
+    const alarms = results
+      .filter((r) => r.exit_code === EXIT.regression)
+      .map((r) => {
+        const g = r.groups[0]!,
+          l = g.latency[0]!;
+        return `${r.head_run}: quality ${g.quality?.regression}, errors ${g.errors.base}/${g.errors.head}, p50 ${l.base.toFixed(1)} → ${l.head.toFixed(1)} ms (bound ${l.ratio_lower?.toFixed(3)})`;
+      });
     expect(alarms).toEqual([]);
     // The runs were measured, not copied: their medians differ.
     const p50s = results.map((r) => r.groups[0]!.latency[0]!);
@@ -43,7 +46,8 @@ function loadedRun(runId: string, rng: ReturnType<typeof createRng>, slowdown = 
   const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
   const load = Math.exp(0.08 * normal());
   return Array.from({ length: 40 }, (_, i) =>
-    makeRecord({ run_id: runId, item_id: `item-${i}`, pass: i % 7 !== 0, e2e_ms: (10 + (i % 31)) * load * slowdown * Math.exp(0.15 * normal()) }));
+    makeRecord({ run_id: runId, item_id: `item-${i}`, pass: i % 7 !== 0, e2e_ms: (10 + (i % 31)) * load * slowdown * Math.exp(0.15 * normal()) }),
+  );
 }
 
 describe("the loaded-machine noise that made identical runs exit 5", () => {

@@ -25,10 +25,16 @@ export function renderCompareMarkdown(result: CompareResult): string {
       `Both halves are needed, so run-to-run noise on a loaded machine does not fail the job (seed ${o.seed}, ${o.iterations} resamples).`,
   );
   if (result.unpaired.base || result.unpaired.head) {
-    lines.push("", `Items measured in one run only: ${result.unpaired.base} in base, ${result.unpaired.head} in head (used by unpaired groups, left out of paired ones).`);
+    lines.push(
+      "",
+      `Items measured in one run only: ${result.unpaired.base} in base, ${result.unpaired.head} in head (used by unpaired groups, left out of paired ones).`,
+    );
   }
   if (result.only_in.base.length || result.only_in.head.length) {
-    lines.push("", `Not compared (in one run only): ${[...result.only_in.base.map((g) => `${cell(g)} (base)`), ...result.only_in.head.map((g) => `${cell(g)} (head)`)].join(", ")}.`);
+    lines.push(
+      "",
+      `Not compared (in one run only): ${[...result.only_in.base.map((g) => `${cell(g)} (base)`), ...result.only_in.head.map((g) => `${cell(g)} (head)`)].join(", ")}.`,
+    );
   }
   for (const g of result.groups) lines.push("", ...renderGroup(g));
   return lines.join("\n") + "\n";
@@ -37,14 +43,17 @@ export function renderCompareMarkdown(result: CompareResult): string {
 function renderGroup(g: GroupComparison): string[] {
   const lines = [`### ${g.regression ? FAIL : PASS} ${cell(g.model_id)} · ${cell(g.action)}`, ""];
   const q = g.quality;
-  let note = g.design === "paired"
-    ? `paired: ${g.paired} items in both runs, ${q?.n_base ?? 0} graded in both; errors base ${g.errors.base}, head ${g.errors.head}`
-    : `unpaired: base ${g.n_base} items, head ${g.n_head}, ${g.paired} shared; errors base ${g.errors.base}, head ${g.errors.head}`;
+  let note =
+    g.design === "paired"
+      ? `paired: ${g.paired} items in both runs, ${q?.n_base ?? 0} graded in both; errors base ${g.errors.base}, head ${g.errors.head}`
+      : `unpaired: base ${g.n_base} items, head ${g.n_head}, ${g.paired} shared; errors base ${g.errors.base}, head ${g.errors.head}`;
   // Errors are kept out of pass rates, so a head that fails more often must at least be visible.
   if (g.errors.head > g.errors.base) note += ` ${WARN} head failed on more items (not counted in the pass rate)`;
   lines.push(note, "", `Design: ${g.design_reason}.`, "", "| | metric | base | head | change | evidence |", "|---|---|---|---|---|---|");
   if (q) {
-    const evidence = q.mcnemar ? `McNemar b=${q.mcnemar.b} c=${q.mcnemar.c}, one-sided p=${pval(q.p_regression)}` : `Fisher exact, one-sided p=${pval(q.p_regression)}`;
+    const evidence = q.mcnemar
+      ? `McNemar b=${q.mcnemar.b} c=${q.mcnemar.c}, one-sided p=${pval(q.p_regression)}`
+      : `Fisher exact, one-sided p=${pval(q.p_regression)}`;
     lines.push(
       `| ${q.regression ? FAIL : PASS} | pass rate | ${rate(q.base_passes, q.n_base, q.base_ci95)} | ${rate(q.head_passes, q.n_head, q.head_ci95)} | ` +
         `${signed(-q.drop * 100, 1)} pts | ${evidence} |`,
@@ -56,7 +65,10 @@ function renderGroup(g: GroupComparison): string[] {
     const mark = l.regression === null ? "" : l.regression ? FAIL : PASS;
     const rel = l.relative === null ? "" : ` (${signed(l.relative * 100, 1)} %)`;
     const test = l.significance_test === "sign_test" ? "sign test" : "Mann–Whitney";
-    const gate = l.ratio === null ? "" : `; ratio ${l.ratio.toFixed(3)} (one-sided bound ${l.ratio_lower!.toFixed(3)}), ${test} p=${pval(l.p_slower!)}: ${l.significant ? "significant" : "not significant"}, ${l.practical ? "practical" : "below the practical effect"}`;
+    const gate =
+      l.ratio === null
+        ? ""
+        : `; ratio ${l.ratio.toFixed(3)} (one-sided bound ${l.ratio_lower!.toFixed(3)}), ${test} p=${pval(l.p_slower!)}: ${l.significant ? "significant" : "not significant"}, ${l.practical ? "practical" : "below the practical effect"}`;
     const apart = l.source.base !== l.source.head || l.source.base === "mixed";
     const why = apart && l.metric === "e2e_p50" ? `; ${WARN} no verdict: base ${l.source.base}, head ${l.source.head}` : "";
     lines.push(

@@ -10,7 +10,14 @@ import { BENCH_RECORD_VERSION, parseBenchRecord } from "./bench-record.js";
 
 /** A record as tierlab wrote it before version 2: no latency_source, no token_counter, no signals, a bare grade. */
 function v1(item: string, e2e: number): Record<string, unknown> {
-  const { latency_source: _l, token_counter: _t, reading: _r, signals: _s, verifier: _v, ...rest } = makeRecord({ item_id: item, e2e_ms: e2e, pass: true, action: "classify_memory" });
+  const {
+    latency_source: _l,
+    token_counter: _t,
+    reading: _r,
+    signals: _s,
+    verifier: _v,
+    ...rest
+  } = makeRecord({ item_id: item, e2e_ms: e2e, pass: true, action: "classify_memory" });
   return { ...rest, version: 1, grade: { pass: true, reason: "matches" } };
 }
 
@@ -19,11 +26,21 @@ describe("bench records, version 1 → 2", () => {
     const r = parseBenchRecord(v1("a", 120));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.record).toMatchObject({ version: BENCH_RECORD_VERSION, latency_source: "measured", token_counter: null, e2e_ms: 120, grade: { pass: true, reason: "matches", unparseable: null, extracted: null } });
+    expect(r.record).toMatchObject({
+      version: BENCH_RECORD_VERSION,
+      latency_source: "measured",
+      token_counter: null,
+      e2e_ms: 120,
+      grade: { pass: true, reason: "matches", unparseable: null, extracted: null },
+    });
   });
 
   it("refuses other versions and version-2 fields on a version-1 record, naming the field", () => {
-    expect(parseBenchRecord({ ...v1("a", 1), version: 3 })).toEqual({ ok: false, field: "version", message: "is 3; this tierlab reads bench records of version 1 or 2" });
+    expect(parseBenchRecord({ ...v1("a", 1), version: 3 })).toEqual({
+      ok: false,
+      field: "version",
+      message: "is 3; this tierlab reads bench records of version 1 or 2",
+    });
     expect(parseBenchRecord({ ...v1("a", 1), latency_source: "modelled" })).toMatchObject({ ok: false, field: "(root)" });
     const { latency_source: _, ...noSource } = makeRecord({ item_id: "b" });
     expect(parseBenchRecord(noSource)).toMatchObject({ ok: false, field: "latency_source" });
@@ -48,7 +65,13 @@ describe("bench records, version 1 → 2", () => {
     const fit = fitBench(loadRouterConfig("config/router.embedded.yaml", { calibration: false }), file);
     expect(fit.tierModelled.get("LOCAL_FAST")).toBe(1);
     writeFileSync(file, [JSON.stringify(v1("a", 120)), JSON.stringify({ ...v2, version: 3 })].join("\n") + "\n");
-    const a = (() => { try { new RunFolder(dir).records(); } catch (e) { return e; } })() as ConfigError;
+    const a = (() => {
+      try {
+        new RunFolder(dir).records();
+      } catch (e) {
+        return e;
+      }
+    })() as ConfigError;
     expect(a.message).toContain(`${file}:2: version: is 3`);
     expect(() => readBenchRecords(file)).toThrow(/records\.jsonl:2: version: is 3/);
   });

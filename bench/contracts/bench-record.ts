@@ -50,7 +50,13 @@ const V1Fields = {
   error: z.strictObject({ class: z.string(), message: z.string() }).nullable(),
   /** `--cascade` runs: which tier finally answered and what the whole route cost. */
   cascade: z
-    .strictObject({ final_tier: z.string().nullable(), final_model: z.string().nullable(), verdict: z.string(), attempts: z.number().int().min(0), cost_usd: z.number().min(0) })
+    .strictObject({
+      final_tier: z.string().nullable(),
+      final_model: z.string().nullable(),
+      verdict: z.string(),
+      attempts: z.number().int().min(0),
+      cost_usd: z.number().min(0),
+    })
     .nullable(),
   /** Only when --store-answers is given. */
   answer: z.string().nullable(),
@@ -138,7 +144,11 @@ export function parseBenchRecord(json: unknown): ParsedBenchRecord {
     const r = BenchRecordSchema.safeParse(json);
     return r.success ? { ok: true, record: r.data } : fail(r.error.issues[0]!);
   }
-  return { ok: false, field: "version", message: `is ${JSON.stringify(version)}; this tierlab reads bench records of version ${READABLE_BENCH_RECORD_VERSIONS.join(" or ")}` };
+  return {
+    ok: false,
+    field: "version",
+    message: `is ${JSON.stringify(version)}; this tierlab reads bench records of version ${READABLE_BENCH_RECORD_VERSIONS.join(" or ")}`,
+  };
 }
 
 function fail(issue: { path: PropertyKey[]; message: string }): ParsedBenchRecord {

@@ -30,7 +30,13 @@ describe("actions a dataset declares", () => {
     const ds = loadDataset(dataset(fx.dir, { spot_number: { answer: "number", template: "Q: {input}", max_tokens: 99, checks: [{ id: "non_empty" }] } }));
     const { config, declared } = withDatasetActions(fx.load(), ds);
     expect(Object.keys(declared)).toEqual(["spot_number"]);
-    expect(config.data.actions.spot_number).toMatchObject({ tier: "LOCAL_FAST", escalate: ["LOCAL_QUALITY", "API_FALLBACK"], template: "Q: {input}", max_tokens: 99, answer: "number" });
+    expect(config.data.actions.spot_number).toMatchObject({
+      tier: "LOCAL_FAST",
+      escalate: ["LOCAL_QUALITY", "API_FALLBACK"],
+      template: "Q: {input}",
+      max_tokens: 99,
+      answer: "number",
+    });
     const plan = planAction(config, "spot_number");
     expect(plan.messages("2+2").at(-1)!.content).toBe("Q: 2+2");
     expect(plan.tiers.map((t) => t.name)).toEqual(["LOCAL_FAST", "LOCAL_QUALITY", "API_FALLBACK"]);

@@ -15,10 +15,20 @@ import type { Dataset, DatasetAction } from "./schema.js";
 export function toActionConfig(declared: DatasetAction, tiers: readonly string[]): ActionConfig {
   const tier = declared.tier ?? tiers[0] ?? "";
   const escalate = declared.escalate ?? tiers.slice(tiers.indexOf(tier) + 1);
-  const checks: CheckConfig[] = declared.checks ?? (declared.labels ? [{ id: "label_set", labels: declared.labels }, { id: "finish_reason" }, { id: "non_empty" }] : []);
+  const checks: CheckConfig[] =
+    declared.checks ?? (declared.labels ? [{ id: "label_set", labels: declared.labels }, { id: "finish_reason" }, { id: "non_empty" }] : []);
   return ActionConfig.parse({
-    description: declared.description, system: declared.system, template: declared.template ?? "{input}", max_tokens: declared.max_tokens,
-    temperature: declared.temperature, threshold: declared.threshold, tier, escalate, checks, output: "text", answer: declared.answer,
+    description: declared.description,
+    system: declared.system,
+    template: declared.template ?? "{input}",
+    max_tokens: declared.max_tokens,
+    temperature: declared.temperature,
+    threshold: declared.threshold,
+    tier,
+    escalate,
+    checks,
+    output: "text",
+    answer: declared.answer,
   });
 }
 
@@ -56,13 +66,20 @@ export function parseRecordedActions(value: unknown, file: string): Record<strin
   if (!value || typeof value !== "object") throw new ConfigError({ file, field: "declared_actions", message: "must be an object of actions" });
   for (const [name, raw] of Object.entries(value as Record<string, unknown>)) {
     const p = ActionConfig.safeParse(raw);
-    if (!p.success) throw new ConfigError({ file, field: `declared_actions.${name}.${formatPath(p.error.issues[0]!.path)}`, message: p.error.issues[0]!.message });
+    if (!p.success)
+      throw new ConfigError({ file, field: `declared_actions.${name}.${formatPath(p.error.issues[0]!.path)}`, message: p.error.issues[0]!.message });
     out[name] = p.data;
   }
   return out;
 }
 
-function checkTiersExist(a: { name: string; action: ActionConfig; tiers: readonly string[]; add: (path: PropertyKey[], message: string) => void; config: string }): void {
+function checkTiersExist(a: {
+  name: string;
+  action: ActionConfig;
+  tiers: readonly string[];
+  add: (path: PropertyKey[], message: string) => void;
+  config: string;
+}): void {
   const allowed = `the config ${a.config} defines ${a.tiers.join(", ")}`;
   if (!a.tiers.includes(a.action.tier)) a.add([a.name, "tier"], `unknown tier "${a.action.tier}"; ${allowed}`);
   a.action.escalate.forEach((t, i) => {

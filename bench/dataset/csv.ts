@@ -10,7 +10,11 @@ import type { RawRecord } from "./load.js";
 const REQUIRED = ["id", "action", "input", "expected", "grader"] as const;
 const OPTIONAL = ["meta"] as const;
 
-interface CsvRow { record: string[]; raw: string; info: { lines: number } }
+interface CsvRow {
+  record: string[];
+  raw: string;
+  info: { lines: number };
+}
 
 function cell(text: string, column: string): { value: unknown; error?: string } {
   const t = text.trim();
@@ -48,7 +52,8 @@ export function parseCsvRows(text: string, issues: SourceIssue[]): RawRecord[] {
   const columns = head.record.map((c) => c.trim());
   const missing = REQUIRED.filter((c) => !columns.includes(c));
   const unknown = columns.filter((c) => !(REQUIRED as readonly string[]).includes(c) && !(OPTIONAL as readonly string[]).includes(c));
-  if (missing.length > 0) issues.push({ line: 1, field: missing.join(", "), message: `missing column(s); the header row must name ${REQUIRED.join(", ")} (and optionally meta)` });
+  if (missing.length > 0)
+    issues.push({ line: 1, field: missing.join(", "), message: `missing column(s); the header row must name ${REQUIRED.join(", ")} (and optionally meta)` });
   if (unknown.length > 0) issues.push({ line: 1, field: unknown.join(", "), message: `unknown column(s); allowed: ${[...REQUIRED, ...OPTIONAL].join(", ")}` });
   if (missing.length > 0 || unknown.length > 0) return [];
   return rows.map(({ record, raw, info }) => {

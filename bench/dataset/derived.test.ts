@@ -41,13 +41,17 @@ function wrong(item: DatasetItem, pool: string[]): string {
 }
 
 // The replay sets (*-replay.jsonl, with recordings under replay/) have their own tests: replay-sets.test.ts.
-const files = readdirSync(DIR).filter((f) => f.endsWith(".jsonl") && !f.endsWith("-replay.jsonl")).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith(".jsonl") && !f.endsWith("-replay.jsonl"))
+  .sort();
 
 describe("datasets/", () => {
   it("holds the expected files, well under 1 MB in total", () => {
     expect(files).toEqual(["banking77.jsonl", "clinc150.jsonl", "gsm8k.jsonl", "humaneval.jsonl", "seed-actions.jsonl"]);
-    const bytes = [...files.map((f) => join(DIR, f)), ...readdirSync(join(DIR, "labels")).map((f) => join(DIR, "labels", f)), join(DIR, "README.md")]
-      .reduce((sum, f) => sum + statSync(f).size, 0);
+    const bytes = [...files.map((f) => join(DIR, f)), ...readdirSync(join(DIR, "labels")).map((f) => join(DIR, "labels", f)), join(DIR, "README.md")].reduce(
+      (sum, f) => sum + statSync(f).size,
+      0,
+    );
     expect(bytes).toBeLessThan(400_000);
   });
 
@@ -91,7 +95,11 @@ describe("datasets/", () => {
     expect([by("classify_memory").length, by("tag").length, by("yes_no").length, by("extract").length, by("summarize").length]).toEqual([40, 20, 30, 15, 10]);
     const topics = labels("classify_memory");
     for (const t of topics) expect(count(by("classify_memory"), (i) => i.expected === t)).toBeGreaterThanOrEqual(3);
-    expect(by("tag").flatMap((i) => i.expected as string[]).every((t) => labels("tag").includes(t))).toBe(true);
+    expect(
+      by("tag")
+        .flatMap((i) => i.expected as string[])
+        .every((t) => labels("tag").includes(t)),
+    ).toBe(true);
     expect(count(by("yes_no"), (i) => i.expected === "yes")).toBe(15);
   });
 

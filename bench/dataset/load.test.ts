@@ -17,7 +17,14 @@ function write(ext: string, text: string): string {
 }
 
 const HEADER = { format: "tierlab-dataset", version: 1, name: "t", description: "test set", source: "hand-written", license: "CC0-1.0", attribution: "" };
-const item = (id: string, extra: Record<string, unknown> = {}) => ({ id, action: "classify", input: `text ${id}`, expected: "auth", grader: "exact_label", ...extra });
+const item = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  action: "classify",
+  input: `text ${id}`,
+  expected: "auth",
+  grader: "exact_label",
+  ...extra,
+});
 const jsonl = (...lines: unknown[]) => lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n";
 
 function loadError(file: string): ConfigError {
@@ -32,7 +39,15 @@ function loadError(file: string): ConfigError {
 
 describe("loadDataset (JSONL)", () => {
   it("loads a good file with header, items, grader objects and meta", () => {
-    const file = write("jsonl", jsonl(HEADER, item("a"), item("b", { grader: { id: "label_in_set" }, expected: ["x", "y"] }), item("c", { expected: 42, grader: { id: "numeric", tolerance: 0.5 }, meta: { oos: true } })));
+    const file = write(
+      "jsonl",
+      jsonl(
+        HEADER,
+        item("a"),
+        item("b", { grader: { id: "label_in_set" }, expected: ["x", "y"] }),
+        item("c", { expected: 42, grader: { id: "numeric", tolerance: 0.5 }, meta: { oos: true } }),
+      ),
+    );
     const ds = loadDataset(file);
     expect(ds.format).toBe("jsonl");
     expect(ds.header.name).toBe("t");
@@ -63,7 +78,9 @@ describe("loadDataset (JSONL)", () => {
 
   it("rejects an unknown grader, naming the known ones", () => {
     const err = loadError(write("jsonl", jsonl(HEADER, item("a", { grader: "fuzzy_match" }))));
-    expect(err.message).toContain(':2: grader: unknown grader "fuzzy_match"; known graders: answer_literal, answer_number, exact_label, json_fields, label_in_set, numeric, regex, unit_tests');
+    expect(err.message).toContain(
+      ':2: grader: unknown grader "fuzzy_match"; known graders: answer_literal, answer_number, exact_label, json_fields, label_in_set, numeric, regex, unit_tests',
+    );
     const err2 = loadError(write("jsonl", jsonl(HEADER, item("a", { grader: { id: "nope" } }))));
     expect(err2.message).toContain("grader.id: unknown grader");
   });

@@ -70,12 +70,20 @@ function validateItems(records: RawRecord[], issues: SourceIssue[]): DatasetItem
 
 function parseHeader(record: RawRecord | undefined, issues: SourceIssue[]): DatasetHeader | undefined {
   if (!record) {
-    issues.push({ line: 1, field: "(root)", message: `empty dataset: the first line must be a header {"format":"${DATASET_FORMAT}","version":${DATASET_FORMAT_VERSION},...}` });
+    issues.push({
+      line: 1,
+      field: "(root)",
+      message: `empty dataset: the first line must be a header {"format":"${DATASET_FORMAT}","version":${DATASET_FORMAT_VERSION},...}`,
+    });
     return undefined;
   }
   const v = record.value;
   if (!v || typeof v !== "object" || (v as Record<string, unknown>).format !== DATASET_FORMAT) {
-    issues.push({ line: record.line, field: "format", message: `the first line must be a header {"format":"${DATASET_FORMAT}","version":${DATASET_FORMAT_VERSION},"name":...}` });
+    issues.push({
+      line: record.line,
+      field: "format",
+      message: `the first line must be a header {"format":"${DATASET_FORMAT}","version":${DATASET_FORMAT_VERSION},"name":...}`,
+    });
     return undefined;
   }
   const r = DatasetHeader.safeParse(v);
@@ -88,7 +96,11 @@ function parseHeader(record: RawRecord | undefined, issues: SourceIssue[]): Data
 export function loadDataset(file: string): Dataset {
   const ext = extname(file).toLowerCase();
   if (ext !== ".jsonl" && ext !== ".csv") {
-    throw new ConfigError({ file, message: `unsupported dataset type "${ext || "(none)"}"`, fix: "use a tierlab .jsonl dataset (see datasets/README.md) or a .csv with columns id, action, input, expected, grader" });
+    throw new ConfigError({
+      file,
+      message: `unsupported dataset type "${ext || "(none)"}"`,
+      fix: "use a tierlab .jsonl dataset (see datasets/README.md) or a .csv with columns id, action, input, expected, grader",
+    });
   }
   const bytes = readBytes(file);
   const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
@@ -100,7 +112,15 @@ export function loadDataset(file: string): Dataset {
   if (isCsv) {
     records = parseCsvRows(text, issues);
     // CSV has no header record: name the set after its file, licence unknown.
-    header = { format: DATASET_FORMAT, version: DATASET_FORMAT_VERSION, name: basename(file, extname(file)), description: "", source: file, license: "unknown", attribution: "" };
+    header = {
+      format: DATASET_FORMAT,
+      version: DATASET_FORMAT_VERSION,
+      name: basename(file, extname(file)),
+      description: "",
+      source: file,
+      license: "unknown",
+      attribution: "",
+    };
   } else {
     records = jsonlRecords(text, issues);
     const first = records.shift();

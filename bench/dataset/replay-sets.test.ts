@@ -18,10 +18,19 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const DIR = join(repo, "datasets");
 const SETS = [
   { file: "gsm8k-replay.jsonl", dir: "gsm8k", n: 1319, action: "grade_school_math", answer: "number", grader: "answer_number", items: "MIT" },
-  { file: "cruxeval-replay.jsonl", dir: "cruxeval", n: 800, action: "code_output_prediction", answer: "python_literal", grader: "answer_literal", items: "MIT" },
+  {
+    file: "cruxeval-replay.jsonl",
+    dir: "cruxeval",
+    n: 800,
+    action: "code_output_prediction",
+    answer: "python_literal",
+    grader: "answer_literal",
+    items: "MIT",
+  },
 ] as const;
 
-const sizeOf = (path: string): number => (statSync(path).isDirectory() ? readdirSync(path).reduce((s, f) => s + sizeOf(join(path, f)), 0) : statSync(path).size);
+const sizeOf = (path: string): number =>
+  statSync(path).isDirectory() ? readdirSync(path).reduce((s, f) => s + sizeOf(join(path, f)), 0) : statSync(path).size;
 
 describe("replay datasets", () => {
   it("ship in at most 15 MB, recordings included", () => {
@@ -63,11 +72,15 @@ describe("replay datasets", () => {
   });
 
   const shared = resolve(repo, "../shared/replay/zeroeval");
-  it.skipIf(!existsSync(shared))("are what scripts/derive-replay.ts makes from ../shared/replay", () => {
-    for (const out of deriveReplay(shared)) {
-      const path = join(DIR, out.path);
-      const bytes = readFileSync(path);
-      expect((path.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8"), out.path).toBe(out.text);
-    }
-  }, 60_000);
+  it.skipIf(!existsSync(shared))(
+    "are what scripts/derive-replay.ts makes from ../shared/replay",
+    () => {
+      for (const out of deriveReplay(shared)) {
+        const path = join(DIR, out.path);
+        const bytes = readFileSync(path);
+        expect((path.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8"), out.path).toBe(out.text);
+      }
+    },
+    60_000,
+  );
 });

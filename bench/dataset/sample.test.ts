@@ -20,7 +20,18 @@ describe("sampleItems", () => {
   });
 
   it("filters by action and returns everything when the limit covers the pool", () => {
-    expect(sampleItems(items, { limit: 100, seed: 1, action: "code" }).map((i) => i.id)).toEqual(["i0", "i5", "i10", "i15", "i20", "i25", "i30", "i35", "i40", "i45"]);
+    expect(sampleItems(items, { limit: 100, seed: 1, action: "code" }).map((i) => i.id)).toEqual([
+      "i0",
+      "i5",
+      "i10",
+      "i15",
+      "i20",
+      "i25",
+      "i30",
+      "i35",
+      "i40",
+      "i45",
+    ]);
     expect(sampleItems(items, { seed: 1 })).toHaveLength(50);
     expect(sampleItems(items, { limit: 3, seed: 1, action: "code" }).every((i) => i.action === "code")).toBe(true);
     expect(sampleItems(items, { limit: 0, seed: 1 })).toEqual([]);

@@ -33,7 +33,10 @@ export const DatasetAction = z
     /** Quality checks (router/quality/registry.ts); default: label_set for labels, else the router's defaults. */
     checks: z.array(CheckConfig).optional(),
   })
-  .refine((a) => (a.labels !== undefined) === (a.answer === "label"), { message: "`labels` goes with `answer: label`, and `answer: label` needs `labels`", path: ["labels"] });
+  .refine((a) => (a.labels !== undefined) === (a.answer === "label"), {
+    message: "`labels` goes with `answer: label`, and `answer: label` needs `labels`",
+    path: ["labels"],
+  });
 export type DatasetAction = z.infer<typeof DatasetAction>;
 
 export const DatasetHeader = z.strictObject({

@@ -13,14 +13,28 @@ describe("bench evaluate on the hand case", () => {
   const config = writeTestConfig((d) => ((d.actions as Record<string, Record<string, unknown>>).classify!.accuracy_tolerance = 0.05)).load();
   const report = evaluateRecords({ records: agreementRecords({ copies: 3 }), config, dataset: "hand-case", split: 0.5, seed: 1, aurocIterations: 200 });
   // Which items were judged: the same seeded split of the items in record order.
-  const judged = splitItems(Array.from({ length: 600 }, (_, n) => n), { share: 0.5, seed: 1 }).eval;
+  const judged = splitItems(
+    Array.from({ length: 600 }, (_, n) => n),
+    { share: 0.5, seed: 1 },
+  ).eval;
   const count = (pred: (i: number) => boolean) => judged.filter((n) => pred(n % 200)).length;
   const point = (name: string) => report.policies.find((p) => p.name.startsWith(name))!;
 
   it("is a valid EvaluateReport with every policy the issue lists", () => {
     expect(() => EvaluateReport.parse(report)).not.toThrow();
     expect(report.split).toEqual({ fit: 300, eval: 300, seed: 1 });
-    expect(report.policies.map((p) => p.name.split(/[ :(]/)[0])).toEqual(["fast-a", "quality-a", "api-model", "rule", "consensus", "cascade", "consensus", "api_first", "oracle", "random"]);
+    expect(report.policies.map((p) => p.name.split(/[ :(]/)[0])).toEqual([
+      "fast-a",
+      "quality-a",
+      "api-model",
+      "rule",
+      "consensus",
+      "cascade",
+      "consensus",
+      "api_first",
+      "oracle",
+      "random",
+    ]);
   });
 
   it("each model alone: its share of right answers on the judged half", () => {
@@ -31,7 +45,15 @@ describe("bench evaluate on the hand case", () => {
   it("consensus is recommended, keeps the judged agreeing pairs, and its α guarantee holds on them", () => {
     const c = point("consensus (calibrated)");
     expect(report.recommended).toBe(c.name);
-    expect(c).toMatchObject({ recommended: true, policy: "consensus", kind: "consensus", kept: count((i) => i < 160), api_share: count((i) => i >= 160) / 300, alpha: 0.05, delta: 0.1 });
+    expect(c).toMatchObject({
+      recommended: true,
+      policy: "consensus",
+      kind: "consensus",
+      kept: count((i) => i < 160),
+      api_share: count((i) => i >= 160) / 300,
+      alpha: 0.05,
+      delta: 0.1,
+    });
     expect(c.kept_error).toBe(count((i) => i < 3) / count((i) => i < 160));
     expect(c.within_alpha).toBe(c.kept_error! <= 0.05);
   });

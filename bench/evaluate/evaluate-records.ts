@@ -42,7 +42,9 @@ export interface EvaluateOptions {
 type Fitted = Extract<FittedPolicy, { ok: true }>;
 
 /** `bench evaluate --run`: a run folder's records under the config it was benched with. */
-export function evaluateRun(o: Omit<EvaluateOptions, "records" | "config" | "dataset"> & { configFile: string; runDir: string; dataset?: string }): EvaluateReport {
+export function evaluateRun(
+  o: Omit<EvaluateOptions, "records" | "config" | "dataset"> & { configFile: string; runDir: string; dataset?: string },
+): EvaluateReport {
   const folder = new RunFolder(o.runDir);
   const dataset = o.dataset ?? (existsSync(folder.metaFile) ? folder.meta().dataset.file : o.runDir);
   return evaluateRecords({ ...o, records: folder.records(), config: configOfRun(o.configFile, o.runDir), dataset });
@@ -51,16 +53,37 @@ export function evaluateRun(o: Omit<EvaluateOptions, "records" | "config" | "dat
 export function evaluateRecords(o: EvaluateOptions): EvaluateReport {
   const all = collectEvidence(o.records, o.config);
   const actions = all.map((e) => e.action);
-  if (o.action && !actions.includes(o.action)) throw new UsageError({ message: `--action ${o.action}: the records have no usable answers for it`, fix: `use one of: ${actions.join(", ") || "(none)"}` });
-  if (!o.action && all.length !== 1) throw new UsageError({ message: `the records hold ${all.length} actions (${actions.join(", ")})`, fix: "name one with --action" });
+  if (o.action && !actions.includes(o.action))
+    throw new UsageError({ message: `--action ${o.action}: the records have no usable answers for it`, fix: `use one of: ${actions.join(", ") || "(none)"}` });
+  if (!o.action && all.length !== 1)
+    throw new UsageError({ message: `the records hold ${all.length} actions (${actions.join(", ")})`, fix: "name one with --action" });
   const ev = all.find((e) => e.action === (o.action ?? actions[0]))!;
-  if (!ev.hasSignals) throw new UsageError({ message: `the records of ${ev.action} carry no signals (written before issue 12, or by a cascade run)`, fix: "bench every model of the action again with `bench run` (or let `bench evaluate` do it without --run)" });
+  if (!ev.hasSignals)
+    throw new UsageError({
+      message: `the records of ${ev.action} carry no signals (written before issue 12, or by a cascade run)`,
+      fix: "bench every model of the action again with `bench run` (or let `bench evaluate` do it without --run)",
+    });
   const act = o.config.data.actions[ev.action]!;
   const alpha = o.alpha ?? act.alpha ?? CALIBRATE_DEFAULTS.alpha;
   const delta = o.delta ?? act.delta ?? CALIBRATE_DEFAULTS.delta;
   const parts = splitItems(ev.items, { share: o.split, seed: o.seed });
-  if (parts.fit.length === 0 || parts.eval.length === 0) throw new UsageError({ message: `--split ${o.split} of ${ev.items.length} items leaves a part empty`, fix: "bench more items, or pick a split nearer 0.5" });
-  const cal = calibrateAction({ evidence: ev, config: o.config, fitItems: parts.fit, heldOutItems: parts.eval, alpha, delta, tolerance: act.accuracy_tolerance ?? DEFAULT_ACCURACY_TOLERANCE, reference: act.accuracy_reference, seed: o.seed, aurocIterations: o.aurocIterations });
+  if (parts.fit.length === 0 || parts.eval.length === 0)
+    throw new UsageError({
+      message: `--split ${o.split} of ${ev.items.length} items leaves a part empty`,
+      fix: "bench more items, or pick a split nearer 0.5",
+    });
+  const cal = calibrateAction({
+    evidence: ev,
+    config: o.config,
+    fitItems: parts.fit,
+    heldOutItems: parts.eval,
+    alpha,
+    delta,
+    tolerance: act.accuracy_tolerance ?? DEFAULT_ACCURACY_TOLERANCE,
+    reference: act.accuracy_reference,
+    seed: o.seed,
+    aurocIterations: o.aurocIterations,
+  });
   const notes = [...cal.notes];
   if (ev.dropped.items > 0) notes.push(`${ev.dropped.items} item(s) left out for want of a usable answer from every model (e.g. ${ev.dropped.example})`);
   const evalItems = parts.eval;
@@ -80,7 +103,11 @@ export function evaluateRecords(o: EvaluateOptions): EvaluateReport {
   if (locals.length > 0 && ev.models.get(finalModel)?.local === false) {
     points.push({ ...evaluatePolicy(frontier, { kind: "oracle", models: [...locals, finalModel] }), policy: null });
     const best = points.find((p) => p.recommended);
-    if (best) points.push({ ...evaluatePolicy(frontier, { kind: "random", local: chain.cells[0]!.models[0]!, api: finalModel, apiShare: best.api_share }), policy: null });
+    if (best)
+      points.push({
+        ...evaluatePolicy(frontier, { kind: "random", local: chain.cells[0]!.models[0]!, api: finalModel, apiShare: best.api_share }),
+        policy: null,
+      });
   }
   const scored = evaluateScoredCells({ fitted: cal.fitted, items: evalItems, api: finalModel, seed: o.seed, aurocIterations: o.aurocIterations });
   return {
@@ -106,10 +133,24 @@ function frontierItem(item: EvidenceItem): FrontierItem {
 function ruleCascade(a: { config: RouterConfig; action: string; items: readonly EvidenceItem[]; cells: readonly CellSpec[] }): PolicyPoint {
   const uncalibrated = { ...a.config, calibration: undefined };
   const thresholds = a.cells.map((c) => thresholdFor(uncalibrated, a.action, c.tier).threshold);
-  const cells: WalkCell[] = a.cells.map((c, i) => ({ cell: c.cell, local: c.local, model: c.models[0]!, rule: { basis: "self_check", threshold: thresholds[i]! } }));
+  const cells: WalkCell[] = a.cells.map((c, i) => ({
+    cell: c.cell,
+    local: c.local,
+    model: c.models[0]!,
+    rule: { basis: "self_check", threshold: thresholds[i]! },
+  }));
   const runs = a.items.map((item) => asAnswered(walkItem({ itemId: item.id, cells, answer: (m) => item.answers[m]! })));
   const models = cells.map((c) => c.model);
-  return walkPoint({ name: `rule cascade ${models.join(" → ")} @ self-check ≥ ${thresholds.join(", ")}`, kind: "cascade", models, thresholds, runs, alpha: null, delta: null, policy: null });
+  return walkPoint({
+    name: `rule cascade ${models.join(" → ")} @ self-check ≥ ${thresholds.join(", ")}`,
+    kind: "cascade",
+    models,
+    thresholds,
+    runs,
+    alpha: null,
+    delta: null,
+    policy: null,
+  });
 }
 
 /**
@@ -123,20 +164,56 @@ function agreementConsensus(a: { items: readonly EvidenceItem[]; pair: CellSpec;
   ];
   const runs = a.items.map((item) => asAnswered(walkItem({ itemId: item.id, cells, answer: (m) => item.answers[m]! })));
   const models = [...a.pair.models, a.final.models[0]!];
-  return walkPoint({ name: `consensus on agreement alone (no guarantee): ${a.pair.models.join(" + ")} → ${a.final.models[0]!}`, kind: "consensus", models, thresholds: null, runs, alpha: null, delta: null, policy: null });
+  return walkPoint({
+    name: `consensus on agreement alone (no guarantee): ${a.pair.models.join(" + ")} → ${a.final.models[0]!}`,
+    kind: "consensus",
+    models,
+    thresholds: null,
+    runs,
+    alpha: null,
+    delta: null,
+    policy: null,
+  });
 }
 
-function calibratedPoint(a: { f: Fitted; items: readonly EvidenceItem[]; alpha: number; delta: number; recommended: boolean; finalModel: string }): PolicyPoint {
+function calibratedPoint(a: {
+  f: Fitted;
+  items: readonly EvidenceItem[];
+  alpha: number;
+  delta: number;
+  recommended: boolean;
+  finalModel: string;
+}): PolicyPoint {
   const cells = walkCells(a.f.cells, "compiled");
   const runs = a.items.map((item) => asAnswered(walkItem({ itemId: item.id, cells, answer: (m) => item.answers[m]! })));
   const models = a.f.cells.flatMap((c) => (c.spec.consensus ? c.spec.models : [c.spec.models[0]!]));
   const thresholds = a.f.cells.flatMap((c) => (c.threshold === null ? [] : [c.threshold]));
   const shape = a.f.cells.map((c) => (c.spec.consensus ? c.spec.models.join(" + ") : c.spec.models[0]!)).join(" → ");
   const kind = a.f.kind === "api_first" ? "single" : a.f.kind;
-  return walkPoint({ name: `${a.f.kind} (calibrated): ${shape}${thresholds.length ? ` @ P(correct) ≥ ${thresholds.join(", ")}` : ""}`, kind, models, thresholds: thresholds.length ? thresholds : null, runs, alpha: a.alpha, delta: a.delta, policy: a.f.kind, recommended: a.recommended });
+  return walkPoint({
+    name: `${a.f.kind} (calibrated): ${shape}${thresholds.length ? ` @ P(correct) ≥ ${thresholds.join(", ")}` : ""}`,
+    kind,
+    models,
+    thresholds: thresholds.length ? thresholds : null,
+    runs,
+    alpha: a.alpha,
+    delta: a.delta,
+    policy: a.f.kind,
+    recommended: a.recommended,
+  });
 }
 
-function walkPoint(a: { name: string; kind: PolicyPoint["kind"]; models: string[]; thresholds: number[] | null; runs: ReturnType<typeof asAnswered>[]; alpha: number | null; delta: number | null; policy: PolicyPoint["policy"]; recommended?: boolean }): PolicyPoint {
+function walkPoint(a: {
+  name: string;
+  kind: PolicyPoint["kind"];
+  models: string[];
+  thresholds: number[] | null;
+  runs: ReturnType<typeof asAnswered>[];
+  alpha: number | null;
+  delta: number | null;
+  policy: PolicyPoint["policy"];
+  recommended?: boolean;
+}): PolicyPoint {
   const s = summariseWalks(a.runs, { delta: a.delta ?? 0.1 });
   return {
     name: a.name,

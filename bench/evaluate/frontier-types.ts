@@ -32,7 +32,13 @@ const Guarantee = { alpha: z.number().gt(0).lt(1).optional(), delta: z.number().
 export const PolicySpec = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("single"), name: z.string().optional(), model: z.string() }),
   /** Calls models in order; keeps model i's answer when its score ≥ thresholds[i]; the last one always answers. */
-  z.strictObject({ kind: z.literal("cascade"), name: z.string().optional(), models: z.array(z.string()).min(2), thresholds: z.array(z.number().min(0).max(1)), ...Guarantee }),
+  z.strictObject({
+    kind: z.literal("cascade"),
+    name: z.string().optional(),
+    models: z.array(z.string()).min(2),
+    thresholds: z.array(z.number().min(0).max(1)),
+    ...Guarantee,
+  }),
   /**
    * Calls both local models (paying both); keeps the first one's answer when their answers agree and
    * the score of `scoreFrom` (default the first) ≥ threshold (null: agreement alone); else calls `fallback`.

@@ -11,7 +11,11 @@ import { asAnswered, summariseWalks } from "../calibrate/walk-metrics.js";
 import { evaluatePolicy } from "./frontier.js";
 import type { FrontierItem, ModelTier } from "./frontier-types.js";
 
-const models: ModelTier[] = [{ name: "L1", tier: "local" }, { name: "L2", tier: "local" }, { name: "A", tier: "api" }];
+const models: ModelTier[] = [
+  { name: "L1", tier: "local" },
+  { name: "L2", tier: "local" },
+  { name: "A", tier: "api" },
+];
 
 function randomItems(seed: number, n: number): FrontierItem[] {
   const rng = createRng(seed);
@@ -28,11 +32,23 @@ function randomItems(seed: number, n: number): FrontierItem[] {
 
 function walkPoint(items: readonly FrontierItem[], cells: (byId: Map<string, FrontierItem>) => WalkCell[]) {
   const byId = new Map(items.map((it) => [it.id, it]));
-  const answer = (it: FrontierItem) => (m: string): RecordedAnswer => {
-    const o = it.outcomes[m]!;
-    return { correct: o.correct, costUsd: o.costUsd, api: m === "A", reading: { status: o.answer == null ? "unparseable" : "clean", canonical: o.answer ?? null }, own: {}, confidence: null };
-  };
-  return summariseWalks(items.map((it) => asAnswered(walkItem({ itemId: it.id, cells: cells(byId), answer: answer(it) }))), { delta: 0.1 });
+  const answer =
+    (it: FrontierItem) =>
+    (m: string): RecordedAnswer => {
+      const o = it.outcomes[m]!;
+      return {
+        correct: o.correct,
+        costUsd: o.costUsd,
+        api: m === "A",
+        reading: { status: o.answer == null ? "unparseable" : "clean", canonical: o.answer ?? null },
+        own: {},
+        confidence: null,
+      };
+    };
+  return summariseWalks(
+    items.map((it) => asAnswered(walkItem({ itemId: it.id, cells: cells(byId), answer: answer(it) }))),
+    { delta: 0.1 },
+  );
 }
 
 const scoreOf = (byId: Map<string, FrontierItem>, m: string) => (_: unknown, id: string) => byId.get(id)!.outcomes[m]!.score!;
@@ -54,8 +70,17 @@ describe("frontier points equal the offline walk's", () => {
         { cell: "consensus", local: true, model: "L1", partner: "L2", rule: { basis: "p_correct", threshold: t1, score: scoreOf(byId, "L1") } },
         { cell: "API", local: false, model: "A", rule: { basis: "final" } },
       ]);
-      for (const [point, walked] of [[cascade, walkedCascade], [consensus, walkedConsensus]] as const) {
-        expect({ seed, accuracy: point.accuracy, api: point.api_share, kept: point.kept, keptError: point.kept_error }).toEqual({ seed, accuracy: walked.accuracy, api: walked.api_share, kept: walked.kept, keptError: walked.kept_error });
+      for (const [point, walked] of [
+        [cascade, walkedCascade],
+        [consensus, walkedConsensus],
+      ] as const) {
+        expect({ seed, accuracy: point.accuracy, api: point.api_share, kept: point.kept, keptError: point.kept_error }).toEqual({
+          seed,
+          accuracy: walked.accuracy,
+          api: walked.api_share,
+          kept: walked.kept,
+          keptError: walked.kept_error,
+        });
         expect(point.cost_per_1k_usd).toBeCloseTo(walked.cost_per_1k_usd, 12);
       }
     }

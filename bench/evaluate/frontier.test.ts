@@ -22,13 +22,26 @@ const items: FrontierItem[] = [
   { id: "i4", outcomes: { L1: row(true, 0.4, "9", 0.0001), L2: row(false, 0.9, "8", 0.0002), A: api(true) } },
   { id: "i5", outcomes: { L1: row(false, 0.95, "2", 0.0001), L2: row(false, 0.5, "2", 0.0002), A: api(true) } },
 ];
-const models: ModelTier[] = [{ name: "L1", tier: "local" }, { name: "L2", tier: "local" }, { name: "A", tier: "api" }];
+const models: ModelTier[] = [
+  { name: "L1", tier: "local" },
+  { name: "L2", tier: "local" },
+  { name: "A", tier: "api" },
+];
 const point = (spec: PolicySpec) => evaluatePolicy({ items, models }, spec);
 
 describe("frontier policies on the hand case", () => {
   it("single models", () => {
     // L1 right on i1, i4: 2/5. Cost 5 × $0.0001 / 5 items × 1000 = $0.10 per 1k.
-    expect(point({ kind: "single", model: "L1" })).toMatchObject({ name: "L1", kind: "single", accuracy: 0.4, api_share: 0, kept: 5, kept_error: null, alpha: null, delta: null });
+    expect(point({ kind: "single", model: "L1" })).toMatchObject({
+      name: "L1",
+      kind: "single",
+      accuracy: 0.4,
+      api_share: 0,
+      kept: 5,
+      kept_error: null,
+      alpha: null,
+      delta: null,
+    });
     expect(point({ kind: "single", model: "L1" }).cost_per_1k_usd).toBeCloseTo(0.1, 12);
     // A right on all but i3: 4/5, every request to the API, $0.01 each = $10 per 1k.
     const a = point({ kind: "single", model: "A" });
@@ -41,7 +54,17 @@ describe("frontier policies on the hand case", () => {
     // L1 kept where score ≥ 0.8: i1 (✓), i5 (✗) → kept 2, kept error 1/2. i2, i3, i4 go to A: ✓, ✗, ✓.
     // Right: i1, i2, i4 → 3/5. API share 3/5. Cost: 5 × 0.0001 + 3 × 0.01 = 0.0305 over 5 items → $6.10 per 1k.
     const p = point({ kind: "cascade", models: ["L1", "A"], thresholds: [0.8], alpha: 0.1, delta: 0.2 });
-    expect(p).toMatchObject({ kind: "cascade", models: ["L1", "A"], thresholds: [0.8], accuracy: 0.6, api_share: 0.6, kept: 2, kept_error: 0.5, alpha: 0.1, delta: 0.2 });
+    expect(p).toMatchObject({
+      kind: "cascade",
+      models: ["L1", "A"],
+      thresholds: [0.8],
+      accuracy: 0.6,
+      api_share: 0.6,
+      kept: 2,
+      kept_error: 0.5,
+      alpha: 0.1,
+      delta: 0.2,
+    });
     expect(p.cost_per_1k_usd).toBeCloseTo(6.1, 12);
     // Wilson 95 % for 3/5, z² = 3.8415: centre (0.6 + 3.8415/10)/(1 + 3.8415/5) = 0.98415/1.7683 = 0.5566,
     // half (1.96/1.7683)·√(0.24/5 + 3.8415/100) = 1.1084·0.29397 = 0.3258 → [0.2307, 0.8824].
@@ -103,11 +126,20 @@ describe("frontier policies on the hand case", () => {
   });
 
   it("names policies, evaluates a list, and rejects what cannot be computed", () => {
-    expect(evaluatePolicies({ items, models }, [{ kind: "single", model: "L2", name: "llama" }, { kind: "oracle", models: ["L1", "A"] }]).map((p) => p.name)).toEqual(["llama", "oracle L1 → A"]);
+    expect(
+      evaluatePolicies({ items, models }, [
+        { kind: "single", model: "L2", name: "llama" },
+        { kind: "oracle", models: ["L1", "A"] },
+      ]).map((p) => p.name),
+    ).toEqual(["llama", "oracle L1 → A"]);
     expect(() => point({ kind: "cascade", models: ["L1", "A"], thresholds: [] })).toThrow(/needs 1 thresholds/);
     expect(() => point({ kind: "single", model: "gpt-5" })).toThrow(/model gpt-5 is not among the models given/);
-    expect(() => evaluatePolicy({ items: [{ id: "x", outcomes: { L1: row(true, 1, "a", 0) } }], models }, { kind: "cascade", models: ["L1", "A"], thresholds: [1] })).not.toThrow();
-    expect(() => evaluatePolicy({ items: [{ id: "x", outcomes: { L1: row(true, 0.1, "a", 0) } }], models }, { kind: "cascade", models: ["L1", "A"], thresholds: [1] })).toThrow(/item x: no outcome for model A/);
+    expect(() =>
+      evaluatePolicy({ items: [{ id: "x", outcomes: { L1: row(true, 1, "a", 0) } }], models }, { kind: "cascade", models: ["L1", "A"], thresholds: [1] }),
+    ).not.toThrow();
+    expect(() =>
+      evaluatePolicy({ items: [{ id: "x", outcomes: { L1: row(true, 0.1, "a", 0) } }], models }, { kind: "cascade", models: ["L1", "A"], thresholds: [1] }),
+    ).toThrow(/item x: no outcome for model A/);
     expect(() => point({ kind: "random", local: "A", api: "L1", apiShare: 0.5 })).toThrow(/local-tier/);
   });
 
@@ -119,7 +151,10 @@ describe("frontier policies on the hand case", () => {
 
 describe("bench evaluate --json document", () => {
   it("validates a report built from the policy points, and rejects another version", () => {
-    const policies = evaluatePolicies({ items, models }, [{ kind: "single", model: "A" }, { kind: "random", local: "L1", api: "A", apiShare: 0.3 }]);
+    const policies = evaluatePolicies({ items, models }, [
+      { kind: "single", model: "A" },
+      { kind: "random", local: "L1", api: "A", apiShare: 0.3 },
+    ]);
     const report = { version: 1, dataset: "hand", split: { fit: 0, eval: 5, seed: 1 }, policies };
     expect(EvaluateReport.parse(JSON.parse(JSON.stringify(report)))).toEqual(report);
     expect(() => EvaluateReport.parse({ ...report, version: 2 })).toThrow();

@@ -40,7 +40,9 @@ export function evaluatePolicy(input: FrontierInput, rawSpec: PolicySpec): Polic
   modelsOf.forEach(isApi);
   if (spec.kind === "random") return randomPoint(input, spec, isApi);
   if (spec.kind === "cascade" && spec.thresholds.length !== spec.models.length - 1) {
-    throw new RangeError(`policy ${nameOf(spec)}: a cascade of ${spec.models.length} models needs ${spec.models.length - 1} thresholds, got ${spec.thresholds.length}`);
+    throw new RangeError(
+      `policy ${nameOf(spec)}: a cascade of ${spec.models.length} models needs ${spec.models.length - 1} thresholds, got ${spec.thresholds.length}`,
+    );
   }
   const runs = input.items.map((item) => runItem({ spec, item, isApi }));
   const n = runs.length;

@@ -7,7 +7,9 @@ const usd = (x: number) => `$${x.toFixed(x < 1 ? 4 : 2)}`;
 
 export function renderEvaluateTable(r: EvaluateReport): string {
   const lines: string[] = [];
-  lines.push(`bench evaluate: ${r.dataset}${r.action ? ` (action ${r.action})` : ""}: fitted on ${r.split.fit} items, judged on the other ${r.split.eval} (split seed ${r.split.seed})`);
+  lines.push(
+    `bench evaluate: ${r.dataset}${r.action ? ` (action ${r.action})` : ""}: fitted on ${r.split.fit} items, judged on the other ${r.split.eval} (split seed ${r.split.seed})`,
+  );
   lines.push("accuracy: graded answers on the judged items (replayed or measured, as the run was); cost: tokens × list prices plus configured local cost", "");
   const header = ["", "policy", "accuracy (95 % CI)", "API", "$/1k", "kept", "kept error (upper)", "≤ α"];
   const rows = r.policies.map((p) => [
@@ -25,11 +27,33 @@ export function renderEvaluateTable(r: EvaluateReport): string {
   if (best) lines.push(...goalLines(best, r.policies), "");
   if (r.signals?.length) {
     lines.push("AUROC per signal on the judged items (bootstrap 95 % CI), per scored cell:");
-    lines.push(...table([["policy", "cell", "model", "signal", "AUROC", "95 % CI", "n"], ...r.signals.map((s) => [s.policy, s.cell, s.model, s.signal, num(s.auroc), `${num(s.lower)}–${num(s.upper)}`, String(s.n)])]), "");
+    lines.push(
+      ...table([
+        ["policy", "cell", "model", "signal", "AUROC", "95 % CI", "n"],
+        ...r.signals.map((s) => [s.policy, s.cell, s.model, s.signal, num(s.auroc), `${num(s.lower)}–${num(s.upper)}`, String(s.n)]),
+      ]),
+      "",
+    );
   }
   if (r.routellm?.length) {
     lines.push("RouteLLM metrics (P(correct) of the first cell routes between its model and the final API model):");
-    lines.push(...table([["policy", "local", "api", "weak", "strong", "APGR", "CPT(50)", "CPT(80)", "CPT(95)"], ...r.routellm.map((m) => [m.policy, m.local, m.api, pct(m.weak), pct(m.strong), num(m.apgr), pct(m.calls_to_gap["50"]), pct(m.calls_to_gap["80"]), pct(m.calls_to_gap["95"])])]), "");
+    lines.push(
+      ...table([
+        ["policy", "local", "api", "weak", "strong", "APGR", "CPT(50)", "CPT(80)", "CPT(95)"],
+        ...r.routellm.map((m) => [
+          m.policy,
+          m.local,
+          m.api,
+          pct(m.weak),
+          pct(m.strong),
+          num(m.apgr),
+          pct(m.calls_to_gap["50"]),
+          pct(m.calls_to_gap["80"]),
+          pct(m.calls_to_gap["95"]),
+        ]),
+      ]),
+      "",
+    );
   }
   if (r.notes?.length) lines.push("notes:", ...r.notes.map((n) => `- ${n}`));
   return lines.join("\n") + "\n";
@@ -47,5 +71,10 @@ function goalLines(best: PolicyPoint, all: readonly PolicyPoint[]): string[] {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join("  ")
+      .trimEnd(),
+  );
 }

@@ -66,12 +66,30 @@ describe("APGR landmarks", () => {
   });
 
   it("scores a router that recovers the whole gap at once 1 (on a curve of two points)", () => {
-    expect(apgr({ curve: [{ apiShare: 0, accuracy: 0.8 }, { apiShare: 1, accuracy: 0.8 }], weak: 0.3, strong: 0.8 })).toBe(1);
+    expect(
+      apgr({
+        curve: [
+          { apiShare: 0, accuracy: 0.8 },
+          { apiShare: 1, accuracy: 0.8 },
+        ],
+        weak: 0.3,
+        strong: 0.8,
+      }),
+    ).toBe(1);
   });
 
   it("refuses curves it cannot score", () => {
     expect(() => apgr({ curve: [{ apiShare: 0, accuracy: 0.5 }], weak: 0.3, strong: 0.8 })).toThrow(/two points/);
-    expect(() => apgr({ curve: [{ apiShare: 0, accuracy: 0.5 }, { apiShare: 1, accuracy: 0.5 }], weak: 0.5, strong: 0.5 })).toThrow(/no gap/);
+    expect(() =>
+      apgr({
+        curve: [
+          { apiShare: 0, accuracy: 0.5 },
+          { apiShare: 1, accuracy: 0.5 },
+        ],
+        weak: 0.5,
+        strong: 0.5,
+      }),
+    ).toThrow(/no gap/);
     expect(() => thresholdCurve({ items: [{ id: "x", outcomes: { L1: o(true), A: o(true) } }], local: "L1", api: "A" })).toThrow(/no score for L1/);
   });
 });

@@ -108,5 +108,8 @@ export function routerSummary(args: { items: readonly FrontierItem[]; local: str
 
 /** Stable sort by share: equal shares keep their order (they add no area). */
 function sortByShare(points: readonly CurvePoint[]): CurvePoint[] {
-  return points.map((p, i) => ({ p, i })).sort((x, y) => x.p.apiShare - y.p.apiShare || x.i - y.i).map(({ p }) => p);
+  return points
+    .map((p, i) => ({ p, i }))
+    .sort((x, y) => x.p.apiShare - y.p.apiShare || x.i - y.i)
+    .map(({ p }) => p);
 }

@@ -40,7 +40,11 @@ function rowsOf(c: ScoredCell, items: readonly EvidenceItem[]) {
   });
 }
 
-export function evaluateScoredCells(a: { fitted: readonly Fitted[]; items: readonly EvidenceItem[]; api: string; seed: number; aurocIterations?: number }): { signals: SignalAurocRow[]; routellm: RouterMetricsRow[]; notes: string[] } {
+export function evaluateScoredCells(a: { fitted: readonly Fitted[]; items: readonly EvidenceItem[]; api: string; seed: number; aurocIterations?: number }): {
+  signals: SignalAurocRow[];
+  routellm: RouterMetricsRow[];
+  notes: string[];
+} {
   const signals: SignalAurocRow[] = [];
   const routellm: RouterMetricsRow[] = [];
   const notes: string[] = [];
@@ -51,15 +55,28 @@ export function evaluateScoredCells(a: { fitted: readonly Fitted[]; items: reado
       const named: Record<string, { score: number | null | undefined; correct: boolean }[]> = {};
       for (const feature of c.scorer.model.features) named[feature.name] = rows.map((r) => ({ score: r.features[feature.name], correct: r.correct }));
       named.p_correct = rows.map((r) => ({ score: r.p, correct: r.correct }));
-      for (const [signal, e] of Object.entries(aurocsOf(named, a.seed, a.aurocIterations))) signals.push({ policy: f.kind, cell: c.spec.cell, model, signal, ...e });
+      for (const [signal, e] of Object.entries(aurocsOf(named, a.seed, a.aurocIterations)))
+        signals.push({ policy: f.kind, cell: c.spec.cell, model, signal, ...e });
       if (c.position !== 0 || c.spec.local === false) continue;
       const items: FrontierItem[] = rows.map((r) => ({
         id: r.item.id,
-        outcomes: { [model]: { correct: r.correct, costUsd: r.item.answers[model]!.costUsd, score: r.p }, [a.api]: { correct: r.item.answers[a.api]!.correct, costUsd: r.item.answers[a.api]!.costUsd } },
+        outcomes: {
+          [model]: { correct: r.correct, costUsd: r.item.answers[model]!.costUsd, score: r.p },
+          [a.api]: { correct: r.item.answers[a.api]!.correct, costUsd: r.item.answers[a.api]!.costUsd },
+        },
       }));
       try {
         const s = routerSummary({ items, local: model, api: a.api });
-        routellm.push({ policy: f.kind, cell: c.spec.cell, local: model, api: a.api, weak: s.weak, strong: s.strong, apgr: s.apgr, calls_to_gap: s.calls_to_gap });
+        routellm.push({
+          policy: f.kind,
+          cell: c.spec.cell,
+          local: model,
+          api: a.api,
+          weak: s.weak,
+          strong: s.strong,
+          apgr: s.apgr,
+          calls_to_gap: s.calls_to_gap,
+        });
       } catch (err) {
         notes.push(`APGR for ${f.kind} / ${c.spec.cell}: not computed: ${(err as Error).message}`);
       }

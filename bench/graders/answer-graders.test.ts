@@ -58,7 +58,13 @@ describe("answer_literal", () => {
 
   it("reports the canonical answer, and null with unparseable for a reply without one", async () => {
     expect(await grade(reply("{2, 1}"), item("{1, 2}", "answer_literal"))).toMatchObject({ pass: true, extracted: "{1, 2}", unparseable: false });
-    expect(await grade("no json here", item("1", "answer_literal"))).toEqual({ pass: false, reason: "no JSON object in the reply; expected 1", score: 0, unparseable: true, extracted: null });
+    expect(await grade("no json here", item("1", "answer_literal"))).toEqual({
+      pass: false,
+      reason: "no JSON object in the reply; expected 1",
+      score: 0,
+      unparseable: true,
+      extracted: null,
+    });
   });
 
   it("a gold that is not a Python literal rejects the item when the dataset loads, with its line and position", () => {

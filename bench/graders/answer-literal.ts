@@ -15,10 +15,12 @@ const shown = (v: PyValue) => {
   return r.length > MAX_SHOWN ? `${r.slice(0, MAX_SHOWN - 1)}…` : r;
 };
 
-const ExpectedLiteral = z.string({ error: "answer_literal needs expected as a Python literal written as a string, e.g. \"[1, 'a']\"" }).superRefine((text, ctx) => {
-  const parsed = tryParsePythonLiteral(text);
-  if (!parsed.ok) ctx.addIssue({ code: "custom", message: `expected is not a Python literal: ${parsed.error.message}` });
-});
+const ExpectedLiteral = z
+  .string({ error: "answer_literal needs expected as a Python literal written as a string, e.g. \"[1, 'a']\"" })
+  .superRefine((text, ctx) => {
+    const parsed = tryParsePythonLiteral(text);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `expected is not a Python literal: ${parsed.error.message}` });
+  });
 
 export const answerLiteral: GraderSpec<Record<string, never>> = {
   id: "answer_literal",
@@ -38,4 +40,3 @@ export const answerLiteral: GraderSpec<Record<string, never>> = {
     return { pass: false, reason: `${shown(got)} != ${shown(want)}${why ? `: ${why}` : ""}${note}`, score: 0, unparseable: false, extracted: read.canonical };
   },
 };
-

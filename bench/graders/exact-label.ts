@@ -5,7 +5,7 @@ import { labelOf, normaliseLabel } from "../../router/answers/normalise.js";
 
 export const exactLabel: GraderSpec<Record<string, never>> = {
   id: "exact_label",
-  description: "the answer's label equals expected (case, quotes, punctuation, {\"label\": ...} ignored)",
+  description: 'the answer\'s label equals expected (case, quotes, punctuation, {"label": ...} ignored)',
   params: z.strictObject({}),
   expected: z.string({ error: "exact_label needs expected as a label string" }).min(1, "exact_label needs a non-empty expected label"),
   grade(answer, item) {

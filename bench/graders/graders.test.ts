@@ -24,8 +24,16 @@ describe("registry", () => {
 describe("exact_label", () => {
   const it1 = item("card_arrival", "exact_label");
   it.each([
-    "card_arrival", "  Card_Arrival. ", '"card_arrival"', "`card_arrival`", "**card_arrival**", '{"label": "card_arrival"}',
-    '{"intent":"card_arrival","confidence":0.9}', "```json\n{\"label\": \"card_arrival\"}\n```", "Label: card_arrival", '{"x": "card_arrival"}',
+    "card_arrival",
+    "  Card_Arrival. ",
+    '"card_arrival"',
+    "`card_arrival`",
+    "**card_arrival**",
+    '{"label": "card_arrival"}',
+    '{"intent":"card_arrival","confidence":0.9}',
+    '```json\n{"label": "card_arrival"}\n```',
+    "Label: card_arrival",
+    '{"x": "card_arrival"}',
   ])("passes %j", async (answer) => {
     expect(await passes(answer, it1)).toBe(true);
   });
@@ -58,8 +66,17 @@ describe("label_in_set", () => {
 describe("numeric", () => {
   const gsm = item(18, { id: "numeric", tolerance: 0 });
   it.each([
-    ["18", true], ["She makes $18 every day.", true], ["9 eggs * $2 = 18", true], ["#### 18", true], ["#### 18\nso about 20 in total", true],
-    ["18.0", true], ["The answer is 18.", true], ["17", false], ["18 eggs, 3 days: 54", false], ["no idea", false], ["-18", false],
+    ["18", true],
+    ["She makes $18 every day.", true],
+    ["9 eggs * $2 = 18", true],
+    ["#### 18", true],
+    ["#### 18\nso about 20 in total", true],
+    ["18.0", true],
+    ["The answer is 18.", true],
+    ["17", false],
+    ["18 eggs, 3 days: 54", false],
+    ["no idea", false],
+    ["-18", false],
   ] as const)("%j → %s", async (answer, pass) => {
     expect(await passes(answer, gsm)).toBe(pass);
   });
@@ -83,7 +100,9 @@ describe("json_fields", () => {
   it("passes bare, fenced and embedded JSON with formatting differences", async () => {
     const i = item(exp, "json_fields");
     expect(await passes(JSON.stringify(exp), i)).toBe(true);
-    expect(await passes('```json\n{"name": " dana  whitfield", "total": "1249.50", "tags": ["b", "a"], "address": {"city": "springfield"}}\n```', i)).toBe(true);
+    expect(await passes('```json\n{"name": " dana  whitfield", "total": "1249.50", "tags": ["b", "a"], "address": {"city": "springfield"}}\n```', i)).toBe(
+      true,
+    );
     expect(await passes(`Here you go: ${JSON.stringify({ ...exp, extra: 1 })} Hope that helps.`, i)).toBe(true);
   });
   it("fails on a wrong or missing field, non-JSON and non-objects, with partial credit", async () => {

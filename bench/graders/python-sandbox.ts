@@ -103,7 +103,10 @@ export function pythonExecutable(): string {
   const r = spawnSync(cmd, ["-I", "-c", "import sys; print(sys.executable)"], { encoding: "utf8", timeout: 15_000 });
   const exe = r.status === 0 ? r.stdout.trim() : "";
   if (!exe) {
-    throw new TierlabError({ message: `unit_tests grader: cannot run ${cmd} (${r.error?.message || r.stderr?.trim() || `exit ${r.status}`})`, fix: "install Python 3 or set TIERLAB_PYTHON to its path" });
+    throw new TierlabError({
+      message: `unit_tests grader: cannot run ${cmd} (${r.error?.message || r.stderr?.trim() || `exit ${r.status}`})`,
+      fix: "install Python 3 or set TIERLAB_PYTHON to its path",
+    });
   }
   pythonPath = exe;
   return exe;
@@ -153,26 +156,35 @@ export function runPython(args: { program: string; test?: string; entryPoint?: s
     let stdout = "";
     let stderr = "";
     let timedOut = false;
-    child.stdout.on("data", (c: Buffer) => { stdout = appendTail(stdout, c); });
-    child.stderr.on("data", (c: Buffer) => { stderr = appendTail(stderr, c); });
-    const timer = setTimeout(() => { timedOut = true; killGroup(child.pid); }, args.timeoutMs);
+    child.stdout.on("data", (c: Buffer) => {
+      stdout = appendTail(stdout, c);
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr = appendTail(stderr, c);
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, args.timeoutMs);
     const onAbort = () => killGroup(child.pid);
     args.signal?.addEventListener("abort", onAbort, { once: true });
     // Grandchildren may outlive the child and hold the pipes open: clear the group as soon as it exits.
     child.on("exit", () => killGroup(child.pid));
     child.on("error", (err) => finish(() => reject(new TierlabError({ message: `unit_tests grader: cannot start ${cmd}: ${err.message}`, cause: err }))));
-    child.on("close", (code) => finish(() => {
-      if (args.signal?.aborted) return reject(args.signal.reason);
-      const at = stdout.lastIndexOf(marker);
-      const line = at >= 0 ? stdout.slice(at + marker.length).split("\n")[0]! : "";
-      let outcome: PythonOutcome | undefined;
-      try {
-        outcome = line ? (JSON.parse(line) as PythonOutcome) : undefined;
-      } catch {
-        outcome = undefined;
-      }
-      resolve({ outcome: timedOut ? undefined : outcome, timedOut, timeoutMs: args.timeoutMs, exitCode: code, stderrTail: stderr.slice(-2000), network });
-    }));
+    child.on("close", (code) =>
+      finish(() => {
+        if (args.signal?.aborted) return reject(args.signal.reason);
+        const at = stdout.lastIndexOf(marker);
+        const line = at >= 0 ? stdout.slice(at + marker.length).split("\n")[0]! : "";
+        let outcome: PythonOutcome | undefined;
+        try {
+          outcome = line ? (JSON.parse(line) as PythonOutcome) : undefined;
+        } catch {
+          outcome = undefined;
+        }
+        resolve({ outcome: timedOut ? undefined : outcome, timedOut, timeoutMs: args.timeoutMs, exitCode: code, stderrTail: stderr.slice(-2000), network });
+      }),
+    );
     let done = false;
     function finish(then: () => void): void {
       if (done) return;

@@ -15,19 +15,25 @@ export interface RegexParams {
 // g and y make RegExp.test stateful between calls; d is harmless but useless here.
 const Flags = z.string().regex(/^(?!.*(.).*\1)[imsuv]*$/, "must be distinct flags among i, m, s, u, v");
 
-export const RegexParamsSchema = z.strictObject({
-  pattern: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  flags: Flags.optional(),
-  max_chars: z.number().int().positive().optional(),
-}).superRefine((p, ctx) => {
-  for (const [i, src] of (Array.isArray(p.pattern) ? p.pattern : [p.pattern]).entries()) {
-    try {
-      new RegExp(src, p.flags);
-    } catch (err) {
-      ctx.addIssue({ code: "custom", path: Array.isArray(p.pattern) ? ["pattern", i] : ["pattern"], message: `not a valid regular expression: ${(err as Error).message}` });
+export const RegexParamsSchema = z
+  .strictObject({
+    pattern: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    flags: Flags.optional(),
+    max_chars: z.number().int().positive().optional(),
+  })
+  .superRefine((p, ctx) => {
+    for (const [i, src] of (Array.isArray(p.pattern) ? p.pattern : [p.pattern]).entries()) {
+      try {
+        new RegExp(src, p.flags);
+      } catch (err) {
+        ctx.addIssue({
+          code: "custom",
+          path: Array.isArray(p.pattern) ? ["pattern", i] : ["pattern"],
+          message: `not a valid regular expression: ${(err as Error).message}`,
+        });
+      }
     }
-  }
-});
+  });
 
 export const regex: GraderSpec<RegexParams> = {
   id: "regex",

@@ -59,7 +59,10 @@ export async function grade(answer: string, item: DatasetItem, ctx?: GradeContex
   if (issues.length === 0) checkedItems.add(item);
   if (issues.length > 0) {
     const first = issues[0]!;
-    throw new ConfigError({ message: `item ${item.id}: ${formatPath(first.path)}: ${first.message}`, fix: "load datasets with loadDataset, which checks graders up front" });
+    throw new ConfigError({
+      message: `item ${item.id}: ${formatPath(first.path)}: ${first.message}`,
+      fix: "load datasets with loadDataset, which checks graders up front",
+    });
   }
   const { id, params } = graderOf(item.grader);
   const spec = GRADERS.get(id)!;

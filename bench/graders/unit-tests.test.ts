@@ -38,7 +38,10 @@ def check(candidate):
     assert candidate([1.0, 2.0, 5.9, 4.0, 5.0], 0.95) == True
 `;
 const problem = (timeoutMs?: number): DatasetItem => ({
-  id: "he-0", action: "code", input: PROMPT, expected: null,
+  id: "he-0",
+  action: "code",
+  input: PROMPT,
+  expected: null,
   grader: { id: "unit_tests", entry_point: "has_close_elements", test: TEST, ...(timeoutMs ? { timeout_ms: timeoutMs } : {}) },
 });
 
@@ -62,7 +65,8 @@ describe("unit_tests grader", () => {
   });
 
   it("passes a whole function in a markdown fence, keeping the prompt's imports and helpers", async () => {
-    const answer = "Here is the code:\n```python\ndef has_close_elements(numbers: List[float], threshold: float) -> bool:\n    return any(_distance(a, b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n```\nDone.";
+    const answer =
+      "Here is the code:\n```python\ndef has_close_elements(numbers: List[float], threshold: float) -> bool:\n    return any(_distance(a, b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n```\nDone.";
     expect(await grade(answer, problem())).toMatchObject({ pass: true, reason: "all tests passed (function)" });
   });
 
@@ -133,7 +137,10 @@ describe("network containment", () => {
   let port = 0;
   let connections = 0;
   const listening = new Promise<void>((resolve) => {
-    server = createServer((s) => { connections++; s.destroy(); }).listen(0, "127.0.0.1", () => {
+    server = createServer((s) => {
+      connections++;
+      s.destroy();
+    }).listen(0, "127.0.0.1", () => {
       port = (server.address() as { port: number }).port;
       resolve();
     });
@@ -166,18 +173,26 @@ describe("assembleProgram", () => {
     expect(p.mode).toBe("body");
     expect(p.source).toBe("def f():\n    return 1\n\n");
     expect(p.test).toBe("def check(c):\n    assert c() == 1\n");
-    expect(p.sections.map((s) => [s.name, s.firstLine])).toEqual([["prompt", 1], ["completion", 2]]);
+    expect(p.sections.map((s) => [s.name, s.firstLine])).toEqual([
+      ["prompt", 1],
+      ["completion", 2],
+    ]);
   });
 });
 
 describe("harness names stay out of the task's way", () => {
   // An MBPP-style task whose own function is called `check`: the test's check(candidate) used to replace it.
-  const task = (completion: string, extra: Partial<DatasetItem> = {}): [string, DatasetItem] => [completion, {
-    id: "mbpp-check", action: "code", expected: null,
-    input: "def check(n):\n    \"\"\"Return True if n is even.\"\"\"\n",
-    grader: { id: "unit_tests", entry_point: "check", test: "def check(candidate):\n    assert candidate(2) is True\n    assert candidate(3) is False\n" },
-    ...extra,
-  }];
+  const task = (completion: string, extra: Partial<DatasetItem> = {}): [string, DatasetItem] => [
+    completion,
+    {
+      id: "mbpp-check",
+      action: "code",
+      expected: null,
+      input: 'def check(n):\n    """Return True if n is even."""\n',
+      grader: { id: "unit_tests", entry_point: "check", test: "def check(candidate):\n    assert candidate(2) is True\n    assert candidate(3) is False\n" },
+      ...extra,
+    },
+  ];
 
   it("a task function named check passes its own tests", async () => {
     expect(await grade(...task("    return n % 2 == 0\n"))).toMatchObject({ pass: true, reason: "all tests passed (body)" });
@@ -190,8 +205,10 @@ describe("harness names stay out of the task's way", () => {
 
   it("the test still sees the prompt's helpers (HumanEval/32 uses poly from the prompt)", async () => {
     const item: DatasetItem = {
-      id: "he-helper", action: "code", expected: null,
-      input: "def poly(x):\n    return 2 * x\n\n\ndef zero():\n    \"\"\"Root of poly.\"\"\"\n",
+      id: "he-helper",
+      action: "code",
+      expected: null,
+      input: 'def poly(x):\n    return 2 * x\n\n\ndef zero():\n    """Root of poly."""\n',
       grader: { id: "unit_tests", entry_point: "zero", test: "def check(candidate):\n    assert poly(candidate()) == 0\n" },
     };
     expect(await grade("    return 0\n", item)).toMatchObject({ pass: true });

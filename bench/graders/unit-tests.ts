@@ -18,9 +18,18 @@ export interface UnitTestsParams {
 
 export const DEFAULT_UNIT_TEST_TIMEOUT_MS = 10_000;
 
-interface Section { name: "prompt" | "completion"; firstLine: number }
+interface Section {
+  name: "prompt" | "completion";
+  firstLine: number;
+}
 /** `source` is candidate.py (prompt + completion); `test` is test.py, run in a copy of its namespace. */
-export interface Program { source: string; test: string; sections: Section[]; mode: "body" | "function"; noCode: boolean }
+export interface Program {
+  source: string;
+  test: string;
+  sections: Section[];
+  mode: "body" | "function";
+  noCode: boolean;
+}
 
 const FENCED = /```(?:python3?|py)?[ \t]*\r?\n([\s\S]*?)```/g;
 
@@ -111,7 +120,13 @@ export const unitTests: GraderSpec<UnitTestsParams> = {
     const program = assembleProgram({ prompt: item.input, completion: answer, test: params.test, entryPoint: params.entry_point });
     // Python would report the missing body as a syntax error at the end of the prompt, which blames the wrong text.
     if (program.noCode) return { pass: false, reason: "no code in the answer", score: 0 };
-    const run = await runPython({ program: program.source, test: program.test, entryPoint: params.entry_point, timeoutMs: params.timeout_ms, signal: ctx?.signal });
+    const run = await runPython({
+      program: program.source,
+      test: program.test,
+      entryPoint: params.entry_point,
+      timeoutMs: params.timeout_ms,
+      signal: ctx?.signal,
+    });
     return describeRun(program, run);
   },
 };

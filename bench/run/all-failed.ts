@@ -27,7 +27,8 @@ function fixFor(cls: string, message: string, configFile: string): string {
   if (/ollama/i.test(message) && (cls === "ConnectionError" || cls === "ProviderUnavailableError" || cls === "TimeoutError")) {
     return "start Ollama (`ollama serve`), or set OLLAMA_HOST to where it runs, or bench the embedded engine instead: --config config/router.embedded.yaml";
   }
-  if (cls === "ModelNotFoundError" && /ollama/i.test(message)) return "pull the model on the Ollama host (`ollama pull <model>`; `tierlab doctor` lists which are missing)";
+  if (cls === "ModelNotFoundError" && /ollama/i.test(message))
+    return "pull the model on the Ollama host (`ollama pull <model>`; `tierlab doctor` lists which are missing)";
   if (cls === "ModelDownloadError" || cls === "ModelNotFoundError") return `fetch the model files first: \`tierlab models pull --config ${config}\``;
   if (/API_KEY is not set/.test(message) || cls === "AuthenticationError") return "export the API key the config names (api_key_env), or bench a local tier";
   if (cls === "TimeoutError" || cls === "DeadlineExceededError") return "raise --timeout-ms (or defaults.timeout_ms), or check the server's load";

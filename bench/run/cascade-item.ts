@@ -11,7 +11,15 @@ import type { DatasetItem } from "../dataset/schema.js";
 import { gradeForRecord } from "../graders/contract.js";
 import { grade } from "../graders/registry.js";
 
-export async function measureCascade(a: { runId: string; dataset: string; item: DatasetItem; router: Router; warmup: boolean; storeAnswers: boolean; signal: AbortSignal }): Promise<BenchRecord> {
+export async function measureCascade(a: {
+  runId: string;
+  dataset: string;
+  item: DatasetItem;
+  router: Router;
+  warmup: boolean;
+  storeAnswers: boolean;
+  signal: AbortSignal;
+}): Promise<BenchRecord> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   let result: RouteResult | undefined;
@@ -55,7 +63,15 @@ export async function measureCascade(a: { runId: string; dataset: string; item: 
     quality_pass: answered ? answered.verdict === "accepted" : null,
     grade: g ? gradeForRecord(g) : null,
     error,
-    cascade: result ? { final_tier: answered?.tier ?? null, final_model: answered?.modelId ?? null, verdict: result.verdict, attempts: result.attempts.length, cost_usd: result.costUsd } : null,
+    cascade: result
+      ? {
+          final_tier: answered?.tier ?? null,
+          final_model: answered?.modelId ?? null,
+          verdict: result.verdict,
+          attempts: result.attempts.length,
+          cost_usd: result.costUsd,
+        }
+      : null,
     answer: a.storeAnswers && answered ? answered.text : null,
     // A route's answer is scored inside the router (its P(correct) is in the ledger); per-answer signals are bench run's.
     reading: null,

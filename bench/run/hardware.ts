@@ -16,7 +16,11 @@ export function hardwareInfo(): Record<string, unknown> {
 
 function nvidiaSmi(): string[] | null {
   try {
-    const out = execFileSync("nvidia-smi", ["--query-gpu=name,memory.total,driver_version", "--format=csv,noheader"], { timeout: 5000, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const out = execFileSync("nvidia-smi", ["--query-gpu=name,memory.total,driver_version", "--format=csv,noheader"], {
+      timeout: 5000,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     return out.trim().split("\n").filter(Boolean);
   } catch {
     return null;

@@ -77,16 +77,39 @@ export async function measureItem(a: MeasureArgs): Promise<BenchRecord> {
   };
   if (!run.ok) {
     return {
-      ...base, tpot_ms: null, output_tokens_per_s: null, input_tokens: null, output_tokens: null, token_counter: null, server_ns: null,
-      confidence: null, checks: null, quality_pass: null, grade: null, answer: null, reading: null, signals: null, verifier: null,
+      ...base,
+      tpot_ms: null,
+      output_tokens_per_s: null,
+      input_tokens: null,
+      output_tokens: null,
+      token_counter: null,
+      server_ns: null,
+      confidence: null,
+      checks: null,
+      quality_pass: null,
+      grade: null,
+      answer: null,
+      reading: null,
+      signals: null,
+      verifier: null,
       error: { class: run.error.name, message: run.error.message },
     };
   }
   const r = run.result;
   const out = r.usage.outputTokens;
-  const verdict = scoreAnswer(a.plan.checks, { text: r.text, finishReason: r.finishReason, action: a.plan.name, prompt: a.item.input, schema: a.plan.action.schema }, a.tier.threshold);
+  const verdict = scoreAnswer(
+    a.plan.checks,
+    { text: r.text, finishReason: r.finishReason, action: a.plan.name, prompt: a.item.input, schema: a.plan.action.schema },
+    a.tier.threshold,
+  );
   const verifier = await verify(a, r.text, now);
-  const signals = answerSignals({ text: r.text, kind: a.plan.action.answer ?? "text", checks: verdict.checks, logprobs: r.logprobs, verifier: verifier?.p_yes ?? undefined });
+  const signals = answerSignals({
+    text: r.text,
+    kind: a.plan.action.answer ?? "text",
+    checks: verdict.checks,
+    logprobs: r.logprobs,
+    verifier: verifier?.p_yes ?? undefined,
+  });
   const g = await grade(r.text, a.item, { signal: a.signal });
   const st = r.serverTimings;
   return {
@@ -120,7 +143,10 @@ async function verify(a: MeasureArgs, answer: string, now: () => number): Promis
   const provider = a.registry.get(model.provider);
   const run = await runAttempt({
     provider,
-    request: { ...verifierRequest({ question: a.item.input, answer, template: v.template, maxTokens: v.max_tokens }), model: a.registry.modelName(model.provider, model.model) },
+    request: {
+      ...verifierRequest({ question: a.item.input, answer, template: v.template, maxTokens: v.max_tokens }),
+      model: a.registry.modelName(model.provider, model.model),
+    },
     timeoutMs: a.timeoutMs,
     deadlineAt: now() + a.timeoutMs,
     signal: a.signal,

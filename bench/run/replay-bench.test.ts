@@ -34,11 +34,15 @@ function fixture() {
   const big = rec("big.jsonl", "big-model", (i) => `{"reasoning": "${i}+${i}", "answer": "${2 * i}"}`);
   const latency = (rt: number, decode: number) => ({ prefill_tokens_per_s: 2000, decode_tokens_per_s: decode, round_trip_ms: { median: rt, log_sd: 0.2 } });
   const config = {
-    version: 1, prices: "prices.json", ledger: { path: "ledger.sqlite" },
+    version: 1,
+    prices: "prices.json",
+    ledger: { path: "ledger.sqlite" },
     defaults: { threshold: 0.7, timeout_ms: 60_000, deadline_ms: 120_000, max_tokens: 256 },
     providers: {
       replay: {
-        kind: "replay", pace: "instant", seed: 3,
+        kind: "replay",
+        pace: "instant",
+        seed: 3,
         models: {
           small: { recordings: [small], tokenizer: "llama2", latency: latency(5, 100) },
           big: { recordings: [big], tokenizer: "o200k_base", tokenizer_stand_in: "test: not this model's own", latency: latency(400, 50) },
@@ -55,16 +59,36 @@ function fixture() {
   writeFileSync(join(dir, "router.yaml"), stringify(config));
   writeFileSync(join(dir, "prices.json"), JSON.stringify(TEST_PRICES));
   const header = {
-    format: "tierlab-dataset", version: 1, name: "sums", description: "", source: "test", license: "CC0-1.0", attribution: "",
+    format: "tierlab-dataset",
+    version: 1,
+    name: "sums",
+    description: "",
+    source: "test",
+    license: "CC0-1.0",
+    attribution: "",
     actions: { sum: { answer: "number", template: "{input}", escalate: ["API_FALLBACK"], checks: [{ id: "required_fields", fields: ["answer"] }] } },
   };
-  const items = Array.from({ length: N }, (_, i) => ({ id: `sum-${i}`, action: "sum", input: prompt(i), expected: 2 * i, grader: { id: "numeric", tolerance: 0 } }));
+  const items = Array.from({ length: N }, (_, i) => ({
+    id: `sum-${i}`,
+    action: "sum",
+    input: prompt(i),
+    expected: 2 * i,
+    grader: { id: "numeric", tolerance: 0 },
+  }));
   writeFileSync(join(dir, "sums.jsonl"), [header, ...items].map((x) => JSON.stringify(x)).join("\n") + "\n");
   return { dir, config: join(dir, "router.yaml"), dataset: join(dir, "sums.jsonl") };
 }
 
 const opts = (o: Partial<BenchRunOptions> & Pick<BenchRunOptions, "config" | "dataset" | "resultsDir">): BenchRunOptions => ({
-  cascade: false, seed: 1, concurrency: 1, warmup: 0, slo: {}, storeAnswers: true, progress: false, signal: new AbortController().signal, ...o,
+  cascade: false,
+  seed: 1,
+  concurrency: 1,
+  warmup: 0,
+  slo: {},
+  storeAnswers: true,
+  progress: false,
+  signal: new AbortController().signal,
+  ...o,
 });
 
 describe("bench run on replayed answers", () => {
@@ -100,13 +124,25 @@ describe("bench run on replayed answers", () => {
     const results = mkdtempSync(join(tmpdir(), "tierlab-results-"));
     const r = await runBench(opts({ config: fx.config, dataset: fx.dataset, resultsDir: results, cascade: true, runId: "c" }));
     const recs = new RunFolder(r.dir).records();
-    expect(recs.map((x) => x.cascade?.final_tier)).toEqual(["LOCAL_FAST", "API_FALLBACK", "LOCAL_FAST", "API_FALLBACK", "LOCAL_FAST", "API_FALLBACK", "LOCAL_FAST", "API_FALLBACK"]);
+    expect(recs.map((x) => x.cascade?.final_tier)).toEqual([
+      "LOCAL_FAST",
+      "API_FALLBACK",
+      "LOCAL_FAST",
+      "API_FALLBACK",
+      "LOCAL_FAST",
+      "API_FALLBACK",
+      "LOCAL_FAST",
+      "API_FALLBACK",
+    ]);
     expect(recs.every((x) => x.grade?.pass === true && x.latency_source === "modelled")).toBe(true);
     const local = recs[0]!;
     const escalated = recs[1]!;
     expect(local.cascade!.cost_usd).toBe(0);
     expect(escalated.cascade!.cost_usd).toBeGreaterThan(0);
-    expect(escalated.token_counter).toEqual({ tokenizer: expect.stringMatching(/llama-tokenizer-js.* \+ gpt-tokenizer/), stand_in: "test: not this model's own" });
+    expect(escalated.token_counter).toEqual({
+      tokenizer: expect.stringMatching(/llama-tokenizer-js.* \+ gpt-tokenizer/),
+      stand_in: "test: not this model's own",
+    });
     // An escalated route pays the local attempt and the API round trip (median 400 ms): its modelled e2e is that sum.
     expect(escalated.e2e_ms).toBeGreaterThan(300);
     expect(local.e2e_ms).toBeLessThan(escalated.e2e_ms);

@@ -41,7 +41,8 @@ describe("records.jsonl after a crash mid-append", () => {
 describe("findRun: a run id under results/, a run folder, or its records.jsonl", () => {
   it("finds the same run from each, relative to cwd", () => {
     const { root, dir, file } = runWith([line("a")]);
-    for (const name of ["run-1", dir, "results/run-1", file, "results/run-1/records.jsonl"]) expect(findRun(name, { cwd: root }), name).toEqual({ dir, recordsFile: file });
+    for (const name of ["run-1", dir, "results/run-1", file, "results/run-1/records.jsonl"])
+      expect(findRun(name, { cwd: root }), name).toEqual({ dir, recordsFile: file });
   });
 
   it("names every place it looked when nothing is there", () => {

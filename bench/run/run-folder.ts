@@ -46,7 +46,8 @@ export class RunFolder {
   }
 
   static create(dir: string, meta: RunMeta): RunFolder {
-    if (existsSync(join(dir, "meta.json"))) throw new ConfigError({ file: dir, message: "run folder already exists", fix: "use --resume to finish it, or pick another --run-id" });
+    if (existsSync(join(dir, "meta.json")))
+      throw new ConfigError({ file: dir, message: "run folder already exists", fix: "use --resume to finish it, or pick another --run-id" });
     mkdirSync(dir, { recursive: true });
     const f = new RunFolder(dir);
     writeJsonAtomic(f.metaFile, meta);
@@ -81,7 +82,8 @@ export class RunFolder {
 
   /** Every record, validated; see readRecordsFile for the torn last line. */
   records(): BenchRecord[] {
-    if (!existsSync(this.recordsFile)) throw new ConfigError({ file: this.recordsFile, message: "no records.jsonl in this run folder", fix: "pass a run folder written by `bench run`" });
+    if (!existsSync(this.recordsFile))
+      throw new ConfigError({ file: this.recordsFile, message: "no records.jsonl in this run folder", fix: "pass a run folder written by `bench run`" });
     return readRecordsFile(this.recordsFile).records;
   }
 
@@ -101,7 +103,11 @@ export function readRecordsFile(file: string): { records: BenchRecord[]; sha256:
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new ConfigError({ file, message: `cannot read bench records (${(err as NodeJS.ErrnoException).code ?? String(err)})`, fix: "pass a bench run id under results/, a run folder, or its records.jsonl" });
+    throw new ConfigError({
+      file,
+      message: `cannot read bench records (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      fix: "pass a bench run id under results/, a run folder, or its records.jsonl",
+    });
   }
   const lines = text.split("\n");
   let last = lines.length - 1;
@@ -118,7 +124,14 @@ export function readRecordsFile(file: string): { records: BenchRecord[]; sha256:
       throw new ConfigError({ file, line: i + 1, message: `not valid JSON: ${(err as Error).message}` });
     }
     const r = parseBenchRecord(json);
-    if (!r.ok) throw new ConfigError({ file, line: i + 1, field: r.field, message: r.message, fix: `records must follow bench/contracts/bench-record.ts (version ${READABLE_BENCH_RECORD_VERSIONS.join(" or ")})` });
+    if (!r.ok)
+      throw new ConfigError({
+        file,
+        line: i + 1,
+        field: r.field,
+        message: r.message,
+        fix: `records must follow bench/contracts/bench-record.ts (version ${READABLE_BENCH_RECORD_VERSIONS.join(" or ")})`,
+      });
     records.push(r.record);
   }
   return { records, sha256: createHash("sha256").update(text).digest("hex") };

@@ -12,21 +12,37 @@ import { resumeBench, runBench, type BenchRunOptions } from "./runner.js";
 function writeDataset(dir: string, n: number): string {
   const header = { format: "tierlab-dataset", version: 1, name: "mini", description: "test", source: "test", license: "CC0-1.0", attribution: "" };
   const labels = ["auth", "ui", "docs"];
-  const lines = [header, ...Array.from({ length: n }, (_, i) => ({ id: `q${i}`, action: "classify", input: `item ${i}`, expected: labels[i % 3], grader: "exact_label" }))];
+  const lines = [
+    header,
+    ...Array.from({ length: n }, (_, i) => ({ id: `q${i}`, action: "classify", input: `item ${i}`, expected: labels[i % 3], grader: "exact_label" })),
+  ];
   const file = join(dir, "mini.jsonl");
   writeFileSync(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
   return file;
 }
 
 const base = (o: Partial<BenchRunOptions> & Pick<BenchRunOptions, "config" | "dataset" | "resultsDir">): BenchRunOptions => ({
-  cascade: false, seed: 1, concurrency: 1, warmup: 0, slo: {}, storeAnswers: false, progress: false, signal: new AbortController().signal, ...o,
+  cascade: false,
+  seed: 1,
+  concurrency: 1,
+  warmup: 0,
+  slo: {},
+  storeAnswers: false,
+  progress: false,
+  signal: new AbortController().signal,
+  ...o,
 });
 
 describe("bench run against a fake Ollama with injected timings", () => {
   let fake: FakeOllama;
-  const TTFT = 40, GAP = 10, CHUNKS = 6;
+  const TTFT = 40,
+    GAP = 10,
+    CHUNKS = 6;
   beforeAll(async () => {
-    fake = await startFakeOllama({ models: ["phi3:mini"], respond: () => ({ chunks: ["au", "t", "h", " ", " ", " "], ttftMs: TTFT, gapMs: GAP, promptEvalCount: 12, evalCount: CHUNKS, loadNs: 5_000_000 }) });
+    fake = await startFakeOllama({
+      models: ["phi3:mini"],
+      respond: () => ({ chunks: ["au", "t", "h", " ", " ", " "], ttftMs: TTFT, gapMs: GAP, promptEvalCount: 12, evalCount: CHUNKS, loadNs: 5_000_000 }),
+    });
   });
   afterAll(() => fake.close());
 
@@ -124,7 +140,17 @@ describe("bench run --cascade", () => {
 describe.runIf(modelsPresent)("bench run on the real embedded engine", () => {
   it("replays a seed-actions slice on stories260K and writes honest, valid records", async () => {
     const results = mkdtempSync(join(tmpdir(), "tierlab-bench-"));
-    const r = await runBench(base({ config: join(REPO_ROOT, "config/router.embedded.yaml"), calibration: undefined, dataset: join(REPO_ROOT, "datasets/seed-actions.jsonl"), resultsDir: results, tier: "local_fast", limit: 12, warmup: 1 }));
+    const r = await runBench(
+      base({
+        config: join(REPO_ROOT, "config/router.embedded.yaml"),
+        calibration: undefined,
+        dataset: join(REPO_ROOT, "datasets/seed-actions.jsonl"),
+        resultsDir: results,
+        tier: "local_fast",
+        limit: 12,
+        warmup: 1,
+      }),
+    );
     const recs = new RunFolder(r.dir).records();
     expect(recs).toHaveLength(13);
     for (const x of recs) expect(BenchRecordSchema.safeParse(x).success).toBe(true);

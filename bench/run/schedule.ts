@@ -33,7 +33,14 @@ export async function runScheduled<T>(args: {
       const i = next++;
       if (i >= jobs.length) return;
       const wait = start + arrivals[i]! - now();
-      if (wait > 0 && !(await abortableSleep(wait, signal).then(() => true, () => false))) return;
+      if (
+        wait > 0 &&
+        !(await abortableSleep(wait, signal).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
       await args.run(jobs[i]!);
     }
   };

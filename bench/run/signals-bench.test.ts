@@ -20,7 +20,18 @@ describe("bench run records each answer's signals", () => {
       respond: (body) =>
         body.model === "judge:1b"
           ? // The verifier: "yes" at −0.2 with "no" at −1.8 among the alternatives.
-            { chunks: ["yes"], logprobs: [{ logprob: -0.2, top: [{ token: "yes", logprob: -0.2 }, { token: "no", logprob: -1.8 }] }] }
+            {
+              chunks: ["yes"],
+              logprobs: [
+                {
+                  logprob: -0.2,
+                  top: [
+                    { token: "yes", logprob: -0.2 },
+                    { token: "no", logprob: -1.8 },
+                  ],
+                },
+              ],
+            }
           : // The answer {"answer": "18"}: the span is the two tokens "1" (−0.5) and "8" (−1.5).
             { chunks: ['{"answer": "', "1", "8", '"}'], logprobs: [{ logprob: -0.05 }, { logprob: -0.5 }, { logprob: -1.5 }, { logprob: -0.01 }] },
     });
@@ -30,14 +41,45 @@ describe("bench run records each answer's signals", () => {
   it("reading, extraction, log-prob mean and min over the answer span, check scores, and the verifier's P(yes) with its call", async () => {
     const fx = writeTestConfig((d) => {
       d.providers = { ollama: { kind: "ollama", host: fake.url } };
-      d.tiers = { LOCAL_FAST: { local: true, models: [{ id: "phi3-mini", provider: "ollama", model: "phi3:mini" }, { id: "judge", provider: "ollama", model: "judge:1b" }] } };
-      d.actions = { sum: { tier: "LOCAL_FAST", answer: "number", checks: [{ id: "required_fields", fields: ["answer"] }, { id: "finish_reason" }], verifier: { model: "judge" } } };
+      d.tiers = {
+        LOCAL_FAST: {
+          local: true,
+          models: [
+            { id: "phi3-mini", provider: "ollama", model: "phi3:mini" },
+            { id: "judge", provider: "ollama", model: "judge:1b" },
+          ],
+        },
+      };
+      d.actions = {
+        sum: {
+          tier: "LOCAL_FAST",
+          answer: "number",
+          checks: [{ id: "required_fields", fields: ["answer"] }, { id: "finish_reason" }],
+          verifier: { model: "judge" },
+        },
+      };
     });
     const header = { format: "tierlab-dataset", version: 1, name: "sums", description: "test", source: "test", license: "CC0-1.0", attribution: "" };
     const dataset = join(fx.dir, "sums.jsonl");
-    writeFileSync(dataset, [header, { id: "s1", action: "sum", input: "9 + 9?", expected: 18, grader: "answer_number" }].map((l) => JSON.stringify(l)).join("\n") + "\n");
+    writeFileSync(
+      dataset,
+      [header, { id: "s1", action: "sum", input: "9 + 9?", expected: 18, grader: "answer_number" }].map((l) => JSON.stringify(l)).join("\n") + "\n",
+    );
     const results = mkdtempSync(join(tmpdir(), "tierlab-signals-"));
-    const r = await runBench({ config: fx.file, dataset, models: ["phi3-mini"], resultsDir: results, cascade: false, seed: 1, concurrency: 1, warmup: 0, slo: {}, storeAnswers: false, progress: false, signal: new AbortController().signal });
+    const r = await runBench({
+      config: fx.file,
+      dataset,
+      models: ["phi3-mini"],
+      resultsDir: results,
+      cascade: false,
+      seed: 1,
+      concurrency: 1,
+      warmup: 0,
+      slo: {},
+      storeAnswers: false,
+      progress: false,
+      signal: new AbortController().signal,
+    });
     const [rec] = new RunFolder(r.dir).records();
     expect(rec!.grade).toMatchObject({ pass: true, extracted: "18" });
     expect(rec!.reading).toEqual({ status: "clean", canonical: "18" });

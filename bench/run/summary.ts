@@ -77,7 +77,9 @@ export type RunSummary = z.infer<typeof RunSummarySchema>;
 const RunSummaryV1Schema = z.strictObject({ version: z.literal(1), ...RunFields, groups: z.array(z.strictObject(GroupFieldsV1)) });
 
 /** Every summary.json a reader may meet, told apart by `version`. */
-export const ReadableSummarySchema = z.discriminatedUnion("version", [RunSummarySchema, RunSummaryV1Schema], { error: "version must be 1 or 2 (a summary.json written by `bench run`)" });
+export const ReadableSummarySchema = z.discriminatedUnion("version", [RunSummarySchema, RunSummaryV1Schema], {
+  error: "version must be 1 or 2 (a summary.json written by `bench run`)",
+});
 export type ReadableSummary = z.infer<typeof ReadableSummarySchema>;
 
 export function summarizeRun(args: { runId: string; records: BenchRecord[]; wallS: number; complete: boolean; slo: Slo }): RunSummary {
@@ -98,7 +100,11 @@ export function summarizeRun(args: { runId: string; records: BenchRecord[]; wall
     const qual = ok.filter((r) => r.quality_pass !== null);
     const nums = (f: (r: BenchRecord) => number | null) => ok.map(f).filter((x): x is number => x !== null);
     const ci = graded.length ? wilsonInterval(passes, graded.length) : null;
-    const gp = goodput(rows.map((r) => ({ ok: r.error === null, ttftMs: r.ttft_ms ?? undefined, tpotMs: r.tpot_ms ?? undefined, e2eMs: r.e2e_ms })), args.slo, wall);
+    const gp = goodput(
+      rows.map((r) => ({ ok: r.error === null, ttftMs: r.ttft_ms ?? undefined, tpotMs: r.tpot_ms ?? undefined, e2eMs: r.e2e_ms })),
+      args.slo,
+      wall,
+    );
     const first = rows[0]!;
     out.push({
       model_id: first.model_id,
@@ -125,7 +131,11 @@ export function summarizeRun(args: { runId: string; records: BenchRecord[]; wall
     });
   }
   out.sort((a, b) => a.tier.localeCompare(b.tier) || a.model_id.localeCompare(b.model_id) || a.action.localeCompare(b.action));
-  const all = goodput(measured.map((r) => ({ ok: r.error === null, ttftMs: r.ttft_ms ?? undefined, tpotMs: r.tpot_ms ?? undefined, e2eMs: r.e2e_ms })), args.slo, wall);
+  const all = goodput(
+    measured.map((r) => ({ ok: r.error === null, ttftMs: r.ttft_ms ?? undefined, tpotMs: r.tpot_ms ?? undefined, e2eMs: r.e2e_ms })),
+    args.slo,
+    wall,
+  );
   return {
     version: SUMMARY_VERSION,
     run_id: args.runId,

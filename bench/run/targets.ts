@@ -19,7 +19,8 @@ export function selectTargets(config: RouterConfig, f: TargetFilter): ResolvedMo
   const all = allModels(config);
   if (f.models?.length) {
     const unknown = f.models.filter((m) => !all.some((x) => x.id === m));
-    if (unknown.length) throw new UsageError({ message: `--model ${unknown.join(", ")}: not in ${config.file}`, fix: `use model ids: ${all.map((m) => m.id).join(", ")}` });
+    if (unknown.length)
+      throw new UsageError({ message: `--model ${unknown.join(", ")}: not in ${config.file}`, fix: `use model ids: ${all.map((m) => m.id).join(", ")}` });
   }
   const picked = all.filter(
     (m) =>

@@ -14,10 +14,11 @@ describe("aurocWithBootstrap", () => {
 
   it("brackets the point estimate with a percentile interval that narrows with more answers", () => {
     const rng = createRng(9);
-    const sample = (n: number) => Array.from({ length: n }, () => {
-      const correct = rng.next() < 0.5;
-      return { score: rng.next() + (correct ? 0.4 : 0), correct };
-    });
+    const sample = (n: number) =>
+      Array.from({ length: n }, () => {
+        const correct = rng.next() < 0.5;
+        return { score: rng.next() + (correct ? 0.4 : 0), correct };
+      });
     const small = aurocWithBootstrap(sample(60), { seed: 3 });
     const large = aurocWithBootstrap(sample(1000), { seed: 3, iterations: 1000 });
     for (const e of [small, large]) {
@@ -43,7 +44,10 @@ describe("aurocWithBootstrap", () => {
   });
 
   it("leaves out missing values and counts them, and is null with one class only", () => {
-    const e = aurocWithBootstrap([...items([1], [0]), { score: null, correct: true }, { score: Number.NaN, correct: false }, { score: undefined, correct: true }], { seed: 1, iterations: 10 });
+    const e = aurocWithBootstrap(
+      [...items([1], [0]), { score: null, correct: true }, { score: Number.NaN, correct: false }, { score: undefined, correct: true }],
+      { seed: 1, iterations: 10 },
+    );
     expect(e).toMatchObject({ auroc: 1, n: 2, positives: 1, negatives: 1, missing: 3 });
     expect(aurocWithBootstrap(items([1, 2], []), { seed: 1 })).toMatchObject({ auroc: null, lower: null, upper: null, positives: 2, negatives: 0 });
   });

@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../core/rng.js";
-import {
-  type ScoredOutcome,
-  aurc,
-  auroc,
-  brierScore,
-  expectedCalibrationError,
-  reliabilityBins,
-  riskCoverageCurve,
-} from "./calibration-metrics.js";
+import { type ScoredOutcome, aurc, auroc, brierScore, expectedCalibrationError, reliabilityBins, riskCoverageCurve } from "./calibration-metrics.js";
 
 /** `count` items at `score`, of which `right` are correct. */
 function group(score: number, count: number, right: number): ScoredOutcome[] {
@@ -30,7 +22,10 @@ describe("reliabilityBins", () => {
   });
 
   it("puts 0 in the first bin and 1 in the last", () => {
-    const bins = reliabilityBins([{ score: 0, correct: false }, { score: 1, correct: true }]);
+    const bins = reliabilityBins([
+      { score: 0, correct: false },
+      { score: 1, correct: true },
+    ]);
     expect(bins[0]!.count).toBe(1);
     expect(bins[14]!.count).toBe(1);
   });

@@ -49,7 +49,12 @@ export function fitIsotonic(args: { x: readonly number[]; y: readonly number[]; 
     if (!Number.isFinite(v) || !Number.isFinite(y[i]!) || !(w[i]! > 0)) throw new RangeError(`fitIsotonic: point ${i} needs finite x and y and a weight > 0`);
   });
   const order = x.map((_, i) => i).sort((a, b) => x[a]! - x[b]! || a - b);
-  interface Block { lo: number; hi: number; w: number; wy: number }
+  interface Block {
+    lo: number;
+    hi: number;
+    w: number;
+    wy: number;
+  }
   const blocks: Block[] = [];
   for (const i of order) {
     const xi = x[i]!;

@@ -15,7 +15,10 @@ export function stratifiedFolds(args: { labels: readonly boolean[]; k: number; s
   // Dealing continues across the two classes, so fold sizes differ by at most one overall too.
   let next = 0;
   for (const cls of [true, false]) {
-    const members = shuffled(labels.flatMap((l, i) => (l === cls ? [i] : [])), rng);
+    const members = shuffled(
+      labels.flatMap((l, i) => (l === cls ? [i] : [])),
+      rng,
+    );
     for (const i of members) {
       folds[i] = next;
       next = (next + 1) % k;

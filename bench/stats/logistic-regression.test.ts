@@ -48,12 +48,31 @@ describe("fitLogistic", () => {
   });
 
   it("gives a constant (all-zero) column no weight", () => {
-    const fit = fitLogistic({ x: [[0, -1], [0, 1], [0, 2], [0, -2]], y: [0, 1, 1, 0], l2: 1 });
+    const fit = fitLogistic({
+      x: [
+        [0, -1],
+        [0, 1],
+        [0, 2],
+        [0, -2],
+      ],
+      y: [0, 1, 1, 0],
+      l2: 1,
+    });
     expect(fit.coef[0]).toBe(0);
   });
 
   it("is deterministic", () => {
-    const args = { x: [[1, 2], [2, 1], [3, 5], [0, 1], [4, 4]], y: [0, 1, 1, 0, 1], l2: 0.5 };
+    const args = {
+      x: [
+        [1, 2],
+        [2, 1],
+        [3, 5],
+        [0, 1],
+        [4, 4],
+      ],
+      y: [0, 1, 1, 0, 1],
+      l2: 0.5,
+    };
     expect(fitLogistic(args)).toEqual(fitLogistic(args));
   });
 

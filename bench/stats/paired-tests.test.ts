@@ -109,7 +109,11 @@ describe("pairedBootstrapDiff", () => {
 describe("pairedBootstrapQuantileDiff", () => {
   it("gives a zero-width interval at the shift when every item moves by the same amount", () => {
     const { base } = shifted(createRng(5), 60, 0);
-    const r = pairedBootstrapQuantileDiff(base, base.map((b) => b + 100), { q: 0.5, seed: 9, iterations: 500 });
+    const r = pairedBootstrapQuantileDiff(
+      base,
+      base.map((b) => b + 100),
+      { q: 0.5, seed: 9, iterations: 500 },
+    );
     expect(r.diff).toBeCloseTo(100, 9);
     expect(r.lower).toBeCloseTo(100, 9);
     expect(r.upper).toBeCloseTo(100, 9);

@@ -41,7 +41,10 @@ export interface McNemarResult extends DiscordantCounts {
  */
 export function mcnemarExact(counts: DiscordantCounts): McNemarResult {
   const { b, c } = counts;
-  for (const [name, v] of [["b", b], ["c", c]] as const) {
+  for (const [name, v] of [
+    ["b", b],
+    ["c", c],
+  ] as const) {
     if (!(Number.isInteger(v) && v >= 0)) throw new RangeError(`mcnemarExact: ${name} must be a non-negative integer, got ${v}`);
   }
   const n = b + c;
@@ -85,15 +88,15 @@ export function pairedBootstrapDiff(base: readonly number[], head: readonly numb
  * quantile(head, q) − quantile(base, q) (numpy "linear" quantiles), e.g. q = 0.5 for p50 latency.
  * The same resampled items feed both sides, keeping the pairing (same prompt, two runs).
  */
-export function pairedBootstrapQuantileDiff(
-  base: readonly number[],
-  head: readonly number[],
-  opts: BootstrapOptions & { q: number },
-): BootstrapDiff {
+export function pairedBootstrapQuantileDiff(base: readonly number[], head: readonly number[], opts: BootstrapOptions & { q: number }): BootstrapDiff {
   assertPairedSamples(base, head, "pairedBootstrapQuantileDiff");
   const { q } = opts;
   if (!(q >= 0 && q <= 1)) throw new RangeError(`pairedBootstrapQuantileDiff: q must be in [0, 1], got ${q}`);
-  const quantileOf = (xs: number[]): number => quantileSorted(xs.sort((x, y) => x - y), q);
+  const quantileOf = (xs: number[]): number =>
+    quantileSorted(
+      xs.sort((x, y) => x - y),
+      q,
+    );
   const n = base.length;
   const b: number[] = new Array<number>(n);
   const h: number[] = new Array<number>(n);
@@ -110,13 +113,13 @@ export function pairedBootstrapQuantileDiff(
  * quantile(head, q) / quantile(base, q) with a paired percentile-bootstrap interval: the latency gate's
  * significance test. A ratio, because a slowdown is relative: 10 ms matters at 50 ms, not at 5 s.
  */
-export function pairedBootstrapQuantileRatio(
-  base: readonly number[],
-  head: readonly number[],
-  opts: BootstrapOptions & { q: number },
-): BootstrapDiff {
+export function pairedBootstrapQuantileRatio(base: readonly number[], head: readonly number[], opts: BootstrapOptions & { q: number }): BootstrapDiff {
   assertPairedSamples(base, head, "pairedBootstrapQuantileRatio");
-  const quantileOf = (xs: number[]): number => quantileSorted(xs.sort((x, y) => x - y), opts.q);
+  const quantileOf = (xs: number[]): number =>
+    quantileSorted(
+      xs.sort((x, y) => x - y),
+      opts.q,
+    );
   const ratio = (h: number, b: number) => (b > 0 ? h / b : h > 0 ? Infinity : 1);
   const n = base.length;
   const b: number[] = new Array<number>(n);
@@ -164,7 +167,10 @@ function assertSameLength(base: readonly unknown[], head: readonly unknown[], fn
 function assertPairedSamples(base: readonly number[], head: readonly number[], fn: string): void {
   assertSameLength(base, head, fn);
   if (base.length === 0) throw new RangeError(`${fn}: no paired items to compare`);
-  for (const [name, xs] of [["base", base], ["head", head]] as const) {
+  for (const [name, xs] of [
+    ["base", base],
+    ["head", head],
+  ] as const) {
     xs.forEach((v, i) => {
       if (!Number.isFinite(v)) throw new RangeError(`${fn}: ${name}[${i}] is ${v}; drop failed items from both runs before comparing`);
     });

@@ -32,7 +32,11 @@ describe("wilsonInterval", () => {
   });
 
   it("puts both ends on the score-test boundary (p̂ − p)² = z²·p(1 − p)/n", () => {
-    for (const [k, n, z] of [[8, 10, Z_95], [3, 40, 1], [0, 7, 2.5758]] as const) {
+    for (const [k, n, z] of [
+      [8, 10, Z_95],
+      [3, 40, 1],
+      [0, 7, 2.5758],
+    ] as const) {
       const phat = k / n;
       for (const p of Object.values(wilsonInterval(k, n, { z }))) {
         expect((phat - p) ** 2).toBeCloseTo((z * z * p * (1 - p)) / n, 12);
@@ -109,7 +113,11 @@ describe("clopperPearsonUpper (one-sided)", () => {
   });
 
   it("leaves exactly δ probability of seeing so few successes, by direct summation", () => {
-    for (const [k, n] of [[2, 30], [7, 25], [1, 100]] as const) {
+    for (const [k, n] of [
+      [2, 30],
+      [7, 25],
+      [1, 100],
+    ] as const) {
       expect(summedCdf(k, n, clopperPearsonUpper(k, n))).toBeCloseTo(0.05, 12);
     }
   });

@@ -14,5 +14,8 @@ export function quantileOfSorted(sorted: ArrayLike<number>, p: number): number {
 
 /** Type-7 quantile of unsorted values; NaN when empty. */
 export function quantile(values: readonly number[], p: number): number {
-  return quantileOfSorted([...values].sort((a, b) => a - b), p);
+  return quantileOfSorted(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }

@@ -45,7 +45,12 @@ describe("riskControlThreshold", () => {
   });
 
   it("accepts everything tied at score 1 and reports threshold 1 with honest coverage", () => {
-    const r = chosen(riskControlThreshold(Array.from({ length: 50 }, () => ({ score: 1, correct: true })), { alpha: 0.1, delta: 0.1 }));
+    const r = chosen(
+      riskControlThreshold(
+        Array.from({ length: 50 }, () => ({ score: 1, correct: true })),
+        { alpha: 0.1, delta: 0.1 },
+      ),
+    );
     expect(r).toMatchObject({ threshold: 1, coverage: 1, accepted: 50 });
   });
 

@@ -37,7 +37,8 @@ describe("bootstrap of the p50 ratio and difference", () => {
 
 describe("mannWhitneyGreater", () => {
   it("gives the asymptotic one-sided p, with ties and continuity corrected", () => {
-    const lo = Array.from({ length: 10 }, (_, i) => i), hi = lo.map((x) => x + 100);
+    const lo = Array.from({ length: 10 }, (_, i) => i),
+      hi = lo.map((x) => x + 100);
     // Fully separated: U = 100, z = (100 − 50 − 0.5) / sqrt(100 · 21 / 12) = 3.7418, p = 9.14e-5.
     const r = mannWhitneyGreater(lo, hi);
     expect(r.u).toBe(100);

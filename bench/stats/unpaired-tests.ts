@@ -46,8 +46,17 @@ export function fisherExact(args: { basePasses: number; baseN: number; headPasse
 type Statistic = (head: number, base: number) => number;
 
 /** Each sample resampled on its own; `statistic` combines the two quantiles (difference or ratio). */
-function twoSampleBootstrap(base: readonly number[], head: readonly number[], opts: BootstrapOptions & { q: number }, statistic: Statistic, fn: string): BootstrapDiff {
-  for (const [name, xs] of [["base", base], ["head", head]] as const) {
+function twoSampleBootstrap(
+  base: readonly number[],
+  head: readonly number[],
+  opts: BootstrapOptions & { q: number },
+  statistic: Statistic,
+  fn: string,
+): BootstrapDiff {
+  for (const [name, xs] of [
+    ["base", base],
+    ["head", head],
+  ] as const) {
     if (xs.length === 0) throw new RangeError(`${fn}: ${name} has no values`);
     xs.forEach((v, i) => {
       if (!Number.isFinite(v)) throw new RangeError(`${fn}: ${name}[${i}] is ${v}; drop failed items before comparing`);
@@ -57,7 +66,11 @@ function twoSampleBootstrap(base: readonly number[], head: readonly number[], op
   const confidence = opts.confidence ?? 0.95;
   if (!(Number.isInteger(iterations) && iterations >= 1)) throw new RangeError(`${fn}: iterations must be a positive integer, got ${iterations}`);
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`${fn}: confidence must be in (0, 1), got ${confidence}`);
-  const q = (xs: number[]) => quantileOfSorted(xs.sort((x, y) => x - y), opts.q);
+  const q = (xs: number[]) =>
+    quantileOfSorted(
+      xs.sort((x, y) => x - y),
+      opts.q,
+    );
   const rng = createRng(opts.seed);
   const b = new Array<number>(base.length);
   const h = new Array<number>(head.length);
@@ -103,15 +116,18 @@ export interface MannWhitneyResult {
  * alternative="greater", method="asymptotic", use_continuity=True).
  */
 export function mannWhitneyGreater(base: readonly number[], head: readonly number[]): MannWhitneyResult {
-  const nb = base.length, nh = head.length;
+  const nb = base.length,
+    nh = head.length;
   if (nb === 0 || nh === 0) throw new RangeError("mannWhitneyGreater: both samples need values");
   const all = [...base.map((v) => ({ v, head: false })), ...head.map((v) => ({ v, head: true }))].sort((a, b) => a.v - b.v);
   const n = all.length;
-  let rankHead = 0, tieTerm = 0;
-  for (let i = 0; i < n; ) {
+  let rankHead = 0,
+    tieTerm = 0;
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && all[j + 1]!.v === all[i]!.v) j++;
-    const rank = (i + j + 2) / 2, t = j - i + 1;
+    const rank = (i + j + 2) / 2,
+      t = j - i + 1;
     for (let k = i; k <= j; k++) if (all[k]!.head) rankHead += rank;
     tieTerm += t * t * t - t;
     i = j + 1;

@@ -8,6 +8,12 @@ import { runCommandModule } from "./run-command.js";
 export const benchCommand: CommandModule = {
   command: "bench <command>",
   describe: "live benchmark: run datasets against models, calibrate thresholds, compare runs, evaluate routing policies",
-  builder: (y: Argv) => y.command(runCommandModule).command(calibrateCommand).command(compareCommand).command(evaluateCommand).demandCommand(1, "name a bench command: run, calibrate, compare or evaluate"),
+  builder: (y: Argv) =>
+    y
+      .command(runCommandModule)
+      .command(calibrateCommand)
+      .command(compareCommand)
+      .command(evaluateCommand)
+      .demandCommand(1, "name a bench command: run, calibrate, compare or evaluate"),
   handler: () => undefined,
 };

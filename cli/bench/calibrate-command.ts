@@ -18,16 +18,40 @@ import { renderPolicies } from "../../bench/calibrate/render-policies.js";
 const builder = (y: Argv) =>
   y
     .positional("run", { type: "string", describe: "run id (under results/) or run folder" })
-    .option("from-ledger", { type: "boolean", default: false, describe: "calibrate from the ledger's labels (shadow checks, feedback, escalations) instead of a bench run" })
+    .option("from-ledger", {
+      type: "boolean",
+      default: false,
+      describe: "calibrate from the ledger's labels (shadow checks, feedback, escalations) instead of a bench run",
+    })
     .option("ledger", { type: "string", describe: "with --from-ledger: SQLite path or postgres:// URL (default as `usage`)" })
     .option("recent", { type: "string", default: "30d", describe: "with --from-ledger: the window of labels to use" })
-    .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG, normalize: true, describe: "router config; the file is written to its `calibration:` path" })
+    .option("config", {
+      type: "string",
+      default: process.env.TIERLAB_CONFIG ?? DEFAULT_CONFIG,
+      normalize: true,
+      describe: "router config; the file is written to its `calibration:` path",
+    })
     .option("out", { type: "string", normalize: true, describe: "write the calibration file here instead of the config's path" })
-    .option("alpha", { type: "number", describe: `risk control: tolerated error rate among kept local answers (default: each action's \`alpha\`, else ${CALIBRATE_DEFAULTS.alpha})` })
-    .option("delta", { type: "number", describe: `risk control: allowed chance that the alpha guarantee fails (default: each action's \`delta\`, else ${CALIBRATE_DEFAULTS.delta})` })
+    .option("alpha", {
+      type: "number",
+      describe: `risk control: tolerated error rate among kept local answers (default: each action's \`alpha\`, else ${CALIBRATE_DEFAULTS.alpha})`,
+    })
+    .option("delta", {
+      type: "number",
+      describe: `risk control: allowed chance that the alpha guarantee fails (default: each action's \`delta\`, else ${CALIBRATE_DEFAULTS.delta})`,
+    })
     .option("seed", { type: "number", default: 1, describe: "seed of the scorers' cross-fitting folds and the AUROC bootstrap" })
-    .option("escalation-share", { type: "number", default: CALIBRATE_DEFAULTS.share, describe: "escalation share: target share of answers sent to the next tier" })
-    .option("method", { type: "string", choices: ["risk_control", "escalation_share"] as const, default: CALIBRATE_DEFAULTS.method, describe: "which threshold is written (both are shown)" })
+    .option("escalation-share", {
+      type: "number",
+      default: CALIBRATE_DEFAULTS.share,
+      describe: "escalation share: target share of answers sent to the next tier",
+    })
+    .option("method", {
+      type: "string",
+      choices: ["risk_control", "escalation_share"] as const,
+      default: CALIBRATE_DEFAULTS.method,
+      describe: "which threshold is written (both are shown)",
+    })
     .option("min-items", { type: "number", default: DEFAULT_MIN_ITEMS, describe: "refuse an action/tier with fewer usable items than this" })
     .option("json", { type: "boolean", default: false, describe: "print the calibration (with diagnostics) as JSON" })
     .example("$0 bench calibrate 2026-01-05-classify", "risk control at alpha 0.05, delta 0.1")
@@ -36,7 +60,8 @@ const builder = (y: Argv) =>
 
 export const calibrateCommand: CommandModule<object, ArgsOf<typeof builder>> = {
   command: "calibrate [run]",
-  describe: "choose per-action acceptance thresholds from a bench run's confidence vs grader verdicts, or (--from-ledger) from production's shadow, feedback and escalation labels",
+  describe:
+    "choose per-action acceptance thresholds from a bench run's confidence vs grader verdicts, or (--from-ledger) from production's shadow, feedback and escalation labels",
   builder,
   handler: (args) =>
     runCommand(async () => {
@@ -52,7 +77,9 @@ export const calibrateCommand: CommandModule<object, ArgsOf<typeof builder>> = {
         const labels = await labelsFromLedger({ config, ledger: args.ledger, since: new Date(until.getTime() - parseRecent(args.recent)), until });
         records = labels.records;
         sourceRun = dir = labels.sourceRun;
-        process.stderr.write(`labels used: ${labels.used.feedback} feedback, ${labels.used.shadow} shadow, ${labels.used.escalation} escalation (${labels.dropped} without a confidence or ledger row left out); shadow and escalation labels measure agreement with the API tier\n`);
+        process.stderr.write(
+          `labels used: ${labels.used.feedback} feedback, ${labels.used.shadow} shadow, ${labels.used.escalation} escalation (${labels.dropped} without a confidence or ledger row left out); shadow and escalation labels measure agreement with the API tier\n`,
+        );
       } else {
         dir = resolveRunDir(args.run!);
         const folder = new RunFolder(dir);

@@ -18,7 +18,8 @@ const compareBuilder = (y: Argv) =>
 
 export const compareCommand: CommandModule<object, ArgsOf<typeof compareBuilder>> = {
   command: "compare <base> <head>",
-  describe: "regression check of a head run against a base run (pass rate and latency; paired on shared items, unpaired otherwise); exit 5 on a significant and practical regression",
+  describe:
+    "regression check of a head run against a base run (pass rate and latency; paired on shared items, unpaired otherwise); exit 5 on a significant and practical regression",
   builder: compareBuilder,
   handler: (args) =>
     runCommand(async () => {

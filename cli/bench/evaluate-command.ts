@@ -39,7 +39,12 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   describe: "fit scorers and thresholds on part of a dataset and judge every routing policy on the rest (the cost–quality frontier)",
   builder: (y: Argv) =>
     y
-      .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? "config/router.replay.yaml", normalize: true, describe: "router config whose models and actions are evaluated" })
+      .option("config", {
+        type: "string",
+        default: process.env.TIERLAB_CONFIG ?? "config/router.replay.yaml",
+        normalize: true,
+        describe: "router config whose models and actions are evaluated",
+      })
       .option("dataset", { type: "string", describe: "dataset file; every model of its action is benched on it (replay: seconds)" })
       .option("run", { type: "string", describe: "reuse this bench run's records instead of benching (it must hold every model of the action)" })
       .option("action", { type: "string", describe: "the action to evaluate, when the records hold several" })
@@ -70,11 +75,28 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
         const actions = [...new Set(dataset.items.map((i) => i.action))].filter((a) => !args.action || a === args.action);
         const models = [...new Set(actions.flatMap((a) => tierChain(config, a)))].flatMap((t) => allModels(config).filter((m) => m.tier === t));
         const paid = models.filter((m) => !FREE.has(config.data.providers[m.provider]?.kind ?? ""));
-        if (paid.length) throw new UsageError({ message: `evaluating benches every model of the action on every item, and ${paid.map((m) => m.id).join(", ")} would be live paid calls`, fix: "bench them deliberately with `bench run`, then pass the run with --run" });
+        if (paid.length)
+          throw new UsageError({
+            message: `evaluating benches every model of the action on every item, and ${paid.map((m) => m.id).join(", ")} would be live paid calls`,
+            fix: "bench them deliberately with `bench run`, then pass the run with --run",
+          });
         const progress = Boolean(process.stderr.isTTY) && !args.json;
         const result = await runBench({
-          config: args.config, dataset: args.dataset!, models: models.map((m) => m.id), cascade: false, limit: args.limit, seed: args.seed, action: args.action,
-          concurrency: 1, warmup: 0, slo: {}, resultsDir: args["results-dir"], storeAnswers: false, progress, signal, command: `bench evaluate ${process.argv.slice(3).join(" ")}`,
+          config: args.config,
+          dataset: args.dataset!,
+          models: models.map((m) => m.id),
+          cascade: false,
+          limit: args.limit,
+          seed: args.seed,
+          action: args.action,
+          concurrency: 1,
+          warmup: 0,
+          slo: {},
+          resultsDir: args["results-dir"],
+          storeAnswers: false,
+          progress,
+          signal,
+          command: `bench evaluate ${process.argv.slice(3).join(" ")}`,
         });
         if (result.interrupted) {
           process.stderr.write(`tierlab: interrupted; the records so far are in ${result.dir} (finish with bench run --resume, then bench evaluate --run)\n`);
@@ -83,7 +105,16 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
         dir = result.dir;
         if (!args.json) process.stderr.write(`benched ${models.length} models → ${dir}\n`);
       }
-      const report = evaluateRun({ configFile: args.config, runDir: dir, dataset: args.dataset ? resolve(args.dataset) : undefined, action: args.action, split: args.split, seed: args.seed, alpha: args.alpha, delta: args.delta });
+      const report = evaluateRun({
+        configFile: args.config,
+        runDir: dir,
+        dataset: args.dataset ? resolve(args.dataset) : undefined,
+        action: args.action,
+        split: args.split,
+        seed: args.seed,
+        alpha: args.alpha,
+        delta: args.delta,
+      });
       if (args.json) printJson(report);
       else process.stdout.write(renderEvaluateTable(report));
       return EXIT.ok;

@@ -38,7 +38,8 @@ const builder = (y: Argv) =>
       if (a.limit !== undefined) wholeAtLeast("limit", a.limit, 1);
       // 0 would cut every request off before it started, and meta.json could not record it for --resume.
       if (a["timeout-ms"] !== undefined) wholeAtLeast("timeout-ms", a["timeout-ms"], 1);
-      for (const slo of ["slo-ttft-ms", "slo-tpot-ms", "slo-e2e-ms"] as const) if (a[slo] !== undefined && !(a[slo]! > 0)) throw new Error(`--${slo} must be > 0 ms (got ${a[slo]})`);
+      for (const slo of ["slo-ttft-ms", "slo-tpot-ms", "slo-e2e-ms"] as const)
+        if (a[slo] !== undefined && !(a[slo]! > 0)) throw new Error(`--${slo} must be > 0 ms (got ${a[slo]})`);
       return true;
     })
     .example("$0 bench run --config config/router.embedded.yaml --tier local_fast --dataset datasets/seed-actions.jsonl --limit 40", "")
@@ -61,10 +62,27 @@ export const runCommandModule: CommandModule<object, ArgsOf<typeof builder>> = {
       } else {
         loadConfigFromArgs(args); // fail fast on a bad config before creating the run folder
         result = await runBench({
-          config: args.config, calibration: args.calibration, dataset: args.dataset!, tier: args.tier, models: args.model, engine: args.engine,
-          cascade: args.cascade, limit: args.limit, seed: args.seed, action: args.action, concurrency: args.concurrency, rate: args.rate,
-          warmup: args.warmup, timeoutMs: args["timeout-ms"], slo: { ttftMs: args["slo-ttft-ms"], tpotMs: args["slo-tpot-ms"], e2eMs: args["slo-e2e-ms"] },
-          resultsDir: args["results-dir"], runId: args["run-id"], storeAnswers: args["store-answers"], progress, signal, command: process.argv.slice(2).join(" "),
+          config: args.config,
+          calibration: args.calibration,
+          dataset: args.dataset!,
+          tier: args.tier,
+          models: args.model,
+          engine: args.engine,
+          cascade: args.cascade,
+          limit: args.limit,
+          seed: args.seed,
+          action: args.action,
+          concurrency: args.concurrency,
+          rate: args.rate,
+          warmup: args.warmup,
+          timeoutMs: args["timeout-ms"],
+          slo: { ttftMs: args["slo-ttft-ms"], tpotMs: args["slo-tpot-ms"], e2eMs: args["slo-e2e-ms"] },
+          resultsDir: args["results-dir"],
+          runId: args["run-id"],
+          storeAnswers: args["store-answers"],
+          progress,
+          signal,
+          command: process.argv.slice(2).join(" "),
         });
       }
       if (args.json) printJson(result.summary);
@@ -83,19 +101,29 @@ export const runCommandModule: CommandModule<object, ArgsOf<typeof builder>> = {
 
 function printTable(r: BenchRunResult): void {
   const s = r.summary;
-  const lines = [`run ${s.run_id}: ${s.requests} requests in ${s.wall_s.toFixed(1)} s (${s.requests_per_s.toFixed(2)}/s)${s.complete ? "" : " — INTERRUPTED, finish with --resume " + s.run_id}`];
-  lines.push("  model                tier           action               n    err   pass (95% CI)            unparsed quality  e2e p50/p95        ttft p50    tpot p50");
+  const lines = [
+    `run ${s.run_id}: ${s.requests} requests in ${s.wall_s.toFixed(1)} s (${s.requests_per_s.toFixed(2)}/s)${s.complete ? "" : " — INTERRUPTED, finish with --resume " + s.run_id}`,
+  ];
+  lines.push(
+    "  model                tier           action               n    err   pass (95% CI)            unparsed quality  e2e p50/p95        ttft p50    tpot p50",
+  );
   for (const g of s.groups) {
     const ci = g.pass_rate_ci95 ? ` [${(g.pass_rate_ci95.lower * 100).toFixed(0)}–${(g.pass_rate_ci95.upper * 100).toFixed(0)}]` : "";
     lines.push(
-      `  ${g.model_id.padEnd(20)} ${g.tier.padEnd(14)} ${g.action.padEnd(20)} ${String(g.n).padStart(4)} ${pct(g.error_rate).padStart(6)} ${(pct(g.pass_rate) + ci).padEnd(24)} ${String(g.unparseable ?? "n/a").padStart(8)} ${pct(g.quality_pass_rate).padStart(7)}  ${ms(g.e2e_ms.p50)}/${ms(g.e2e_ms.p95)}`.padEnd(159).trimEnd() +
-        `  ${ms(g.ttft_ms.p50)}  ${ms(g.tpot_ms.p50)}`,
+      `  ${g.model_id.padEnd(20)} ${g.tier.padEnd(14)} ${g.action.padEnd(20)} ${String(g.n).padStart(4)} ${pct(g.error_rate).padStart(6)} ${(pct(g.pass_rate) + ci).padEnd(24)} ${String(g.unparseable ?? "n/a").padStart(8)} ${pct(g.quality_pass_rate).padStart(7)}  ${ms(g.e2e_ms.p50)}/${ms(g.e2e_ms.p95)}`
+        .padEnd(159)
+        .trimEnd() + `  ${ms(g.ttft_ms.p50)}  ${ms(g.tpot_ms.p50)}`,
     );
   }
-  const slo = Object.entries(s.slo).filter(([, v]) => v !== undefined).map(([k, v]) => `${k.replace(/Ms$/, "")} ≤ ${v} ms`);
-  lines.push(`goodput: ${s.goodput.met} of ${s.requests} requests met ${slo.length ? slo.join(", ") : "no SLO (none set: every answered request counts)"} (${pct(s.goodput.share)}), ${s.goodput.per_s.toFixed(2)}/s`);
+  const slo = Object.entries(s.slo)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k.replace(/Ms$/, "")} ≤ ${v} ms`);
+  lines.push(
+    `goodput: ${s.goodput.met} of ${s.requests} requests met ${slo.length ? slo.join(", ") : "no SLO (none set: every answered request counts)"} (${pct(s.goodput.share)}), ${s.goodput.per_s.toFixed(2)}/s`,
+  );
   const modelled = s.groups.filter((g) => g.latency_source !== "measured").map((g) => g.model_id);
-  if (modelled.length) lines.push(`latency of ${[...new Set(modelled)].join(", ")}: MODELLED from the config's hardware profile (replayed answers), not measured`);
+  if (modelled.length)
+    lines.push(`latency of ${[...new Set(modelled)].join(", ")}: MODELLED from the config's hardware profile (replayed answers), not measured`);
   const counters = new Map(s.groups.flatMap((g) => (g.token_counter ? [[g.model_id, g.token_counter] as const] : [])));
   for (const [model, c] of counters) lines.push(`tokens of ${model}: counted by ${c.tokenizer}${c.stand_in ? ` — STAND-IN: ${c.stand_in}` : ""}`);
   if (s.groups.some((g) => g.quality_pass_rate !== null)) lines.push("quality = the router's own check (format, not correctness); pass = the dataset grader");

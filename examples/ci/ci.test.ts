@@ -14,11 +14,24 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { modelsPresent, REPO_ROOT } from "../../test-support/models.js";
 
-interface Step { id?: string; name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown> }
-interface Workflow { on: Record<string, unknown>; jobs: Record<string, { env: Record<string, string>; steps: Step[] }> }
+interface Step {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  jobs: Record<string, { env: Record<string, string>; steps: Step[] }>;
+}
 
 const github = parse(readFileSync(join(REPO_ROOT, "examples/ci/github-actions.yml"), "utf8")) as Workflow;
-const gitlab = parse(readFileSync(join(REPO_ROOT, "examples/ci/gitlab-ci.yml"), "utf8")) as Record<string, { variables: Record<string, string>; script: string[]; artifacts: { when: string; paths: string[] } }>;
+const gitlab = parse(readFileSync(join(REPO_ROOT, "examples/ci/gitlab-ci.yml"), "utf8")) as Record<
+  string,
+  { variables: Record<string, string>; script: string[]; artifacts: { when: string; paths: string[] } }
+>;
 const job = github.jobs.regression!;
 const step = (id: string) => job.steps.find((s) => s.id === id)!;
 
@@ -42,22 +55,37 @@ describe("the example pipelines", () => {
     for (const k of ["TIERLAB_CONFIG", "TIERLAB_TIER", "TIERLAB_DATASET", "TIERLAB_LIMIT"]) expect(gl.variables[k]).toBe(job.env[k]);
   });
 
-  it.skipIf(!replay && !modelsPresent)("the workflow's commands pass locally on an unchanged head and leave the report and the summary", async () => {
-    const tmp = mkdtempSync(join(tmpdir(), "tierlab-ci-"));
-    const summary = join(tmp, "step-summary.md");
-    writeFileSync(summary, "");
-    const env = {
-      ...process.env, ...job.env, ...target,
-      BASE_DIR: REPO_ROOT, HEAD_DIR: REPO_ROOT, OUT_DIR: join(tmp, "out"), RESULTS_DIR: join(tmp, "results"), GITHUB_STEP_SUMMARY: summary,
-    };
-    const sh = (script: string) => promisify(execFile)("bash", ["-c", script], { cwd: REPO_ROOT, env, timeout: 300_000 });
-    const gate = await sh(step("gate").run!).then(() => 0, (e: { code: number; stderr: string }) => { throw new Error(`gate exited ${e.code}: ${e.stderr.slice(-2000)}`); });
-    expect(gate).toBe(0);
-    await sh(step("summary").run!);
-    expect(existsSync(join(tmp, "out", "regression.html"))).toBe(true);
-    const md = readFileSync(summary, "utf8");
-    expect(md).toMatch(/^# Regression check: base → head/);
-    expect(md).toContain("no significant regression");
-    for (const side of ["base", "head"]) expect(JSON.parse(readFileSync(join(tmp, "results", `${side}.summary.json`), "utf8")).run_id).toBe(side);
-  }, 600_000);
+  it.skipIf(!replay && !modelsPresent)(
+    "the workflow's commands pass locally on an unchanged head and leave the report and the summary",
+    async () => {
+      const tmp = mkdtempSync(join(tmpdir(), "tierlab-ci-"));
+      const summary = join(tmp, "step-summary.md");
+      writeFileSync(summary, "");
+      const env = {
+        ...process.env,
+        ...job.env,
+        ...target,
+        BASE_DIR: REPO_ROOT,
+        HEAD_DIR: REPO_ROOT,
+        OUT_DIR: join(tmp, "out"),
+        RESULTS_DIR: join(tmp, "results"),
+        GITHUB_STEP_SUMMARY: summary,
+      };
+      const sh = (script: string) => promisify(execFile)("bash", ["-c", script], { cwd: REPO_ROOT, env, timeout: 300_000 });
+      const gate = await sh(step("gate").run!).then(
+        () => 0,
+        (e: { code: number; stderr: string }) => {
+          throw new Error(`gate exited ${e.code}: ${e.stderr.slice(-2000)}`);
+        },
+      );
+      expect(gate).toBe(0);
+      await sh(step("summary").run!);
+      expect(existsSync(join(tmp, "out", "regression.html"))).toBe(true);
+      const md = readFileSync(summary, "utf8");
+      expect(md).toMatch(/^# Regression check: base → head/);
+      expect(md).toContain("no significant regression");
+      for (const side of ["base", "head"]) expect(JSON.parse(readFileSync(join(tmp, "results", `${side}.summary.json`), "utf8")).run_id).toBe(side);
+    },
+    600_000,
+  );
 });

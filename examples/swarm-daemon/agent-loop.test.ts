@@ -15,15 +15,31 @@ function setup(scripts: { fast?: ScriptLine[]; api?: ScriptLine[] } = {}) {
     const label = (labels: string[]) => [{ id: "label_set", labels }, { id: "finish_reason" }];
     d.actions = {
       orchestration: { tier: "API_FALLBACK", checks: [{ id: "non_empty" }] },
-      classify_memory: { tier: "LOCAL_FAST", escalate: ["LOCAL_QUALITY", "API_FALLBACK"], template: "Topic of: {input}", checks: label(["auth", "ui", "docs"]) },
+      classify_memory: {
+        tier: "LOCAL_FAST",
+        escalate: ["LOCAL_QUALITY", "API_FALLBACK"],
+        template: "Topic of: {input}",
+        checks: label(["auth", "ui", "docs"]),
+      },
       tag: { tier: "LOCAL_FAST", escalate: ["LOCAL_QUALITY"], template: "Kind of: {input}", checks: label(["bug", "todo"]) },
       yes_no: { tier: "LOCAL_FAST", escalate: ["LOCAL_QUALITY"], checks: label(["yes", "no"]) },
     };
-    d.budgets = [{ scope: "global", period: "day", limit_usd: 1 }, { scope: "tag", key: "daemon-test", period: "month", limit_usd: 2 }];
+    d.budgets = [
+      { scope: "global", period: "day", limit_usd: 1 },
+      { scope: "tag", key: "daemon-test", period: "month", limit_usd: 2 },
+    ];
   });
   const config = fx.load();
   const ledger = new SqliteLedger(join(fx.dir, "ledger.sqlite"));
-  const fast = new ScriptedProvider(scripts.fast ?? [{ match: "Topic of: Fixed", reply: "auth" }, { match: "Topic of: Button", reply: "nope" }, { match: "Kind of", reply: "bug" }, { match: "follow-up", reply: "no" }], { name: "fast" });
+  const fast = new ScriptedProvider(
+    scripts.fast ?? [
+      { match: "Topic of: Fixed", reply: "auth" },
+      { match: "Topic of: Button", reply: "nope" },
+      { match: "Kind of", reply: "bug" },
+      { match: "follow-up", reply: "no" },
+    ],
+    { name: "fast" },
+  );
   const quality = new ScriptedProvider([{ reply: "ui" }], { name: "quality" });
   const api = new ScriptedProvider(scripts.api ?? [{ reply: "Plan: file the entry." }], { name: "api" });
   const router = new Router({ config, ledger, providers: { providers: { fast, quality, api, api2: api } }, sleep: async () => {} });
@@ -34,7 +50,15 @@ function setup(scripts: { fast?: ScriptLine[]; api?: ScriptLine[] } = {}) {
 describe("swarm-daemon agent loop", () => {
   it("plans with orchestration, files each entry with the cheap actions, and stops when the inbox is empty", async () => {
     const s = setup();
-    const r = await runAgentLoop({ router: s.router, objective: "file the inbox", maxIterations: 5, inbox: ["Fixed login", "Button off by 2px"], verbose: true, log: s.log, tag: "daemon-test" });
+    const r = await runAgentLoop({
+      router: s.router,
+      objective: "file the inbox",
+      maxIterations: 5,
+      inbox: ["Fixed login", "Button off by 2px"],
+      verbose: true,
+      log: s.log,
+      tag: "daemon-test",
+    });
     expect(r).toMatchObject({ stoppedBy: "done", iterations: 2 });
     expect(r.steps.map((x) => x.action)).toEqual(["orchestration", "classify_memory", "tag", "yes_no", "orchestration", "classify_memory", "tag", "yes_no"]);
     expect(r.memory).toEqual([
@@ -74,7 +98,12 @@ describe("swarm-daemon agent loop", () => {
     const r = await run;
     expect(r.stoppedBy).toBe("interrupted");
     expect(r.steps.map((x) => `${x.action}:${x.verdict}`)).toEqual(["orchestration:accepted", "classify_memory:accepted"]);
-    expect(s.ledger.query().filter((x) => x.action === "classify_memory").map((x) => x.verdict)).toEqual(["accepted"]);
+    expect(
+      s.ledger
+        .query()
+        .filter((x) => x.action === "classify_memory")
+        .map((x) => x.verdict),
+    ).toEqual(["accepted"]);
   });
 });
 
@@ -105,11 +134,16 @@ describe("swarm-daemon --status", () => {
 
   it("reports budget left as the guard enforces it: a refusing budget stops the paid planner", async () => {
     const s = setup();
-    const refuse = { ...s.config, data: { ...s.config.data, budgets: [{ scope: "global" as const, period: "day" as const, limit_usd: 1e-9, on_exceed: "refuse" as const }] } };
+    const refuse = {
+      ...s.config,
+      data: { ...s.config.data, budgets: [{ scope: "global" as const, period: "day" as const, limit_usd: 1e-9, on_exceed: "refuse" as const }] },
+    };
     const router = new Router({ config: refuse, ledger: s.ledger, providers: { providers: { fast: s.fast, quality: s.fast, api: s.api, api2: s.api } } });
     const r = await runAgentLoop({ router, objective: "o", maxIterations: 1, inbox: ["Fixed a"], log: s.log });
     expect(r.steps[0]).toMatchObject({ action: "orchestration", verdict: "refused" });
     expect(s.api.calls).toBe(0);
-    expect(formatStatus(await daemonStatus({ config: refuse, ledger: s.ledger }), "l")).toContain("budget left: global per day: $0.0000000010 of $0.0000000010 (spent $0.00");
+    expect(formatStatus(await daemonStatus({ config: refuse, ledger: s.ledger }), "l")).toContain(
+      "budget left: global per day: $0.0000000010 of $0.0000000010 (spent $0.00",
+    );
   });
 });

@@ -76,12 +76,29 @@ export async function runAgentLoop(opts: LoopOptions): Promise<LoopResult> {
     let s: StepLog;
     try {
       const r = await opts.router.route({ action, prompt, tag: opts.tag });
-      s = { iteration, action, verdict: r.verdict, tier: r.tier, model: r.modelId, confidence: r.confidence, costUsd: r.costUsd, latencyMs: r.latencyMs, answer: r.text };
+      s = {
+        iteration,
+        action,
+        verdict: r.verdict,
+        tier: r.tier,
+        model: r.modelId,
+        confidence: r.confidence,
+        costUsd: r.costUsd,
+        latencyMs: r.latencyMs,
+        answer: r.text,
+      };
     } catch (err) {
       // A failed step is logged and the loop goes on: the ledger already holds its attempts.
       if (!(err instanceof AllTiersFailedError) && !(err instanceof BudgetExceededError)) throw err;
       const partial = failedRouteOf(err);
-      s = { iteration, action, verdict: err instanceof BudgetExceededError ? "refused" : "failed", costUsd: partial?.costUsd ?? 0, latencyMs: performance.now() - t0, answer: err.message.split("\n")[0]! };
+      s = {
+        iteration,
+        action,
+        verdict: err instanceof BudgetExceededError ? "refused" : "failed",
+        costUsd: partial?.costUsd ?? 0,
+        latencyMs: performance.now() - t0,
+        answer: err.message.split("\n")[0]!,
+      };
     }
     steps.push(s);
     if (opts.verbose) log(describeStep(s));
@@ -94,7 +111,10 @@ export async function runAgentLoop(opts: LoopOptions): Promise<LoopResult> {
     const entry = inbox[0]!;
     if (planner) {
       const done = memory.map((m) => `- ${m.entry} → ${m.topic}`).join("\n") || "- nothing yet";
-      const plan = await step("orchestration", `Objective: ${opts.objective}\nDone so far:\n${done}\nNext inbox entry: "${entry}"\nWhat is the next step? One sentence.`);
+      const plan = await step(
+        "orchestration",
+        `Objective: ${opts.objective}\nDone so far:\n${done}\nNext inbox entry: "${entry}"\nWhat is the next step? One sentence.`,
+      );
       if (plan.verdict === "failed") {
         // Without the API tier there is no planner worth asking each iteration; the plan is fixed.
         planner = false;
@@ -136,7 +156,11 @@ function parseTags(s: StepLog): string[] {
     const label = parseLabel(s);
     return label ? [label] : [];
   }
-  return s.answer.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean).slice(0, 4);
+  return s.answer
+    .split(",")
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean)
+    .slice(0, 4);
 }
 
 export function describeStep(s: StepLog): string {

@@ -53,7 +53,9 @@ describe.runIf(modelsPresent)("swarm-daemon on the embedded models", () => {
     expect([...requests.values()].sort()).toEqual(["classify_memory", "classify_memory", "orchestration", "tag", "tag", "yes_no", "yes_no"]);
     expect(rows.every((row) => row.cost_usd === 0 && row.tag === "swarm-daemon" && !row.cache_hit)).toBe(true);
     for (const row of rows.filter((x) => x.tier === "API_FALLBACK")) expect(row).toMatchObject({ verdict: "error", error_class: "ProviderUnavailableError" });
-    expect(rows.filter((x) => x.verdict === "accepted" || x.verdict === "rejected").every((x) => x.tier.startsWith("LOCAL_") && (x.output_tokens ?? 0) > 0)).toBe(true);
+    expect(
+      rows.filter((x) => x.verdict === "accepted" || x.verdict === "rejected").every((x) => x.tier.startsWith("LOCAL_") && (x.output_tokens ?? 0) > 0),
+    ).toBe(true);
 
     const s = await run(["--status", "--ledger", ledgerPath]);
     expect(s.code, s.stderr).toBe(0);

@@ -27,7 +27,10 @@ const args = await yargs(hideBin(process.argv))
   .option("verbose", { type: "boolean", default: false, describe: "log every step: tier, model, confidence, cost" })
   .option("status", { type: "boolean", default: false, describe: "print today's spend, calls per tier, fallback rate and budget left, then exit" })
   .option("config", { type: "string", default: process.env.TIERLAB_CONFIG ?? EMBEDDED, describe: "router config" })
-  .option("ledger", { type: "string", describe: "SQLite ledger path or postgres:// URL (default: $TIERLAB_DATABASE_URL, else ledger.url, else ledger.path in the config)" })
+  .option("ledger", {
+    type: "string",
+    describe: "SQLite ledger path or postgres:// URL (default: $TIERLAB_DATABASE_URL, else ledger.url, else ledger.path in the config)",
+  })
   .option("inbox", { type: "string", describe: "text file, one memory entry per line (default: a built-in sample)" })
   .option("tag", { type: "string", default: "swarm-daemon", describe: "caller tag recorded in the ledger" })
   .strict()
@@ -45,12 +48,29 @@ await runCommand(async (stop) => {
     }
     return;
   }
-  const inbox = args.inbox ? readFileSync(args.inbox, "utf8").split("\n").map((l) => l.trim()).filter(Boolean) : undefined;
+  const inbox = args.inbox
+    ? readFileSync(args.inbox, "utf8")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+    : undefined;
   // The Router enforces the config's `budgets:` on this ledger by default.
   const router = new Router({ config, ledger });
   try {
-    const r = await runAgentLoop({ router, objective: args.objective, maxIterations: args["max-iterations"], inbox, stop, verbose: args.verbose, tag: args.tag });
-    const why = { done: "objective done: the inbox is empty", "max-iterations": `reached --max-iterations ${args["max-iterations"]}`, interrupted: "interrupted; the ledger holds every finished step" }[r.stoppedBy];
+    const r = await runAgentLoop({
+      router,
+      objective: args.objective,
+      maxIterations: args["max-iterations"],
+      inbox,
+      stop,
+      verbose: args.verbose,
+      tag: args.tag,
+    });
+    const why = {
+      done: "objective done: the inbox is empty",
+      "max-iterations": `reached --max-iterations ${args["max-iterations"]}`,
+      interrupted: "interrupted; the ledger holds every finished step",
+    }[r.stoppedBy];
     process.stdout.write(`${why}. ${r.iterations} iterations, ${r.steps.length} routed steps, cost ${usd(r.costUsd)}\n`);
     for (const m of r.memory) process.stdout.write(`  ${m.topic.padEnd(12)} [${m.tags.join(", ")}]${m.followUp ? " follow-up" : ""}  ${m.entry}\n`);
   } finally {

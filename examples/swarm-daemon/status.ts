@@ -25,7 +25,11 @@ export async function daemonStatus(args: { config: RouterConfig; ledger: LedgerS
   const since = periodStartUtc("day", now);
   // The ledger's `until` is exclusive at millisecond resolution: +1 ms keeps rows written this very millisecond.
   const records = await args.ledger.query({ since, until: new Date(now.getTime() + 1) });
-  const local = new Set(Object.entries(args.config.data.tiers).filter(([, t]) => t.local).map(([n]) => n));
+  const local = new Set(
+    Object.entries(args.config.data.tiers)
+      .filter(([, t]) => t.local)
+      .map(([n]) => n),
+  );
   const errorsPerTier: Record<string, number> = {};
   for (const r of records) if (r.verdict === "error") errorsPerTier[r.tier] = (errorsPerTier[r.tier] ?? 0) + 1;
   // The same book the Router builds from the config by default (same TTL rule).
@@ -36,12 +40,20 @@ export async function daemonStatus(args: { config: RouterConfig; ledger: LedgerS
   } finally {
     await book?.close?.();
   }
-  return { version: 1, today: summariseUsage(records, { since, until: now }, local), cacheHits: records.filter((r) => r.cache_hit).length, errorsPerTier, budgets };
+  return {
+    version: 1,
+    today: summariseUsage(records, { since, until: now }, local),
+    cacheHits: records.filter((r) => r.cache_hit).length,
+    errorsPerTier,
+    budgets,
+  };
 }
 
 export function formatStatus(s: DaemonStatus, ledgerPath: string): string {
   const t = s.today;
-  const tiers = Object.entries(t.callsPerTier).map(([tier, n]) => `${tier} ${n}${s.errorsPerTier[tier] ? ` (${s.errorsPerTier[tier]} errors)` : ""}`).join(", ");
+  const tiers = Object.entries(t.callsPerTier)
+    .map(([tier, n]) => `${tier} ${n}${s.errorsPerTier[tier] ? ` (${s.errorsPerTier[tier]} errors)` : ""}`)
+    .join(", ");
   const lines = [
     `swarm-daemon status (ledger ${ledgerPath})`,
     `  today (UTC, since ${t.since}): spend ${usd(t.costUsd)} over ${t.requests} requests, ${t.attempts} attempts, ${s.cacheHits} cache hits`,
@@ -52,7 +64,9 @@ export function formatStatus(s: DaemonStatus, ledgerPath: string): string {
   for (const b of s.budgets) {
     const scope = b.budget.scope === "global" ? "global" : `${b.budget.scope} ${b.budget.key}`;
     // Four decimals: a day of cheap API calls is fractions of a cent, which two would round away.
-    lines.push(`  budget left: ${scope} per ${b.budget.period}: ${usd(b.leftUsd)} of ${usd(b.budget.limit_usd)} (spent ${usd(b.spentUsd)}${b.heldUsd ? `, ${usd(b.heldUsd)} in flight` : ""}; on exceed: ${b.budget.on_exceed})`);
+    lines.push(
+      `  budget left: ${scope} per ${b.budget.period}: ${usd(b.leftUsd)} of ${usd(b.budget.limit_usd)} (spent ${usd(b.spentUsd)}${b.heldUsd ? `, ${usd(b.heldUsd)} in flight` : ""}; on exceed: ${b.budget.on_exceed})`,
+    );
   }
   return lines.join("\n");
 }

@@ -35,7 +35,11 @@ describe("extractAnswerField", () => {
   it("reads the field by pattern when no repair parses the object, and says so", () => {
     const r = extractAnswerField('```json\n{\n "reasoning": "a { b ] c\n "answer": "18"\n}\n```');
     expect(r).toMatchObject({ status: "repaired", raw: "18" });
-    expect(extractAnswerField('"answer": "cut off here')).toMatchObject({ status: "repaired", raw: "cut off here", how: "answer read by pattern from unparseable JSON" });
+    expect(extractAnswerField('"answer": "cut off here')).toMatchObject({
+      status: "repaired",
+      raw: "cut off here",
+      how: "answer read by pattern from unparseable JSON",
+    });
   });
 
   it.each([
@@ -58,20 +62,38 @@ describe("extractAnswerField", () => {
 
 describe("readNumberText", () => {
   it.each([
-    ["18", 18, undefined], ["18.0", 18, undefined], ["$18", 18, undefined], ["$1,080.50", 1080.5, undefined], ["-$10,000", -10000, undefined],
-    ["$-5", -5, undefined], ["18 dollars", 18, undefined], ["25%", 25, undefined], ["5 hours", 5, undefined], ["$52,500/year", 52500, undefined],
-    ["**42**", 42, undefined], ["3/4", 0.75, undefined], ["18.", 18, undefined], ["€5", 5, undefined], ["−3", -3, undefined],
-    ["4 * 1.5 + 20 = 6 + 20 = 26", 26, "value after the last '='"], ["35/7 = 5", 5, "value after the last '='"],
-    ["Anne is 8 years old.", 8, "the only number in the answer text"], ["2:00 pm", 2, "clock time read as its hour"],
+    ["18", 18, undefined],
+    ["18.0", 18, undefined],
+    ["$18", 18, undefined],
+    ["$1,080.50", 1080.5, undefined],
+    ["-$10,000", -10000, undefined],
+    ["$-5", -5, undefined],
+    ["18 dollars", 18, undefined],
+    ["25%", 25, undefined],
+    ["5 hours", 5, undefined],
+    ["$52,500/year", 52500, undefined],
+    ["**42**", 42, undefined],
+    ["3/4", 0.75, undefined],
+    ["18.", 18, undefined],
+    ["€5", 5, undefined],
+    ["−3", -3, undefined],
+    ["4 * 1.5 + 20 = 6 + 20 = 26", 26, "value after the last '='"],
+    ["35/7 = 5", 5, "value after the last '='"],
+    ["Anne is 8 years old.", 8, "the only number in the answer text"],
+    ["2:00 pm", 2, "clock time read as its hour"],
   ] as const)("%j → %d", (text, value, how) => {
     const r = readNumberText(text);
     expect(r).toEqual(how ? { ok: true, value, how } : { ok: true, value });
   });
 
   it.each([
-    ["86 glasses and 42 plates", "2 numbers (86, 42) and no single result"], ["Cannot be determined", "no number in the answer"],
-    ["NaN", "no number in the answer"], ["", "empty answer"], ["2:10 pm", 'clock time "2:10 pm" is not one number'],
-    ["1,2", "2 numbers (1, 2) and no single result"], ["0.40 * 0.20 = 0.08, or 8%", "4 numbers (0.40, 0.20, 0.08, …) and no single result"],
+    ["86 glasses and 42 plates", "2 numbers (86, 42) and no single result"],
+    ["Cannot be determined", "no number in the answer"],
+    ["NaN", "no number in the answer"],
+    ["", "empty answer"],
+    ["2:10 pm", 'clock time "2:10 pm" is not one number'],
+    ["1,2", "2 numbers (1, 2) and no single result"],
+    ["0.40 * 0.20 = 0.08, or 8%", "4 numbers (0.40, 0.20, 0.08, …) and no single result"],
   ])("%j is refused: %s", (text, how) => {
     expect(readNumberText(text)).toEqual({ ok: false, how });
   });
@@ -93,7 +115,7 @@ describe("readNumberText", () => {
 describe("readAnswer", () => {
   it("number: canonical text ignores format; the 'Answer:' line is a repair that can be turned off", () => {
     const a = readAnswer('{"answer": "$1,080"}', "number");
-    const b = readAnswer("```json\n{\"answer\": \"1080.0\"}\n```", "number");
+    const b = readAnswer('```json\n{"answer": "1080.0"}\n```', "number");
     expect(a).toEqual({ status: "clean", value: 1080, canonical: "1080" });
     expect(sameAnswer(a, b)).toBe(true);
     const line = '```json\n{\n "reasoning": "W = 15\n\nAnswer: "15"\n```';
@@ -105,12 +127,26 @@ describe("readAnswer", () => {
   it("python_literal: parses the field; unquoted text is a str, malformed literals are not", () => {
     expect(readAnswer('{"answer": "[(4, 1), (2, 3)]"}', "python_literal")).toMatchObject({ status: "clean", canonical: "[(4, 1), (2, 3)]" });
     expect(readAnswer('{"answer": "True"}', "python_literal").canonical).toBe("1");
-    expect(readAnswer('{"answer": "hello world"}', "python_literal")).toMatchObject({ status: "repaired", canonical: "'hello world'", how: "unquoted text read as a str" });
+    expect(readAnswer('{"answer": "hello world"}', "python_literal")).toMatchObject({
+      status: "repaired",
+      canonical: "'hello world'",
+      how: "unquoted text read as a str",
+    });
     expect(readAnswer('{"answer": ""}', "python_literal")).toMatchObject({ status: "repaired", canonical: "''" });
-    expect(readAnswer('{"answer": "[1, 2"}', "python_literal")).toMatchObject({ status: "unparseable", how: expect.stringContaining("not a Python literal: unexpected end") });
-    expect(readAnswer('{"answer": "`[1, 2]`"}', "python_literal")).toMatchObject({ status: "repaired", canonical: "[1, 2]", how: "markdown backticks removed" });
+    expect(readAnswer('{"answer": "[1, 2"}', "python_literal")).toMatchObject({
+      status: "unparseable",
+      how: expect.stringContaining("not a Python literal: unexpected end"),
+    });
+    expect(readAnswer('{"answer": "`[1, 2]`"}', "python_literal")).toMatchObject({
+      status: "repaired",
+      canonical: "[1, 2]",
+      how: "markdown backticks removed",
+    });
     expect(readAnswer('{"answer": "\'a\\nb\'"}', "python_literal")).toMatchObject({ canonical: "'a\\nb'", how: "control characters read as Python escapes" });
-    expect(readAnswer('{"answer": [1, true]}', "python_literal")).toMatchObject({ canonical: "[1, 1]", how: expect.stringContaining("read the JSON value as Python") });
+    expect(readAnswer('{"answer": [1, true]}', "python_literal")).toMatchObject({
+      canonical: "[1, 1]",
+      how: expect.stringContaining("read the JSON value as Python"),
+    });
     expect(sameAnswer(readAnswer('{"answer": "{2, 1}"}', "python_literal"), readAnswer('{"answer": "{1, 2}"}', "python_literal"))).toBe(true);
   });
 

@@ -187,9 +187,10 @@ function fieldIn(text: string): AnswerField {
   // 3. Repair: the whole reply or fence, then each object that starts like the requested one, last first.
   // `where` is undefined for the whole reply or fence, whose repair needs no note on its place.
   const repairable: Array<{ text: string; where?: RegionKind }> = [{ text: whole }];
-  const scopes: Array<{ text: string; where: RegionKind }> = fence === undefined
-    ? [...[...blocks].reverse().map((b) => ({ text: b.text, where: "fenced block in prose" as const })), { text, where: "object in prose" }]
-    : [{ text: whole, where: "fence" }];
+  const scopes: Array<{ text: string; where: RegionKind }> =
+    fence === undefined
+      ? [...[...blocks].reverse().map((b) => ({ text: b.text, where: "fenced block in prose" as const })), { text, where: "object in prose" }]
+      : [{ text: whole, where: "fence" }];
   for (const scope of scopes) {
     for (const start of objectStarts(scope.text, ANCHOR_KEYS).reverse()) {
       for (const slice of slicesFrom(scope.text, start)) repairable.push({ text: slice, where: scope.where });

@@ -48,7 +48,9 @@ export function readNumberText(rawText: string): NumberReading {
   const clock = CLOCK.exec(text);
   if (clock) {
     // GSM8K asks "at what time" questions for the hour; "2:00 pm" names it, "2:10 pm" does not.
-    return clock[2] === "00" ? { ok: true, value: Number(clock[1]), how: "clock time read as its hour" } : { ok: false, how: `clock time "${text}" is not one number` };
+    return clock[2] === "00"
+      ? { ok: true, value: Number(clock[1]), how: "clock time read as its hour" }
+      : { ok: false, how: `clock time "${text}" is not one number` };
   }
 
   // Worked equations: "4 * 1.5 + 2 * 4 + 20 = 6 + 8 + 20 = 34" answers with what follows the last "=".
@@ -64,7 +66,10 @@ export function readNumberText(rawText: string): NumberReading {
     return { ok: true, value: toNumber(m[1], m[2]!), how: "the only number in the answer text" };
   }
   if (numbers.length === 0) return { ok: false, how: "no number in the answer" };
-  const shown = numbers.slice(0, 3).map((m) => m[0].trim()).join(", ");
+  const shown = numbers
+    .slice(0, 3)
+    .map((m) => m[0].trim())
+    .join(", ");
   return { ok: false, how: `${numbers.length} numbers (${shown}${numbers.length > 3 ? ", …" : ""}) and no single result` };
 }
 
@@ -85,5 +90,8 @@ const ANSWER_LINE = /(?:^|\\n)[ \t*#>_-]*(?:final\s+)?answer\s*[:=]\s*(.+)$/gim;
 export function finalAnswerLine(text: string): string | undefined {
   const line = [...text.matchAll(ANSWER_LINE)].pop()?.[1];
   if (line === undefined) return undefined;
-  return line.replace(/\\"/g, '"').replace(/^\s*"answer"\s*:\s*/i, "").replace(/^["'\s]+|["'\s,}]+$/g, "");
+  return line
+    .replace(/\\"/g, '"')
+    .replace(/^\s*"answer"\s*:\s*/i, "")
+    .replace(/^["'\s]+|["'\s,}]+$/g, "");
 }

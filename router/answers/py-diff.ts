@@ -23,14 +23,21 @@ export function describePyDifference(got: PyValue, want: PyValue): string | unde
   if (got.type === "set" && want.type === "set") {
     const extra = got.items.filter((x) => !want.items.some((y) => pyEquals(x, y)));
     const missing = want.items.filter((y) => !got.items.some((x) => pyEquals(x, y)));
-    return [missing.length ? `missing ${missing.slice(0, 3).map(brief).join(", ")}` : "", extra.length ? `extra ${extra.slice(0, 3).map(brief).join(", ")}` : ""].filter(Boolean).join("; ");
+    return [
+      missing.length ? `missing ${missing.slice(0, 3).map(brief).join(", ")}` : "",
+      extra.length ? `extra ${extra.slice(0, 3).map(brief).join(", ")}` : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
   }
   if (got.type === "dict" && want.type === "dict") {
     const find = (entries: Array<[PyValue, PyValue]>, k: PyValue) => entries.find(([k2]) => pyEquals(k, k2));
     const missing = want.entries.filter(([k]) => !find(got.entries, k)).map(([k]) => brief(k));
     const extra = got.entries.filter(([k]) => !find(want.entries, k)).map(([k]) => brief(k));
     if (missing.length || extra.length) {
-      return [missing.length ? `missing key ${missing.slice(0, 3).join(", ")}` : "", extra.length ? `extra key ${extra.slice(0, 3).join(", ")}` : ""].filter(Boolean).join("; ");
+      return [missing.length ? `missing key ${missing.slice(0, 3).join(", ")}` : "", extra.length ? `extra key ${extra.slice(0, 3).join(", ")}` : ""]
+        .filter(Boolean)
+        .join("; ");
     }
     const [k, v] = got.entries.find(([key, value]) => !pyEquals(value, find(want.entries, key)![1]))!;
     return `value of ${brief(k)}: ${brief(v)} != ${brief(find(want.entries, k)![1])}`;

@@ -63,8 +63,11 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
     case "set":
       return b.type === "set" && a.items.length === b.items.length && a.items.every((x) => b.items.some((y) => pyEquals(x, y)));
     case "dict":
-      return b.type === "dict" && a.entries.length === b.entries.length
-        && a.entries.every(([k, v]) => b.entries.some(([k2, v2]) => pyEquals(k, k2) && pyEquals(v, v2)));
+      return (
+        b.type === "dict" &&
+        a.entries.length === b.entries.length &&
+        a.entries.every(([k, v]) => b.entries.some(([k2, v2]) => pyEquals(k, k2) && pyEquals(v, v2)))
+      );
   }
 }
 

@@ -52,7 +52,8 @@ class Reader {
   }
 
   expect(ch: string, what: string): void {
-    if (!this.take(ch)) this.fail(this.pos >= this.src.length ? `unexpected end, expected ${what}` : `expected ${what}, found ${JSON.stringify(this.src[this.pos])}`);
+    if (!this.take(ch))
+      this.fail(this.pos >= this.src.length ? `unexpected end, expected ${what}` : `expected ${what}, found ${JSON.stringify(this.src[this.pos])}`);
   }
 
   /** A full literal: one value, or a bare tuple `1, 2` as Python reads it. */
@@ -100,7 +101,11 @@ class Reader {
       this.expect(")", "')': only the empty set() is a literal");
       return { type: "set", items: [] };
     }
-    if (name) this.fail(name === "inf" || name === "nan" ? `${name} is not a Python literal (use 1e999 for inf)` : `name ${JSON.stringify(name)} is not a literal`, start);
+    if (name)
+      this.fail(
+        name === "inf" || name === "nan" ? `${name} is not a Python literal (use 1e999 for inf)` : `name ${JSON.stringify(name)} is not a literal`,
+        start,
+      );
     return this.fail(`unexpected ${JSON.stringify(c)}`);
   }
 
@@ -236,7 +241,6 @@ class Reader {
     if (!isBytes) return { type: "str", value: text };
     return { type: "bytes", value: Uint8Array.from(text, (ch) => ch.charCodeAt(0)) };
   }
-
 }
 
 function hashable(v: PyValue): boolean {

@@ -9,13 +9,17 @@ function fail(message: string, at: number): never {
 }
 
 class StringLexer {
-  constructor(readonly src: string, public pos: number) {}
+  constructor(
+    readonly src: string,
+    public pos: number,
+  ) {}
 
   token(): { bytes: boolean; text: string; end: number } {
     const start = this.pos;
     const m = STRING_START.exec(this.src.slice(this.pos))!;
     const prefix = m[1]!.toLowerCase();
-    if (!/^(?:|r|u|b|br|rb)$/.test(prefix)) fail(prefix.includes("f") ? "f-strings are not literals" : `invalid string prefix ${JSON.stringify(m[1])}`, this.pos);
+    if (!/^(?:|r|u|b|br|rb)$/.test(prefix))
+      fail(prefix.includes("f") ? "f-strings are not literals" : `invalid string prefix ${JSON.stringify(m[1])}`, this.pos);
     const quote = m[2]!;
     const raw = prefix.includes("r");
     const bytes = prefix.includes("b");

@@ -43,7 +43,12 @@ function readNumber(text: string, field: AnswerField, opts: ReadAnswerOptions): 
     const line = opts.answerLine === false ? undefined : finalAnswerLine(text);
     const n = line === undefined ? undefined : readNumberText(line);
     if (!n?.ok) return unparseable(field.how ?? "no answer field");
-    return reading({ value: n.value, canonical: canonicalNumber(n.value), repaired: true, how: joinHow("no answer field; read the last 'Answer:' line", n.how) });
+    return reading({
+      value: n.value,
+      canonical: canonicalNumber(n.value),
+      repaired: true,
+      how: joinHow("no answer field; read the last 'Answer:' line", n.how),
+    });
   }
   const n = readNumberText(field.raw);
   if (!n.ok) return unparseable(joinHow(field.how, n.how)!);
@@ -82,7 +87,8 @@ function repairLiteral(raw: string): { value: PyValue; how: string } | undefined
 function readLiteral(field: AnswerField): AnswerReading {
   if (field.raw === undefined) return unparseable(field.how ?? "no answer field");
   const parsed = tryParsePythonLiteral(field.raw);
-  const done = (value: PyValue, how?: string) => reading({ value, canonical: canonicalPyRepr(value), repaired: field.status === "repaired", how: joinHow(field.how, how) });
+  const done = (value: PyValue, how?: string) =>
+    reading({ value, canonical: canonicalPyRepr(value), repaired: field.status === "repaired", how: joinHow(field.how, how) });
   if (parsed.ok) return done(parsed.value);
   if (field.json !== undefined) return done(pyFromJson(field.json), "read the JSON value as Python");
   const repaired = repairLiteral(field.raw);

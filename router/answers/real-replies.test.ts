@@ -6,12 +6,35 @@ describe("readAnswer on real replies (real-replies.fixture.ts)", () => {
   it("covers every extraction path and failure the readers name", () => {
     const hows = REAL_REPLIES.map((c) => c.how ?? "");
     for (const path of [
-      "JSON object inside prose", "fenced JSON with prose around it", "text around the JSON object inside the fence", "unescaped newline or tab in a string",
-      "invalid escape in a string", "unescaped double quote in a string", "answer is a JSON number", "answer is a JSON array", "answer is a JSON object",
-      "answer read by pattern", "read the last 'Answer:' line", "ignored a new", "value after the last '='", "the only number in the answer text",
-      "clock time read as its hour", "unquoted text read as a str", "control characters read as Python escapes", "markdown backticks removed",
-      "no single result", "is not one number", "no number in the answer", "no JSON object in the reply", "no answer field in the reply's JSON", "not a Python literal",
-    ]) expect(hows.some((h) => h.includes(path)), path).toBe(true);
+      "JSON object inside prose",
+      "fenced JSON with prose around it",
+      "text around the JSON object inside the fence",
+      "unescaped newline or tab in a string",
+      "invalid escape in a string",
+      "unescaped double quote in a string",
+      "answer is a JSON number",
+      "answer is a JSON array",
+      "answer is a JSON object",
+      "answer read by pattern",
+      "read the last 'Answer:' line",
+      "ignored a new",
+      "value after the last '='",
+      "the only number in the answer text",
+      "clock time read as its hour",
+      "unquoted text read as a str",
+      "control characters read as Python escapes",
+      "markdown backticks removed",
+      "no single result",
+      "is not one number",
+      "no number in the answer",
+      "no JSON object in the reply",
+      "no answer field in the reply's JSON",
+      "not a Python literal",
+    ])
+      expect(
+        hows.some((h) => h.includes(path)),
+        path,
+      ).toBe(true);
     expect(REAL_REPLIES.filter((c) => c.status === "clean").length).toBeGreaterThanOrEqual(4);
   });
 

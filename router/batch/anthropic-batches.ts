@@ -18,7 +18,13 @@ export class AnthropicBatchClient implements BatchClient {
 
   constructor(private readonly opts: { name: string; apiKey?: string; baseURL?: string; fetch?: typeof fetch }) {
     this.#secret = opts.apiKey;
-    this.#client = new Anthropic({ apiKey: opts.apiKey ?? "not-needed", baseURL: opts.baseURL ?? "https://api.anthropic.com", maxRetries: 2, logLevel: "off", ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+    this.#client = new Anthropic({
+      apiKey: opts.apiKey ?? "not-needed",
+      baseURL: opts.baseURL ?? "https://api.anthropic.com",
+      maxRetries: 2,
+      logLevel: "off",
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    });
   }
 
   private fail(err: unknown, model = "batch"): never {
@@ -27,12 +33,15 @@ export class AnthropicBatchClient implements BatchClient {
 
   async submit(requests: BatchRequest[], signal?: AbortSignal): Promise<{ batchId: string }> {
     try {
-      const batch = await this.#client.messages.batches.create({
-        requests: requests.map((r) => {
-          const { stream: _stream, ...params } = requestBody(r.request);
-          return { custom_id: r.customId, params };
-        }),
-      }, { signal });
+      const batch = await this.#client.messages.batches.create(
+        {
+          requests: requests.map((r) => {
+            const { stream: _stream, ...params } = requestBody(r.request);
+            return { custom_id: r.customId, params };
+          }),
+        },
+        { signal },
+      );
       return { batchId: batch.id };
     } catch (err) {
       this.fail(err, requests[0]?.request.model);
@@ -66,7 +75,14 @@ function toResult(line: MessageBatchIndividualResponse): BatchResult {
       const usage: Usage = {};
       applyUsage(usage, r.message.usage);
       const text = r.message.content.map((c) => (c.type === "text" ? c.text : "")).join("");
-      return { customId: line.custom_id, ok: true, text, usage, finishReason: r.message.stop_reason ? mapStop(r.message.stop_reason) : "unknown", model: r.message.model };
+      return {
+        customId: line.custom_id,
+        ok: true,
+        text,
+        usage,
+        finishReason: r.message.stop_reason ? mapStop(r.message.stop_reason) : "unknown",
+        model: r.message.model,
+      };
     }
     case "errored":
       return { customId: line.custom_id, ok: false, expired: false, errorClass: r.error.error.type, message: r.error.error.message };

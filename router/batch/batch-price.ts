@@ -14,7 +14,8 @@ export function batchPrice(price: ModelPrice): ModelPrice {
   return {
     ...price,
     input_cost_per_token: typeof own.input_cost_per_token_batches === "number" ? own.input_cost_per_token_batches : price.input_cost_per_token * BATCH_DISCOUNT,
-    output_cost_per_token: typeof own.output_cost_per_token_batches === "number" ? own.output_cost_per_token_batches : price.output_cost_per_token * BATCH_DISCOUNT,
+    output_cost_per_token:
+      typeof own.output_cost_per_token_batches === "number" ? own.output_cost_per_token_batches : price.output_cost_per_token * BATCH_DISCOUNT,
     cache_read_input_token_cost: half(price.cache_read_input_token_cost),
     cache_creation_input_token_cost: half(price.cache_creation_input_token_cost),
   };

@@ -68,7 +68,10 @@ describe.each(KINDS)("the batch tier on $kind's batch API", ({ kind, start: star
       const second = await batch.collect();
       expect(second.finished).toMatchObject([{ request_id: d.requestId, state: "done", verdict: "accepted", answer: "Answer: 4" }]);
       const rows = await ledger.query({ requestId: d.requestId });
-      expect(rows.map((r) => [r.attempt, r.tier, r.verdict])).toEqual([[1, "LOCAL_FAST", "rejected"], [2, "API_FALLBACK", "accepted"]]);
+      expect(rows.map((r) => [r.attempt, r.tier, r.verdict])).toEqual([
+        [1, "LOCAL_FAST", "rejected"],
+        [2, "API_FALLBACK", "accepted"],
+      ]);
       const standard = tokenCostUsd(TEST_PRICES.models["api-model"], { inputTokens: 100, outputTokens: 20 });
       expect(rows[1]!.cost_usd).toBeCloseTo(standard * 0.5, 15);
       expect([rows[1]!.input_tokens, rows[1]!.output_tokens, rows[1]!.escalated_from]).toEqual([100, 20, "LOCAL_FAST"]);
@@ -102,7 +105,12 @@ describe.each(KINDS)("the batch tier on $kind's batch API", ({ kind, start: star
       expect(fake.batches()[0]!.requests).toHaveLength(3);
       fake.finish();
       const r1 = await batch.collect();
-      expect(r1.finished.map((i) => [i.request_id, i.state]).sort()).toEqual([[ids.bad, "failed"], [ids.ok, "done"]].sort());
+      expect(r1.finished.map((i) => [i.request_id, i.state]).sort()).toEqual(
+        [
+          [ids.bad, "failed"],
+          [ids.ok, "done"],
+        ].sort(),
+      );
       expect(r1.requeued).toBe(1);
       // The expired request went into a new batch in the same pass.
       expect(r1.submitted).toMatchObject([{ requests: 1 }]);

@@ -64,13 +64,39 @@ export class BatchTier {
   }
 
   /** Queues one request for `tier`'s first model; committed when this resolves. */
-  async enqueue(args: { requestId: string; plan: ActionPlan; tier: TierPlan; request: Omit<ChatRequest, "signal" | "model">; prompt: string; attempt: number; escalatedFrom: string | undefined; tag: string | undefined }): Promise<BatchItem> {
+  async enqueue(args: {
+    requestId: string;
+    plan: ActionPlan;
+    tier: TierPlan;
+    request: Omit<ChatRequest, "signal" | "model">;
+    prompt: string;
+    attempt: number;
+    escalatedFrom: string | undefined;
+    tag: string | undefined;
+  }): Promise<BatchItem> {
     const model = args.tier.models[0]!;
     const item: BatchItem = {
-      request_id: args.requestId, ts: this.clock().toISOString(), action: args.plan.name, tag: args.tag ?? null, tier: args.tier.name,
-      model: model.id, provider: model.provider, model_name: model.model, attempt: args.attempt, escalated_from: args.escalatedFrom ?? null,
-      request: JSON.stringify({ chat: args.request, prompt: args.prompt } satisfies StoredRequest), state: "queued", batch_id: null, submissions: 0, submitted_at: null, finished_at: null,
-      answer: null, verdict: null, confidence: null, cost_usd: null, error: null,
+      request_id: args.requestId,
+      ts: this.clock().toISOString(),
+      action: args.plan.name,
+      tag: args.tag ?? null,
+      tier: args.tier.name,
+      model: model.id,
+      provider: model.provider,
+      model_name: model.model,
+      attempt: args.attempt,
+      escalated_from: args.escalatedFrom ?? null,
+      request: JSON.stringify({ chat: args.request, prompt: args.prompt } satisfies StoredRequest),
+      state: "queued",
+      batch_id: null,
+      submissions: 0,
+      submitted_at: null,
+      finished_at: null,
+      answer: null,
+      verdict: null,
+      confidence: null,
+      cost_usd: null,
+      error: null,
     };
     await this.o.store.insert("batch_items", [item]);
     return item;
@@ -100,7 +126,8 @@ export class BatchTier {
     // Poll first: a request that expired goes out again in this same pass.
     const { finished, requeued } = await this.poll(signal);
     const submitted = await this.submitQueued(signal);
-    const inFlight = (await this.o.store.select("batch_items", { state: "submitted" })).length + (await this.o.store.select("batch_items", { state: "queued" })).length;
+    const inFlight =
+      (await this.o.store.select("batch_items", { state: "submitted" })).length + (await this.o.store.select("batch_items", { state: "queued" })).length;
     return { submitted, finished, requeued, inFlight };
   }
 
@@ -119,10 +146,25 @@ export class BatchTier {
       for (let i = 0; i < items.length; i += max) {
         const chunk = items.slice(i, i + max);
         const first = chunk[0]!;
-        const { batchId } = await this.client(first.provider).submit(chunk.map((it) => ({ customId: it.request_id, request: { ...storedRequest(it).chat, model: it.model_name } })), signal);
+        const { batchId } = await this.client(first.provider).submit(
+          chunk.map((it) => ({ customId: it.request_id, request: { ...storedRequest(it).chat, model: it.model_name } })),
+          signal,
+        );
         const at = this.clock().toISOString();
-        await this.o.store.insert("batches", [{ batch_id: batchId, provider: first.provider, kind: this.client(first.provider).kind, model: first.model, state: "in_progress", requests: chunk.length, submitted_at: at, ended_at: null }]);
-        for (const it of chunk) await this.o.store.update("batch_items", it.request_id, { state: "submitted", batch_id: batchId, submitted_at: at, submissions: it.submissions + 1 });
+        await this.o.store.insert("batches", [
+          {
+            batch_id: batchId,
+            provider: first.provider,
+            kind: this.client(first.provider).kind,
+            model: first.model,
+            state: "in_progress",
+            requests: chunk.length,
+            submitted_at: at,
+            ended_at: null,
+          },
+        ]);
+        for (const it of chunk)
+          await this.o.store.update("batch_items", it.request_id, { state: "submitted", batch_id: batchId, submitted_at: at, submissions: it.submissions + 1 });
         out.push({ batchId, provider: first.provider, requests: chunk.length });
       }
     }
@@ -140,7 +182,13 @@ export class BatchTier {
       const results = new Map((await client.results(b.batch_id, signal)).map((r) => [r.customId, r]));
       for (const it of await this.o.store.select("batch_items", { batch_id: b.batch_id })) {
         if (it.state !== "submitted") continue;
-        const r: BatchResult = results.get(it.request_id) ?? { customId: it.request_id, ok: false, expired: false, errorClass: "missing", message: "the provider returned no result for this request" };
+        const r: BatchResult = results.get(it.request_id) ?? {
+          customId: it.request_id,
+          ok: false,
+          expired: false,
+          errorClass: "missing",
+          message: "the provider returned no result for this request",
+        };
         if (!r.ok && r.expired && it.submissions <= this.o.config.data.batch.resubmit_expired) {
           await this.o.store.update("batch_items", it.request_id, { state: "queued", batch_id: null, error: `expired in batch ${b.batch_id}; queued again` });
           requeued++;
@@ -160,17 +208,42 @@ export class BatchTier {
     const model = tier?.models.find((m) => m.id === it.model);
     const latencyMs = Math.max(0, Date.parse(endedAt) - Date.parse(it.ts));
     const attempt: Attempt = {
-      attempt: it.attempt, tier: it.tier, modelId: it.model, provider: it.provider, model: it.model_name, startedAt: it.ts,
-      latencyMs, usage: r.ok ? r.usage : {}, costUsd: r.ok && model?.pricing ? batchCostUsd(model.pricing, r.usage) : 0,
-      verdict: "error", escalatedFrom: it.escalated_from ?? undefined,
+      attempt: it.attempt,
+      tier: it.tier,
+      modelId: it.model,
+      provider: it.provider,
+      model: it.model_name,
+      startedAt: it.ts,
+      latencyMs,
+      usage: r.ok ? r.usage : {},
+      costUsd: r.ok && model?.pricing ? batchCostUsd(model.pricing, r.usage) : 0,
+      verdict: "error",
+      escalatedFrom: it.escalated_from ?? undefined,
     };
     let patch: Partial<BatchItem>;
     if (r.ok) {
       const threshold = tier?.threshold ?? this.o.config.data.defaults.threshold;
-      const verdict = scoreAnswer(plan.checks, { text: r.text, finishReason: r.finishReason, action: plan.name, prompt: storedRequest(it).prompt, schema: plan.action.schema }, threshold);
-      Object.assign(attempt, { verdict: verdict.pass ? "accepted" : "rejected", confidence: verdict.confidence, checks: verdict.checks, finishReason: r.finishReason });
+      const verdict = scoreAnswer(
+        plan.checks,
+        { text: r.text, finishReason: r.finishReason, action: plan.name, prompt: storedRequest(it).prompt, schema: plan.action.schema },
+        threshold,
+      );
+      Object.assign(attempt, {
+        verdict: verdict.pass ? "accepted" : "rejected",
+        confidence: verdict.confidence,
+        checks: verdict.checks,
+        finishReason: r.finishReason,
+      });
       if (this.o.config.data.ledger.store_prompts) attempt.answer = r.text;
-      patch = { state: "done", answer: r.text, verdict: attempt.verdict as "accepted" | "rejected", confidence: verdict.confidence, cost_usd: attempt.costUsd, finished_at: endedAt, error: null };
+      patch = {
+        state: "done",
+        answer: r.text,
+        verdict: attempt.verdict as "accepted" | "rejected",
+        confidence: verdict.confidence,
+        cost_usd: attempt.costUsd,
+        finished_at: endedAt,
+        error: null,
+      };
     } else {
       attempt.error = { class: r.expired ? "BatchExpiredError" : `Batch:${r.errorClass}`, message: r.message, retryable: false };
       patch = { state: "failed", verdict: "error", cost_usd: 0, finished_at: endedAt, error: `${r.errorClass}: ${r.message}` };

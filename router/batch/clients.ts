@@ -26,10 +26,25 @@ export function batchClientFor(config: RouterConfig, provider: string, overrides
   const env = overrides.env ?? process.env;
   const fetchImpl = overrides.fetch ?? defaultHttpTransport().fetch;
   if (cfg?.kind === "anthropic") {
-    return new AnthropicBatchClient({ name: provider, apiKey: env[cfg.api_key_env ?? "ANTHROPIC_API_KEY"] || undefined, baseURL: cfg.base_url ?? cfg.host, fetch: fetchImpl });
+    return new AnthropicBatchClient({
+      name: provider,
+      apiKey: env[cfg.api_key_env ?? "ANTHROPIC_API_KEY"] || undefined,
+      baseURL: cfg.base_url ?? cfg.host,
+      fetch: fetchImpl,
+    });
   }
   if (cfg?.kind === "openai") {
-    return new OpenAIBatchClient({ name: provider, apiKey: env[cfg.api_key_env ?? "OPENAI_API_KEY"] || undefined, baseURL: cfg.base_url ?? cfg.host, fetch: fetchImpl });
+    return new OpenAIBatchClient({
+      name: provider,
+      apiKey: env[cfg.api_key_env ?? "OPENAI_API_KEY"] || undefined,
+      baseURL: cfg.base_url ?? cfg.host,
+      fetch: fetchImpl,
+    });
   }
-  throw new ConfigError({ file: config.file, field: `providers.${provider}`, message: `provider "${provider}" (kind ${cfg?.kind ?? "unknown"}) has no batch API`, fix: "deferrable actions need an anthropic or openai provider on their first API tier" });
+  throw new ConfigError({
+    file: config.file,
+    field: `providers.${provider}`,
+    message: `provider "${provider}" (kind ${cfg?.kind ?? "unknown"}) has no batch API`,
+    fix: "deferrable actions need an anthropic or openai provider on their first API tier",
+  });
 }

@@ -15,9 +15,7 @@ import type { Router } from "../router.js";
 import { BATCH_DISCOUNT } from "./batch-price.js";
 import { batchCapable } from "./clients.js";
 
-export type DeferOutcome =
-  | { deferred: false; result: RouteResult }
-  | { deferred: true; requestId: string; item: BatchItem; local: RouteResult | undefined };
+export type DeferOutcome = { deferred: false; result: RouteResult } | { deferred: true; requestId: string; item: BatchItem; local: RouteResult | undefined };
 
 /** Whether `routeOrDefer` may defer this action at all (deferrable, a batch tier, a batch-capable provider). */
 export function canDefer(router: Router, action: string): boolean {
@@ -49,16 +47,24 @@ export async function routeOrDefer(router: Router, req: RouteRequest): Promise<D
   // The budget is asked as for a live call at the batch price; batch spend counts once its answer is a ledger row.
   const model = paid.models[0]!;
   if (router.budget && model.pricing) {
-    const worst = worstCaseUsd({ pricing: model.pricing, inputTokens: inputTokenUpperBound(messages, plan.responseFormat), maxOutputTokens: maxTokens }) * BATCH_DISCOUNT;
+    const worst =
+      worstCaseUsd({ pricing: model.pricing, inputTokens: inputTokenUpperBound(messages, plan.responseFormat), maxOutputTokens: maxTokens }) * BATCH_DISCOUNT;
     const d = await router.budget.reserve({ action: plan.name, tag: req.tag, costUsd: worst, at: new Date() });
     if (!d.ok) {
       if (d.onExceed === "degrade" && local && local.verdict !== "failed") return { deferred: false, result: local };
-      throw new BudgetExceededError({ message: `${d.reason}: not deferred to the batch tier`, fix: "raise limit_usd in the config's `budgets:` or wait for the next period" });
+      throw new BudgetExceededError({
+        message: `${d.reason}: not deferred to the batch tier`,
+        fix: "raise limit_usd in the config's `budgets:` or wait for the next period",
+      });
     }
     await d.reservation.release();
   }
   const item = await router.production!.batch!.enqueue({
-    requestId, plan, tier: paid, prompt: req.prompt, tag: req.tag,
+    requestId,
+    plan,
+    tier: paid,
+    prompt: req.prompt,
+    tag: req.tag,
     request: { messages, maxTokens, temperature: plan.action.temperature, responseFormat: plan.responseFormat },
     attempt: (local?.attempts.length ?? 0) + 1,
     escalatedFrom: local?.attempts.filter((a) => a.verdict !== "skipped").at(-1)?.tier,

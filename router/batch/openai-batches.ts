@@ -25,7 +25,13 @@ export class OpenAIBatchClient implements BatchClient {
 
   constructor(private readonly opts: { name: string; apiKey?: string; baseURL?: string; fetch?: typeof fetch }) {
     this.#secret = opts.apiKey;
-    this.#client = new OpenAI({ apiKey: opts.apiKey ?? "not-needed", baseURL: opts.baseURL ?? "https://api.openai.com/v1", maxRetries: 2, logLevel: "off", ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+    this.#client = new OpenAI({
+      apiKey: opts.apiKey ?? "not-needed",
+      baseURL: opts.baseURL ?? "https://api.openai.com/v1",
+      maxRetries: 2,
+      logLevel: "off",
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    });
   }
 
   private fail(err: unknown, model = "batch"): never {
@@ -33,13 +39,19 @@ export class OpenAIBatchClient implements BatchClient {
   }
 
   async submit(requests: BatchRequest[], signal?: AbortSignal): Promise<{ batchId: string }> {
-    const jsonl = requests.map((r) => {
-      const { stream: _s, stream_options: _o, ...body } = requestBody(r.request, undefined);
-      return JSON.stringify({ custom_id: r.customId, method: "POST", url: "/v1/chat/completions", body });
-    }).join("\n") + "\n";
+    const jsonl =
+      requests
+        .map((r) => {
+          const { stream: _s, stream_options: _o, ...body } = requestBody(r.request, undefined);
+          return JSON.stringify({ custom_id: r.customId, method: "POST", url: "/v1/chat/completions", body });
+        })
+        .join("\n") + "\n";
     try {
       const file = await this.#client.files.create({ file: await toFile(Buffer.from(jsonl), "tierlab-batch.jsonl"), purpose: "batch" }, { signal });
-      const batch = await this.#client.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", metadata: { source: "tierlab" } }, { signal });
+      const batch = await this.#client.batches.create(
+        { input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", metadata: { source: "tierlab" } },
+        { signal },
+      );
       return { batchId: batch.id };
     } catch (err) {
       this.fail(err, requests[0]?.request.model);
@@ -80,9 +92,22 @@ function toResult(l: OutputLine): BatchResult {
   const res = l.response;
   if (!res || res.status_code !== 200) {
     const e = (res?.body as { error?: { type?: string; code?: string; message?: string } } | undefined)?.error;
-    return { customId: l.custom_id, ok: false, expired: false, errorClass: e?.code ?? e?.type ?? `http_${res?.status_code ?? "none"}`, message: e?.message ?? `status ${res?.status_code ?? "none"}` };
+    return {
+      customId: l.custom_id,
+      ok: false,
+      expired: false,
+      errorClass: e?.code ?? e?.type ?? `http_${res?.status_code ?? "none"}`,
+      message: e?.message ?? `status ${res?.status_code ?? "none"}`,
+    };
   }
   const c = res.body as ChatCompletion;
   const choice = c.choices[0];
-  return { customId: l.custom_id, ok: true, text: choice?.message.content ?? "", usage: c.usage ? mapUsage(c.usage) : {}, finishReason: choice?.finish_reason ? mapFinish(choice.finish_reason) : "unknown", model: c.model };
+  return {
+    customId: l.custom_id,
+    ok: true,
+    text: choice?.message.content ?? "",
+    usage: c.usage ? mapUsage(c.usage) : {},
+    finishReason: choice?.finish_reason ? mapFinish(choice.finish_reason) : "unknown",
+    model: c.model,
+  };
 }

@@ -20,7 +20,13 @@ import { SqliteBudget } from "./sqlite-budget.js";
 import { paidRow } from "../../test-support/ledger-rows.js";
 
 const AT = new Date("2026-11-25T12:00:00Z"); // a Wednesday
-const day = (limit: number, extra: Partial<BudgetConfig> = {}): BudgetConfig => ({ scope: "global", period: "day", limit_usd: limit, on_exceed: "refuse", ...extra });
+const day = (limit: number, extra: Partial<BudgetConfig> = {}): BudgetConfig => ({
+  scope: "global",
+  period: "day",
+  limit_usd: limit,
+  on_exceed: "refuse",
+  ...extra,
+});
 
 function bookOn(ledger: LedgerStore, budgets: BudgetConfig[], ttlMs: number): BudgetBook {
   if (ledger instanceof SqliteLedger) return new SqliteBudget({ ledger, budgets, ttlMs });
@@ -49,8 +55,14 @@ describe.each(ledgerBackends("budget books on PostgreSQL"))("budget book on $nam
     opened.push(budget, ledger);
     return { ledger, budget };
   }
-  const reserve = (b: BudgetBook, costUsd: number, more: { requestId?: string; attempt?: number; at?: Date; action?: string; tag?: string } = {}): Promise<ReserveDecision> =>
-    Promise.resolve(b.reserve({ action: more.action ?? "classify", tag: more.tag, costUsd, at: more.at ?? AT, requestId: more.requestId, attempt: more.attempt }));
+  const reserve = (
+    b: BudgetBook,
+    costUsd: number,
+    more: { requestId?: string; attempt?: number; at?: Date; action?: string; tag?: string } = {},
+  ): Promise<ReserveDecision> =>
+    Promise.resolve(
+      b.reserve({ action: more.action ?? "classify", tag: more.tag, costUsd, at: more.at ?? AT, requestId: more.requestId, attempt: more.attempt }),
+    );
   const status = async (b: BudgetBook, at = AT) => b.status(at);
   const closeAll = async () => {
     for (const o of opened.splice(0)) await o.close?.();
@@ -111,7 +123,11 @@ describe.each(ledgerBackends("budget books on PostgreSQL"))("budget book on $nam
     });
 
     it("scopes: action and tag budgets only see their own spend; the refusing budget wins over a degrading one", async () => {
-      const { ledger, budget } = await guard([day(10, { on_exceed: "degrade" }), day(1, { scope: "action", key: "summarise" }), day(0.5, { scope: "tag", key: "ci", on_exceed: "degrade" })]);
+      const { ledger, budget } = await guard([
+        day(10, { on_exceed: "degrade" }),
+        day(1, { scope: "action", key: "summarise" }),
+        day(0.5, { scope: "tag", key: "ci", on_exceed: "degrade" }),
+      ]);
       await ledger.write([paidRow({ requestId: "x", costUsd: 0.9, at: AT, action: "classify" })]);
       expect((await reserve(budget, 0.9, { action: "summarise" })).ok).toBe(true);
       expect(await reserve(budget, 0.2, { action: "summarise" })).toMatchObject({ ok: false, onExceed: "refuse" });
@@ -124,7 +140,10 @@ describe.each(ledgerBackends("budget books on PostgreSQL"))("budget book on $nam
 
     it("spend from yesterday and from last month does not count today", async () => {
       const { ledger, budget } = await guard([day(1), { scope: "global", period: "month", limit_usd: 3, on_exceed: "refuse" }]);
-      await ledger.write([paidRow({ requestId: "y", costUsd: 0.9, at: new Date("2026-11-24T23:59:59Z") }), paidRow({ requestId: "o", costUsd: 5, at: new Date("2026-10-31T12:00:00Z") })]);
+      await ledger.write([
+        paidRow({ requestId: "y", costUsd: 0.9, at: new Date("2026-11-24T23:59:59Z") }),
+        paidRow({ requestId: "o", costUsd: 5, at: new Date("2026-10-31T12:00:00Z") }),
+      ]);
       expect((await status(budget)).map((s) => s.spentUsd)).toEqual([0, 0.9]);
       expect((await reserve(budget, 1)).ok).toBe(true);
       await closeAll();
@@ -136,7 +155,10 @@ describe.each(ledgerBackends("budget books on PostgreSQL"))("budget book on $nam
       opened.push(other);
       const grants = await Promise.all(Array.from({ length: 20 }, (_, i) => reserve(i % 2 ? other : budget, 0.1, { requestId: `r${i}`, attempt: 1 })));
       expect(grants.filter((g) => g.ok)).toHaveLength(10);
-      expect((await status(other))[0]).toMatchObject({ heldUsd: expect.closeTo(1, 9) as unknown as number, leftUsd: expect.closeTo(0, 9) as unknown as number });
+      expect((await status(other))[0]).toMatchObject({
+        heldUsd: expect.closeTo(1, 9) as unknown as number,
+        leftUsd: expect.closeTo(0, 9) as unknown as number,
+      });
       await closeAll();
     });
   });
@@ -182,7 +204,10 @@ describe.each(ledgerBackends("budget books on PostgreSQL"))("budget book on $nam
       const router = new Router({ config, ledger, providers: { providers: { fast: nope, quality: nope, api: nope, api2: nope } } });
       const r = await router.route({ action: "classify", prompt: "x" });
       expect(r.verdict).toBe("best_effort");
-      expect(r.attempts.slice(2).map((a) => [a.verdict, a.error?.class])).toEqual([["skipped", "BudgetExceededError"], ["skipped", "BudgetExceededError"]]);
+      expect(r.attempts.slice(2).map((a) => [a.verdict, a.error?.class])).toEqual([
+        ["skipped", "BudgetExceededError"],
+        ["skipped", "BudgetExceededError"],
+      ]);
       expect(r.attempts[2]!.error!.message).toMatch(/^global day budget of \$0\.0000010: .* degraded to local tiers$/);
       expect(new BudgetExceededError({ message: "x" }).exitCode).toBe(4);
       await router.close();

@@ -20,22 +20,34 @@ const pricing: fc.Arbitrary<ModelPrice> = fc.record(
   { input_cost_per_token: price, output_cost_per_token: price, cache_read_input_token_cost: price, cache_creation_input_token_cost: price },
   { requiredKeys: ["input_cost_per_token", "output_cost_per_token"] },
 );
-const messages: fc.Arbitrary<ChatMessage[]> = fc.array(fc.record({ role: fc.constantFrom("system" as const, "user" as const, "assistant" as const), content: fc.string({ unit: "grapheme", maxLength: 200 }) }), { minLength: 1, maxLength: 4 });
+const messages: fc.Arbitrary<ChatMessage[]> = fc.array(
+  fc.record({ role: fc.constantFrom("system" as const, "user" as const, "assistant" as const), content: fc.string({ unit: "grapheme", maxLength: 200 }) }),
+  { minLength: 1, maxLength: 4 },
+);
 
 describe("cost invariants", () => {
   it("the worst case bounds the billed cost of any usage a provider can report within the limits", () => {
     fc.assert(
-      fc.property(pricing, messages, fc.integer({ min: 1, max: 4096 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (p, msgs, maxTokens, inFrac, outFrac, readFrac, writeFrac) => {
-        const bound = inputTokenUpperBound(msgs);
-        const inputTokens = Math.floor(bound * inFrac);
-        const cacheReadTokens = Math.floor(inputTokens * readFrac);
-        const cacheWriteTokens = Math.floor((inputTokens - cacheReadTokens) * writeFrac);
-        const usage = { inputTokens, outputTokens: Math.floor(maxTokens * outFrac), cacheReadTokens, cacheWriteTokens };
-        const actual = tokenCostUsd(p, usage);
-        const worst = worstCaseUsd({ pricing: p, inputTokens: bound, maxOutputTokens: maxTokens });
-        expect(actual).toBeGreaterThanOrEqual(0);
-        expect(actual).toBeLessThanOrEqual(worst * (1 + 1e-12));
-      }),
+      fc.property(
+        pricing,
+        messages,
+        fc.integer({ min: 1, max: 4096 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (p, msgs, maxTokens, inFrac, outFrac, readFrac, writeFrac) => {
+          const bound = inputTokenUpperBound(msgs);
+          const inputTokens = Math.floor(bound * inFrac);
+          const cacheReadTokens = Math.floor(inputTokens * readFrac);
+          const cacheWriteTokens = Math.floor((inputTokens - cacheReadTokens) * writeFrac);
+          const usage = { inputTokens, outputTokens: Math.floor(maxTokens * outFrac), cacheReadTokens, cacheWriteTokens };
+          const actual = tokenCostUsd(p, usage);
+          const worst = worstCaseUsd({ pricing: p, inputTokens: bound, maxOutputTokens: maxTokens });
+          expect(actual).toBeGreaterThanOrEqual(0);
+          expect(actual).toBeLessThanOrEqual(worst * (1 + 1e-12));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -87,7 +99,8 @@ describe("budget invariants under any interleaving", () => {
           const ledger = new SqliteLedger(":memory:");
           const budget = new SqliteBudget({ ledger, budgets, ttlMs: 3_600_000 });
           const state = reqs.map(() => ({ step: 0, reservation: undefined as Reservation | undefined, settled: 0 }));
-          const inScope = (b: BudgetConfig, r: Req) => b.scope === "global" || (b.scope === "action" && r.action === b.key) || (b.scope === "tag" && r.tag === b.key);
+          const inScope = (b: BudgetConfig, r: Req) =>
+            b.scope === "global" || (b.scope === "action" && r.action === b.key) || (b.scope === "tag" && r.tag === b.key);
           const check = () => {
             for (const [i, s] of budget.status(AT).entries()) {
               const b = budgets[i]!;

@@ -25,7 +25,12 @@ afterEach(async () => {
 /** One paid action on one API model behind `kind`, with a day budget of `limit`. */
 async function paidRouter(kind: "openai" | "anthropic", fake: FakeOpenAI | FakeAnthropic, limit = 1) {
   const fx = writeTestConfig((d) => {
-    d.providers = { api: kind === "openai" ? { kind, base_url: (fake as FakeOpenAI).baseURL } : { kind, base_url: fake.url }, fast: { kind: "scripted" }, quality: { kind: "scripted" }, api2: { kind: "scripted" } };
+    d.providers = {
+      api: kind === "openai" ? { kind, base_url: (fake as FakeOpenAI).baseURL } : { kind, base_url: fake.url },
+      fast: { kind: "scripted" },
+      quality: { kind: "scripted" },
+      api2: { kind: "scripted" },
+    };
     (d.actions as Record<string, unknown>).paid = { tier: "API_FALLBACK", escalate: [], checks: [{ id: "non_empty" }], max_tokens: 64 };
     d.retry = { max_retries: 0, base_delay_ms: 1, max_delay_ms: 1 };
     d.budgets = [{ period: "day", limit_usd: limit, on_exceed: "refuse" }];
@@ -40,7 +45,9 @@ async function paidRouter(kind: "openai" | "anthropic", fake: FakeOpenAI | FakeA
 describe("clampUsage", () => {
   it("keeps usage within the bound as it is, and clamps every field above it, cache counts within input", () => {
     const bound = { inputTokens: 100, outputTokens: 64 };
-    expect(clampUsage({ inputTokens: 90, outputTokens: 64, cacheReadTokens: 50 }, bound)).toEqual({ usage: { inputTokens: 90, outputTokens: 64, cacheReadTokens: 50 } });
+    expect(clampUsage({ inputTokens: 90, outputTokens: 64, cacheReadTokens: 50 }, bound)).toEqual({
+      usage: { inputTokens: 90, outputTokens: 64, cacheReadTokens: 50 },
+    });
     const over = { inputTokens: 5000, outputTokens: 9000, cacheReadTokens: 80, cacheWriteTokens: 80 };
     expect(clampUsage(over, bound)).toEqual({ usage: { inputTokens: 100, outputTokens: 64, cacheReadTokens: 80, cacheWriteTokens: 20 }, reported: over });
     expect(clampUsage({ outputTokens: 65 }, bound)).toEqual({ usage: { outputTokens: 64 }, reported: { outputTokens: 65 } });
@@ -127,13 +134,15 @@ describe("a paid attempt that fails after text streamed", () => {
     const routed = router.routeStream({ action: "paid", prompt: "Fixed auth bug", signal: stop.signal });
     // The paid tier is the last one: its text streams live, so the first piece is the cue to abort.
     let received = "";
-    await expect((async () => {
-      for await (const ev of routed) {
-        if (ev.type !== "text") continue;
-        received += ev.text;
-        stop.abort();
-      }
-    })()).rejects.toThrow();
+    await expect(
+      (async () => {
+        for await (const ev of routed) {
+          if (ev.type !== "text") continue;
+          received += ev.text;
+          stop.abort();
+        }
+      })(),
+    ).rejects.toThrow();
     const [aborted] = ledger.query();
     expect(aborted).toMatchObject({ verdict: "error", error_class: "AbortedError" });
     expect(aborted!.output_tokens).toBeGreaterThanOrEqual((await loadTokenizer("o200k_base")).count(received));

@@ -33,8 +33,10 @@ const isPaid = (model: ResolvedModel, local: boolean) => !local && model.pricing
 
 /** Clamps reported usage to the bound; `reported` is set when the provider claimed more. */
 export function clampUsage(usage: Usage, bound: UsageBound): { usage: Usage; reported?: Usage } {
-  const over = (usage.inputTokens ?? 0) > bound.inputTokens || (usage.outputTokens ?? 0) > bound.outputTokens
-    || (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0) > Math.min(usage.inputTokens ?? 0, bound.inputTokens);
+  const over =
+    (usage.inputTokens ?? 0) > bound.inputTokens ||
+    (usage.outputTokens ?? 0) > bound.outputTokens ||
+    (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0) > Math.min(usage.inputTokens ?? 0, bound.inputTokens);
   if (!over) return { usage };
   const inputTokens = usage.inputTokens === undefined ? undefined : Math.min(usage.inputTokens, bound.inputTokens);
   const cacheReadTokens = usage.cacheReadTokens === undefined ? undefined : Math.min(usage.cacheReadTokens, inputTokens ?? 0);
@@ -54,7 +56,14 @@ export function meterAnswer(args: { model: ResolvedModel; local: boolean; usage:
  * A failed attempt of a paid model: what the provider bills for the text it streamed. Undefined
  * when nothing streamed and the provider sent no counts (nothing was generated, nothing is billed).
  */
-export async function meterFailure(args: { model: ResolvedModel; local: boolean; streamedText: string; partialUsage: Usage | undefined; messages: ChatMessage[]; bound: () => UsageBound }): Promise<Metered | undefined> {
+export async function meterFailure(args: {
+  model: ResolvedModel;
+  local: boolean;
+  streamedText: string;
+  partialUsage: Usage | undefined;
+  messages: ChatMessage[];
+  bound: () => UsageBound;
+}): Promise<Metered | undefined> {
   if (!isPaid(args.model, args.local)) return undefined;
   const partial = args.partialUsage ?? {};
   if (args.streamedText === "" && partial.outputTokens === undefined) return undefined;
@@ -67,7 +76,10 @@ export async function meterFailure(args: { model: ResolvedModel; local: boolean;
     if (needInput) usage.inputTokens = args.messages.reduce((n, m) => n + tokenizer.count(m.content), 0);
     // The provider's running count may lag the text (Anthropic sends it at the end): the larger one stands.
     if (needOutput) usage.outputTokens = Math.max(usage.outputTokens ?? 0, tokenizer.count(args.streamedText));
-    countedBy = { tokenizer: TOKENIZER_LABELS[ESTIMATE_TOKENIZER], standIn: "counts of an attempt that failed after streaming, which the provider did not report; GPT-4o's tokenizer stands in for the model's own" };
+    countedBy = {
+      tokenizer: TOKENIZER_LABELS[ESTIMATE_TOKENIZER],
+      standIn: "counts of an attempt that failed after streaming, which the provider did not report; GPT-4o's tokenizer stands in for the model's own",
+    };
   }
   const clamped = clampUsage(usage, args.bound());
   usage = clamped.usage;
@@ -79,7 +91,12 @@ export async function meterFailure(args: { model: ResolvedModel; local: boolean;
 const ESTIMATE_TOKENIZER = "o200k_base" as const;
 
 function toWire(u: Usage): NonNullable<UsageAudit["reported"]> {
-  return dropUndefined({ input_tokens: u.inputTokens, output_tokens: u.outputTokens, cache_read_tokens: u.cacheReadTokens, cache_write_tokens: u.cacheWriteTokens });
+  return dropUndefined({
+    input_tokens: u.inputTokens,
+    output_tokens: u.outputTokens,
+    cache_read_tokens: u.cacheReadTokens,
+    cache_write_tokens: u.cacheWriteTokens,
+  });
 }
 
 function dropUndefined<T extends Record<string, number | undefined>>(o: T): T {

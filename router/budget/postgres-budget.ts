@@ -84,18 +84,41 @@ export class PostgresBudget implements BudgetBook {
     return this.reserveIn(applicable, args).catch((err: unknown) => {
       if (!isUnavailable(err)) throw err;
       if (this.whenDown === "fail") throw unavailable(this.location, err);
-      return { ok: false as const, onExceed: "degrade" as const, reason: `the ledger database ${this.location} is unreachable, so no paid call can reserve its cost (ledger.when_down: degrade)` };
+      return {
+        ok: false as const,
+        onExceed: "degrade" as const,
+        reason: `the ledger database ${this.location} is unreachable, so no paid call can reserve its cost (ledger.when_down: degrade)`,
+      };
     });
   }
 
   private async reserveIn(applicable: BudgetConfig[], args: ReserveArgs): Promise<ReserveDecision> {
     const nowMs = args.at.getTime();
     this.collectGarbage(nowMs);
-    const payload = this.sql.json(applicable.map((b, idx) => ({ idx, scope: b.scope, key: b.key ?? null, ...periodBounds(b, args.at), limit: b.limit_usd, lock: `${b.scope}:${b.key ?? ""}:${b.period}` })));
-    const row = { requestId: args.requestId ?? null, attempt: args.attempt ?? null, action: args.action, tag: args.tag ?? null, ts: args.at.toISOString(), expiresMs: nowMs + this.ttlMs, reservedUsd: args.costUsd };
-    const rows = await this.retrySerialization(() => this.sql<UsageRow[]>`
+    const payload = this.sql.json(
+      applicable.map((b, idx) => ({
+        idx,
+        scope: b.scope,
+        key: b.key ?? null,
+        ...periodBounds(b, args.at),
+        limit: b.limit_usd,
+        lock: `${b.scope}:${b.key ?? ""}:${b.period}`,
+      })),
+    );
+    const row = {
+      requestId: args.requestId ?? null,
+      attempt: args.attempt ?? null,
+      action: args.action,
+      tag: args.tag ?? null,
+      ts: args.at.toISOString(),
+      expiresMs: nowMs + this.ttlMs,
+      reservedUsd: args.costUsd,
+    };
+    const rows = await this.retrySerialization(
+      () => this.sql<UsageRow[]>`
       SELECT idx, spent, held, held_open, reservation_id::text FROM tierlab_reserve(${payload}::jsonb, ${this.lock === "row"}, ${nowMs}::bigint,
-        ${row.requestId}, ${row.attempt}::integer, ${row.action}, ${row.tag}, ${row.ts}, ${row.expiresMs}::bigint, ${row.reservedUsd}::float8, ${this.owner})`);
+        ${row.requestId}, ${row.attempt}::integer, ${row.action}, ${row.tag}, ${row.ts}, ${row.expiresMs}::bigint, ${row.reservedUsd}::float8, ${this.owner})`,
+    );
     const granted = rows.find((r) => r.reservation_id !== null);
     if (!granted) {
       const checks = rows.map((r) => ({ budget: applicable[r.idx!]!, use: { spentUsd: r.spent!, heldUsd: r.held!, heldOpenUsd: r.held_open! } }));
@@ -104,7 +127,10 @@ export class PostgresBudget implements BudgetBook {
     return { ok: true, reservation: this.reservation(granted.reservation_id!, row) };
   }
 
-  private reservation(id: string, row: { requestId: string | null; attempt: number | null; action: string; tag: string | null; ts: string; expiresMs: number; reservedUsd: number }): Reservation {
+  private reservation(
+    id: string,
+    row: { requestId: string | null; attempt: number | null; action: string; tag: string | null; ts: string; expiresMs: number; reservedUsd: number },
+  ): Reservation {
     let done = false;
     // Best effort: if the database is away, the open reservation keeps holding the worst case until
     // the ledger row lands or it expires, which errs on the safe side.
@@ -121,10 +147,12 @@ export class PostgresBudget implements BudgetBook {
         done = true;
         if (actualUsd <= 0) return quietly(() => this.sql`DELETE FROM reservations WHERE id = ${id}::bigint`);
         // Re-inserted if it was collected meanwhile (a call that outlived the TTL): settled spend is never dropped.
-        return quietly(() => this.sql`
+        return quietly(
+          () => this.sql`
           INSERT INTO reservations (id, request_id, attempt, action, tag, ts, expires_ms, reserved_usd, settled_usd, owner)
           VALUES (${id}::bigint, ${row.requestId}, ${row.attempt}::integer, ${row.action}, ${row.tag}, ${row.ts}, ${row.expiresMs}::bigint, ${row.reservedUsd}::float8, ${actualUsd}::float8, ${this.owner})
-          ON CONFLICT (id) DO UPDATE SET settled_usd = excluded.settled_usd`);
+          ON CONFLICT (id) DO UPDATE SET settled_usd = excluded.settled_usd`,
+        );
       },
       release: () => {
         if (done) return;
@@ -163,7 +191,9 @@ export class PostgresBudget implements BudgetBook {
     if (this.budgets.length === 0) return [];
     const payload = this.sql.json(this.budgets.map((b, idx) => ({ idx, scope: b.scope, key: b.key ?? null, ...periodBounds(b, at) })));
     try {
-      const rows = await this.sql<{ idx: number; spent: number; held: number; held_open: number }[]>`SELECT idx, spent, held, held_open FROM tierlab_budget_usage(${payload}::jsonb, ${at.getTime()}::bigint)`;
+      const rows = await this.sql<
+        { idx: number; spent: number; held: number; held_open: number }[]
+      >`SELECT idx, spent, held, held_open FROM tierlab_budget_usage(${payload}::jsonb, ${at.getTime()}::bigint)`;
       return rows.map((r) => statusOf(this.budgets[r.idx]!, at, { spentUsd: r.spent, heldUsd: r.held, heldOpenUsd: r.held_open }));
     } catch (err) {
       throw isUnavailable(err) ? unavailable(this.location, err) : err;

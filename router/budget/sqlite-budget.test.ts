@@ -6,7 +6,13 @@ import { SqliteBudget } from "./sqlite-budget.js";
 import { paidRow } from "../../test-support/ledger-rows.js";
 
 const AT = new Date("2026-11-25T12:00:00Z");
-const day = (limit: number, extra: Partial<BudgetConfig> = {}): BudgetConfig => ({ scope: "global", period: "day", limit_usd: limit, on_exceed: "refuse", ...extra });
+const day = (limit: number, extra: Partial<BudgetConfig> = {}): BudgetConfig => ({
+  scope: "global",
+  period: "day",
+  limit_usd: limit,
+  on_exceed: "refuse",
+  ...extra,
+});
 
 describe("SqliteBudget", () => {
   it("spend already in a ledger is counted from the first use (backfilled once, under the write lock); deleted rows stop counting", () => {

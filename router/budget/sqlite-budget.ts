@@ -94,16 +94,23 @@ export class SqliteBudget implements BudgetBook {
     this.budgets = opts.budgets;
     this.ttlMs = opts.ttlMs;
     this.db.exec(CREATE);
-    this.db.transaction(() => {
-      const existed = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'spend_by_day'").get();
-      this.db.exec(SPEND);
-      if (!existed) this.db.exec(BACKFILL);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const existed = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'spend_by_day'").get();
+        this.db.exec(SPEND);
+        if (!existed) this.db.exec(BACKFILL);
+      })
+      .immediate();
     const scoped = (sql: (f: string) => string) =>
-      ({ global: this.db.prepare(sql(FILTER.global)), action: this.db.prepare(sql(FILTER.action)), tag: this.db.prepare(sql(FILTER.tag)) }) as Record<Scope, Database.Statement>;
+      ({ global: this.db.prepare(sql(FILTER.global)), action: this.db.prepare(sql(FILTER.action)), tag: this.db.prepare(sql(FILTER.tag)) }) as Record<
+        Scope,
+        Database.Statement
+      >;
     this.spent = scoped((f) => `SELECT COALESCE(SUM(usd), 0) AS s FROM spend_by_day WHERE day >= @sinceDay AND day < @untilDay${f}`);
     this.held = scoped(
-      (f) => `SELECT COALESCE(SUM(COALESCE(settled_usd, reserved_usd)), 0) AS s, COALESCE(SUM(CASE WHEN settled_usd IS NULL THEN reserved_usd END), 0) AS held_open FROM reservations r
+      (
+        f,
+      ) => `SELECT COALESCE(SUM(COALESCE(settled_usd, reserved_usd)), 0) AS s, COALESCE(SUM(CASE WHEN settled_usd IS NULL THEN reserved_usd END), 0) AS held_open FROM reservations r
               WHERE ts >= @since AND ts < @until${f} AND (settled_usd IS NOT NULL OR expires_ms > @nowMs) AND NOT ${HAS_ROW}`,
     );
     this.insert = this.db.prepare(
@@ -126,7 +133,10 @@ export class SqliteBudget implements BudgetBook {
       this.gc[0]!.run();
       this.gc[1]!.run({ nowMs });
       this.gc[2]!.run({ horizon: new Date(nowMs - KEEP_MS).toISOString() });
-      const refused = refusal(applicable.map((b) => ({ budget: b, use: this.usage(b, args.at) })), args.costUsd);
+      const refused = refusal(
+        applicable.map((b) => ({ budget: b, use: this.usage(b, args.at) })),
+        args.costUsd,
+      );
       if (refused) return refused;
       const row = this.row(args);
       return { ok: true as const, id: Number(this.insert.run(row).lastInsertRowid) };
@@ -187,4 +197,3 @@ export class SqliteBudget implements BudgetBook {
 }
 
 const NO_RESERVATION: Reservation = { settle: () => undefined, release: () => undefined };
-

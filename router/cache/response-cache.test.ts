@@ -9,11 +9,19 @@ import { Router } from "../router.js";
 import { canonicalJson } from "./canonical-json.js";
 import { ResponseCache } from "./response-cache.js";
 
-function setup(scripts: { fast?: ScriptLine[]; quality?: ScriptLine[]; api?: ScriptLine[]; api2?: ScriptLine[] }, cacheOpts: { ttlMs?: number; maxEntries?: number; maxBytes?: number } = {}) {
+function setup(
+  scripts: { fast?: ScriptLine[]; quality?: ScriptLine[]; api?: ScriptLine[]; api2?: ScriptLine[] },
+  cacheOpts: { ttlMs?: number; maxEntries?: number; maxBytes?: number } = {},
+) {
   const fx = writeTestConfig();
   const ledger = new SqliteLedger(join(fx.dir, "ledger.sqlite"));
   const clock = { t: 1_000_000 };
-  const cache = new ResponseCache({ ttlMs: cacheOpts.ttlMs ?? 60_000, maxEntries: cacheOpts.maxEntries ?? 100, maxBytes: cacheOpts.maxBytes, now: () => clock.t });
+  const cache = new ResponseCache({
+    ttlMs: cacheOpts.ttlMs ?? 60_000,
+    maxEntries: cacheOpts.maxEntries ?? 100,
+    maxBytes: cacheOpts.maxBytes,
+    now: () => clock.t,
+  });
   const providers = {
     fast: new ScriptedProvider(scripts.fast ?? [{ reply: "auth" }], { name: "fast" }),
     quality: new ScriptedProvider(scripts.quality ?? [{ reply: "auth" }], { name: "quality" }),
@@ -40,8 +48,22 @@ describe("ResponseCache in the router", () => {
     expect(second.attempts).toHaveLength(1);
     const rows = ledger.query().filter((r) => r.request_id === "req-2");
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ cache_hit: true, cost_usd: 0, verdict: "accepted", tier: "API_FALLBACK", model: "api-model", escalated_from: null, input_tokens: 0, output_tokens: 0 });
-    expect(ledger.query().filter((r) => r.request_id === "req-1").every((r) => !r.cache_hit)).toBe(true);
+    expect(rows[0]).toMatchObject({
+      cache_hit: true,
+      cost_usd: 0,
+      verdict: "accepted",
+      tier: "API_FALLBACK",
+      model: "api-model",
+      escalated_from: null,
+      input_tokens: 0,
+      output_tokens: 0,
+    });
+    expect(
+      ledger
+        .query()
+        .filter((r) => r.request_id === "req-1")
+        .every((r) => !r.cache_hit),
+    ).toBe(true);
     // Spend counts the original answer once, not the replay.
     expect(ledger.spendSince(new Date(0))).toBeCloseTo(first.costUsd, 12);
   });
@@ -59,7 +81,12 @@ describe("ResponseCache in the router", () => {
   });
 
   it("never caches a best-effort (below threshold) answer", async () => {
-    const { router, providers, cache } = setup({ fast: [{ reply: "nope" }], quality: [{ reply: "nope" }], api: [{ reply: "nope" }], api2: [{ reply: "nope" }] });
+    const { router, providers, cache } = setup({
+      fast: [{ reply: "nope" }],
+      quality: [{ reply: "nope" }],
+      api: [{ reply: "nope" }],
+      api2: [{ reply: "nope" }],
+    });
     expect((await router.route({ action: "classify", prompt: "x" })).verdict).toBe("best_effort");
     await router.route({ action: "classify", prompt: "x" });
     expect(providers.fast.calls).toBe(2);

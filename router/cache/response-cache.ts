@@ -114,7 +114,16 @@ export class ResponseCache {
       escalatedFrom: undefined,
       serverTimings: undefined,
     };
-    const result: RouteResult = { ...cached, requestId: ctx.requestId, attempts: [attempt], answerAttempt: 1, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, latencyMs, ttftMs: latencyMs };
+    const result: RouteResult = {
+      ...cached,
+      requestId: ctx.requestId,
+      attempts: [attempt],
+      answerAttempt: 1,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      costUsd: 0,
+      latencyMs,
+      ttftMs: latencyMs,
+    };
     this.replays.add(result);
     return result;
   }

@@ -77,7 +77,9 @@ describe("circuit breaker in the cascade", () => {
       d.circuit = { failure_threshold: 3, cooldown_ms: 5000 };
     });
     const c = clock();
-    const fast = new ScriptedProvider([{ reply: "", error: () => new ServerError({ message: "down", status: 503 }), times: 3 }, { reply: "auth" }], { name: "fast" });
+    const fast = new ScriptedProvider([{ reply: "", error: () => new ServerError({ message: "down", status: 503 }), times: 3 }, { reply: "auth" }], {
+      name: "fast",
+    });
     const quality = new ScriptedProvider([{ reply: "ui" }], { name: "quality" });
     const config = fx.load();
     const router = new Router({
@@ -91,7 +93,12 @@ describe("circuit breaker in the cascade", () => {
     // Three failures (1 + 2 retries) open the circuit; the answer comes from the next tier.
     expect(first.attempts.map((a) => `${a.modelId}:${a.verdict}`)).toEqual(["fast-a:error", "fast-a:error", "fast-a:error", "quality-a:accepted"]);
     const second = await router.route({ action: "classify", prompt: "x" });
-    expect(second.attempts[0]).toMatchObject({ modelId: "fast-a", verdict: "skipped", latencyMs: 0, error: { class: CircuitOpenError.name, retryable: false } });
+    expect(second.attempts[0]).toMatchObject({
+      modelId: "fast-a",
+      verdict: "skipped",
+      latencyMs: 0,
+      error: { class: CircuitOpenError.name, retryable: false },
+    });
     expect(second.attempts[0]!.error!.message).toMatch(/circuit open for fast-a after 3 consecutive failures; next probe in 5 s/);
     expect(second.attempts[1]).toMatchObject({ modelId: "quality-a", escalatedFrom: "LOCAL_FAST" });
     expect(fast.calls).toBe(3);

@@ -16,7 +16,13 @@ export interface AnswerSignals {
   own: Record<string, number | undefined>;
 }
 
-export function answerSignals(args: { text: string; kind: AnswerKind; checks?: readonly CheckResult[]; logprobs?: readonly TokenLogprob[]; verifier?: number }): AnswerSignals {
+export function answerSignals(args: {
+  text: string;
+  kind: AnswerKind;
+  checks?: readonly CheckResult[];
+  logprobs?: readonly TokenLogprob[];
+  verifier?: number;
+}): AnswerSignals {
   const r = readAnswer(args.text, args.kind);
   const reading: ReadingSummary = { status: r.status, canonical: r.canonical };
   const logprobs = args.logprobs ? logprobFeatures({ text: args.text, logprobs: args.logprobs, canonical: r.canonical }) : undefined;

@@ -24,25 +24,45 @@ describe("logprobFeatures", () => {
 
   it("counts a token that straddles the span's edge", () => {
     // '"18"' split as ' "1' and '8"': both touch the span 18 inside the quotes.
-    const t = toks([['{"answer": "1', -0.3], ['8"}', -0.1]]);
+    const t = toks([
+      ['{"answer": "1', -0.3],
+      ['8"}', -0.1],
+    ]);
     const f = logprobFeatures({ text: '{"answer": "18"}', logprobs: t })!;
     expect(f.tokens).toBe(2);
     expect(f.mean).toBeCloseTo(-0.2, 12);
   });
 
   it("falls back to every token, and says why, when no answer is found", () => {
-    const t = toks([["It", -0.2], [" is", -0.4], [" big", -0.9]]);
+    const t = toks([
+      ["It", -0.2],
+      [" is", -0.4],
+      [" big", -0.9],
+    ]);
     // (−0.2 − 0.4 − 0.9) / 3 = −0.5
     expect(logprobFeatures({ text: "It is big", logprobs: t })).toEqual({ mean: -0.5, min: -0.9, tokens: 3, scope: "all_tokens", fallback: "no_answer_span" });
   });
 
   it("falls back when the tokens do not spell the text", () => {
-    const f = logprobFeatures({ text: '{"answer": 1}', logprobs: toks([["something", -2], [" else", -1]]) })!;
+    const f = logprobFeatures({
+      text: '{"answer": 1}',
+      logprobs: toks([
+        ["something", -2],
+        [" else", -1],
+      ]),
+    })!;
     expect(f).toMatchObject({ scope: "all_tokens", fallback: "tokens_do_not_spell_text", mean: -1.5, min: -2 });
   });
 
   it("uses a span the caller found, and the canonical answer when there is no field", () => {
-    const t = toks([["The", -0.1], [" answer", -0.1], [" is", -0.1], [" 4", -0.8], ["2", -0.6], [".", -0.05]]);
+    const t = toks([
+      ["The", -0.1],
+      [" answer", -0.1],
+      [" is", -0.1],
+      [" 4", -0.8],
+      ["2", -0.6],
+      [".", -0.05],
+    ]);
     const text = "The answer is 42.";
     expect(logprobFeatures({ text, logprobs: t, canonical: "42" })).toMatchObject({ scope: "answer", tokens: 2, min: -0.8 });
     expect(logprobFeatures({ text, logprobs: t, span: { start: 0, end: 3 } })).toMatchObject({ scope: "answer", tokens: 1, mean: -0.1 });
@@ -58,9 +78,34 @@ describe("logprobFeatures", () => {
 
 describe("tokenOffsets", () => {
   it("lines tokens up with a text the provider trimmed, either way round", () => {
-    expect(tokenOffsets("ab", toks([["a", 0], ["b", 0]]))).toEqual([0, 1]);
-    expect(tokenOffsets("ab", toks([[" a", 0], ["b", 0], ["\n", 0]]))).toEqual([-1, 1, 2]);
-    expect(tokenOffsets("  ab", toks([["a", 0], ["b", 0]]))).toEqual([2, 3]);
+    expect(
+      tokenOffsets(
+        "ab",
+        toks([
+          ["a", 0],
+          ["b", 0],
+        ]),
+      ),
+    ).toEqual([0, 1]);
+    expect(
+      tokenOffsets(
+        "ab",
+        toks([
+          [" a", 0],
+          ["b", 0],
+          ["\n", 0],
+        ]),
+      ),
+    ).toEqual([-1, 1, 2]);
+    expect(
+      tokenOffsets(
+        "  ab",
+        toks([
+          ["a", 0],
+          ["b", 0],
+        ]),
+      ),
+    ).toEqual([2, 3]);
     expect(tokenOffsets("ab", toks([["x", 0]]))).toBeUndefined();
   });
 });

@@ -3,8 +3,16 @@ import { compileScorer, interpolateStep, sigmoid } from "./scorer.js";
 import type { ScorerModel } from "./scorer-model.js";
 
 const fit: ScorerModel["fit"] = {
-  n: 10, positives: 5, folds: 5, seed: 1, l2: 1, calibration_choice: "auto",
-  cv_brier: { uncalibrated: 0.2, platt: 0.19, isotonic: 0.21 }, oof_brier: 0.19, oof_auroc: 0.8, oof_ece: 0.05,
+  n: 10,
+  positives: 5,
+  folds: 5,
+  seed: 1,
+  l2: 1,
+  calibration_choice: "auto",
+  cv_brier: { uncalibrated: 0.2, platt: 0.19, isotonic: 0.21 },
+  oof_brier: 0.19,
+  oof_auroc: 0.8,
+  oof_ece: 0.05,
 };
 
 const model = (calibration: ScorerModel["calibration"]): ScorerModel => ({

@@ -11,7 +11,18 @@ describe("the verifier", () => {
 
   it("P(yes) from the first token's alternatives: P(yes) / (P(yes) + P(no)), case and spaces ignored", () => {
     // Both yes spellings count: (e^−0.3 + e^−3) / (e^−0.3 + e^−3 + e^−1.6) = 0.7906 / 0.9925 = 0.797; "Maybe" is neither.
-    const lp = [{ token: "Yes", logprob: -0.3, top: [{ token: "Yes", logprob: -0.3 }, { token: " yes", logprob: -3 }, { token: "No", logprob: -1.6 }, { token: "Maybe", logprob: -4 }] }];
+    const lp = [
+      {
+        token: "Yes",
+        logprob: -0.3,
+        top: [
+          { token: "Yes", logprob: -0.3 },
+          { token: " yes", logprob: -3 },
+          { token: "No", logprob: -1.6 },
+          { token: "Maybe", logprob: -4 },
+        ],
+      },
+    ];
     const yes = Math.exp(-0.3) + Math.exp(-3);
     expect(pYes({ text: "Yes", logprobs: lp })).toBeCloseTo(yes / (yes + Math.exp(-1.6)), 12);
   });

@@ -8,7 +8,12 @@ import { CONSENSUS_CELL } from "./calibration.js";
 import type { RouterConfigData } from "./schema.js";
 import { issuesToError, type SourceIssue } from "../../core/validate-source.js";
 
-export function checkCalibrationRefs(args: { file: string; locate: (path: ReadonlyArray<PropertyKey>) => number | undefined; calibration: Calibration; data: RouterConfigData }): void {
+export function checkCalibrationRefs(args: {
+  file: string;
+  locate: (path: ReadonlyArray<PropertyKey>) => number | undefined;
+  calibration: Calibration;
+  data: RouterConfigData;
+}): void {
   const { calibration: c, data } = args;
   const issues: SourceIssue[] = [];
   const actions = Object.keys(data.actions);
@@ -47,6 +52,11 @@ export function checkCalibrationRefs(args: { file: string; locate: (path: Readon
     model(["final_accuracy", i, "model_id"], f.model_id);
   });
   if (issues.length > 0) {
-    throw issuesToError(args.file, issues.slice(0, 5), issues.length, "run `tierlab bench calibrate` again with this config, or pass --calibration with a file calibrated for it");
+    throw issuesToError(
+      args.file,
+      issues.slice(0, 5),
+      issues.length,
+      "run `tierlab bench calibrate` again with this config, or pass --calibration with a file calibrated for it",
+    );
   }
 }

@@ -33,9 +33,32 @@ describe("loadCalibration", () => {
     const bad = {
       ...v1,
       version: 2,
-      policies: [{ action: "a", kind: "cascade", recommended: true, alpha: 0.05, delta: 0.1, evidence: "replayed", reason: "r", held_out: null,
-        expected: { n: 1, accuracy: 1, accuracy_ci95: { lower: 0, upper: 1 }, api_share: 0, cost_per_1k_usd: 0, kept_error: 0, kept_error_upper: 0.9 },
-        cells: [{ cell: "LOCAL_FAST", tier: "LOCAL_FAST", local: true, models: ["m"], calls: 1, threshold: 0.5, basis: "p_correct", accept: { k: 5, n: 4 }, correct_if_accepted: { k: 1, n: 1 } }] }],
+      policies: [
+        {
+          action: "a",
+          kind: "cascade",
+          recommended: true,
+          alpha: 0.05,
+          delta: 0.1,
+          evidence: "replayed",
+          reason: "r",
+          held_out: null,
+          expected: { n: 1, accuracy: 1, accuracy_ci95: { lower: 0, upper: 1 }, api_share: 0, cost_per_1k_usd: 0, kept_error: 0, kept_error_upper: 0.9 },
+          cells: [
+            {
+              cell: "LOCAL_FAST",
+              tier: "LOCAL_FAST",
+              local: true,
+              models: ["m"],
+              calls: 1,
+              threshold: 0.5,
+              basis: "p_correct",
+              accept: { k: 5, n: 4 },
+              correct_if_accepted: { k: 1, n: 1 },
+            },
+          ],
+        },
+      ],
     };
     expect(() => loadCalibration(write(bad))).toThrow(/calibration\.json:1: policies\[0\]\.cells\[0\]\.accept: k must not exceed n/);
   });

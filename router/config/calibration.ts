@@ -30,9 +30,7 @@ export const CalibratedThreshold = z.strictObject({
 export type CalibratedThreshold = z.infer<typeof CalibratedThreshold>;
 
 /** k of n: successes and trials, so readers can form a Beta(k + 1, n − k + 1) or a Wilson interval. */
-export const Counts = z
-  .strictObject({ k: z.number().int().min(0), n: z.number().int().min(0) })
-  .refine((c) => c.k <= c.n, { message: "k must not exceed n" });
+export const Counts = z.strictObject({ k: z.number().int().min(0), n: z.number().int().min(0) }).refine((c) => c.k <= c.n, { message: "k must not exceed n" });
 export type Counts = z.infer<typeof Counts>;
 
 /** Where labelled evidence came from: answers replayed from recordings, or answers measured live. */
@@ -55,7 +53,10 @@ export const ScorerEntry = z.strictObject({
   models: z.array(z.string()).min(1),
   model: ScorerModelSchema,
   /** Out-of-fold AUROC of each signal alone, with a seeded bootstrap 95 % interval (null: signal absent or one class). */
-  signal_auroc: z.record(z.string(), z.strictObject({ auroc: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable(), n: z.number().int().min(0) })),
+  signal_auroc: z.record(
+    z.string(),
+    z.strictObject({ auroc: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable(), n: z.number().int().min(0) }),
+  ),
 });
 export type ScorerEntry = z.infer<typeof ScorerEntry>;
 
@@ -159,7 +160,9 @@ const CalibrationV1Schema = z.strictObject({
 
 /** Every calibration file this tierlab reads, as version 2. */
 export const AnyCalibrationSchema = z
-  .discriminatedUnion("version", [CalibrationSchema, CalibrationV1Schema], { error: "version must be 1 or 2 (a calibration file written by `bench calibrate`)" })
+  .discriminatedUnion("version", [CalibrationSchema, CalibrationV1Schema], {
+    error: "version must be 1 or 2 (a calibration file written by `bench calibrate`)",
+  })
   .transform((c): Calibration => (c.version === 1 ? { ...c, version: CALIBRATION_VERSION, scorers: [], policies: [], final_accuracy: [] } : c));
 
 export function loadCalibration(file: string): Calibration | undefined {

@@ -34,24 +34,43 @@ export function readLiteLlmTable(args: { json: Record<string, unknown>; file: st
     skipped.byReason[why] = (skipped.byReason[why] ?? 0) + 1;
   };
   for (const [key, entry] of Object.entries(args.json)) {
-    if (key === "sample_spec") { skip(REASONS.spec); continue; }
-    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) { skip(REASONS.notObject); continue; }
+    if (key === "sample_spec") {
+      skip(REASONS.spec);
+      continue;
+    }
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      skip(REASONS.notObject);
+      continue;
+    }
     const e = entry as Record<string, unknown>;
     const hasIn = typeof e.input_cost_per_token === "number";
     const hasOut = typeof e.output_cost_per_token === "number";
-    if (!hasIn && !hasOut) { skip(REASONS.noTokenPrice); continue; }
-    if (!hasOut) { skip(REASONS.inputOnly); continue; }
+    if (!hasIn && !hasOut) {
+      skip(REASONS.noTokenPrice);
+      continue;
+    }
+    if (!hasOut) {
+      skip(REASONS.inputOnly);
+      continue;
+    }
     // LiteLLM's context sizes are sometimes strings or floats; they are not prices, so drop them rather than the entry.
     const cleaned = { ...e };
     for (const k of ["max_input_tokens", "max_output_tokens"] as const) {
       if (!(Number.isInteger(cleaned[k]) && (cleaned[k] as number) > 0)) delete cleaned[k];
     }
     const parsed = ModelPrice.safeParse(cleaned);
-    if (!parsed.success || !tierRatesValid(parsed.data)) { skip(REASONS.invalid); continue; }
+    if (!parsed.success || !tierRatesValid(parsed.data)) {
+      skip(REASONS.invalid);
+      continue;
+    }
     models[key] = parsed.data;
   }
   if (Object.keys(models).length === 0) {
-    throw new ConfigError({ file: args.file, message: `no entry with per-token prices (${skipped.total} skipped)`, fix: "use LiteLLM's model_prices_and_context_window.json or a tierlab price table (version, taken, source, models)" });
+    throw new ConfigError({
+      file: args.file,
+      message: `no entry with per-token prices (${skipped.total} skipped)`,
+      fix: "use LiteLLM's model_prices_and_context_window.json or a tierlab price table (version, taken, source, models)",
+    });
   }
   return { format: "litellm", taken: null, source: LITELLM_SOURCE, currency: "USD", models, skipped };
 }

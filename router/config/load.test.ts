@@ -66,12 +66,19 @@ describe("router config loading", () => {
 
   it("takes thresholds from calibration first, then the action, then the default", () => {
     const calibration = {
-      version: 1, created_at: "2026-11-25T00:00:00Z", source_run: "r1", method: "risk_control", params: { alpha: 0.05 },
+      version: 1,
+      created_at: "2026-11-25T00:00:00Z",
+      source_run: "r1",
+      method: "risk_control",
+      params: { alpha: 0.05 },
       thresholds: [{ action: "classify", tier: "LOCAL_FAST", threshold: 0.42, method: "risk_control", n: 100 }],
     };
-    const fx = writeTestConfig((d) => {
-      (d.actions as Record<string, { threshold?: number }>).classify!.threshold = 0.8;
-    }, { calibration });
+    const fx = writeTestConfig(
+      (d) => {
+        (d.actions as Record<string, { threshold?: number }>).classify!.threshold = 0.8;
+      },
+      { calibration },
+    );
     const c = fx.load();
     expect(thresholdFor(c, "classify", "LOCAL_FAST")).toEqual({ threshold: 0.42, source: "calibration" });
     expect(thresholdFor(c, "classify", "API_FALLBACK")).toEqual({ threshold: 0.8, source: "action" });

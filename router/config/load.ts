@@ -43,7 +43,10 @@ export const EMBEDDED_CONFIG = "config/router.embedded.yaml";
 export const REPLAY_CONFIG = "config/router.replay.yaml";
 
 type Locate = (path: ReadonlyArray<PropertyKey>) => number | undefined;
-interface Source { file: string; locate: Locate }
+interface Source {
+  file: string;
+  locate: Locate;
+}
 
 export function loadRouterConfig(file: string, opts: { calibration?: string | false } = {}): RouterConfig {
   const abs = resolve(file);
@@ -58,7 +61,18 @@ export function loadRouterConfig(file: string, opts: { calibration?: string | fa
       const actionsFile = resolveFrom(dir, f);
       const parsed = parseAndValidate({ text: readTextFile(actionsFile, "action table"), file: actionsFile, schema: ActionTableSchema });
       const twice = Object.keys(parsed.value).filter((name) => actions[name]);
-      if (twice.length) throw issuesToError(file, [{ line: locate(["actions", i]), field: `actions.${i}`, message: `${f} defines ${twice.join(", ")} again; an action may be defined in one action file only` }], 1);
+      if (twice.length)
+        throw issuesToError(
+          file,
+          [
+            {
+              line: locate(["actions", i]),
+              field: `actions.${i}`,
+              message: `${f} defines ${twice.join(", ")} again; an action may be defined in one action file only`,
+            },
+          ],
+          1,
+        );
       actions = { ...actions, ...parsed.value };
       actionSources.push({ source: { file: actionsFile, locate: parsed.locate, prefix: [] }, names: Object.keys(parsed.value) });
     });
@@ -94,8 +108,10 @@ const REPLAY_ONLY = ["pace", "seed", "hardware_profile", "models"] as const;
 function checkTiers(src: Source, data: RouterConfigData, prices: PriceTable): void {
   const { add, raise } = collector(src);
   for (const [name, p] of Object.entries(data.providers)) {
-    if (p.kind === "replay" && (!p.models || Object.keys(p.models).length === 0)) add(["providers", name, "models"], "a replay provider needs `models:` (model name → recordings, tokenizer, latency)");
-    if (p.kind !== "replay") for (const k of REPLAY_ONLY) if (p[k] !== undefined) add(["providers", name, k], `only a \`kind: replay\` provider takes \`${k}:\``);
+    if (p.kind === "replay" && (!p.models || Object.keys(p.models).length === 0))
+      add(["providers", name, "models"], "a replay provider needs `models:` (model name → recordings, tokenizer, latency)");
+    if (p.kind !== "replay")
+      for (const k of REPLAY_ONLY) if (p[k] !== undefined) add(["providers", name, k], `only a \`kind: replay\` provider takes \`${k}:\``);
   }
   const seenIds = new Map<string, string>();
   for (const [tierName, tier] of Object.entries(data.tiers)) {
@@ -103,14 +119,18 @@ function checkTiers(src: Source, data: RouterConfigData, prices: PriceTable): vo
       const at = ["tiers", tierName, "models", i];
       const provider = data.providers[m.provider];
       if (!provider) add([...at, "provider"], `unknown provider "${m.provider}"; defined: ${Object.keys(data.providers).join(", ") || "none"}`);
-      else if (provider.kind === "replay" && provider.models && !provider.models[m.model]) add([...at, "model"], `replay provider "${m.provider}" has no model "${m.model}"; its models: ${Object.keys(provider.models).join(", ")}`);
+      else if (provider.kind === "replay" && provider.models && !provider.models[m.model])
+        add([...at, "model"], `replay provider "${m.provider}" has no model "${m.model}"; its models: ${Object.keys(provider.models).join(", ")}`);
       const prev = seenIds.get(m.id);
       if (prev) add([...at, "id"], `model id "${m.id}" is already used in tier ${prev}; ids must be unique`);
       seenIds.set(m.id, tierName);
       const kind = data.providers[m.provider]?.kind;
       if (!tier.local && !findPrice({ table: prices, model: m, kind })) {
         const tried = priceCandidates(m, kind).map((c) => c.key);
-        add([...at, "price"], `no price for "${m.price ?? m.id}" in the price table${tried.length > 1 ? ` (tried ${tried.join(", ")})` : ""}; add an entry with per-token prices or set \`price:\` to an existing key`);
+        add(
+          [...at, "price"],
+          `no price for "${m.price ?? m.id}" in the price table${tried.length > 1 ? ` (tried ${tried.join(", ")})` : ""}; add an entry with per-token prices or set \`price:\` to an existing key`,
+        );
       }
       if (m.uri !== undefined) {
         try {
@@ -124,12 +144,16 @@ function checkTiers(src: Source, data: RouterConfigData, prices: PriceTable): vo
   data.budgets.forEach((b, i) => {
     if (b.scope !== "global" && !b.key) add(["budgets", i, "key"], `a ${b.scope} budget needs \`key:\` (the ${b.scope} it limits)`);
     // A key naming nothing would never match a request: the budget would silently never be enforced.
-    if (b.scope === "global" && b.key !== undefined) add(["budgets", i, "key"], `a global budget limits every request and takes no \`key:\`; set \`scope: action\` or \`scope: tag\` to limit one`);
-    if (b.scope === "action" && b.key && !data.actions[b.key]) add(["budgets", i, "key"], `unknown action "${b.key}"; the config's actions: ${Object.keys(data.actions).join(", ")}`);
+    if (b.scope === "global" && b.key !== undefined)
+      add(["budgets", i, "key"], `a global budget limits every request and takes no \`key:\`; set \`scope: action\` or \`scope: tag\` to limit one`);
+    if (b.scope === "action" && b.key && !data.actions[b.key])
+      add(["budgets", i, "key"], `unknown action "${b.key}"; the config's actions: ${Object.keys(data.actions).join(", ")}`);
   });
   const shadowTier = data.shadow.tier;
-  if (shadowTier !== undefined && !data.tiers[shadowTier]) add(["shadow", "tier"], `unknown tier "${shadowTier}"; allowed: ${Object.keys(data.tiers).join(", ")}`);
-  else if (shadowTier !== undefined && data.tiers[shadowTier]!.local) add(["shadow", "tier"], `tier "${shadowTier}" is local; shadow checks compare kept local answers with an API tier's`);
+  if (shadowTier !== undefined && !data.tiers[shadowTier])
+    add(["shadow", "tier"], `unknown tier "${shadowTier}"; allowed: ${Object.keys(data.tiers).join(", ")}`);
+  else if (shadowTier !== undefined && data.tiers[shadowTier]!.local)
+    add(["shadow", "tier"], `tier "${shadowTier}" is local; shadow checks compare kept local answers with an API tier's`);
   raise();
 }
 
@@ -139,7 +163,8 @@ function checkActions(src: Source & { prefix: PropertyKey[] }, data: RouterConfi
   const modelIds = new Set(Object.values(data.tiers).flatMap((t) => t.models.map((m) => m.id)));
   for (const name of names) {
     const action = data.actions[name]!;
-    if (action.verifier && !modelIds.has(action.verifier.model)) add([name, "verifier", "model"], `unknown model id "${action.verifier.model}"; the tiers define: ${[...modelIds].join(", ")}`);
+    if (action.verifier && !modelIds.has(action.verifier.model))
+      add([name, "verifier", "model"], `unknown model id "${action.verifier.model}"; the tiers define: ${[...modelIds].join(", ")}`);
     if (!data.tiers[action.tier]) add([name, "tier"], `unknown tier "${action.tier}"; allowed: ${tierNames.join(", ")}`);
     action.escalate.forEach((t, i) => {
       if (!data.tiers[t]) add([name, "escalate", i], `unknown tier "${t}"; allowed: ${tierNames.join(", ")}`);

@@ -20,14 +20,19 @@ function configError(fn: () => unknown): ConfigError {
 
 describe("embedded model fields: uri, sha256, size, download", () => {
   it("accepts a file URI with its checksum and size, and the download settings", () => {
-    const c = withModel({ uri: "hf:o/r/m.gguf#v1", sha256: "A".repeat(64), size: 10 }, { kind: "embedded", download: "never", download_connect_timeout_ms: 500, download_stall_timeout_ms: 900 }).load();
+    const c = withModel(
+      { uri: "hf:o/r/m.gguf#v1", sha256: "A".repeat(64), size: 10 },
+      { kind: "embedded", download: "never", download_connect_timeout_ms: 500, download_stall_timeout_ms: 900 },
+    ).load();
     expect(c.data.tiers.LOCAL_FAST!.models[0]).toMatchObject({ uri: "hf:o/r/m.gguf#v1", size: 10 });
     expect(c.data.providers.fast).toMatchObject({ download: "never", download_connect_timeout_ms: 500 });
   });
 
   it("rejects, with file, line and field, a URI that names no file, a bad sha256 and an unknown download mode", () => {
     const uri = withModel({ uri: "hf:o/r:Q4_K_M" });
-    expect(configError(() => uri.load()).message).toMatch(new RegExp(`^${uri.file}:\\d+: tiers\\.LOCAL_FAST\\.models\\.0\\.uri: "hf:o/r:Q4_K_M" does not name a file`));
+    expect(configError(() => uri.load()).message).toMatch(
+      new RegExp(`^${uri.file}:\\d+: tiers\\.LOCAL_FAST\\.models\\.0\\.uri: "hf:o/r:Q4_K_M" does not name a file`),
+    );
     expect(configError(() => withModel({ sha256: "abc" }).load()).message).toMatch(/models\[0\]\.sha256: must be 64 hex digits/);
     expect(configError(() => withModel({}, { kind: "embedded", download: "sometimes" }).load()).message).toMatch(/providers\.fast\.download/);
   });

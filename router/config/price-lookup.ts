@@ -40,7 +40,11 @@ export function priceCandidates(model: Pick<ModelConfig, "id" | "model" | "price
   return out;
 }
 
-export function findPrice(args: { table: PriceTable; model: Pick<ModelConfig, "id" | "model" | "price">; kind: ProviderKind | undefined }): PriceMatch | undefined {
+export function findPrice(args: {
+  table: PriceTable;
+  model: Pick<ModelConfig, "id" | "model" | "price">;
+  kind: ProviderKind | undefined;
+}): PriceMatch | undefined {
   const provider = args.kind ? LITELLM_PROVIDER[args.kind] : undefined;
   for (const c of priceCandidates(args.model, args.kind)) {
     const price = args.table.models[c.key];

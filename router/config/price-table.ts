@@ -34,4 +34,3 @@ export function loadPriceTable(file: string): PriceTable {
   const { value } = parseAndValidate({ text, file, schema: PriceTableSchema });
   return { format: "tierlab", taken: value.taken, source: value.source, currency: value.currency, models: value.models, skipped: { total: 0, byReason: {} } };
 }
-

@@ -23,7 +23,15 @@ describe("LiteLLM's price file, as published", () => {
   it("keeps the entries priced per token and counts what it skipped, by reason", () => {
     expect(table.format).toBe("litellm");
     expect(table.taken).toBeNull();
-    expect(Object.keys(table.models).sort()).toEqual(["claude-sonnet-4-5", "claude-sonnet-5", "cohere.embed-english-v3", "gpt-4o", "gpt-4o-2024-08-06", "gpt-4o-mini", "gpt-5.4"]);
+    expect(Object.keys(table.models).sort()).toEqual([
+      "claude-sonnet-4-5",
+      "claude-sonnet-5",
+      "cohere.embed-english-v3",
+      "gpt-4o",
+      "gpt-4o-2024-08-06",
+      "gpt-4o-mini",
+      "gpt-5.4",
+    ]);
     expect(table.skipped).toEqual({
       total: 4,
       byReason: {
@@ -39,7 +47,10 @@ describe("LiteLLM's price file, as published", () => {
     // At the threshold: base rates. One token more: every token at the higher rates, as LiteLLM bills it.
     expect(tokenCostUsd(p, { inputTokens: 200_000, outputTokens: 1000 })).toBeCloseTo(200_000 * 3e-6 + 1000 * 1.5e-5, 12);
     expect(tokenCostUsd(p, { inputTokens: 250_000, outputTokens: 1000 })).toBeCloseTo(250_000 * 6e-6 + 1000 * 2.25e-5, 12);
-    expect(tokenCostUsd(p, { inputTokens: 250_000, cacheReadTokens: 100_000, cacheWriteTokens: 50_000, outputTokens: 0 })).toBeCloseTo(100_000 * 6e-6 + 100_000 * 6e-7 + 50_000 * 7.5e-6, 12);
+    expect(tokenCostUsd(p, { inputTokens: 250_000, cacheReadTokens: 100_000, cacheWriteTokens: 50_000, outputTokens: 0 })).toBeCloseTo(
+      100_000 * 6e-6 + 100_000 * 6e-7 + 50_000 * 7.5e-6,
+      12,
+    );
     expect(requestRates(p, 250_000).aboveTokens).toBe(200_000);
     // A sum of many small calls (the simulator's day totals) is priced at the rate of its calls, not of its sum.
     expect(tokenCostUsd(p, { inputTokens: 5_000_000, outputTokens: 0 }, 2_500)).toBeCloseTo(5_000_000 * 3e-6, 9);
@@ -82,15 +93,36 @@ describe("acceptance: LiteLLM's file in place of config/prices.json, config/rout
   }
   const run = promisify(execFile);
   const cli = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
-    run(process.execPath, ["--import", TSX, join(REPO_ROOT, "cli/main.ts"), ...args], { cwd, env: { ...process.env, ANTHROPIC_API_KEY: "", OPENAI_API_KEY: "", ...env }, timeout: 120_000 })
-      .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+    run(process.execPath, ["--import", TSX, join(REPO_ROOT, "cli/main.ts"), ...args], {
+      cwd,
+      env: { ...process.env, ANTHROPIC_API_KEY: "", OPENAI_API_KEY: "", ...env },
+      timeout: 120_000,
+    }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
 
   it("loads, prices claude-sonnet-5-5 as claude-sonnet-5, and simulates the same costs as the shipped table", async () => {
     const root = dropIn();
     const config = loadRouterConfig(join(root, "config/router.yaml"), { calibration: false });
     const sonnet = allModels(config).find((m) => m.id === "claude-sonnet-5-5")!;
     expect(sonnet).toMatchObject({ priceKey: "claude-sonnet-5", priceAlias: "point release priced as its family" });
-    const args = ["simulate", "--config", "config/router.yaml", "--profiles", "config/usage-profiles.yaml", "--usage", "medium", "--days", "7", "--trials", "200", "--seed", "3", "--json"];
+    const args = [
+      "simulate",
+      "--config",
+      "config/router.yaml",
+      "--profiles",
+      "config/usage-profiles.yaml",
+      "--usage",
+      "medium",
+      "--days",
+      "7",
+      "--trials",
+      "200",
+      "--seed",
+      "3",
+      "--json",
+    ];
     const [litellm, shipped] = await Promise.all([cli(args, root), cli(args, REPO_ROOT)]);
     expect(litellm.code, litellm.stderr).toBe(0);
     expect(shipped.code, shipped.stderr).toBe(0);
@@ -101,7 +133,10 @@ describe("acceptance: LiteLLM's file in place of config/prices.json, config/rout
 
   it("route answers through the local tier and usage reads the ledger", async () => {
     const root = dropIn();
-    const ollama = await startFakeOllama({ models: ["phi3:mini", "llama3:8b", "mixtral:8x7b", "codestral:22b"], respond: () => ({ chunks: ['{"label": "auth"}'] }) });
+    const ollama = await startFakeOllama({
+      models: ["phi3:mini", "llama3:8b", "mixtral:8x7b", "codestral:22b"],
+      respond: () => ({ chunks: ['{"label": "auth"}'] }),
+    });
     try {
       const env = { OLLAMA_HOST: ollama.url };
       const r = await cli(["route", "--config", "config/router.yaml", "--prompt", "Fixed auth bug", "--action", "classify_memory", "--json"], root, env);

@@ -19,7 +19,10 @@ export const ModelPrice = z.looseObject({
   max_input_tokens: z.number().int().positive().optional(),
   max_output_tokens: z.number().int().positive().optional(),
   /** When this entry's prices were taken, if not with the rest of the table (`taken` below). */
-  taken: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD").optional(),
+  taken: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD")
+    .optional(),
   /** Where this entry's prices come from, if not the table's `source`. */
   source: z.string().min(1).optional(),
 });
@@ -60,7 +63,8 @@ export function tierThresholds(price: ModelPrice): { tokens: number; suffix: str
 function rate(price: ModelPrice, key: string, fallback: number): number {
   const v = (price as Record<string, unknown>)[key];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== "number" || !(v >= 0)) throw new ConfigError({ message: `price field ${key} is ${JSON.stringify(v)}, not a price per token`, fix: "fix the price table entry" });
+  if (typeof v !== "number" || !(v >= 0))
+    throw new ConfigError({ message: `price field ${key} is ${JSON.stringify(v)}, not a price per token`, fix: "fix the price table entry" });
   return v;
 }
 

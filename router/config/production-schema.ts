@@ -12,10 +12,12 @@ export const ShadowConfig = z.strictObject({
   /** The tier asked; default the action's last non-local tier. */
   tier: z.string().min(1).optional(),
   /** Shadow spend is its own budget scope: never counted against, nor limited by, the serving budgets. */
-  budget: z.strictObject({
-    period: z.enum(["day", "week", "month"]).default("day"),
-    limit_usd: z.number().min(0).default(1),
-  }).default({ period: "day", limit_usd: 1 }),
+  budget: z
+    .strictObject({
+      period: z.enum(["day", "week", "month"]).default("day"),
+      limit_usd: z.number().min(0).default(1),
+    })
+    .default({ period: "day", limit_usd: 1 }),
   /** Shadow calls running at once; a sampled answer beyond it is skipped (and counted), never queued. */
   max_in_flight: z.number().int().min(1).max(1000).default(4),
   /** Seed of the sampling draws (tests, replays); unset = random. */
@@ -31,11 +33,13 @@ export const DriftConfig = z.strictObject({
   /** Two-sided level of the Wilson interval; the alarm fires when its lower end is above α. */
   confidence: z.number().gt(0.5).lt(1).default(0.95),
   /** Raise the tier's threshold when the alarm fires, by `step`, never above `max_threshold`. Every change is a ledger row. */
-  tighten: z.strictObject({
-    enabled: z.boolean().default(false),
-    step: z.number().gt(0).max(0.5).default(0.05),
-    max_threshold: Probability.default(0.95),
-  }).default({ enabled: false, step: 0.05, max_threshold: 0.95 }),
+  tighten: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      step: z.number().gt(0).max(0.5).default(0.05),
+      max_threshold: Probability.default(0.95),
+    })
+    .default({ enabled: false, step: 0.05, max_threshold: 0.95 }),
 });
 export type DriftConfig = z.infer<typeof DriftConfig>;
 

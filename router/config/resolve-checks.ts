@@ -29,7 +29,11 @@ export function resolveActionChecks(args: { name: string; action: ActionConfig; 
     const { id: _id, weight: _w, gate: _g, ...params } = c;
     const takes = getCheck(c.id).params;
     const unknown = Object.keys(params).filter((k) => !takes.includes(k));
-    if (unknown.length > 0) return add([...at, unknown[0]!], `check ${c.id} has no parameter \`${unknown[0]}\`; it takes ${takes.length ? takes.map((k) => `\`${k}\``).join(", ") : "none"} (and weight, gate)`);
+    if (unknown.length > 0)
+      return add(
+        [...at, unknown[0]!],
+        `check ${c.id} has no parameter \`${unknown[0]}\`; it takes ${takes.length ? takes.map((k) => `\`${k}\``).join(", ") : "none"} (and weight, gate)`,
+      );
     try {
       getCheck(c.id).run({ text: "", finishReason: "stop", action: name, prompt: "" }, params);
     } catch (err) {

@@ -33,7 +33,10 @@ export const ProviderConfig = z.strictObject({
   host: z.string().url().optional(),
   base_url: z.string().url().optional(),
   /** Name of the environment variable holding the key (never the key itself). */
-  api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name like ANTHROPIC_API_KEY").optional(),
+  api_key_env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name like ANTHROPIC_API_KEY")
+    .optional(),
   /** Embedded engine: CPU threads per context (1 is fastest on 2-core machines). */
   threads: PositiveInt.optional(),
   context_size: PositiveInt.optional(),
@@ -62,7 +65,10 @@ export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
 export const ModelConfig = z.strictObject({
   /** Stable id used in the ledger, prices and calibration, e.g. `phi3-mini`. */
-  id: z.string().min(1).regex(/^[A-Za-z0-9._:/-]+$/, "use letters, digits and . _ : / -"),
+  id: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9._:/-]+$/, "use letters, digits and . _ : / -"),
   provider: z.string().min(1),
   /** Provider-native name (`phi3:mini`, `gpt-4o`) or, for the embedded engine, a GGUF path relative to the config file. */
   model: z.string().min(1),
@@ -72,7 +78,10 @@ export const ModelConfig = z.strictObject({
    */
   uri: z.string().optional(),
   /** Embedded engine: the GGUF's sha256 (hex); a download that does not match is deleted. */
-  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex digits (the output of `sha256sum`)").optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex digits (the output of `sha256sum`)")
+    .optional(),
   /** Embedded engine: the GGUF's size in bytes; checked before and after a download. */
   size: PositiveInt.optional(),
   /** Key into the price table; defaults to `id`. */
@@ -183,28 +192,35 @@ export const RouterConfigSchema = z.strictObject({
   prices: z.string().default("prices.json"),
   /** Calibrated thresholds written by `bench calibrate`; read when the file exists. */
   calibration: z.string().default("calibration.json"),
-  ledger: z.strictObject({
-    path: z.string().default(".tierlab/ledger.sqlite"),
-    store_prompts: z.boolean().default(false),
-    /** durable: a request returns after its row is committed; batched: write-behind every batch_ms. */
-    commit: z.enum(["durable", "batched"]).default("durable"),
-    batch_ms: z.number().int().min(1).max(10_000).default(20),
-    /**
-     * A PostgreSQL database shared by every instance (ledger and budgets); TIERLAB_DATABASE_URL
-     * overrides it. Unset: the SQLite file at `path`.
-     */
-    url: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
-    /** Connections each instance may open to that database (ledger writes and reservations each get this many). */
-    pool_max: z.number().int().min(1).max(100).default(10),
-    /** PostgreSQL unreachable: fail (requests fail fast, 503 from the gateway) or degrade (paid tiers skipped, local answers served, rows written on return). */
-    when_down: z.enum(["fail", "degrade"]).default("fail"),
-  }).default({ path: ".tierlab/ledger.sqlite", store_prompts: false, commit: "durable", batch_ms: 20, pool_max: 10, when_down: "fail" }),
-  defaults: z.strictObject({
-    threshold: Probability.default(0.7),
-    timeout_ms: PositiveInt.default(60_000),
-    deadline_ms: PositiveInt.default(180_000),
-    max_tokens: PositiveInt.default(512),
-  }).default({ threshold: 0.7, timeout_ms: 60_000, deadline_ms: 180_000, max_tokens: 512 }),
+  ledger: z
+    .strictObject({
+      path: z.string().default(".tierlab/ledger.sqlite"),
+      store_prompts: z.boolean().default(false),
+      /** durable: a request returns after its row is committed; batched: write-behind every batch_ms. */
+      commit: z.enum(["durable", "batched"]).default("durable"),
+      batch_ms: z.number().int().min(1).max(10_000).default(20),
+      /**
+       * A PostgreSQL database shared by every instance (ledger and budgets); TIERLAB_DATABASE_URL
+       * overrides it. Unset: the SQLite file at `path`.
+       */
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+        .optional(),
+      /** Connections each instance may open to that database (ledger writes and reservations each get this many). */
+      pool_max: z.number().int().min(1).max(100).default(10),
+      /** PostgreSQL unreachable: fail (requests fail fast, 503 from the gateway) or degrade (paid tiers skipped, local answers served, rows written on return). */
+      when_down: z.enum(["fail", "degrade"]).default("fail"),
+    })
+    .default({ path: ".tierlab/ledger.sqlite", store_prompts: false, commit: "durable", batch_ms: 20, pool_max: 10, when_down: "fail" }),
+  defaults: z
+    .strictObject({
+      threshold: Probability.default(0.7),
+      timeout_ms: PositiveInt.default(60_000),
+      deadline_ms: PositiveInt.default(180_000),
+      max_tokens: PositiveInt.default(512),
+    })
+    .default({ threshold: 0.7, timeout_ms: 60_000, deadline_ms: 180_000, max_tokens: 512 }),
   retry: RetryConfig.default({ max_retries: 2, base_delay_ms: 500, max_delay_ms: 8000 }),
   circuit: CircuitConfig.default({ enabled: true, failure_threshold: 5, cooldown_ms: 30_000 }),
   local_cost: LocalCostConfig.optional(),

@@ -20,7 +20,12 @@ afterEach(async () => {
 
 async function doctor(opts: { host: string; env?: NodeJS.ProcessEnv; which?: string; ledgerPath?: string; rows?: LedgerRecord[]; paidAction?: boolean }) {
   const fx = writeTestConfig((d) => {
-    d.providers = { fast: { kind: "ollama", host: opts.host }, quality: { kind: "ollama", host: opts.host }, api: { kind: "anthropic" }, api2: { kind: "openai" } };
+    d.providers = {
+      fast: { kind: "ollama", host: opts.host },
+      quality: { kind: "ollama", host: opts.host },
+      api: { kind: "anthropic" },
+      api2: { kind: "openai" },
+    };
     const tiers = d.tiers as Record<string, Record<string, unknown>>;
     tiers.LOCAL_FAST!.latency_ms = [50, 200];
     tiers.API_FALLBACK!.latency_ms = [1000, 5000];
@@ -74,16 +79,25 @@ describe("tierlab doctor", () => {
     expect(absent.find("ollama.reachable.fast")!.fix).toMatch(/ollama\.com\/install\.sh/);
     expect(absent.find("ollama.models.fast")).toBeUndefined();
     const stopped = await doctor({ host: closed.url, which: "/usr/bin/ollama" });
-    expect(stopped.find("ollama.reachable.fast")).toMatchObject({ status: "fail", message: expect.stringContaining("installed (/usr/bin/ollama) but does not answer") });
+    expect(stopped.find("ollama.reachable.fast")).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining("installed (/usr/bin/ollama) but does not answer"),
+    });
     expect(stopped.find("ollama.reachable.fast")!.fix).toMatch(/ollama serve/);
   });
 
   it("missing keys warn, and fail when an action starts on a tier left without a usable model; keys are never printed", async () => {
     fake = await startFakeOllama({ models: ["fast-a", "quality-a"] });
     const both = await doctor({ host: fake.url, env: {} });
-    expect(both.find("keys.api")).toMatchObject({ status: "warn", message: expect.stringMatching(/^ANTHROPIC_API_KEY is missing: .*escalations to API_FALLBACK will fail/) });
+    expect(both.find("keys.api")).toMatchObject({
+      status: "warn",
+      message: expect.stringMatching(/^ANTHROPIC_API_KEY is missing: .*escalations to API_FALLBACK will fail/),
+    });
     const paidFirst = await doctor({ host: fake.url, env: {}, paidAction: true });
-    expect(paidFirst.find("keys.api")).toMatchObject({ status: "fail", message: expect.stringMatching(/tier API_FALLBACK has no usable model and is the first tier of paid$/) });
+    expect(paidFirst.find("keys.api")).toMatchObject({
+      status: "fail",
+      message: expect.stringMatching(/tier API_FALLBACK has no usable model and is the first tier of paid$/),
+    });
     expect(paidFirst.report.ok).toBe(false);
     const one = await doctor({ host: fake.url, env: { OPENAI_API_KEY: CANARY } });
     expect(one.find("keys.api")!.status).toBe("warn");
@@ -106,32 +120,75 @@ describe("tierlab doctor", () => {
     const rows: LedgerRecord[] = [];
     for (let i = 0; i < 30; i++) {
       const checks = JSON.stringify([{ id: "label_set", score: 0, pass: false, reason: "not a label" }]);
-      const first = { ...paidRow({ requestId: `r${i}`, costUsd: 0, at }), tier: "LOCAL_FAST", model: "fast-a", latency_ms: 900, verdict: i < 20 ? ("rejected" as const) : ("accepted" as const), checks };
+      const first = {
+        ...paidRow({ requestId: `r${i}`, costUsd: 0, at }),
+        tier: "LOCAL_FAST",
+        model: "fast-a",
+        latency_ms: 900,
+        verdict: i < 20 ? ("rejected" as const) : ("accepted" as const),
+        checks,
+      };
       rows.push(first);
       if (i < 20) rows.push({ ...paidRow({ requestId: `r${i}`, attempt: 2, costUsd: 0.001, at }), escalated_from: "LOCAL_FAST", latency_ms: 1500 });
     }
-    rows.push(...Array.from({ length: 50 }, (_, i) => ({ ...paidRow({ requestId: `old${i}`, costUsd: 0, at: new Date(NOW.getTime() - 30 * 3_600_000) }), tier: "LOCAL_FAST", latency_ms: 10 })));
+    rows.push(
+      ...Array.from({ length: 50 }, (_, i) => ({
+        ...paidRow({ requestId: `old${i}`, costUsd: 0, at: new Date(NOW.getTime() - 30 * 3_600_000) }),
+        tier: "LOCAL_FAST",
+        latency_ms: 10,
+      })),
+    );
     const { report, find } = await doctor({ host: fake.url, rows });
     expect(report.ok).toBe(true); // warnings do not fail the doctor
-    expect(find("ledger.fallback_rate")).toMatchObject({ status: "warn", message: expect.stringMatching(/^fallback rate 66\.7 % over 30 requests .* highest for action "classify"/) });
+    expect(find("ledger.fallback_rate")).toMatchObject({
+      status: "warn",
+      message: expect.stringMatching(/^fallback rate 66\.7 % over 30 requests .* highest for action "classify"/),
+    });
     expect(find("ledger.fallback_rate")!.fix).toMatch(/bench calibrate/);
     expect(find("ledger.latency.LOCAL_FAST")).toMatchObject({ status: "warn", message: expect.stringContaining("p95 latency 900 ms") });
     expect(find("ledger.latency.LOCAL_FAST")!.fix).toMatch(/quantised|GPU/);
     expect(find("ledger.latency.API_FALLBACK")!.status).toBe("ok");
-    expect(find("ledger.quality.fast-a")).toMatchObject({ status: "warn", message: expect.stringContaining("20 of 30 answers (67 %) failed their quality checks in the last 24 h; most often label_set") });
+    expect(find("ledger.quality.fast-a")).toMatchObject({
+      status: "warn",
+      message: expect.stringContaining("20 of 30 answers (67 %) failed their quality checks in the last 24 h; most often label_set"),
+    });
   });
 
   it("replay recordings: a file that loads is ok and says latencies are modelled; a broken one fails at its line", async () => {
     const fx = writeTestConfig((d) => {
       const latency = { prefill_tokens_per_s: 1000, decode_tokens_per_s: 50, round_trip_ms: { median: 10, log_sd: 0 } };
-      d.providers = { replay: { kind: "replay", models: { good: { recordings: ["good.jsonl"], tokenizer: "o200k_base", latency }, bad: { recordings: ["bad.jsonl"], tokenizer: "o200k_base", latency } } } };
-      d.tiers = { LOCAL_FAST: { local: true, models: [{ id: "g", provider: "replay", model: "good" }, { id: "b", provider: "replay", model: "bad" }] } };
+      d.providers = {
+        replay: {
+          kind: "replay",
+          models: {
+            good: { recordings: ["good.jsonl"], tokenizer: "o200k_base", latency },
+            bad: { recordings: ["bad.jsonl"], tokenizer: "o200k_base", latency },
+          },
+        },
+      };
+      d.tiers = {
+        LOCAL_FAST: {
+          local: true,
+          models: [
+            { id: "g", provider: "replay", model: "good" },
+            { id: "b", provider: "replay", model: "bad" },
+          ],
+        },
+      };
       (d.actions as Record<string, { escalate: string[] }>).classify!.escalate = [];
     });
     const head = JSON.stringify({ format: "tierlab-replay", version: 1, model: "m", source: "test", license: "CC0-1.0", attribution: "" });
     writeFileSync(join(fx.dir, "good.jsonl"), `${head}\n{"id":"a","output":"x"}\n`);
     writeFileSync(join(fx.dir, "bad.jsonl"), `${head}\n{"id":"a"}\n`);
-    const report = await runDoctor({ config: fx.load(), env: {}, fetch: globalThis.fetch, now: () => NOW, which: () => undefined, ledger: { backend: "sqlite", path: join(fx.dir, "l.sqlite") }, thresholds: DEFAULT_THRESHOLDS });
+    const report = await runDoctor({
+      config: fx.load(),
+      env: {},
+      fetch: globalThis.fetch,
+      now: () => NOW,
+      which: () => undefined,
+      ledger: { backend: "sqlite", path: join(fx.dir, "l.sqlite") },
+      thresholds: DEFAULT_THRESHOLDS,
+    });
     const find = (id: string) => report.findings.find((f) => f.id === id);
     expect(find("replay.g")).toMatchObject({ status: "ok", message: expect.stringContaining("modelled, not measured") });
     expect(find("replay.b")).toMatchObject({ status: "fail", message: expect.stringContaining(`${join(fx.dir, "bad.jsonl")}:2: output:`) });

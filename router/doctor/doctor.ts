@@ -28,12 +28,21 @@ async function ledgerFindings(ctx: DoctorContext): Promise<DoctorFinding[]> {
     records = await ledger.query({ since: new Date(until.getTime() - ctx.thresholds.windowMs), until: new Date(until.getTime() + 1) });
     drift = await driftEstimatesOf(ctx.config, ledger);
   } catch (err) {
-    const fix = ctx.ledger.backend === "sqlite" ? "move the damaged file aside; tierlab creates a new ledger on the next request" : "check that the database is reachable and holds a tierlab ledger";
+    const fix =
+      ctx.ledger.backend === "sqlite"
+        ? "move the damaged file aside; tierlab creates a new ledger on the next request"
+        : "check that the database is reachable and holds a tierlab ledger";
     return [{ id: "ledger.history", status: "fail", message: `cannot read the ledger ${where}: ${(err as Error).message}`, fix }];
   } finally {
     await ledger?.close();
   }
-  return [checkFallbackRate(ctx, records), ...checkLatency(ctx, records), ...checkQuality(ctx, records), checkUsageAudit(records), ...driftFindings(ctx.config, drift)];
+  return [
+    checkFallbackRate(ctx, records),
+    ...checkLatency(ctx, records),
+    ...checkQuality(ctx, records),
+    checkUsageAudit(records),
+    ...driftFindings(ctx.config, drift),
+  ];
 }
 
 const MARK = { ok: "ok  ", warn: "WARN", fail: "FAIL" } as const;

@@ -15,13 +15,26 @@ export async function driftEstimatesOf(config: RouterConfig, ledger: LedgerStore
   if (!store) return [];
   const [shadow, feedback, changes] = await Promise.all([store.select("shadow_checks"), store.select("feedback"), store.select("threshold_changes")]);
   const d = config.data.drift;
-  return estimatesFrom(labelsSinceChanges(labelsFrom(shadow, feedback), changes), { window: d.window, minSamples: d.min_samples, confidence: d.confidence, alphaFor: (a) => alphaFor(config, a) });
+  return estimatesFrom(labelsSinceChanges(labelsFrom(shadow, feedback), changes), {
+    window: d.window,
+    minSamples: d.min_samples,
+    confidence: d.confidence,
+    alphaFor: (a) => alphaFor(config, a),
+  });
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 export function driftFindings(config: RouterConfig, estimates: readonly DriftEstimate[]): DoctorFinding[] {
-  if (estimates.length === 0) return [{ id: "drift", status: "ok", message: "no shadow checks or feedback in the ledger yet: kept-answer error is not estimated (shadow.rate samples accepted local answers under `tierlab serve`)" }];
+  if (estimates.length === 0)
+    return [
+      {
+        id: "drift",
+        status: "ok",
+        message:
+          "no shadow checks or feedback in the ledger yet: kept-answer error is not estimated (shadow.rate samples accepted local answers under `tierlab serve`)",
+      },
+    ];
   return estimates.map((e): DoctorFinding => {
     const id = `drift.${e.action}.${e.tier}`;
     const what = `kept-answer error ${e.error === null ? "n/a" : pct(e.error)} (${e.wrong} wrong of ${e.n} labels: ${e.shadow} shadow, ${e.feedback} feedback), ${Math.round(config.data.drift.confidence * 100)} % interval [${pct(e.interval.lower)}, ${pct(e.interval.upper)}], α ${pct(e.alpha)}`;

@@ -25,7 +25,15 @@ describe("doctor: embedded model files", () => {
     const cache = mkdtempSync(join(tmpdir(), "tierlab-doctor-models-"));
     writeFileSync(join(cache, "cached.gguf"), "GGUF");
     writeFileSync(join(cache, "later.gguf.partial"), "GG");
-    const findings = checkEmbedded({ config: fx.load(), env: { TIERLAB_MODELS_DIR: cache }, fetch, now: () => new Date(), which: () => undefined, ledger: { backend: "sqlite", path: join(fx.dir, "l.sqlite") }, thresholds: DEFAULT_THRESHOLDS });
+    const findings = checkEmbedded({
+      config: fx.load(),
+      env: { TIERLAB_MODELS_DIR: cache },
+      fetch,
+      now: () => new Date(),
+      which: () => undefined,
+      ledger: { backend: "sqlite", path: join(fx.dir, "l.sqlite") },
+      thresholds: DEFAULT_THRESHOLDS,
+    });
     const find = (id: string) => findings.find((f) => f.id === `embedded.${id}`) as DoctorFinding;
     const pull = `tierlab models pull --config ${fx.file}`;
 
@@ -46,10 +54,20 @@ describe("doctor: embedded model files", () => {
   it("honours TIERLAB_MODEL_DOWNLOAD=never over the provider's auto", () => {
     const fx = writeTestConfig((d) => {
       d.providers = { ...(d.providers as object), fast: { kind: "embedded", download: "auto" } };
-      (d.tiers as Record<string, { models: unknown[] }>).LOCAL_FAST!.models = [{ id: "later", provider: "fast", model: "m/later.gguf", uri: "https://example.test/later.gguf" }];
+      (d.tiers as Record<string, { models: unknown[] }>).LOCAL_FAST!.models = [
+        { id: "later", provider: "fast", model: "m/later.gguf", uri: "https://example.test/later.gguf" },
+      ];
     });
     const cache = mkdtempSync(join(tmpdir(), "tierlab-doctor-models-"));
-    const [f] = checkEmbedded({ config: fx.load(), env: { TIERLAB_MODELS_DIR: cache, TIERLAB_MODEL_DOWNLOAD: "never" }, fetch, now: () => new Date(), which: () => undefined, ledger: { backend: "sqlite", path: "" }, thresholds: DEFAULT_THRESHOLDS });
+    const [f] = checkEmbedded({
+      config: fx.load(),
+      env: { TIERLAB_MODELS_DIR: cache, TIERLAB_MODEL_DOWNLOAD: "never" },
+      fetch,
+      now: () => new Date(),
+      which: () => undefined,
+      ledger: { backend: "sqlite", path: "" },
+      thresholds: DEFAULT_THRESHOLDS,
+    });
     expect(f).toMatchObject({ id: "embedded.later", status: "fail" });
   });
 });

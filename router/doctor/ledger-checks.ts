@@ -10,12 +10,18 @@ import type { DoctorContext, DoctorFinding } from "./contract.js";
 export function checkFallbackRate(ctx: DoctorContext, records: LedgerRecord[]): DoctorFinding {
   const { fallbackRate: limit, minSamples } = ctx.thresholds;
   const until = ctx.now();
-  const local = new Set(Object.entries(ctx.config.data.tiers).filter(([, t]) => t.local).map(([n]) => n));
+  const local = new Set(
+    Object.entries(ctx.config.data.tiers)
+      .filter(([, t]) => t.local)
+      .map(([n]) => n),
+  );
   const s = summariseUsage(records, { since: new Date(until.getTime() - ctx.thresholds.windowMs), until }, local);
   const id = "ledger.fallback_rate";
-  if (s.requests < minSamples || s.fallbackRate === null) return { id, status: "ok", message: `${s.requests} requests in the last 24 h: too few to judge the fallback rate` };
+  if (s.requests < minSamples || s.fallbackRate === null)
+    return { id, status: "ok", message: `${s.requests} requests in the last 24 h: too few to judge the fallback rate` };
   const rate = `${(s.fallbackRate * 100).toFixed(1)} %`;
-  if (s.fallbackRate <= limit) return { id, status: "ok", message: `fallback rate ${rate} over ${s.requests} requests in the last 24 h (limit ${limit * 100} %)` };
+  if (s.fallbackRate <= limit)
+    return { id, status: "ok", message: `fallback rate ${rate} over ${s.requests} requests in the last 24 h (limit ${limit * 100} %)` };
   const worst = worstAction(records);
   return {
     id,
@@ -31,7 +37,10 @@ export function checkLatency(ctx: DoctorContext, records: LedgerRecord[]): Docto
   for (const [name, tier] of Object.entries(ctx.config.data.tiers)) {
     if (!tier.latency_ms) continue;
     const upper = tier.latency_ms[1];
-    const lat = records.filter((r) => r.tier === name && (r.verdict === "accepted" || r.verdict === "rejected") && !r.cache_hit).map((r) => r.latency_ms).sort((a, b) => a - b);
+    const lat = records
+      .filter((r) => r.tier === name && (r.verdict === "accepted" || r.verdict === "rejected") && !r.cache_hit)
+      .map((r) => r.latency_ms)
+      .sort((a, b) => a - b);
     const id = `ledger.latency.${name}`;
     if (lat.length < ctx.thresholds.minSamples) {
       out.push({ id, status: "ok", message: `${lat.length} answers from ${name} in the last 24 h: too few to judge latency` });
@@ -77,7 +86,12 @@ export function checkQuality(ctx: DoctorContext, records: LedgerRecord[]): Docto
       fix: "run `tierlab route --quality-check --action <action> --prompt <a failing input>` to see each check's reason; fix the action's system prompt or template, or recalibrate with `tierlab bench calibrate`",
     });
   }
-  if (out.length === 0) out.push({ id: "ledger.quality", status: "ok", message: `no model has more than ${ctx.thresholds.rejectRate * 100} % of its answers rejected (${byModel.size} models answered)` });
+  if (out.length === 0)
+    out.push({
+      id: "ledger.quality",
+      status: "ok",
+      message: `no model has more than ${ctx.thresholds.rejectRate * 100} % of its answers rejected (${byModel.size} models answered)`,
+    });
   return out;
 }
 

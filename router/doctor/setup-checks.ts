@@ -27,12 +27,26 @@ export async function checkOllama(ctx: DoctorContext): Promise<DoctorFinding[]> 
     if (version === undefined) {
       out.push(
         installed
-          ? { id: `ollama.reachable.${name}`, status: "fail", message: `Ollama is installed (${installed}) but does not answer at ${host}`, fix: `start it with \`ollama serve\` (or \`systemctl start ollama\`); if it runs elsewhere, set OLLAMA_HOST or providers.${name}.host` }
-          : { id: `ollama.reachable.${name}`, status: "fail", message: `Ollama is not installed (no \`ollama\` on PATH) and nothing answers at ${host}`, fix: INSTALL_FIX },
+          ? {
+              id: `ollama.reachable.${name}`,
+              status: "fail",
+              message: `Ollama is installed (${installed}) but does not answer at ${host}`,
+              fix: `start it with \`ollama serve\` (or \`systemctl start ollama\`); if it runs elsewhere, set OLLAMA_HOST or providers.${name}.host`,
+            }
+          : {
+              id: `ollama.reachable.${name}`,
+              status: "fail",
+              message: `Ollama is not installed (no \`ollama\` on PATH) and nothing answers at ${host}`,
+              fix: INSTALL_FIX,
+            },
       );
       continue;
     }
-    out.push({ id: `ollama.reachable.${name}`, status: "ok", message: `Ollama ${version} answers at ${host}${installed ? "" : " (remote: no local `ollama` binary, which is fine)"}` });
+    out.push({
+      id: `ollama.reachable.${name}`,
+      status: "ok",
+      message: `Ollama ${version} answers at ${host}${installed ? "" : " (remote: no local `ollama` binary, which is fine)"}`,
+    });
     const provider = new OllamaProvider({ host, fetch: ctx.fetch });
     const missing: string[] = [];
     const problems: string[] = [];
@@ -42,9 +56,26 @@ export async function checkOllama(ctx: DoctorContext): Promise<DoctorFinding[]> 
       if (a.fix.startsWith("ollama pull")) missing.push(m.model);
       else problems.push(a.reason);
     }
-    if (problems.length) out.push({ id: `ollama.models.${name}`, status: "fail", message: problems[0]!, fix: "check the Ollama server log (`journalctl -u ollama` or ~/.ollama/logs/server.log)" });
-    else if (missing.length) out.push({ id: `ollama.models.${name}`, status: "fail", message: `configured but not pulled on ${host} (compared with /api/tags): ${missing.join(", ")}`, fix: missing.map((m) => `ollama pull ${m}`).join(" && ") });
-    else out.push({ id: `ollama.models.${name}`, status: "ok", message: `all ${models.length} configured models are pulled: ${models.map((m) => m.model).join(", ")}` });
+    if (problems.length)
+      out.push({
+        id: `ollama.models.${name}`,
+        status: "fail",
+        message: problems[0]!,
+        fix: "check the Ollama server log (`journalctl -u ollama` or ~/.ollama/logs/server.log)",
+      });
+    else if (missing.length)
+      out.push({
+        id: `ollama.models.${name}`,
+        status: "fail",
+        message: `configured but not pulled on ${host} (compared with /api/tags): ${missing.join(", ")}`,
+        fix: missing.map((m) => `ollama pull ${m}`).join(" && "),
+      });
+    else
+      out.push({
+        id: `ollama.models.${name}`,
+        status: "ok",
+        message: `all ${models.length} configured models are pulled: ${models.map((m) => m.model).join(", ")}`,
+      });
   }
   return out;
 }
@@ -70,12 +101,18 @@ export function checkKeys(ctx: DoctorContext): DoctorFinding[] {
   for (const [name, keyEnv] of present) if (used.has(name)) out.push({ id: `keys.${name}`, status: "ok", message: `${keyEnv} is set` });
   for (const [name, keyEnv] of missing) {
     if (!used.has(name)) continue;
-    const affected = Object.entries(tiers).filter(([, t]) => t.models.some((m) => m.provider === name)).map(([n]) => n);
+    const affected = Object.entries(tiers)
+      .filter(([, t]) => t.models.some((m) => m.provider === name))
+      .map(([n]) => n);
     const dead = affected.filter((n) => tiers[n]!.models.every((m) => missing.has(m.provider)));
-    const starving = Object.entries(ctx.config.data.actions).filter(([, a]) => dead.includes(a.tier)).map(([n]) => n);
+    const starving = Object.entries(ctx.config.data.actions)
+      .filter(([, a]) => dead.includes(a.tier))
+      .map(([n]) => n);
     const consequence = starving.length
       ? `; tier ${dead.join(", ")} has no usable model and is the first tier of ${starving.join(", ")}`
-      : dead.length ? `; escalations to ${dead.join(", ")} will fail (local answers are kept as best effort)` : "";
+      : dead.length
+        ? `; escalations to ${dead.join(", ")} will fail (local answers are kept as best effort)`
+        : "";
     out.push({
       id: `keys.${name}`,
       status: starving.length ? "fail" : "warn",
@@ -96,7 +133,12 @@ export function checkEmbedded(ctx: DoctorContext): DoctorFinding[] {
     const at = locateModel(source, dir);
     if (at.state === "present") {
       if (source.size !== undefined && at.bytes !== source.size) {
-        out.push({ id, status: "fail", message: `${at.path} is ${at.bytes} bytes, the config says size: ${source.size} (a truncated or different file)`, fix: `delete it and run \`${pull}\`, or correct size:` });
+        out.push({
+          id,
+          status: "fail",
+          message: `${at.path} is ${at.bytes} bytes, the config says size: ${source.size} (a truncated or different file)`,
+          fix: `delete it and run \`${pull}\`, or correct size:`,
+        });
       } else {
         out.push({ id, status: "ok", message: `GGUF present: ${at.path}${at.where === "models_dir" ? " (models folder)" : ""}` });
       }
@@ -117,8 +159,18 @@ export function checkEmbedded(ctx: DoctorContext): DoctorFinding[] {
     }
     out.push(
       mode === "auto"
-        ? { id, status: "warn", message: `GGUF not downloaded yet (${looked})${partial}; the first request will fetch ${source.uri}, which fails on a machine without network`, fix: `run \`${pull}\` now, or copy the file to ${at.cachePath}` }
-        : { id, status: "fail", message: `GGUF missing (${looked})${partial} and download is ${mode}: requests to ${source.id} fail`, fix: `run \`${pull}\`, or copy the file to ${at.cachePath}` },
+        ? {
+            id,
+            status: "warn",
+            message: `GGUF not downloaded yet (${looked})${partial}; the first request will fetch ${source.uri}, which fails on a machine without network`,
+            fix: `run \`${pull}\` now, or copy the file to ${at.cachePath}`,
+          }
+        : {
+            id,
+            status: "fail",
+            message: `GGUF missing (${looked})${partial} and download is ${mode}: requests to ${source.id} fail`,
+            fix: `run \`${pull}\`, or copy the file to ${at.cachePath}`,
+          },
     );
   }
   return out;
@@ -133,9 +185,11 @@ export async function checkReplay(ctx: DoctorContext): Promise<DoctorFinding[]> 
     if (cfg?.kind !== "replay") continue;
     const files = cfg.models?.[m.model]?.recordings.length ?? 0;
     const a = await registry.get(m.provider).availability(m.model);
-    out.push(a.ok
-      ? { id: `replay.${m.id}`, status: "ok", message: `${m.model}: ${files} recording file(s) load; latencies of this model are modelled, not measured` }
-      : { id: `replay.${m.id}`, status: "fail", message: a.reason, fix: a.fix });
+    out.push(
+      a.ok
+        ? { id: `replay.${m.id}`, status: "ok", message: `${m.model}: ${files} recording file(s) load; latencies of this model are modelled, not measured` }
+        : { id: `replay.${m.id}`, status: "fail", message: a.reason, fix: a.fix },
+    );
   }
   await registry.closeAll();
   return out;
@@ -152,7 +206,8 @@ export function checkLedgerWritable(path: string): DoctorFinding {
     }
     let dir = dirname(path);
     while (!existsSync(dir)) dir = dirname(dir);
-    if (!statSync(dir).isDirectory()) return { id: "ledger.writable", status: "fail", message: `cannot create the ledger ${path}: ${dir} is a file, not a folder`, fix };
+    if (!statSync(dir).isDirectory())
+      return { id: "ledger.writable", status: "fail", message: `cannot create the ledger ${path}: ${dir} is a file, not a folder`, fix };
     accessSync(dir, constants.W_OK);
     return { id: "ledger.writable", status: "ok", message: `ledger ${path} does not exist yet; ${dir} is writable, so it will be created` };
   } catch (err) {

@@ -14,7 +14,10 @@ export function checkUsageAudit(records: LedgerRecord[]): DoctorFinding {
   for (const r of records) {
     const reported = auditOf(r)?.reported;
     if (!reported) continue;
-    const m = byModel.get(r.model) ?? { rows: 0, example: `${r.request_id} attempt ${r.attempt}: reported ${reported.input_tokens ?? "?"} in / ${reported.output_tokens ?? "?"} out, recorded ${r.input_tokens ?? "?"} / ${r.output_tokens ?? "?"}` };
+    const m = byModel.get(r.model) ?? {
+      rows: 0,
+      example: `${r.request_id} attempt ${r.attempt}: reported ${reported.input_tokens ?? "?"} in / ${reported.output_tokens ?? "?"} out, recorded ${r.input_tokens ?? "?"} / ${r.output_tokens ?? "?"}`,
+    };
     m.rows++;
     byModel.set(r.model, m);
   }

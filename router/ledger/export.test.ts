@@ -11,10 +11,13 @@ const AT = new Date("2026-11-25T12:00:00Z");
 
 describe("usage export", () => {
   it("CSV: text cells a spreadsheet would run as a formula start with an apostrophe; numbers stay numbers", () => {
-    const hostile = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "plain", "a=b"];
-    const rows = hostile.map((answer, i) => ({ ...paidRow({ requestId: `r${i}`, costUsd: 0.5, at: AT, tag: i === 0 ? "=cmd|' /C calc'!A0" : undefined }), answer }));
+    const hostile = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "plain", "a=b"];
+    const rows = hostile.map((answer, i) => ({
+      ...paidRow({ requestId: `r${i}`, costUsd: 0.5, at: AT, tag: i === 0 ? "=cmd|' /C calc'!A0" : undefined }),
+      answer,
+    }));
     const cells = parse(recordsToCsv(rows), { columns: true }) as Record<string, string>[];
-    expect(cells.map((c) => c.answer)).toEqual(["'=HYPERLINK(\"http://x\",\"y\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\t=1", "'\r=1", "plain", "a=b"]);
+    expect(cells.map((c) => c.answer)).toEqual(['\'=HYPERLINK("http://x","y")', "'+1+1", "'-2+3", "'@SUM(A1)", "'\t=1", "'\r=1", "plain", "a=b"]);
     expect(cells[0]!.tag).toBe("'=cmd|' /C calc'!A0");
     expect(cells.every((c) => c.cost_usd === "0.5" && c.attempt === "1")).toBe(true);
   });

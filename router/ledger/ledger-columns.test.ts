@@ -14,12 +14,26 @@ function oldLedger(): string {
     tier TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, attempt INTEGER NOT NULL, input_tokens INTEGER, output_tokens INTEGER, cost_usd REAL NOT NULL,
     latency_ms REAL NOT NULL, ttft_ms REAL, confidence REAL, checks TEXT, verdict TEXT NOT NULL, escalated_from TEXT, error_class TEXT, tag TEXT,
     cache_hit INTEGER NOT NULL, prompt TEXT, answer TEXT)`);
-  db.prepare(`INSERT INTO calls (version, ts, request_id, action, tier, provider, model, attempt, cost_usd, latency_ms, verdict, cache_hit) VALUES (1, '2026-12-01T00:00:00.000Z', 'old', 'a', 'T', 'p', 'm', 1, 0, 5, 'accepted', 0)`).run();
+  db.prepare(
+    `INSERT INTO calls (version, ts, request_id, action, tier, provider, model, attempt, cost_usd, latency_ms, verdict, cache_hit) VALUES (1, '2026-12-01T00:00:00.000Z', 'old', 'a', 'T', 'p', 'm', 1, 0, 5, 'accepted', 0)`,
+  ).run();
   db.close();
   return file;
 }
 
-const attempt = { attempt: 1, tier: "T", modelId: "m", provider: "p", model: "m", startedAt: "2026-12-02T00:00:00.000Z", latencyMs: 5, usage: {}, costUsd: 0, verdict: "accepted" as const, pCorrect: 0.93 };
+const attempt = {
+  attempt: 1,
+  tier: "T",
+  modelId: "m",
+  provider: "p",
+  model: "m",
+  startedAt: "2026-12-02T00:00:00.000Z",
+  latencyMs: 5,
+  usage: {},
+  costUsd: 0,
+  verdict: "accepted" as const,
+  pCorrect: 0.93,
+};
 
 describe("the ledger's p_correct column", () => {
   it("is written from the attempt's P(correct), null where there is none", async () => {
@@ -33,7 +47,10 @@ describe("the ledger's p_correct column", () => {
     const file = oldLedger();
     const ledger = new SqliteLedger(file);
     await ledger.write(attemptsToRecords({ requestId: "new", action: "a", attempts: [attempt] }));
-    expect(ledger.query().map((r) => [r.request_id, r.p_correct])).toEqual([["old", null], ["new", 0.93]]);
+    expect(ledger.query().map((r) => [r.request_id, r.p_correct])).toEqual([
+      ["old", null],
+      ["new", 0.93],
+    ]);
     ledger.close();
   });
 

@@ -16,7 +16,11 @@ export type LedgerTarget = { backend: "sqlite"; path: string } | { backend: "pos
 export function ledgerTarget(config: RouterConfig, override?: string, env: NodeJS.ProcessEnv = process.env): LedgerTarget {
   const fromEnv = env.TIERLAB_DATABASE_URL || undefined;
   if (fromEnv && !isPostgresUrl(fromEnv)) {
-    throw new ConfigError({ field: "TIERLAB_DATABASE_URL", message: `"${redactUrl(fromEnv)}" is not a postgres:// or postgresql:// URL`, fix: "set it to postgres://user:password@host:5432/database, or unset it to use ledger.path (SQLite)" });
+    throw new ConfigError({
+      field: "TIERLAB_DATABASE_URL",
+      message: `"${redactUrl(fromEnv)}" is not a postgres:// or postgresql:// URL`,
+      fix: "set it to postgres://user:password@host:5432/database, or unset it to use ledger.path (SQLite)",
+    });
   }
   const url = override ?? fromEnv ?? config.data.ledger.url;
   if (isPostgresUrl(url)) return { backend: "postgres", url };
@@ -32,7 +36,10 @@ export function describeTarget(t: LedgerTarget): string {
  * Opens the ledger for writing (migrating a PostgreSQL schema on start) or, with `readonly`, for
  * reading; a reader gets undefined where no SQLite file exists yet (reading never creates one).
  */
-export async function openLedgerStore(config: RouterConfig, opts: { override?: string; readonly?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<LedgerStore | undefined> {
+export async function openLedgerStore(
+  config: RouterConfig,
+  opts: { override?: string; readonly?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<LedgerStore | undefined> {
   return openLedgerAt(ledgerTarget(config, opts.override, opts.env), config.data.ledger, { readonly: opts.readonly });
 }
 

@@ -27,15 +27,118 @@ import { summariseUsage } from "./usage.js";
 /** Rows that exercise every column type: nulls, floats that do not round-trip through decimals, quotes and newlines. */
 function sampleRows(now: Date): LedgerRecord[] {
   const ago = (min: number) => new Date(now.getTime() - min * 60_000).toISOString();
-  const base = { version: LEDGER_VERSION, action: "classify", provider: "fast", model: "fast-a", input_tokens: 12, output_tokens: 3, ttft_ms: 4.25, escalated_from: null, error_class: null, tag: null, cache_hit: false, prompt: null, answer: null, p_correct: null } as const;
+  const base = {
+    version: LEDGER_VERSION,
+    action: "classify",
+    provider: "fast",
+    model: "fast-a",
+    input_tokens: 12,
+    output_tokens: 3,
+    ttft_ms: 4.25,
+    escalated_from: null,
+    error_class: null,
+    tag: null,
+    cache_hit: false,
+    prompt: null,
+    answer: null,
+    p_correct: null,
+  } as const;
   return [
-    { ...base, ts: ago(90), request_id: "r1", tier: "LOCAL_FAST", attempt: 1, cost_usd: 0, latency_ms: 12.5, confidence: 0.3, p_correct: 0.42, checks: JSON.stringify([{ id: "label_set", score: 0, pass: false, reason: "not a label" }]), verdict: "rejected" },
-    { ...base, ts: ago(89), request_id: "r1", tier: "API_FALLBACK", provider: "api", model: "api-model", attempt: 2, cost_usd: 0.1 + 0.2, latency_ms: 800.125, confidence: 1, checks: null, verdict: "accepted", escalated_from: "LOCAL_FAST", tag: "ci", answer: 'say "hi",\nthen go' },
-    { ...base, ts: ago(30), request_id: "r2", tier: "LOCAL_FAST", attempt: 1, cost_usd: 0, latency_ms: 9, input_tokens: null, output_tokens: null, ttft_ms: null, confidence: null, checks: null, verdict: "error", error_class: "TimeoutError" },
-    { ...base, ts: ago(29), request_id: "r2", tier: "LOCAL_QUALITY", provider: "quality", model: "quality-a", attempt: 2, cost_usd: 0, latency_ms: 40, confidence: 0.9, checks: null, verdict: "accepted", escalated_from: "LOCAL_FAST", prompt: "Fixed auth bug — ünïcode ✓" },
-    { ...base, ts: ago(5), request_id: "r3", tier: "API_FALLBACK", provider: "api", model: "api-model", attempt: 1, cost_usd: 0, latency_ms: 0, input_tokens: 0, output_tokens: 0, ttft_ms: null, confidence: 1, checks: null, verdict: "accepted", cache_hit: true },
+    {
+      ...base,
+      ts: ago(90),
+      request_id: "r1",
+      tier: "LOCAL_FAST",
+      attempt: 1,
+      cost_usd: 0,
+      latency_ms: 12.5,
+      confidence: 0.3,
+      p_correct: 0.42,
+      checks: JSON.stringify([{ id: "label_set", score: 0, pass: false, reason: "not a label" }]),
+      verdict: "rejected",
+    },
+    {
+      ...base,
+      ts: ago(89),
+      request_id: "r1",
+      tier: "API_FALLBACK",
+      provider: "api",
+      model: "api-model",
+      attempt: 2,
+      cost_usd: 0.1 + 0.2,
+      latency_ms: 800.125,
+      confidence: 1,
+      checks: null,
+      verdict: "accepted",
+      escalated_from: "LOCAL_FAST",
+      tag: "ci",
+      answer: 'say "hi",\nthen go',
+    },
+    {
+      ...base,
+      ts: ago(30),
+      request_id: "r2",
+      tier: "LOCAL_FAST",
+      attempt: 1,
+      cost_usd: 0,
+      latency_ms: 9,
+      input_tokens: null,
+      output_tokens: null,
+      ttft_ms: null,
+      confidence: null,
+      checks: null,
+      verdict: "error",
+      error_class: "TimeoutError",
+    },
+    {
+      ...base,
+      ts: ago(29),
+      request_id: "r2",
+      tier: "LOCAL_QUALITY",
+      provider: "quality",
+      model: "quality-a",
+      attempt: 2,
+      cost_usd: 0,
+      latency_ms: 40,
+      confidence: 0.9,
+      checks: null,
+      verdict: "accepted",
+      escalated_from: "LOCAL_FAST",
+      prompt: "Fixed auth bug — ünïcode ✓",
+    },
+    {
+      ...base,
+      ts: ago(5),
+      request_id: "r3",
+      tier: "API_FALLBACK",
+      provider: "api",
+      model: "api-model",
+      attempt: 1,
+      cost_usd: 0,
+      latency_ms: 0,
+      input_tokens: 0,
+      output_tokens: 0,
+      ttft_ms: null,
+      confidence: 1,
+      checks: null,
+      verdict: "accepted",
+      cache_hit: true,
+    },
     // Outside the 24 h window: every reader must leave it out.
-    { ...base, ts: ago(60 * 30), request_id: "old", tier: "API_FALLBACK", provider: "api", model: "api-model", attempt: 1, cost_usd: 5, latency_ms: 700, confidence: 1, checks: null, verdict: "accepted" },
+    {
+      ...base,
+      ts: ago(60 * 30),
+      request_id: "old",
+      tier: "API_FALLBACK",
+      provider: "api",
+      model: "api-model",
+      attempt: 1,
+      cost_usd: 5,
+      latency_ms: 700,
+      confidence: 1,
+      checks: null,
+      verdict: "accepted",
+    },
   ].map((r) => LedgerRecordSchema.parse(r)); // schema order, as the ledger returns them
 }
 
@@ -65,7 +168,11 @@ describe.each(ledgerBackends("ledger readers on PostgreSQL"))("ledger readers on
       const fx = writeTestConfig();
       const ledger = await backend.open(fx.load(), await backend.fresh(fx.dir));
       const at = new Date();
-      await Promise.all(Array.from({ length: 300 }, (_, i) => ledger.write([paidRow({ requestId: `g${i}`, costUsd: 0.001, at }), paidRow({ requestId: `g${i}`, attempt: 2, costUsd: 0, at })])));
+      await Promise.all(
+        Array.from({ length: 300 }, (_, i) =>
+          ledger.write([paidRow({ requestId: `g${i}`, costUsd: 0.001, at }), paidRow({ requestId: `g${i}`, attempt: 2, costUsd: 0, at })]),
+        ),
+      );
       const rows = await ledger.query();
       expect(rows).toHaveLength(600);
       expect(new Set(rows.map((r) => `${r.request_id}/${r.attempt}`)).size).toBe(600);
@@ -102,23 +209,43 @@ describe.each(ledgerBackends("ledger readers on PostgreSQL"))("ledger readers on
       const ledger = await backend.open(config, where);
       const now = new Date();
       // 25 requests, 15 of them escalated: a fallback rate of 60 %, above the 40 % warning line.
-      const rows = Array.from({ length: 25 }, (_, i) => sampleRows(now).slice(0, i < 15 ? 2 : 1).map((r) => ({ ...r, request_id: `d${i}` }))).flat();
+      const rows = Array.from({ length: 25 }, (_, i) =>
+        sampleRows(now)
+          .slice(0, i < 15 ? 2 : 1)
+          .map((r) => ({ ...r, request_id: `d${i}` })),
+      ).flat();
       await ledger.write(rows);
       await ledger.close();
-      const report = await runDoctor({ config, env: {}, fetch: globalThis.fetch, now: () => now, which: () => undefined, ledger: ledgerTarget(config, where, {}), thresholds: DEFAULT_THRESHOLDS });
+      const report = await runDoctor({
+        config,
+        env: {},
+        fetch: globalThis.fetch,
+        now: () => now,
+        which: () => undefined,
+        ledger: ledgerTarget(config, where, {}),
+        thresholds: DEFAULT_THRESHOLDS,
+      });
       const find = (id: string) => report.findings.find((f) => f.id === id);
       expect(find(backend.name === "sqlite" ? "ledger.writable" : "ledger.database")).toMatchObject({ status: "ok" });
       expect(find("ledger.fallback_rate")).toMatchObject({ status: "warn", message: expect.stringContaining("60.0 %") as unknown as string });
     });
 
     it("swarm-daemon --status: today's spend, calls per tier and budget left, as the guard sees them", async () => {
-      const fx = writeTestConfig((d) => (d.budgets = [{ scope: "global", period: "day", limit_usd: 1 }, { scope: "tag", key: "ci", period: "month", limit_usd: 2 }]));
+      const fx = writeTestConfig(
+        (d) =>
+          (d.budgets = [
+            { scope: "global", period: "day", limit_usd: 1 },
+            { scope: "tag", key: "ci", period: "month", limit_usd: 2 },
+          ]),
+      );
       const config = fx.load();
       const ledger = await backend.open(config, await backend.fresh(fx.dir));
       // A fixed "now" at 01:00 UTC today, rows between midnight and then: all of them are today's.
       const midnight = new Date(new Date().toISOString().slice(0, 10) + "T00:00:00Z").getTime();
       const now = new Date(midnight + 3_600_000);
-      const rows = sampleRows(now).slice(0, 5).map((r, i) => ({ ...r, ts: new Date(midnight + i * 60_000).toISOString() }));
+      const rows = sampleRows(now)
+        .slice(0, 5)
+        .map((r, i) => ({ ...r, ts: new Date(midnight + i * 60_000).toISOString() }));
       await ledger.write(rows);
       const st = await daemonStatus({ config, ledger, now });
       expect(st.today).toMatchObject({ requests: 3, attempts: 5 });
@@ -136,10 +263,20 @@ describe.each(ledgerBackends("ledger readers on PostgreSQL"))("ledger readers on
       const ledger = await backend.open(config, await backend.fresh(fx.dir));
       const nope = new ScriptedProvider([{ reply: "nope" }]);
       const api = new ScriptedProvider([{ reply: "docs" }], { name: "api" });
-      const router = new Router({ config, ledger, cache: new ResponseCache({ ttlMs: 60_000, maxEntries: 10 }), providers: { providers: { fast: nope, quality: nope, api, api2: api } } });
+      const router = new Router({
+        config,
+        ledger,
+        cache: new ResponseCache({ ttlMs: 60_000, maxEntries: 10 }),
+        providers: { providers: { fast: nope, quality: nope, api, api2: api } },
+      });
       const gateway = await createGateway({ router, port: 0, log: () => undefined });
       try {
-        const ask = () => fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "tierlab/classify", messages: [{ role: "user", content: "Update README" }] }) });
+        const ask = () =>
+          fetch(`${gateway.url}/v1/chat/completions`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ model: "tierlab/classify", messages: [{ role: "user", content: "Update README" }] }),
+          });
         const first = await ask();
         const second = await ask();
         expect([first.status, second.headers.get("x-tierlab-cache")]).toEqual([200, "hit"]);

@@ -2,7 +2,14 @@ import { LEDGER_VERSION, type LedgerRecord } from "../contracts/ledger-record.js
 import type { Attempt } from "../contracts/route-result.js";
 
 /** Attempts of one route → ledger rows. Prompts and answers only when the config enables it. */
-export function attemptsToRecords(args: { requestId: string; action: string; tag?: string; attempts: Attempt[]; prompt?: string; cacheHit?: boolean }): LedgerRecord[] {
+export function attemptsToRecords(args: {
+  requestId: string;
+  action: string;
+  tag?: string;
+  attempts: Attempt[];
+  prompt?: string;
+  cacheHit?: boolean;
+}): LedgerRecord[] {
   return args.attempts.map((a) => ({
     version: LEDGER_VERSION,
     ts: a.startedAt,

@@ -49,7 +49,10 @@ export class SqliteLedger implements LedgerStore {
   private readonly batchMs: number;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(readonly path: string, opts: { readonly?: boolean; mode?: "durable" | "batched"; batchMs?: number } = {}) {
+  constructor(
+    readonly path: string,
+    opts: { readonly?: boolean; mode?: "durable" | "batched"; batchMs?: number } = {},
+  ) {
     this.mode = opts.mode ?? "durable";
     this.batchMs = opts.batchMs ?? 20;
     try {
@@ -71,7 +74,12 @@ export class SqliteLedger implements LedgerStore {
         else this.db.exec(`ALTER TABLE calls ADD COLUMN ${name} ${type}`);
       }
     } catch (err) {
-      throw new ConfigError({ file: path, message: `cannot open the ledger: ${(err as Error).message}`, fix: "set ledger.path in the router config to a writable file, or pass --ledger", cause: err });
+      throw new ConfigError({
+        file: path,
+        message: `cannot open the ledger: ${(err as Error).message}`,
+        fix: "set ledger.path in the router config to a writable file, or pass --ledger",
+        cause: err,
+      });
     }
     // Positional parameters bind measurably faster than named ones in better-sqlite3.
     // A read-only file of an older layout lacks the added columns; it is never written to.
@@ -141,10 +149,22 @@ export class SqliteLedger implements LedgerStore {
   query(q: LedgerQuery = {}): LedgerRecord[] {
     const where: string[] = [];
     const params: Record<string, string> = {};
-    if (q.since) { where.push("ts >= @since"); params.since = q.since.toISOString(); }
-    if (q.until) { where.push("ts < @until"); params.until = q.until.toISOString(); }
-    if (q.action) { where.push("action = @action"); params.action = q.action; }
-    if (q.requestId) { where.push("request_id = @requestId"); params.requestId = q.requestId; }
+    if (q.since) {
+      where.push("ts >= @since");
+      params.since = q.since.toISOString();
+    }
+    if (q.until) {
+      where.push("ts < @until");
+      params.until = q.until.toISOString();
+    }
+    if (q.action) {
+      where.push("action = @action");
+      params.action = q.action;
+    }
+    if (q.requestId) {
+      where.push("request_id = @requestId");
+      params.requestId = q.requestId;
+    }
     const sql = `SELECT ${COLUMNS.map((c) => (this.missing.has(c) ? `NULL AS ${c}` : c)).join(", ")} FROM calls ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq`;
     return (this.db.prepare(sql).all(params) as Record<string, unknown>[]).map((row) => ({ ...row, cache_hit: row.cache_hit === 1 }) as LedgerRecord);
   }
@@ -153,8 +173,14 @@ export class SqliteLedger implements LedgerStore {
   spendSince(since: Date, filter: { action?: string; tag?: string } = {}): number {
     const where = ["ts >= ?"];
     const args: string[] = [since.toISOString()];
-    if (filter.action) { where.push("action = ?"); args.push(filter.action); }
-    if (filter.tag) { where.push("tag = ?"); args.push(filter.tag); }
+    if (filter.action) {
+      where.push("action = ?");
+      args.push(filter.action);
+    }
+    if (filter.tag) {
+      where.push("tag = ?");
+      args.push(filter.tag);
+    }
     const row = this.db.prepare(`SELECT COALESCE(SUM(cost_usd), 0) AS s FROM calls WHERE ${where.join(" AND ")}`).get(...args) as { s: number };
     return row.s;
   }

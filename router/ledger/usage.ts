@@ -44,7 +44,10 @@ export function summariseUsage(records: LedgerRecord[], window: { since: Date; u
     tokens.input += r.input_tokens ?? 0;
     tokens.output += r.output_tokens ?? 0;
   }
-  let answered = 0, local = 0, escalated = 0, accepted = 0;
+  let answered = 0,
+    local = 0,
+    escalated = 0,
+    accepted = 0;
   const latencies: number[] = [];
   for (const rows of byRequest.values()) {
     const final = rows.find((r) => r.verdict === "accepted") ?? bestRejected(rows);

@@ -12,7 +12,11 @@ type WatchKind = "connect" | "stall";
 export class Watchdog {
   private timer: NodeJS.Timeout | undefined;
   fired: WatchKind | undefined;
-  constructor(private readonly ac: AbortController, public ms: number, public kind: WatchKind) {
+  constructor(
+    private readonly ac: AbortController,
+    public ms: number,
+    public kind: WatchKind,
+  ) {
     this.arm();
   }
   rearm(ms: number, kind: WatchKind): void {
@@ -46,10 +50,13 @@ const OFFLINE_CODES: Record<string, string> = {
 
 export function whyFailed(err: unknown, c: { ac: AbortController; watchdog: Watchdog; url: string; bytes?: number; total?: number }): TierlabError {
   if (c.watchdog.fired === "connect") return fail("connect_timeout", `no answer from ${new URL(c.url).host} within ${c.watchdog.ms} ms (connect timeout)`, err);
-  if (c.watchdog.fired === "stall") return fail("stall_timeout", `no bytes for ${c.watchdog.ms} ms after ${c.bytes} of ${c.total ?? "?"} bytes (stall timeout)`, err);
+  if (c.watchdog.fired === "stall")
+    return fail("stall_timeout", `no bytes for ${c.watchdog.ms} ms after ${c.bytes} of ${c.total ?? "?"} bytes (stall timeout)`, err);
   if (c.ac.signal.aborted) {
     const reason = c.ac.signal.reason;
-    return reason instanceof TierlabError ? reason : new AbortedError({ provider: "embedded", message: "download interrupted; the partial file is kept and the next try resumes it", cause: reason });
+    return reason instanceof TierlabError
+      ? reason
+      : new AbortedError({ provider: "embedded", message: "download interrupted; the partial file is kept and the next try resumes it", cause: reason });
   }
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   const code = cause?.code ?? (err as NodeJS.ErrnoException).code ?? "";
@@ -57,7 +64,11 @@ export function whyFailed(err: unknown, c: { ac: AbortController; watchdog: Watc
   if (offline) return fail("offline", `${new URL(c.url).host}: ${offline} [${code}]`, err);
   if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") return fail("connect_timeout", `${new URL(c.url).host}: connect timed out [${code}]`, err);
   if (c.bytes !== undefined || code === "ECONNRESET" || code === "UND_ERR_SOCKET") {
-    return fail("cut", `the connection was cut${c.bytes !== undefined ? ` after ${c.bytes} of ${c.total ?? "?"} bytes` : ""} [${code || (err as Error).message}]`, err);
+    return fail(
+      "cut",
+      `the connection was cut${c.bytes !== undefined ? ` after ${c.bytes} of ${c.total ?? "?"} bytes` : ""} [${code || (err as Error).message}]`,
+      err,
+    );
   }
   return fail("offline", `${new URL(c.url).host}: ${cause?.message ?? (err as Error).message}${code ? ` [${code}]` : ""}`, err);
 }

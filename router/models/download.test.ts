@@ -25,11 +25,19 @@ function dest(): string {
 }
 
 const opts = (url: string, to: string, extra: Partial<DownloadFileOptions> = {}): DownloadFileOptions => ({
-  url, dest: to, connectTimeoutMs: 2000, stallTimeoutMs: 2000, progressIntervalMs: 0, ...extra,
+  url,
+  dest: to,
+  connectTimeoutMs: 2000,
+  stallTimeoutMs: 2000,
+  progressIntervalMs: 0,
+  ...extra,
 });
 
 async function failure(p: Promise<unknown>): Promise<ModelDownloadError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ModelDownloadError);
   return err as ModelDownloadError;
 }
@@ -68,7 +76,14 @@ describe("downloadFile", () => {
     const s = await serve({ chunkBytes: 64 * 1024, chunkGapMs: 30 });
     const to = dest();
     const ac = new AbortController();
-    const first = downloadFile(opts(s.url + PATH, to, { signal: ac.signal, onProgress: (p) => { if (p.receivedBytes >= 192 * 1024) ac.abort(); } }));
+    const first = downloadFile(
+      opts(s.url + PATH, to, {
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (p.receivedBytes >= 192 * 1024) ac.abort();
+        },
+      }),
+    );
     await expect(first).rejects.toBeInstanceOf(AbortedError);
     expect(existsSync(to)).toBe(false);
     const kept = statSync(partialPathOf(to)).size;
@@ -85,7 +100,14 @@ describe("downloadFile", () => {
     const s = await serve({ files, chunkGapMs: 30 });
     const to = dest();
     const ac = new AbortController();
-    await downloadFile(opts(s.url + PATH, to, { signal: ac.signal, onProgress: (p) => { if (p.receivedBytes > 0) ac.abort(); } })).catch(() => undefined);
+    await downloadFile(
+      opts(s.url + PATH, to, {
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (p.receivedBytes > 0) ac.abort();
+        },
+      }),
+    ).catch(() => undefined);
     expect(statSync(partialPathOf(to)).size).toBeGreaterThan(0);
     const changed = Buffer.from(GGUF_BYTES);
     changed[changed.length - 1]! ^= 0xff;

@@ -57,7 +57,12 @@ export interface DownloadResult {
 export const partialPathOf = (dest: string) => `${dest}.partial`;
 const metaPathOf = (dest: string) => `${dest}.partial.json`;
 
-const PartialMeta = z.object({ version: z.literal(1), url: z.string(), validator: z.string().optional(), totalBytes: z.number().int().nonnegative().optional() });
+const PartialMeta = z.object({
+  version: z.literal(1),
+  url: z.string(),
+  validator: z.string().optional(),
+  totalBytes: z.number().int().nonnegative().optional(),
+});
 type PartialMeta = z.infer<typeof PartialMeta>;
 
 export async function downloadFile(o: DownloadFileOptions): Promise<DownloadResult> {
@@ -107,7 +112,10 @@ async function lockPartial(partial: string, lost: AbortController): Promise<() =
 /** Bytes of a partial that may continue this URL; anything else is cleared so the download starts clean. */
 async function bytesToResume(dest: string, url: string): Promise<number> {
   const meta = await readMeta(dest);
-  const size = await stat(partialPathOf(dest)).then((s) => s.size, () => 0);
+  const size = await stat(partialPathOf(dest)).then(
+    (s) => s.size,
+    () => 0,
+  );
   if (meta?.url === url && size > 0 && (meta.totalBytes === undefined || size <= meta.totalBytes)) return size;
   await clearPartial(dest);
   return 0;
@@ -142,7 +150,13 @@ async function fetchOnce(a: { o: DownloadFileOptions; signal: AbortSignal; progr
   const { o } = a;
   const meta = await readMeta(o.dest);
   const partial = partialPathOf(o.dest);
-  let have = meta?.url === o.url ? await stat(partial).then((s) => s.size, () => 0) : 0;
+  let have =
+    meta?.url === o.url
+      ? await stat(partial).then(
+          (s) => s.size,
+          () => 0,
+        )
+      : 0;
   // identity: byte offsets and Content-Length must count the file's bytes, not a compressed stream's.
   const headers: Record<string, string> = { "accept-encoding": "identity", ...o.headers };
   if (have > 0) {
@@ -268,7 +282,14 @@ function progressReporter(a: { o: DownloadFileOptions; now: () => number; starte
       const seconds = (t - a.started) / 1000;
       const rate = seconds > 0 ? Math.max(0, received - a.session.resumedFromBytes) / seconds : 0;
       const etaMs = total !== undefined && rate > 0 ? ((total - received) / rate) * 1000 : undefined;
-      a.o.onProgress({ receivedBytes: received, totalBytes: total, resumedFromBytes: a.session.resumedFromBytes, bytesPerSecond: rate, etaMs: done ? 0 : etaMs, done });
+      a.o.onProgress({
+        receivedBytes: received,
+        totalBytes: total,
+        resumedFromBytes: a.session.resumedFromBytes,
+        bytesPerSecond: rate,
+        etaMs: done ? 0 : etaMs,
+        done,
+      });
     },
   };
 }

@@ -39,8 +39,7 @@ export interface DownloadPolicy {
 }
 
 export type ModelLocation =
-  | { state: "present"; path: string; where: "config" | "models_dir"; bytes: number }
-  | { state: "missing"; cachePath: string; partialBytes: number };
+  { state: "present"; path: string; where: "config" | "models_dir"; bytes: number } | { state: "missing"; cachePath: string; partialBytes: number };
 
 export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
   const given = env[MODELS_DIR_ENV];
@@ -54,7 +53,10 @@ export function cachePathOf(source: ModelSource, dir: string): string {
 
 export function locateModel(source: ModelSource, dir: string): ModelLocation {
   const cachePath = cachePathOf(source, dir);
-  for (const [path, where] of [[source.path, "config"], [cachePath, "models_dir"]] as const) {
+  for (const [path, where] of [
+    [source.path, "config"],
+    [cachePath, "models_dir"],
+  ] as const) {
     const bytes = fileSize(path);
     if (bytes !== undefined) return { state: "present", path, where, bytes };
   }

@@ -14,7 +14,11 @@ describe("modelUrl", () => {
     expect(modelUrl("hf:o/r/f.gguf", { HF_ENDPOINT: "http://127.0.0.1:9" }).url).toBe("http://127.0.0.1:9/o/r/resolve/main/f.gguf?download=true");
     expect(modelUrl("hf:o/r/f.gguf", { HF_ENDPOINT: "http://a.test/", MODEL_ENDPOINT: "http://b.test" }).url).toMatch(/^http:\/\/b\.test\/o\/r\//);
     expect(modelUrl("hf:o/r/f.gguf", { HF_TOKEN: "hf_x" }).headers).toEqual({ authorization: "Bearer hf_x" });
-    expect(modelUrl("https://example.test/f.gguf", { HF_TOKEN: "hf_x" })).toEqual({ uri: "https://example.test/f.gguf", url: "https://example.test/f.gguf", headers: {} });
+    expect(modelUrl("https://example.test/f.gguf", { HF_TOKEN: "hf_x" })).toEqual({
+      uri: "https://example.test/f.gguf",
+      url: "https://example.test/f.gguf",
+      headers: {},
+    });
   });
 
   it("refuses URIs that name no file, with the form to use", () => {

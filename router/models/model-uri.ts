@@ -50,4 +50,3 @@ export function hfEndpoint(env: NodeJS.ProcessEnv): string {
   }
   return DEFAULT_HF_ENDPOINT;
 }
-

@@ -59,12 +59,26 @@ async function pullOne(a: PullArgs, source: ModelSource, c: { env: NodeJS.Proces
   const found = locateModel(source, c.dir);
   if (found.state === "present") {
     const sha256 = source.sha256 ? await sha256OfFile(found.path) : undefined;
-    const matches = { size: source.size === undefined ? null : found.bytes === source.size, sha256: sha256 === undefined ? null : sha256 === source.sha256!.toLowerCase() };
+    const matches = {
+      size: source.size === undefined ? null : found.bytes === source.size,
+      sha256: sha256 === undefined ? null : sha256 === source.sha256!.toLowerCase(),
+    };
     if (matches.size === false || matches.sha256 === false) {
-      const what = matches.size === false ? `is ${found.bytes} bytes, the config says size: ${source.size}` : `has sha256 ${sha256}, the config says ${source.sha256}`;
+      const what =
+        matches.size === false ? `is ${found.bytes} bytes, the config says size: ${source.size}` : `has sha256 ${sha256}, the config says ${source.sha256}`;
       return {
-        ...base, state: "failed", path: found.path, bytes: found.bytes, sha256, matches,
-        error: { class: "ModelFileMismatch", reason: matches.size === false ? "size_mismatch" : "checksum_mismatch", message: `${found.path} ${what}`, fix: `if the config is right, delete ${found.path} and run the pull again; otherwise correct sha256:/size: of model ${source.id}` },
+        ...base,
+        state: "failed",
+        path: found.path,
+        bytes: found.bytes,
+        sha256,
+        matches,
+        error: {
+          class: "ModelFileMismatch",
+          reason: matches.size === false ? "size_mismatch" : "checksum_mismatch",
+          message: `${found.path} ${what}`,
+          fix: `if the config is right, delete ${found.path} and run the pull again; otherwise correct sha256:/size: of model ${source.id}`,
+        },
       };
     }
     return { ...base, state: "present", path: found.path, bytes: found.bytes, sha256, matches };
@@ -82,7 +96,11 @@ async function pullOne(a: PullArgs, source: ModelSource, c: { env: NodeJS.Proces
       now: a.now,
     });
     return {
-      ...base, state: "downloaded", path: r.path, bytes: r.bytes, sha256: r.sha256,
+      ...base,
+      state: "downloaded",
+      path: r.path,
+      bytes: r.bytes,
+      sha256: r.sha256,
       matches: { size: source.size === undefined ? null : true, sha256: source.sha256 === undefined ? null : true },
       download: { uri: source.uri!, url: modelUrl(source.uri!, c.env).url, elapsedMs: r.elapsedMs, resumedFromBytes: r.resumedFromBytes, requests: r.requests },
     };
@@ -90,7 +108,10 @@ async function pullOne(a: PullArgs, source: ModelSource, c: { env: NodeJS.Proces
     // Ctrl-C ends the whole pull; the partial file stays for the next one.
     if (a.signal?.aborted || !(err instanceof TierlabError)) throw err;
     return {
-      ...base, state: "failed", path: found.cachePath, matches: { size: null, sha256: null },
+      ...base,
+      state: "failed",
+      path: found.cachePath,
+      matches: { size: null, sha256: null },
       error: { class: err.name, reason: err instanceof ModelDownloadError ? err.reason : undefined, message: err.message, fix: err.fix },
     };
   }

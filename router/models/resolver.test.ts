@@ -18,7 +18,13 @@ afterEach(async () => {
 function setup(o: { mode?: DownloadMode; uri?: (url: string) => string; chunkGapMs?: number } = {}) {
   const root = mkdtempSync(join(tmpdir(), "tierlab-resolve-"));
   const models = join(root, "cache");
-  const source: ModelSource = { id: "stories", provider: "embedded", path: join(root, "config/models/stories260K.gguf"), sha256: GGUF_SHA256, size: GGUF_BYTES.length };
+  const source: ModelSource = {
+    id: "stories",
+    provider: "embedded",
+    path: join(root, "config/models/stories260K.gguf"),
+    sha256: GGUF_SHA256,
+    size: GGUF_BYTES.length,
+  };
   const make = async () => {
     const server = await startFakeFileServer({ files: { [HF_PATH]: GGUF_BYTES }, chunkGapMs: o.chunkGapMs });
     servers.push(server);
@@ -83,7 +89,10 @@ describe("ModelResolver", () => {
   });
 
   it("a model with no file and no uri is ModelNotFoundError naming both places looked", async () => {
-    const resolver = new ModelResolver({ modelsDir: "/nonexistent-cache", policy: { mode: "auto", connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS, stallTimeoutMs: 1 } });
+    const resolver = new ModelResolver({
+      modelsDir: "/nonexistent-cache",
+      policy: { mode: "auto", connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS, stallTimeoutMs: 1 },
+    });
     const err = await resolver.resolve("/nowhere/x.gguf").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelNotFoundError);
     expect(err).not.toBeInstanceOf(ModelDownloadError);

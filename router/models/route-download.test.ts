@@ -33,7 +33,10 @@ async function routeWithMissingModel(o: { mode?: DownloadMode; configMode?: Down
   });
   const cache = mkdtempSync(join(tmpdir(), "tierlab-cache-"));
   const events: ModelProgressEvent[] = [];
-  const router = new Router({ config: fx.load(), providers: { env: { TIERLAB_MODELS_DIR: cache }, modelDownload: o.mode, onModelProgress: (e) => events.push(e) } });
+  const router = new Router({
+    config: fx.load(),
+    providers: { env: { TIERLAB_MODELS_DIR: cache }, modelDownload: o.mode, onModelProgress: (e) => events.push(e) },
+  });
   try {
     const result = await router.route({ action: "classify", prompt: "Fixed auth bug" }).catch((err: unknown) => err);
     return { result, events, cache, fx };

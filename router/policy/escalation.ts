@@ -32,9 +32,7 @@ export function thresholdFor(config: RouterConfig, action: string, tier?: string
   return { threshold: config.data.defaults.threshold, source: "default" };
 }
 
-export type AttemptOutcome =
-  | { kind: "answer"; confidence: number; threshold: number }
-  | { kind: "error"; retryable: boolean };
+export type AttemptOutcome = { kind: "answer"; confidence: number; threshold: number } | { kind: "error"; retryable: boolean };
 
 export type NextStep =
   /** Return this answer. */

@@ -12,10 +12,7 @@ import { ConfigError } from "../../core/errors.js";
 import { thresholdFor } from "./escalation.js";
 import { policyCells, type CellSpec, type PolicyKind } from "./policy-cells.js";
 
-export type RouteRule =
-  | { basis: "final" }
-  | { basis: "self_check"; threshold: number }
-  | { basis: "p_correct"; threshold: number; scorer: CompiledScorer };
+export type RouteRule = { basis: "final" } | { basis: "self_check"; threshold: number } | { basis: "p_correct"; threshold: number; scorer: CompiledScorer };
 
 export interface RouteCell {
   cell: string;
@@ -69,7 +66,13 @@ export function routePolicy(config: RouterConfig, action: string): RoutePolicy {
 
 function selfCheckCells(config: RouterConfig, action: string, kind: PolicyKind | "legacy"): RouteCell[] {
   const specs = policyCells(config, action, kind === "legacy" ? "cascade" : kind);
-  if (!specs.ok) throw new ConfigError({ file: config.file, field: `actions.${action}.policy`, message: `policy ${kind}: ${specs.why}`, fix: "name another policy, or change the action's tiers" });
+  if (!specs.ok)
+    throw new ConfigError({
+      file: config.file,
+      field: `actions.${action}.policy`,
+      message: `policy ${kind}: ${specs.why}`,
+      fix: "name another policy, or change the action's tiers",
+    });
   return specs.cells.map((s) => {
     const threshold = thresholdFor(config, action, s.tier).threshold;
     return { ...cellModels(config, s), rule: { basis: "self_check", threshold }, selfCheckThreshold: threshold };
@@ -80,13 +83,20 @@ function calibratedCells(config: RouterConfig, entry: PolicyEntry): RouteCell[] 
   const cal = config.calibration!;
   const at = `policies[${cal.policies.indexOf(entry)}]`;
   const stale = (field: string, message: string) =>
-    new ConfigError({ file: config.calibrationFile, field: `${at}.${field}`, message: `${entry.action} (${entry.kind}): ${message}`, fix: "run `bench calibrate` again on a bench run of this config" });
+    new ConfigError({
+      file: config.calibrationFile,
+      field: `${at}.${field}`,
+      message: `${entry.action} (${entry.kind}): ${message}`,
+      fix: "run `bench calibrate` again on a bench run of this config",
+    });
   return entry.cells.map((c, j) => {
-    if (!config.data.tiers[c.tier]) throw stale(`cells[${j}].tier`, `unknown tier "${c.tier}"; ${config.file} defines ${Object.keys(config.data.tiers).join(", ")}`);
+    if (!config.data.tiers[c.tier])
+      throw stale(`cells[${j}].tier`, `unknown tier "${c.tier}"; ${config.file} defines ${Object.keys(config.data.tiers).join(", ")}`);
     const consensus = c.cell === "consensus";
     const spec: CellSpec = { cell: c.cell, tier: c.tier, local: c.local, models: c.models, calls: c.calls, consensus };
     const resolved = cellModels(config, spec);
-    if (resolved.models.length < (consensus ? 2 : 1)) throw stale(`cells[${j}].models`, `cell ${c.cell} calls ${c.models.join(", ")}, which ${config.file} does not define`);
+    if (resolved.models.length < (consensus ? 2 : 1))
+      throw stale(`cells[${j}].models`, `cell ${c.cell} calls ${c.models.join(", ")}, which ${config.file} does not define`);
     const selfCheckThreshold = thresholdFor(config, entry.action, c.tier).threshold;
     if (c.basis === "final" || c.threshold === null) return { ...resolved, rule: { basis: "final" }, selfCheckThreshold };
     if (c.basis === "self_check") return { ...resolved, rule: { basis: "self_check", threshold: c.threshold }, selfCheckThreshold };

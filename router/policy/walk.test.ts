@@ -45,7 +45,11 @@ describe("walkItem", () => {
     const o = walkItem({ itemId: "i", cells, answer: get });
     expect(o).toMatchObject({ kind: "answered", cellIndex: 2, model: "api", calledApi: true, keptLocal: false });
     // The API's "4" agrees with a and b but not c: 2 of 3 peers.
-    expect(o.steps.map((s) => [s.cell, s.features.agreement, s.accepted])).toEqual([["consensus", 0, false], ["Q", 0.5, false], ["API", 2 / 3, true]]);
+    expect(o.steps.map((s) => [s.cell, s.features.agreement, s.accepted])).toEqual([
+      ["consensus", 0, false],
+      ["Q", 0.5, false],
+      ["API", 2 / 3, true],
+    ]);
     expect(o.kind === "answered" && o.costUsd).toBeCloseTo(0.013, 12);
   });
 
@@ -63,6 +67,12 @@ describe("walkItem", () => {
       { cell: "F", local: true, model: "c", rule: { basis: "self_check", threshold: 0.7 } },
       { cell: "Q", local: true, model: "a", rule: { basis: "self_check", threshold: 0.7 } },
     ];
-    expect(walkItem({ itemId: "i", cells, answer: (m) => low[m]! })).toMatchObject({ kind: "answered", model: "a", cellIndex: 1, bestEffort: true, correct: true });
+    expect(walkItem({ itemId: "i", cells, answer: (m) => low[m]! })).toMatchObject({
+      kind: "answered",
+      model: "a",
+      cellIndex: 1,
+      bestEffort: true,
+      correct: true,
+    });
   });
 });

@@ -91,7 +91,13 @@ export function walkItem(args: { itemId: string; cells: readonly WalkCell[]; ans
     if (c.rule.basis === "pending") return { kind: "pending", cellIndex: i, features, ...(agree === undefined ? {} : { agree }), costUsd, steps };
     const pCorrect = c.rule.basis === "p_correct" ? c.rule.score(features, itemId) : undefined;
     const decision = decideCell(decisionInput(c.rule, { pCorrect, confidence: primary.confidence, agree }));
-    steps.push({ cell: c.cell, features, ...(agree === undefined ? {} : { agree }), ...(pCorrect === undefined ? {} : { pCorrect }), accepted: decision === "accept" });
+    steps.push({
+      cell: c.cell,
+      features,
+      ...(agree === undefined ? {} : { agree }),
+      ...(pCorrect === undefined ? {} : { pCorrect }),
+      accepted: decision === "accept",
+    });
     if (decision === "accept") return answered({ i, model: c.model, a: primary, local: c.local, best: false });
     visited.push({ cellIndex: i, model: c.model, a: primary, confidence: primary.confidence ?? 0 });
     if (c.local) {
@@ -108,7 +114,10 @@ export function walkItem(args: { itemId: string; cells: readonly WalkCell[]; ans
   }
 }
 
-function decisionInput(rule: Exclude<WalkRule, { basis: "pending" }>, a: { pCorrect: number | undefined; confidence: number | null; agree: boolean | undefined }): CellDecisionInput {
+function decisionInput(
+  rule: Exclude<WalkRule, { basis: "pending" }>,
+  a: { pCorrect: number | undefined; confidence: number | null; agree: boolean | undefined },
+): CellDecisionInput {
   const agree = a.agree === undefined ? {} : { agree: a.agree };
   switch (rule.basis) {
     case "final":

@@ -16,8 +16,15 @@ export interface Agreement {
 export function compareAnswers(args: { local: string; reference: string; kind: AnswerKind }): Agreement {
   const a = readAnswer(args.local, args.kind);
   const b = readAnswer(args.reference, args.kind);
-  if (b.status === "unparseable") return { agree: null, local: a.canonical, reference: null, reason: `the reference answer could not be read as ${args.kind}: ${b.how ?? "no answer"}` };
-  if (a.status === "unparseable") return { agree: false, local: null, reference: b.canonical, reason: `the kept answer could not be read as ${args.kind} (${a.how ?? "no answer"}); the reference could` };
+  if (b.status === "unparseable")
+    return { agree: null, local: a.canonical, reference: null, reason: `the reference answer could not be read as ${args.kind}: ${b.how ?? "no answer"}` };
+  if (a.status === "unparseable")
+    return {
+      agree: false,
+      local: null,
+      reference: b.canonical,
+      reason: `the kept answer could not be read as ${args.kind} (${a.how ?? "no answer"}); the reference could`,
+    };
   const agree = sameAnswer(a, b);
   return { agree, local: a.canonical, reference: b.canonical, reason: `${args.kind}: ${agree ? "same answer" : "different answers"}` };
 }

@@ -3,8 +3,22 @@ import { loadDataset } from "../../bench/dataset/load.js";
 import { runDriftExperiment, type DriftExperimentOptions } from "./drift-experiment.js";
 import { renderDriftReport, summariseDrift } from "./drift-report.js";
 
-const problems = loadDataset("datasets/gsm8k-replay.jsonl").items.slice(0, 200).map((i): [string, number] => [i.input, Number(i.expected)]);
-const options: DriftExperimentOptions = { problems, seeds: [1, 2, 3], before: 0.05, after: 0.15, warmup: 250, maxAfter: 500, shadowRate: 0.5, window: 200, minSamples: 30, confidence: 0.95, alpha: 0.05 };
+const problems = loadDataset("datasets/gsm8k-replay.jsonl")
+  .items.slice(0, 200)
+  .map((i): [string, number] => [i.input, Number(i.expected)]);
+const options: DriftExperimentOptions = {
+  problems,
+  seeds: [1, 2, 3],
+  before: 0.05,
+  after: 0.15,
+  warmup: 250,
+  maxAfter: 500,
+  shadowRate: 0.5,
+  window: 200,
+  minSamples: 30,
+  confidence: 0.95,
+  alpha: 0.05,
+};
 
 describe("scripted drift through the real shadow path", () => {
   it("detects a 5 % → 15 % step in every run, the same way for the same seeds, and the report shows predicted next to observed", async () => {

@@ -77,15 +77,32 @@ async function oneRun(o: DriftExperimentOptions, seed: number): Promise<DriftRun
   const streams = createRng(seed);
   const local = new DriftingProvider({ name: "local", answers, errorRate: o.before, seed: streams.fork(1).nextUint32() });
   const api = new DriftingProvider({ name: "api", answers, errorRate: 0, seed: streams.fork(2).nextUint32() });
-  writeFileSync(join(dir, "prices.json"), JSON.stringify({ version: 1, taken: "2026-12-05", source: "experiment", currency: "USD", models: { api: { input_cost_per_token: 3e-6, output_cost_per_token: 1.5e-5 } } }));
-  writeFileSync(join(dir, "router.yaml"), stringify({
-    version: 1,
-    providers: { local: { kind: "scripted" }, api: { kind: "scripted" } },
-    tiers: { LOCAL: { local: true, models: [{ id: "local", provider: "local", model: "local" }] }, API: { local: false, models: [{ id: "api", provider: "api", model: "api" }] } },
-    actions: { grade_school_math: { tier: "LOCAL", escalate: ["API"], answer: "number", threshold: 0.5, checks: [{ id: "required_fields", fields: ["answer"] }] } },
-    shadow: { rate: o.shadowRate, seed: streams.fork(3).nextUint32(), budget: { period: "day", limit_usd: 1e6 } },
-    drift: { window: o.window, min_samples: o.minSamples, confidence: o.confidence },
-  }));
+  writeFileSync(
+    join(dir, "prices.json"),
+    JSON.stringify({
+      version: 1,
+      taken: "2026-12-05",
+      source: "experiment",
+      currency: "USD",
+      models: { api: { input_cost_per_token: 3e-6, output_cost_per_token: 1.5e-5 } },
+    }),
+  );
+  writeFileSync(
+    join(dir, "router.yaml"),
+    stringify({
+      version: 1,
+      providers: { local: { kind: "scripted" }, api: { kind: "scripted" } },
+      tiers: {
+        LOCAL: { local: true, models: [{ id: "local", provider: "local", model: "local" }] },
+        API: { local: false, models: [{ id: "api", provider: "api", model: "api" }] },
+      },
+      actions: {
+        grade_school_math: { tier: "LOCAL", escalate: ["API"], answer: "number", threshold: 0.5, checks: [{ id: "required_fields", fields: ["answer"] }] },
+      },
+      shadow: { rate: o.shadowRate, seed: streams.fork(3).nextUint32(), budget: { period: "day", limit_usd: 1e6 } },
+      drift: { window: o.window, min_samples: o.minSamples, confidence: o.confidence },
+    }),
+  );
   const config = loadRouterConfig(join(dir, "router.yaml"));
   const ledger = new SqliteLedger(":memory:");
   const production = await Production.open({ config, ledger });

@@ -16,7 +16,10 @@ export interface DriftSummary {
 
 export function summariseDrift(r: DriftExperimentResult): DriftSummary {
   const judged = r.runs.filter((x) => !x.alarmAtChange);
-  const lat = judged.map((x) => x.labelsToAlarm).filter((x): x is number => x !== null).sort((a, b) => a - b);
+  const lat = judged
+    .map((x) => x.labelsToAlarm)
+    .filter((x): x is number => x !== null)
+    .sort((a, b) => a - b);
   const within = (k: number | null) => (k === null ? 0 : lat.filter((x) => x <= k).length);
   return {
     judged: judged.length,

@@ -29,14 +29,33 @@ export function answerRow(rows: readonly LedgerRecord[]): LedgerRecord | undefin
   return best;
 }
 
-export async function feedbackFor(args: { ledger: LedgerStore; requestId: string; right: boolean; note?: string; source: Feedback["source"]; at: Date }): Promise<Feedback> {
+export async function feedbackFor(args: {
+  ledger: LedgerStore;
+  requestId: string;
+  right: boolean;
+  note?: string;
+  source: Feedback["source"];
+  at: Date;
+}): Promise<Feedback> {
   const rows = await args.ledger.query({ requestId: args.requestId });
   const answer = answerRow(rows);
   if (!answer) {
     throw new RequestNotFoundError({
-      message: rows.length === 0 ? `no request ${args.requestId} in the ledger ${args.ledger.location}` : `request ${args.requestId} has no answer to judge (every attempt failed or was skipped)`,
+      message:
+        rows.length === 0
+          ? `no request ${args.requestId} in the ledger ${args.ledger.location}`
+          : `request ${args.requestId} has no answer to judge (every attempt failed or was skipped)`,
       fix: "pass the request id from the response's x-request-id header (or `tierlab route --json`'s requestId), with the same --ledger/config the request was routed with",
     });
   }
-  return { ts: args.at.toISOString(), request_id: args.requestId, action: answer.action, tier: answer.tier, model: answer.model, right: args.right, note: args.note ?? null, source: args.source };
+  return {
+    ts: args.at.toISOString(),
+    request_id: args.requestId,
+    action: answer.action,
+    tier: answer.tier,
+    model: answer.model,
+    right: args.right,
+    note: args.note ?? null,
+    source: args.source,
+  };
 }

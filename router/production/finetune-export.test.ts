@@ -14,7 +14,11 @@ async function routed(storePrompts: boolean) {
   });
   const ledger = new SqliteLedger(join(fx.dir, "ledger.sqlite"));
   const fast = new ScriptedProvider([{ match: "local", reply: "docs" }, { reply: "no idea" }]);
-  const router = new Router({ config: fx.load(), ledger, providers: { providers: { fast, quality: new ScriptedProvider([{ reply: "still no" }]), api: new ScriptedProvider([{ reply: "auth" }], { name: "api" }) } } });
+  const router = new Router({
+    config: fx.load(),
+    ledger,
+    providers: { providers: { fast, quality: new ScriptedProvider([{ reply: "still no" }]), api: new ScriptedProvider([{ reply: "auth" }], { name: "api" }) } },
+  });
   await router.route({ action: "classify", prompt: "Fixed login bug" }); // escalates to the API
   await router.route({ action: "classify", prompt: "local: update README" }); // answered locally
   await router.route({ action: "other", prompt: "anything" }); // "no idea" passes non_empty: local
@@ -29,12 +33,19 @@ describe("usage --export-finetune", () => {
     const out = join(fx.dir, "ft.jsonl");
     const r = runCli(["usage", "--config", fx.file, "--recent", "1h", "--action", "classify", "--export-finetune", out]);
     expect([r.status, r.stderr]).toEqual([0, `wrote 1 fine-tuning examples to ${out}\n`]);
-    const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as unknown);
-    expect(lines).toEqual([{ messages: [
-      { role: "system", content: "Pick a label." },
-      { role: "user", content: "Text: Fixed login bug\nLabel:" },
-      { role: "assistant", content: "auth" },
-    ] }]);
+    const lines = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as unknown);
+    expect(lines).toEqual([
+      {
+        messages: [
+          { role: "system", content: "Pick a label." },
+          { role: "user", content: "Text: Fixed login bug\nLabel:" },
+          { role: "assistant", content: "auth" },
+        ],
+      },
+    ]);
     // An action whose requests were all answered locally has nothing to export.
     const none = runCli(["usage", "--config", fx.file, "--recent", "1h", "--action", "other", "--export-finetune", out]);
     expect(none.stderr).toBe(`wrote 0 fine-tuning examples to ${out}\n`);

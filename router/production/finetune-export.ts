@@ -18,7 +18,11 @@ export interface FinetuneExport {
 }
 
 export function finetuneExamples(config: RouterConfig, records: readonly LedgerRecord[]): FinetuneExport {
-  const local = new Set(Object.entries(config.data.tiers).filter(([, t]) => t.local).map(([n]) => n));
+  const local = new Set(
+    Object.entries(config.data.tiers)
+      .filter(([, t]) => t.local)
+      .map(([n]) => n),
+  );
   const byRequest = new Map<string, LedgerRecord[]>();
   for (const r of records) {
     const g = byRequest.get(r.request_id);
@@ -43,7 +47,9 @@ export function finetuneExamples(config: RouterConfig, records: readonly LedgerR
       out.skipped.unknownAction++;
       continue;
     }
-    const messages = planAction(config, accepted.action).messages(prompt).map((m) => ({ role: m.role, content: m.content }));
+    const messages = planAction(config, accepted.action)
+      .messages(prompt)
+      .map((m) => ({ role: m.role, content: m.content }));
     out.lines.push(JSON.stringify({ messages: [...messages, { role: "assistant", content: accepted.answer }] }));
   }
   return out;

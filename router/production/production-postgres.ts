@@ -22,13 +22,18 @@ export class PostgresProductionStore implements ProductionStore {
   async insert<T extends TableName>(table: T, rows: RowOf[T][]): Promise<void> {
     if (rows.length === 0) return;
     const cols = columnsOf(table).map(quote).join(", ");
-    await this.run(`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [this.ledger.sql.json(rows as never)]);
+    await this.run(`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [
+      this.ledger.sql.json(rows as never),
+    ]);
   }
 
   async select<T extends TableName>(table: T, filter: RowFilter = {}): Promise<RowOf[T][]> {
     const where = whereOf(table, filter);
     const text = `SELECT ${columnsOf(table).map(quote).join(", ")} FROM ${table}${where.length ? ` WHERE ${where.map((w, i) => `${quote(w.column)} ${w.op} $${i + 1}`).join(" AND ")}` : ""} ORDER BY seq`;
-    const rows = await this.run<RowOf[T]>(text, where.map((w) => w.value));
+    const rows = await this.run<RowOf[T]>(
+      text,
+      where.map((w) => w.value),
+    );
     return rows.map((r) => ({ ...r }));
   }
 
@@ -37,7 +42,10 @@ export class PostgresProductionStore implements ProductionStore {
     const entries = Object.entries(patch).filter(([k]) => cols.has(k));
     if (entries.length === 0) return;
     const keyCol = table === "batch_items" ? "request_id" : "batch_id";
-    await this.run(`UPDATE ${table} SET ${entries.map(([k], i) => `${quote(k)} = $${i + 1}`).join(", ")} WHERE ${keyCol} = $${entries.length + 1}`, [...entries.map(([, v]) => v ?? null), key]);
+    await this.run(`UPDATE ${table} SET ${entries.map(([k], i) => `${quote(k)} = $${i + 1}`).join(", ")} WHERE ${keyCol} = $${entries.length + 1}`, [
+      ...entries.map(([, v]) => v ?? null),
+      key,
+    ]);
   }
 
   async shadowSpendSince(since: Date): Promise<number> {

@@ -84,7 +84,9 @@ export class SqliteProductionStore implements ProductionStore {
     const entries = Object.entries(patch).filter(([k]) => cols.has(k));
     if (entries.length === 0) return;
     const keyCol = TABLES[table].key!;
-    this.db.prepare(`UPDATE ${table} SET ${entries.map(([k]) => `${quote(k)} = ?`).join(", ")} WHERE ${keyCol} = ?`).run(...entries.map(([, v]) => toSql(v)), key);
+    this.db
+      .prepare(`UPDATE ${table} SET ${entries.map(([k]) => `${quote(k)} = ?`).join(", ")} WHERE ${keyCol} = ?`)
+      .run(...entries.map(([, v]) => toSql(v)), key);
   }
 
   async shadowSpendSince(since: Date): Promise<number> {

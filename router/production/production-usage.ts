@@ -11,9 +11,17 @@ export interface ProductionUsage {
   batch: { queued: number; submitted: number; done: number; failed: number; costUsd: number };
 }
 
-export async function productionUsage(args: { config: RouterConfig; store: ProductionStore | undefined; since: Date; until: Date; action?: string }): Promise<ProductionUsage> {
+export async function productionUsage(args: {
+  config: RouterConfig;
+  store: ProductionStore | undefined;
+  since: Date;
+  until: Date;
+  action?: string;
+}): Promise<ProductionUsage> {
   const f = { since: args.since, until: args.until, action: args.action };
-  const [shadow, feedback, batch] = args.store ? await Promise.all([args.store.select("shadow_checks", f), args.store.select("feedback", f), args.store.select("batch_items", f)]) : [[], [], []];
+  const [shadow, feedback, batch] = args.store
+    ? await Promise.all([args.store.select("shadow_checks", f), args.store.select("feedback", f), args.store.select("batch_items", f)])
+    : [[], [], []];
   const b = args.config.data.shadow.budget;
   return {
     shadow: {

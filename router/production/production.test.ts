@@ -41,7 +41,16 @@ describe.each(ledgerBackends("production tables on PostgreSQL"))("production lea
       api.release();
       await production.drain();
       const [row] = await production.store.select("shadow_checks");
-      expect(row).toMatchObject({ request_id: r.requestId, tier: "LOCAL_FAST", shadow_tier: "API_FALLBACK", shadow_model: "api-model", agree: true, local_answer: "1080", shadow_answer: "1080", local_text: null });
+      expect(row).toMatchObject({
+        request_id: r.requestId,
+        tier: "LOCAL_FAST",
+        shadow_tier: "API_FALLBACK",
+        shadow_model: "api-model",
+        agree: true,
+        local_answer: "1080",
+        shadow_answer: "1080",
+        local_text: null,
+      });
       expect(row!.cost_usd).toBeCloseTo(row!.input_tokens! * 3e-6 + row!.output_tokens! * 1.5e-5, 15);
       expect(await production.store.shadowSpendSince(new Date(0))).toBeCloseTo(row!.cost_usd, 15);
       // Shadow spend is its own scope: the ledger's calls (what serving budgets count) have none of it.
@@ -59,14 +68,19 @@ describe.each(ledgerBackends("production tables on PostgreSQL"))("production lea
       const config = fx.load();
       const ledger = await backend.open(config, await backend.fresh(fx.dir));
       const production = await Production.open({ config, ledger });
-      const api = new ScriptedProvider([{ match: "one", reply: "Answer: 12" }, { match: "two", reply: "I cannot tell." }, { reply: "Answer: 5" }], { name: "api" });
+      const api = new ScriptedProvider([{ match: "one", reply: "Answer: 12" }, { match: "two", reply: "I cannot tell." }, { reply: "Answer: 5" }], {
+        name: "api",
+      });
       const router = new Router({ config, ledger, production, providers: { providers: { fast: new ScriptedProvider([{ reply: "Answer: 11" }]), api } } });
       for (const prompt of ["one", "two", "three", "four"]) {
         await router.route({ action: "sum", prompt });
         await production.drain();
       }
       const rows = await production.store.select("shadow_checks");
-      expect(rows.map((r) => [r.agree, r.local_answer, r.shadow_answer])).toEqual([[false, "11", "12"], [null, "11", null]]);
+      expect(rows.map((r) => [r.agree, r.local_answer, r.shadow_answer])).toEqual([
+        [false, "11", "12"],
+        [null, "11", null],
+      ]);
       // Worst case per check is ~$0.00023 (10 output tokens): after two checks (~$0.00008 spent) a third would pass $0.00028.
       expect(production.shadow!.stats).toMatchObject({ sampled: 4, checked: 2, skippedBudget: 2 });
       expect(production.estimates()[0]).toMatchObject({ n: 1, wrong: 1 });
@@ -79,7 +93,12 @@ describe.each(ledgerBackends("production tables on PostgreSQL"))("production lea
       const config = fx.load();
       const ledger = await backend.open(config, await backend.fresh(fx.dir));
       const production = await Production.open({ config, ledger });
-      const router = new Router({ config, ledger, production, providers: { providers: { fast: new ScriptedProvider([{ reply: "" }]), api: new ScriptedProvider([{ reply: "Answer: 3" }], { name: "api" }) } } });
+      const router = new Router({
+        config,
+        ledger,
+        production,
+        providers: { providers: { fast: new ScriptedProvider([{ reply: "" }]), api: new ScriptedProvider([{ reply: "Answer: 3" }], { name: "api" }) } },
+      });
       const r = await router.route({ action: "sum", prompt: "1+2" });
       expect(r.tier).toBe("API_FALLBACK");
       const row = await production.feedback({ requestId: r.requestId, right: false, note: "it is 4", source: "cli" });
@@ -100,7 +119,14 @@ describe.each(ledgerBackends("production tables on PostgreSQL"))("production lea
       const ledger = await backend.open(config, where);
       const alarms: number[] = [];
       const production = await Production.open({ config, ledger, onAlarm: (e, change) => alarms.push(change?.new_threshold ?? -1) });
-      const router = new Router({ config, ledger, production, providers: { providers: { fast: new ScriptedProvider([{ reply: "Answer: 7" }]), api: new ScriptedProvider([{ reply: "Answer: 7" }], { name: "api" }) } } });
+      const router = new Router({
+        config,
+        ledger,
+        production,
+        providers: {
+          providers: { fast: new ScriptedProvider([{ reply: "Answer: 7" }]), api: new ScriptedProvider([{ reply: "Answer: 7" }], { name: "api" }) },
+        },
+      });
       const ids: string[] = [];
       for (let i = 0; i < 12; i++) ids.push((await router.route({ action: "sum", prompt: `q${i}` })).requestId);
       // 12 kept answers all judged wrong: the Wilson interval at 12/12 lies far above α = 0.05.
@@ -131,7 +157,10 @@ describe.each(ledgerBackends("production tables on PostgreSQL"))("production lea
 
 describe("production config", () => {
   it("names a shadow tier that does not exist, or is local, with file and line", () => {
-    for (const [tier, says] of [["NOPE", 'unknown tier "NOPE"'], ["LOCAL_FAST", 'tier "LOCAL_FAST" is local']] as const) {
+    for (const [tier, says] of [
+      ["NOPE", 'unknown tier "NOPE"'],
+      ["LOCAL_FAST", 'tier "LOCAL_FAST" is local'],
+    ] as const) {
       const fx = writeTestConfig((d) => (d.shadow = { tier }));
       expect(() => fx.load()).toThrow(says);
       try {

@@ -68,17 +68,38 @@ export class Production {
   }
 
   /** The production tables of this ledger, the thresholds changed before, and the labels since those changes. */
-  static async open(args: { config: RouterConfig; ledger: LedgerSink; onAlarm?: ProductionOptions["onAlarm"]; batchClients?: BatchClientOverrides; log?: (line: string) => void }): Promise<Production> {
+  static async open(args: {
+    config: RouterConfig;
+    ledger: LedgerSink;
+    onAlarm?: ProductionOptions["onAlarm"];
+    batchClients?: BatchClientOverrides;
+    log?: (line: string) => void;
+  }): Promise<Production> {
     const store = productionStoreFor(args.ledger);
-    if (!store) throw new ConfigError({ message: "shadow checks, feedback and the batch tier keep their rows in the ledger's database; this ledger is neither SQLite nor PostgreSQL", fix: "open the ledger with openLedgerStore" });
-    const p = new Production({ config: args.config, ledger: args.ledger as LedgerStore, store, onAlarm: args.onAlarm, batchClients: args.batchClients, log: args.log });
+    if (!store)
+      throw new ConfigError({
+        message: "shadow checks, feedback and the batch tier keep their rows in the ledger's database; this ledger is neither SQLite nor PostgreSQL",
+        fix: "open the ledger with openLedgerStore",
+      });
+    const p = new Production({
+      config: args.config,
+      ledger: args.ledger as LedgerStore,
+      store,
+      onAlarm: args.onAlarm,
+      batchClients: args.batchClients,
+      log: args.log,
+    });
     await p.reload();
     return p;
   }
 
   /** Re-reads threshold changes and labels from the ledger (another instance's feedback, a restart). */
   async reload(): Promise<void> {
-    const [changes, shadow, feedback] = await Promise.all([this.store.select("threshold_changes"), this.store.select("shadow_checks"), this.store.select("feedback")]);
+    const [changes, shadow, feedback] = await Promise.all([
+      this.store.select("threshold_changes"),
+      this.store.select("shadow_checks"),
+      this.store.select("feedback"),
+    ]);
     this.overrides.clear();
     for (const c of changes) this.overrides.set(key(c.action, c.tier), c.new_threshold);
     const since = labelsSinceChanges(labelsFrom(shadow, feedback), changes);
@@ -103,7 +124,15 @@ export class Production {
       },
       log: this.o.log,
     });
-    this.batchTier = new BatchTier({ config: this.config, store: this.store, ledger: this.ledger, plan: side.plan, clients: this.o.batchClients, wallClock: side.wallClock, log: this.o.log });
+    this.batchTier = new BatchTier({
+      config: this.config,
+      store: this.store,
+      ledger: this.ledger,
+      plan: side.plan,
+      clients: this.o.batchClients,
+      wallClock: side.wallClock,
+      log: this.o.log,
+    });
   }
 
   /** The batch tier (deferrable actions); present once a Router took this Production. */
@@ -164,9 +193,15 @@ export class Production {
     if (t.enabled && current !== undefined && current < t.max_threshold) {
       const next = Math.min(t.max_threshold, Math.round((current + t.step) * 1e6) / 1e6);
       change = {
-        ts: (this.side?.wallClock() ?? new Date()).toISOString(), action: e.action, tier: e.tier, old_threshold: current, new_threshold: next,
+        ts: (this.side?.wallClock() ?? new Date()).toISOString(),
+        action: e.action,
+        tier: e.tier,
+        old_threshold: current,
+        new_threshold: next,
         reason: `drift alarm: kept-answer error ${pct(e.error)} over ${e.n} labels, interval [${pct(e.interval.lower)}, ${pct(e.interval.upper)}] above α ${pct(e.alpha)}`,
-        error_lower: e.interval.lower, error_upper: e.interval.upper, samples: e.n,
+        error_lower: e.interval.lower,
+        error_upper: e.interval.upper,
+        samples: e.n,
       };
       await this.store.insert("threshold_changes", [change]);
       this.overrides.set(key(e.action, e.tier), next);

@@ -101,7 +101,9 @@ export class ShadowChecker {
     const model = reference.models[0]!;
     const messages = plan.messages(req.prompt, req.history);
     const maxTokens = req.maxTokens ?? plan.maxTokens;
-    const worst = model.pricing ? worstCaseUsd({ pricing: model.pricing, inputTokens: inputTokenUpperBound(messages, plan.responseFormat), maxOutputTokens: maxTokens }) : 0;
+    const worst = model.pricing
+      ? worstCaseUsd({ pricing: model.pricing, inputTokens: inputTokenUpperBound(messages, plan.responseFormat), maxOutputTokens: maxTokens })
+      : 0;
     const b = this.o.config.data.shadow.budget;
     const at = this.o.wallClock();
     const spent = await this.o.store.shadowSpendSince(periodStartUtc(b.period, at));
@@ -113,28 +115,59 @@ export class ShadowChecker {
     try {
       const run = await runAttempt({
         provider: this.o.registry.get(model.provider),
-        request: { model: this.o.registry.modelName(model.provider, model.model), messages, maxTokens, temperature: plan.action.temperature, responseFormat: plan.responseFormat },
+        request: {
+          model: this.o.registry.modelName(model.provider, model.model),
+          messages,
+          maxTokens,
+          temperature: plan.action.temperature,
+          responseFormat: plan.responseFormat,
+        },
         timeoutMs: this.o.config.data.defaults.timeout_ms,
         deadlineAt: this.o.now() + this.o.config.data.defaults.timeout_ms,
         now: this.o.now,
       });
       const store = this.o.config.data.ledger.store_prompts;
       const base = {
-        ts: at.toISOString(), request_id: result.requestId, action: plan.name, tier: result.tier!, model: result.modelId!,
-        confidence: result.confidence ?? null, shadow_tier: reference.name, shadow_model: model.id,
-        local_text: store ? result.text : null, latency_ms: run.timing.latencyMs,
+        ts: at.toISOString(),
+        request_id: result.requestId,
+        action: plan.name,
+        tier: result.tier!,
+        model: result.modelId!,
+        confidence: result.confidence ?? null,
+        shadow_tier: reference.name,
+        shadow_model: model.id,
+        local_text: store ? result.text : null,
+        latency_ms: run.timing.latencyMs,
       };
       let row: ShadowCheck;
       if (!run.ok) {
         this.stats.failed++;
-        row = { ...base, agree: null, local_answer: null, shadow_answer: null, reason: `the reference call failed: ${run.error.message}`, shadow_text: null, input_tokens: null, output_tokens: null, cost_usd: 0, error_class: run.error.name };
+        row = {
+          ...base,
+          agree: null,
+          local_answer: null,
+          shadow_answer: null,
+          reason: `the reference call failed: ${run.error.message}`,
+          shadow_text: null,
+          input_tokens: null,
+          output_tokens: null,
+          cost_usd: 0,
+          error_class: run.error.name,
+        };
       } else {
         const usage = run.result.usage;
         const verdict = compareAnswers({ local: result.text, reference: run.result.text, kind: plan.action.answer ?? "text" });
         row = {
-          ...base, agree: verdict.agree, local_answer: verdict.local, shadow_answer: verdict.reference, reason: verdict.reason,
-          shadow_text: store ? run.result.text : null, input_tokens: usage.inputTokens ?? null, output_tokens: usage.outputTokens ?? null,
-          cost_usd: model.pricing ? tokenCostUsd(model.pricing, usage) : 0, error_class: null,
+          ...base,
+          agree: verdict.agree,
+          local_answer: verdict.local,
+          shadow_answer: verdict.reference,
+          reason: verdict.reason,
+          shadow_text: store ? run.result.text : null,
+          input_tokens: usage.inputTokens ?? null,
+          output_tokens: usage.outputTokens ?? null,
+          cost_usd: model.pricing ? tokenCostUsd(model.pricing, usage) : 0,
+          error_class: null,
         };
       }
       await this.o.store.insert("shadow_checks", [row]);

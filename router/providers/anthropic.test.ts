@@ -257,7 +257,11 @@ describe("AnthropicProvider keys and availability", () => {
     expect(err).toBeInstanceOf(ProviderUnavailableError);
     expect(err.message).toContain("ANTHROPIC_API_KEY");
     expect(err.fix).toBe("export ANTHROPIC_API_KEY=... or remove the tier");
-    expect(await provider.availability("claude-haiku-5-5")).toEqual({ ok: false, reason: "ANTHROPIC_API_KEY is not set", fix: "export ANTHROPIC_API_KEY=... or remove the tier" });
+    expect(await provider.availability("claude-haiku-5-5")).toEqual({
+      ok: false,
+      reason: "ANTHROPIC_API_KEY is not set",
+      fix: "export ANTHROPIC_API_KEY=... or remove the tier",
+    });
   });
 
   it("with a key, availability is ok without a network call", async () => {

@@ -110,7 +110,6 @@ export class AnthropicProvider implements Provider {
     if (this.#client) return this.#client;
     throw missingKeyError(this.name, this.#keyEnv);
   }
-
 }
 
 /** What message_start and message_delta already counted is what a call that fails afterwards is billed for. */

@@ -54,7 +54,9 @@ describe.runIf(modelsPresent)("EmbeddedProvider log-probabilities on stories260K
       const promptLength = first.contextTokens.length - (generated.length - 1);
       const all = [...first.contextTokens.slice(0, promptLength), ...generated];
       const fresh = context.getSequence();
-      const out = await fresh.controlledEvaluate(all.slice(0, -1).map((tok, i) => (i >= promptLength - 1 ? [tok, { generateNext: { probabilities: true } }] : tok)));
+      const out = await fresh.controlledEvaluate(
+        all.slice(0, -1).map((tok, i) => (i >= promptLength - 1 ? [tok, { generateNext: { probabilities: true } }] : tok)),
+      );
       const expected = generated.map((tok, i) => Math.log(out[promptLength - 1 + i]!.next.probabilities!.get(tok)!));
       expect(r.logprobs!.map((x) => x.token).join("")).toBe(model.detokenize(generated));
       r.logprobs!.forEach((e, i) => expect(e.logprob).toBeCloseTo(expected[i]!, 4));

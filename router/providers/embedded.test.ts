@@ -27,7 +27,12 @@ describe.runIf(modelsPresent)("EmbeddedProvider on real GGUF models", () => {
   it("constrains output to a JSON schema, even from a base model", async () => {
     const schema = { type: "object", properties: { label: { type: "string", enum: ["auth", "ui", "docs"] } }, required: ["label"] };
     for (const model of [STORIES, TINY_RANDOM]) {
-      const r = await p.chat({ model, messages: [{ role: "user", content: "Topic of: fixed login" }], maxTokens: 48, responseFormat: { type: "json", schema } });
+      const r = await p.chat({
+        model,
+        messages: [{ role: "user", content: "Topic of: fixed login" }],
+        maxTokens: 48,
+        responseFormat: { type: "json", schema },
+      });
       expect(["auth", "ui", "docs"]).toContain(JSON.parse(r.text).label);
       expect(r.finishReason).toBe("stop");
     }

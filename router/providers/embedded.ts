@@ -4,7 +4,15 @@
  * because a CPU context serves one sequence fastest (2-core machines: threads: 1).
  */
 import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
-import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type FinishReason, type Provider, type StreamChunk } from "../contracts/provider.js";
+import {
+  PROVIDER_SPEC_VERSION,
+  type Availability,
+  type ChatRequest,
+  type ChatResult,
+  type FinishReason,
+  type Provider,
+  type StreamChunk,
+} from "../contracts/provider.js";
 import { AbortedError, ContextLengthError, ProviderError, TierlabError } from "../../core/errors.js";
 import { ModelResolver } from "../models/resolver.js";
 import { PushIterator } from "../util/push-iterator.js";
@@ -64,7 +72,10 @@ export class EmbeddedProvider implements Provider {
         const modelPath = await this.resolver.resolve(model);
         const llama = await sharedLlama();
         const m = await llama.loadModel({ modelPath });
-        const context = await m.createContext({ threads: this.options.threads ?? 1, contextSize: Math.min(this.options.contextSize ?? DEFAULT_EMBEDDED_CONTEXT, m.trainContextSize) });
+        const context = await m.createContext({
+          threads: this.options.threads ?? 1,
+          contextSize: Math.min(this.options.contextSize ?? DEFAULT_EMBEDDED_CONTEXT, m.trainContextSize),
+        });
         return { model: m, context, hasChatTemplate: Boolean(m.fileInfo.metadata.tokenizer?.chat_template), tail: Promise.resolve() };
       })();
       p.catch(() => this.loaded.delete(model));
@@ -102,20 +113,30 @@ export class EmbeddedProvider implements Provider {
     const top = requestedTopLogprobs(request, "embedded");
     const sequence = l.context.getSequence();
     try {
-      const system = request.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n");
+      const system = request.messages
+        .filter((m) => m.role === "system")
+        .map((m) => m.content)
+        .join("\n");
       const turns = request.messages.filter((m) => m.role !== "system");
       // Base models (no chat template) continue text: the prompt is the turns flattened.
       const prompt = [system, ...turns.map((m) => m.content)].filter(Boolean).join("\n\n");
       const maxTokens = request.maxTokens ?? 256;
       const inputTokens = l.model.tokenize(prompt).length;
       if (inputTokens + maxTokens > l.context.contextSize) {
-        throw new ContextLengthError({ provider: "embedded", message: `prompt is ${inputTokens} tokens + ${maxTokens} to generate, over the ${l.context.contextSize}-token context`, fix: "shorten the prompt, lower max_tokens or raise context_size" });
+        throw new ContextLengthError({
+          provider: "embedded",
+          message: `prompt is ${inputTokens} tokens + ${maxTokens} to generate, over the ${l.context.contextSize}-token context`,
+          fix: "shorten the prompt, lower max_tokens or raise context_size",
+        });
       }
       const llama = await sharedLlama();
       const schema = request.responseFormat?.type === "json" ? request.responseFormat.schema : undefined;
-      const grammar = request.responseFormat?.type === "json"
-        ? schema ? await llama.createGrammarForJsonSchema(schema as Parameters<Llama["createGrammarForJsonSchema"]>[0]) : await llama.getGrammarFor("json")
-        : undefined;
+      const grammar =
+        request.responseFormat?.type === "json"
+          ? schema
+            ? await llama.createGrammarForJsonSchema(schema as Parameters<Llama["createGrammarForJsonSchema"]>[0])
+            : await llama.getGrammarFor("json")
+          : undefined;
       let outputTokens = 0;
       const generated: Token[] = [];
       let startHint: number | undefined;
@@ -132,7 +153,9 @@ export class EmbeddedProvider implements Provider {
           startHint ??= sequence.contextTokens.length;
           generated.push(...t);
         },
-        onTextChunk: (text: string) => { if (text) out.push({ type: "text", text }); },
+        onTextChunk: (text: string) => {
+          if (text) out.push({ type: "text", text });
+        },
       };
       let text: string;
       let finishReason: FinishReason;

@@ -22,9 +22,27 @@ const request = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: MOD
 const scored: FakeOllamaReply = {
   chunks: ['{"answer":', " 4", "}"],
   logprobs: [
-    { logprob: -0.01, top: [{ token: '{"answer":', logprob: -0.01 }, { token: "{", logprob: -4.7 }] },
-    { logprob: -0.9, top: [{ token: " 4", logprob: -0.9 }, { token: " 5", logprob: -1.2 }] },
-    { logprob: -0.002, top: [{ token: "}", logprob: -0.002 }, { token: "}\n", logprob: -6.5 }] },
+    {
+      logprob: -0.01,
+      top: [
+        { token: '{"answer":', logprob: -0.01 },
+        { token: "{", logprob: -4.7 },
+      ],
+    },
+    {
+      logprob: -0.9,
+      top: [
+        { token: " 4", logprob: -0.9 },
+        { token: " 5", logprob: -1.2 },
+      ],
+    },
+    {
+      logprob: -0.002,
+      top: [
+        { token: "}", logprob: -0.002 },
+        { token: "}\n", logprob: -6.5 },
+      ],
+    },
   ],
 };
 
@@ -35,9 +53,30 @@ describe("OllamaProvider log-probabilities", () => {
     expect(fake.chatBodies()[0]).toMatchObject({ logprobs: true, top_logprobs: 2, stream: true });
     expect(result.text).toBe('{"answer": 4}');
     expect(result.logprobs).toEqual([
-      { token: '{"answer":', logprob: -0.01, top: [{ token: '{"answer":', logprob: -0.01 }, { token: "{", logprob: -4.7 }] },
-      { token: " 4", logprob: -0.9, top: [{ token: " 4", logprob: -0.9 }, { token: " 5", logprob: -1.2 }] },
-      { token: "}", logprob: -0.002, top: [{ token: "}", logprob: -0.002 }, { token: "}\n", logprob: -6.5 }] },
+      {
+        token: '{"answer":',
+        logprob: -0.01,
+        top: [
+          { token: '{"answer":', logprob: -0.01 },
+          { token: "{", logprob: -4.7 },
+        ],
+      },
+      {
+        token: " 4",
+        logprob: -0.9,
+        top: [
+          { token: " 4", logprob: -0.9 },
+          { token: " 5", logprob: -1.2 },
+        ],
+      },
+      {
+        token: "}",
+        logprob: -0.002,
+        top: [
+          { token: "}", logprob: -0.002 },
+          { token: "}\n", logprob: -6.5 },
+        ],
+      },
     ]);
     expect(result.logprobs!.map((t) => t.token).join("")).toBe(result.text);
   });
@@ -88,7 +127,12 @@ describe("fake Ollama logprobs, read by the official client", () => {
     const client = new Ollama({ host: fake.url });
     const res = await client.chat({ model: MODEL, messages: [{ role: "user", content: "x" }], stream: false, logprobs: true, top_logprobs: 1 });
     expect(res.logprobs).toEqual([
-      { token: '{"answer":', logprob: -0.01, bytes: [...Buffer.from('{"answer":')], top_logprobs: [{ token: '{"answer":', logprob: -0.01, bytes: [...Buffer.from('{"answer":')] }] },
+      {
+        token: '{"answer":',
+        logprob: -0.01,
+        bytes: [...Buffer.from('{"answer":')],
+        top_logprobs: [{ token: '{"answer":', logprob: -0.01, bytes: [...Buffer.from('{"answer":')] }],
+      },
       { token: " 4", logprob: -0.9, bytes: [32, 52], top_logprobs: [{ token: " 4", logprob: -0.9, bytes: [32, 52] }] },
       { token: "}", logprob: -0.002, bytes: [125], top_logprobs: [{ token: "}", logprob: -0.002, bytes: [125] }] },
     ]);

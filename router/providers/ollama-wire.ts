@@ -110,4 +110,3 @@ export function malformed(model: string, what: string, cause?: unknown): Malform
     cause,
   });
 }
-

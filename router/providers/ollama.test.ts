@@ -47,7 +47,17 @@ describe("OllamaProvider streaming", () => {
 
   it("maps usage, nanosecond timings, finish reason and the reported model", async () => {
     const { provider } = await setup({
-      respond: () => ({ chunks: ["a", "b"], doneReason: "length", promptEvalCount: 26, evalCount: 282, totalNs: 4_883_583_458, loadNs: 1_334_875, promptEvalNs: 342_546_000, evalNs: 4_535_599_000, model: "llama3.2:3b" }),
+      respond: () => ({
+        chunks: ["a", "b"],
+        doneReason: "length",
+        promptEvalCount: 26,
+        evalCount: 282,
+        totalNs: 4_883_583_458,
+        loadNs: 1_334_875,
+        promptEvalNs: 342_546_000,
+        evalNs: 4_535_599_000,
+        model: "llama3.2:3b",
+      }),
     });
     const result = await provider.chat(request());
     expect(result).toEqual({
@@ -70,12 +80,21 @@ describe("OllamaProvider streaming", () => {
   it("sends messages, options and a JSON schema as `format` on the wire", async () => {
     const { fake, provider } = await setup();
     const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] };
-    const messages = [{ role: "system" as const, content: "be brief" }, { role: "user" as const, content: "why?" }];
+    const messages = [
+      { role: "system" as const, content: "be brief" },
+      { role: "user" as const, content: "why?" },
+    ];
     await provider.chat(request({ messages, maxTokens: 64, temperature: 0.2, seed: 7, stop: ["\n\n"], responseFormat: { type: "json", schema } }));
     await provider.chat(request({ responseFormat: { type: "json" } }));
     await provider.chat(request({ responseFormat: { type: "text" } }));
     const [withSchema, jsonMode, plain] = fake.chatBodies();
-    expect(withSchema).toMatchObject({ model: MODEL, stream: true, messages, format: schema, options: { num_predict: 64, temperature: 0.2, seed: 7, stop: ["\n\n"] } });
+    expect(withSchema).toMatchObject({
+      model: MODEL,
+      stream: true,
+      messages,
+      format: schema,
+      options: { num_predict: 64, temperature: 0.2, seed: 7, stop: ["\n\n"] },
+    });
     expect(jsonMode?.format).toBe("json");
     expect(plain).not.toHaveProperty("format");
     expect(plain).not.toHaveProperty("options");
@@ -158,7 +177,10 @@ describe("OllamaProvider network faults", () => {
     };
     // "two" is never sent: only the abort can end the wait (a client that ignored it would hang the test).
     const never = hold();
-    const { provider } = await setup({ respond: () => ({ chunks: ["one", "two", "three"], waitBefore: (i) => (i === 0 ? Promise.resolve() : never.wait) }) }, spyFetch);
+    const { provider } = await setup(
+      { respond: () => ({ chunks: ["one", "two", "three"], waitBefore: (i) => (i === 0 ? Promise.resolve() : never.wait) }) },
+      spyFetch,
+    );
     const controller = new AbortController();
     const got: string[] = [];
     const err = await (async () => {
@@ -257,7 +279,11 @@ describe("OllamaProvider availability", () => {
 
   it("names the missing model and the pull command", async () => {
     const { fake, provider } = await setup({ models: ["phi3:latest"] });
-    await expect(provider.availability("qwen2.5:0.5b")).resolves.toEqual({ ok: false, reason: `model qwen2.5:0.5b is not pulled on ${fake.url}`, fix: "ollama pull qwen2.5:0.5b" });
+    await expect(provider.availability("qwen2.5:0.5b")).resolves.toEqual({
+      ok: false,
+      reason: `model qwen2.5:0.5b is not pulled on ${fake.url}`,
+      fix: "ollama pull qwen2.5:0.5b",
+    });
     await expect(provider.availability("phi3:mini")).resolves.toMatchObject({ ok: false });
   });
 

@@ -112,7 +112,11 @@ export class OllamaProvider implements Provider {
     } catch (err) {
       if (signal?.aborted) throw abortError(signal, model);
       if (timedOut) {
-        return { ok: false, reason: `Ollama at ${this.host} did not answer /api/tags within ${PROBE_TIMEOUT_MS / 1000} s`, fix: "restart `ollama serve`, or check OLLAMA_HOST" };
+        return {
+          ok: false,
+          reason: `Ollama at ${this.host} did not answer /api/tags within ${PROBE_TIMEOUT_MS / 1000} s`,
+          fix: "restart `ollama serve`, or check OLLAMA_HOST",
+        };
       }
       const e = this.toError(err, model, signal);
       if (e instanceof ConnectionError) return { ok: false, reason: `Ollama is not reachable at ${this.host} (OLLAMA_HOST)`, fix: CONNECT_FIX };
@@ -188,7 +192,11 @@ export async function ollamaVersion(host: string, fetchImpl: typeof fetch = glob
 
 /** Ollama's naming rule: no tag means `latest`; the default registry and `library/` namespace are implied. */
 export function normalizeOllamaName(name: string): string {
-  let n = name.trim().toLowerCase().replace(/^registry\.ollama\.ai\//, "").replace(/^library\//, "");
+  let n = name
+    .trim()
+    .toLowerCase()
+    .replace(/^registry\.ollama\.ai\//, "")
+    .replace(/^library\//, "");
   if (!n.slice(n.lastIndexOf("/") + 1).includes(":")) n += ":latest";
   return n;
 }

@@ -22,9 +22,27 @@ const request = (over: Partial<ChatRequest> = {}): ChatRequest => ({ model: "gpt
 const scored: ReplyScript = {
   chunks: ['{"answer":', " 4", "}"],
   logprobs: [
-    { logprob: -0.01, top: [{ token: '{"answer":', logprob: -0.01 }, { token: "{", logprob: -4.7 }] },
-    { logprob: -0.9, top: [{ token: " 4", logprob: -0.9 }, { token: " 5", logprob: -1.2 }] },
-    { logprob: -0.002, top: [{ token: "}", logprob: -0.002 }, { token: "}\n", logprob: -6.5 }] },
+    {
+      logprob: -0.01,
+      top: [
+        { token: '{"answer":', logprob: -0.01 },
+        { token: "{", logprob: -4.7 },
+      ],
+    },
+    {
+      logprob: -0.9,
+      top: [
+        { token: " 4", logprob: -0.9 },
+        { token: " 5", logprob: -1.2 },
+      ],
+    },
+    {
+      logprob: -0.002,
+      top: [
+        { token: "}", logprob: -0.002 },
+        { token: "}\n", logprob: -6.5 },
+      ],
+    },
   ],
 };
 
@@ -34,9 +52,30 @@ describe("OpenAIProvider log-probabilities", () => {
     const result = await provider.chat(request({ logprobs: { top: 2 } }));
     expect(fake.chatBodies()[0]).toMatchObject({ logprobs: true, top_logprobs: 2, stream: true });
     expect(result.logprobs).toEqual([
-      { token: '{"answer":', logprob: -0.01, top: [{ token: '{"answer":', logprob: -0.01 }, { token: "{", logprob: -4.7 }] },
-      { token: " 4", logprob: -0.9, top: [{ token: " 4", logprob: -0.9 }, { token: " 5", logprob: -1.2 }] },
-      { token: "}", logprob: -0.002, top: [{ token: "}", logprob: -0.002 }, { token: "}\n", logprob: -6.5 }] },
+      {
+        token: '{"answer":',
+        logprob: -0.01,
+        top: [
+          { token: '{"answer":', logprob: -0.01 },
+          { token: "{", logprob: -4.7 },
+        ],
+      },
+      {
+        token: " 4",
+        logprob: -0.9,
+        top: [
+          { token: " 4", logprob: -0.9 },
+          { token: " 5", logprob: -1.2 },
+        ],
+      },
+      {
+        token: "}",
+        logprob: -0.002,
+        top: [
+          { token: "}", logprob: -0.002 },
+          { token: "}\n", logprob: -6.5 },
+        ],
+      },
     ]);
     expect(result.logprobs!.map((t) => t.token).join("")).toBe(result.text);
   });
@@ -83,7 +122,12 @@ describe("fake OpenAI logprobs, read by the official client", () => {
     const res = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }], logprobs: true, top_logprobs: 1 });
     expect(res.choices[0]!.logprobs).toEqual({
       content: [
-        { token: '{"answer":', logprob: -0.01, bytes: [...Buffer.from('{"answer":')], top_logprobs: [{ token: '{"answer":', logprob: -0.01, bytes: [...Buffer.from('{"answer":')] }] },
+        {
+          token: '{"answer":',
+          logprob: -0.01,
+          bytes: [...Buffer.from('{"answer":')],
+          top_logprobs: [{ token: '{"answer":', logprob: -0.01, bytes: [...Buffer.from('{"answer":')] }],
+        },
         { token: " 4", logprob: -0.9, bytes: [32, 52], top_logprobs: [{ token: " 4", logprob: -0.9, bytes: [32, 52] }] },
         { token: "}", logprob: -0.002, bytes: [125], top_logprobs: [{ token: "}", logprob: -0.002, bytes: [125] }] },
       ],

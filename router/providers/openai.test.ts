@@ -134,7 +134,12 @@ describe("OpenAIProvider HTTP errors", () => {
   });
 
   it("401 is a non-retryable AuthenticationError that never repeats the key", async () => {
-    const { provider, server } = await setup(() => ({ status: 401, type: "invalid_request_error", code: "invalid_api_key", message: `Incorrect API key provided: ${CANARY}.` }));
+    const { provider, server } = await setup(() => ({
+      status: 401,
+      type: "invalid_request_error",
+      code: "invalid_api_key",
+      message: `Incorrect API key provided: ${CANARY}.`,
+    }));
     const err = await failure(provider.chat(request()));
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err.isRetryable).toBe(false);
@@ -251,7 +256,11 @@ describe("OpenAIProvider keys and availability", () => {
     expect(err).toBeInstanceOf(ProviderUnavailableError);
     expect(err.message).toContain("GROQ_API_KEY");
     expect(err.fix).toBe("export GROQ_API_KEY=... or remove the tier");
-    expect(await provider.availability("gpt-4o-mini")).toEqual({ ok: false, reason: "GROQ_API_KEY is not set", fix: "export GROQ_API_KEY=... or remove the tier" });
+    expect(await provider.availability("gpt-4o-mini")).toEqual({
+      ok: false,
+      reason: "GROQ_API_KEY is not set",
+      fix: "export GROQ_API_KEY=... or remove the tier",
+    });
     expect(await new OpenAIProvider().availability("gpt-4o-mini")).toMatchObject({ ok: false, reason: "OPENAI_API_KEY is not set" });
   });
 

@@ -124,7 +124,6 @@ export class OpenAIProvider implements Provider {
     if (this.#client) return this.#client;
     throw missingKeyError(this.name, this.#keyEnv);
   }
-
 }
 
 /** The Chat Completions body for a request (the batch tier sends it without `stream`). */
@@ -146,9 +145,7 @@ export function requestBody(req: ChatRequest, top: number | undefined): ChatComp
   }
   const format = req.responseFormat;
   if (format?.type === "json") {
-    body.response_format = format.schema
-      ? { type: "json_schema", json_schema: { name: "response", schema: format.schema } }
-      : { type: "json_object" };
+    body.response_format = format.schema ? { type: "json_schema", json_schema: { name: "response", schema: format.schema } } : { type: "json_object" };
   }
   return body;
 }

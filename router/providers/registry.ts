@@ -32,7 +32,10 @@ export interface ProviderOverrides {
 
 export class ProviderRegistry {
   private readonly built = new Map<string, Provider>();
-  constructor(private readonly config: RouterConfig, private readonly overrides: ProviderOverrides = {}) {}
+  constructor(
+    private readonly config: RouterConfig,
+    private readonly overrides: ProviderOverrides = {},
+  ) {}
 
   get(name: string): Provider {
     const given = this.overrides.providers?.[name];
@@ -88,14 +91,22 @@ export class ProviderRegistry {
         return new EmbeddedProvider({ threads: cfg.threads, contextSize: cfg.context_size, resolver });
       }
       case "scripted":
-        return new ScriptedProvider((cfg.script ?? []).map((l) => ({ match: l.match, reply: l.reply, delayMs: l.delay_ms })), { name });
+        return new ScriptedProvider(
+          (cfg.script ?? []).map((l) => ({ match: l.match, reply: l.reply, delayMs: l.delay_ms })),
+          { name },
+        );
       case "replay": {
-        const models = Object.fromEntries(Object.entries(cfg.models ?? {}).map(([model, m]) => [model, {
-          recordings: m.recordings.map((f) => resolveFrom(this.config.dir, f)),
-          tokenizer: m.tokenizer,
-          tokenizerStandIn: m.tokenizer_stand_in,
-          latency: m.latency,
-        }]));
+        const models = Object.fromEntries(
+          Object.entries(cfg.models ?? {}).map(([model, m]) => [
+            model,
+            {
+              recordings: m.recordings.map((f) => resolveFrom(this.config.dir, f)),
+              tokenizer: m.tokenizer,
+              tokenizerStandIn: m.tokenizer_stand_in,
+              latency: m.latency,
+            },
+          ]),
+        );
         return new ReplayProvider({ name, models, pace: cfg.pace, seed: cfg.seed });
       }
     }

@@ -18,8 +18,16 @@ function zeroEvalFile(records: object[]): string {
 }
 
 const ZE = (id: string, output: string, extra: object = {}) => ({
-  session_id: id, id, chat_history: [`\n## Question: \n\n${id}?\n`], model_input: "n/a", output: [output],
-  generator: "openai/gpt-4o-2024-08-06", configs: { engine: "openai", temperature: 0.0, max_tokens: 4096 }, dataset: "gsm", answer: "# 1", ...extra,
+  session_id: id,
+  id,
+  chat_history: [`\n## Question: \n\n${id}?\n`],
+  model_input: "n/a",
+  output: [output],
+  generator: "openai/gpt-4o-2024-08-06",
+  configs: { engine: "openai", temperature: 0.0, max_tokens: 4096 },
+  dataset: "gsm",
+  answer: "# 1",
+  ...extra,
 });
 
 function failure(f: () => unknown): ConfigError {
@@ -35,7 +43,13 @@ function failure(f: () => unknown): ConfigError {
 describe("convert from ZeroEval", () => {
   it("keeps ids and outputs, hashes the last chat turn, names the model and the licence", () => {
     const r = convertZeroEval({ text: zeroEvalFile([ZE("gsm-0", "A"), ZE("gsm-1", "B")]), file: "gsm/gpt-4o.json" });
-    expect(r.header).toMatchObject({ format: "tierlab-replay", version: 1, model: "gpt-4o-2024-08-06", license: "Apache-2.0", attribution: "ZeroEval (WildEval), Apache-2.0" });
+    expect(r.header).toMatchObject({
+      format: "tierlab-replay",
+      version: 1,
+      model: "gpt-4o-2024-08-06",
+      license: "Apache-2.0",
+      attribution: "ZeroEval (WildEval), Apache-2.0",
+    });
     expect(r.header.decoding).toEqual({ engine: "openai", temperature: 0, max_tokens: 4096 });
     expect(r.records).toEqual([
       { id: "gsm-0", prompt_hash: promptHash("\n## Question: \n\ngsm-0?\n"), output: "A" },
@@ -50,7 +64,9 @@ describe("convert from ZeroEval", () => {
     expect(err.message).toContain(`m.json:${line}: [1].output: no answer recorded`);
     expect(lineOfArrayElement(text, 0)).toBe(2);
     expect(failure(() => convertZeroEval({ text: zeroEvalFile([ZE("a", "x"), ZE("a", "y")]), file: "m.json" })).message).toMatch(/duplicate id "a"/);
-    expect(failure(() => convertZeroEval({ text: zeroEvalFile([ZE("a", "x"), ZE("b", "y", { generator: "other/model" })]), file: "m.json" })).message).toMatch(/\[1\]\.generator: .*one recording holds one model/);
+    expect(failure(() => convertZeroEval({ text: zeroEvalFile([ZE("a", "x"), ZE("b", "y", { generator: "other/model" })]), file: "m.json" })).message).toMatch(
+      /\[1\]\.generator: .*one recording holds one model/,
+    );
     expect(failure(() => convertZeroEval({ text: "{", file: "m.json" })).message).toMatch(/m\.json: not valid JSON/);
   });
 
@@ -68,24 +84,34 @@ describe("convert from ZeroEval", () => {
 });
 
 describe("convert from a plain JSONL of {id, model, output}", () => {
-  const log = [
-    { id: 1, model: "llama3:8b", output: "a", prompt: "p1", latency_ms: 80 },
-    { id: 2, model: "llama3:8b", output: "b" },
-    { id: 1, model: "phi3:mini", output: "c" },
-  ].map((x) => JSON.stringify(x)).join("\n") + "\n";
+  const log =
+    [
+      { id: 1, model: "llama3:8b", output: "a", prompt: "p1", latency_ms: 80 },
+      { id: 2, model: "llama3:8b", output: "b" },
+      { id: 1, model: "phi3:mini", output: "c" },
+    ]
+      .map((x) => JSON.stringify(x))
+      .join("\n") + "\n";
 
   it("picks one model's answers; a mixed file without --model is an error naming the models", () => {
     const r = convertJsonl({ text: log, file: "log.jsonl", model: "llama3:8b", license: "proprietary" });
     expect(r.header).toMatchObject({ model: "llama3:8b", license: "proprietary" });
-    expect(r.records).toEqual([{ id: "1", prompt_hash: promptHash("p1"), output: "a" }, { id: "2", output: "b" }]);
+    expect(r.records).toEqual([
+      { id: "1", prompt_hash: promptHash("p1"), output: "a" },
+      { id: "2", output: "b" },
+    ]);
     expect(convertJsonl({ text: log, file: "log.jsonl", model: "phi3:mini", withPrompt: true }).records).toEqual([{ id: "1", output: "c" }]);
     expect(failure(() => convertJsonl({ text: log, file: "log.jsonl" })).message).toMatch(/2 models \(llama3:8b, phi3:mini\)/);
     expect(convertJsonl({ text: log, file: "log.jsonl", model: "llama3:8b", withPrompt: true }).records[0]).toMatchObject({ prompt: "p1" });
   });
 
   it("names file:line: field for a bad line and a duplicate id", () => {
-    expect(failure(() => convertJsonl({ text: '{"id":"a","model":"m","output":"x"}\n{"id":"b","model":"m"}\n', file: "l.jsonl" })).message).toMatch(/^l\.jsonl:2: output: required/);
-    expect(failure(() => convertJsonl({ text: '{"id":"a","model":"m","output":"x"}\n\n{"id":"a","model":"m","output":"y"}\n', file: "l.jsonl" })).message).toMatch(/^l\.jsonl:3: id: duplicate id "a" \(first on line 1\)/);
+    expect(failure(() => convertJsonl({ text: '{"id":"a","model":"m","output":"x"}\n{"id":"b","model":"m"}\n', file: "l.jsonl" })).message).toMatch(
+      /^l\.jsonl:2: output: required/,
+    );
+    expect(
+      failure(() => convertJsonl({ text: '{"id":"a","model":"m","output":"x"}\n\n{"id":"a","model":"m","output":"y"}\n', file: "l.jsonl" })).message,
+    ).toMatch(/^l\.jsonl:3: id: duplicate id "a" \(first on line 1\)/);
     expect(failure(() => convertJsonl({ text: "{nope\n", file: "l.jsonl" })).message).toMatch(/^l\.jsonl:1: not valid JSON/);
   });
 });

@@ -48,9 +48,19 @@ export function convertZeroEval(args: ConvertArgs): Recording {
   try {
     data = JSON.parse(args.text);
   } catch (err) {
-    throw new ConfigError({ file: args.file, message: `not valid JSON: ${(err as Error).message}`, fix: "pass a ZeroEval result file (a JSON array of records)" });
+    throw new ConfigError({
+      file: args.file,
+      message: `not valid JSON: ${(err as Error).message}`,
+      fix: "pass a ZeroEval result file (a JSON array of records)",
+    });
   }
-  if (!Array.isArray(data)) throw new ConfigError({ file: args.file, line: 1, message: "a ZeroEval result file is a JSON array of records", fix: "pass result_dirs/<task>/<model>.json" });
+  if (!Array.isArray(data))
+    throw new ConfigError({
+      file: args.file,
+      line: 1,
+      message: "a ZeroEval result file is a JSON array of records",
+      fix: "pass result_dirs/<task>/<model>.json",
+    });
   const records: ReplayRecord[] = [];
   let generator: string | undefined;
   let configs: Record<string, z.infer<ReturnType<typeof z.json>>> | undefined;
@@ -62,9 +72,15 @@ export function convertZeroEval(args: ConvertArgs): Recording {
       throw new ConfigError({ file: args.file, line: at(i), field: `[${i}].${formatPath(issue.path)}`, message: issue.message });
     }
     const id = r.data.id !== undefined ? String(r.data.id) : r.data.session_id;
-    if (id === undefined) throw new ConfigError({ file: args.file, line: at(i), field: `[${i}].id`, message: "no `id` or `session_id`: answers cannot be joined to items" });
+    if (id === undefined)
+      throw new ConfigError({ file: args.file, line: at(i), field: `[${i}].id`, message: "no `id` or `session_id`: answers cannot be joined to items" });
     if (generator !== undefined && r.data.generator !== generator) {
-      throw new ConfigError({ file: args.file, line: at(i), field: `[${i}].generator`, message: `"${r.data.generator}" differs from "${generator}" earlier in the file: one recording holds one model` });
+      throw new ConfigError({
+        file: args.file,
+        line: at(i),
+        field: `[${i}].generator`,
+        message: `"${r.data.generator}" differs from "${generator}" earlier in the file: one recording holds one model`,
+      });
     }
     generator = r.data.generator;
     configs ??= r.data.configs;
@@ -111,20 +127,34 @@ export function convertJsonl(args: ConvertArgs): Recording {
       throw new ConfigError({ file: args.file, line: i + 1, field: formatPath(issue.path), message: issue.message });
     }
     const { id, model, output, prompt } = r.data;
-    const record: ReplayRecord = { id: String(id), ...(prompt !== undefined ? { prompt_hash: promptHash(prompt), ...(args.withPrompt ? { prompt } : {}) } : {}), output };
+    const record: ReplayRecord = {
+      id: String(id),
+      ...(prompt !== undefined ? { prompt_hash: promptHash(prompt), ...(args.withPrompt ? { prompt } : {}) } : {}),
+      output,
+    };
     const list = byModel.get(model);
     if (list) list.push({ line: i + 1, record });
     else byModel.set(model, [{ line: i + 1, record }]);
   });
-  if (byModel.size === 0) throw new ConfigError({ file: args.file, line: 1, message: "no records", fix: "each line is a JSON object {id, model, output[, prompt]}" });
+  if (byModel.size === 0)
+    throw new ConfigError({ file: args.file, line: 1, message: "no records", fix: "each line is a JSON object {id, model, output[, prompt]}" });
   const models = [...byModel.keys()];
   const model = args.model ?? (models.length === 1 ? models[0]! : undefined);
-  if (model === undefined) throw new ConfigError({ file: args.file, field: "model", message: `the file holds answers of ${models.length} models (${models.join(", ")})`, fix: "pass --model <name> to convert one; run once per model" });
+  if (model === undefined)
+    throw new ConfigError({
+      file: args.file,
+      field: "model",
+      message: `the file holds answers of ${models.length} models (${models.join(", ")})`,
+      fix: "pass --model <name> to convert one; run once per model",
+    });
   const rows = byModel.get(model);
   if (!rows) throw new ConfigError({ file: args.file, field: "model", message: `no answers of model "${model}"; the file has ${models.join(", ")}` });
   const records = rows.map((r) => r.record);
   checkUniqueIds(records, args.file, (i) => rows[i]!.line);
-  return { header: makeHeader({ ...args, model }, { model, source: `converted from ${baseName(args.file)}`, license: "NOASSERTION", attribution: "" }), records };
+  return {
+    header: makeHeader({ ...args, model }, { model, source: `converted from ${baseName(args.file)}`, license: "NOASSERTION", attribution: "" }),
+    records,
+  };
 }
 
 /** The recording as text: header line, then one record per line. */
@@ -139,7 +169,10 @@ export function writeRecording(file: string, r: Recording): void {
   writeFileAtomic(file, bytes);
 }
 
-function makeHeader(args: HeaderInit, defaults: HeaderInit & { model: string; source: string; license: string; attribution: string; decoding?: ReplayHeader["decoding"] }): ReplayHeader {
+function makeHeader(
+  args: HeaderInit,
+  defaults: HeaderInit & { model: string; source: string; license: string; attribution: string; decoding?: ReplayHeader["decoding"] },
+): ReplayHeader {
   return ReplayHeader.parse({
     format: REPLAY_FORMAT,
     version: REPLAY_FORMAT_VERSION,
@@ -158,7 +191,14 @@ function checkUniqueIds(records: readonly ReplayRecord[], file: string, lineOf: 
   records.forEach((r, i) => {
     if (r.id === undefined) return;
     const first = seen.get(r.id);
-    if (first !== undefined) throw new ConfigError({ file, line: lineOf(i), field: "id", message: `duplicate id "${r.id}" (first on line ${lineOf(first) ?? "?"})`, fix: "one answer per item: keep one of them" });
+    if (first !== undefined)
+      throw new ConfigError({
+        file,
+        line: lineOf(i),
+        field: "id",
+        message: `duplicate id "${r.id}" (first on line ${lineOf(first) ?? "?"})`,
+        fix: "one answer per item: keep one of them",
+      });
     seen.set(r.id, i);
   });
 }

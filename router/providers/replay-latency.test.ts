@@ -17,7 +17,10 @@ describe("modelled latency", () => {
   it("draws the same round trip for the same seed and request, in any order; another seed or item draws another", () => {
     const keys = Array.from({ length: 200 }, (_, i) => `phi3\u0000id:item-${i}`);
     const a = keys.map((k) => roundTripMs(profile, 7, k));
-    const b = [...keys].reverse().map((k) => roundTripMs(profile, 7, k)).reverse();
+    const b = [...keys]
+      .reverse()
+      .map((k) => roundTripMs(profile, 7, k))
+      .reverse();
     expect(b).toEqual(a);
     expect(keys.map((k) => roundTripMs(profile, 8, k))).not.toEqual(a);
     expect(new Set(a).size).toBe(a.length);

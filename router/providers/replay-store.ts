@@ -35,7 +35,11 @@ export function readRecordingText(file: string): string {
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new ConfigError({ file, message: `cannot read recording (${(err as NodeJS.ErrnoException).code ?? String(err)})`, fix: "check the path under the replay provider's `models:`; paths are relative to the config file" });
+    throw new ConfigError({
+      file,
+      message: `cannot read recording (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      fix: "check the path under the replay provider's `models:`; paths are relative to the config file",
+    });
   }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
@@ -69,7 +73,11 @@ export function parseRecordingFile(file: string): ParsedFile {
     }
     if (header === undefined && records.length === 0 && !issues.some((x) => x.field === "format")) {
       if (!value || typeof value !== "object" || (value as Record<string, unknown>).format !== REPLAY_FORMAT) {
-        issues.push({ line: i + 1, field: "format", message: `the first line must be a header {"format":"${REPLAY_FORMAT}","version":1,"model":...,"source":...,"license":...,"attribution":...}` });
+        issues.push({
+          line: i + 1,
+          field: "format",
+          message: `the first line must be a header {"format":"${REPLAY_FORMAT}","version":1,"model":...,"source":...,"license":...,"attribution":...}`,
+        });
         break;
       }
       const h = ReplayHeader.safeParse(value);
@@ -107,10 +115,24 @@ export function loadRecordings(files: readonly string[]): Recordings {
     headers.push({ file, header: parsed.header });
     for (const { line, record } of parsed.records) {
       const hash = record.prompt_hash ?? (record.prompt !== undefined ? promptHash(record.prompt) : undefined);
-      const answer: RecordedAnswer = { model: parsed.header.model, output: record.output, finishReason: record.finish_reason ?? "stop", promptHash: hash, file, line };
+      const answer: RecordedAnswer = {
+        model: parsed.header.model,
+        output: record.output,
+        finishReason: record.finish_reason ?? "stop",
+        promptHash: hash,
+        file,
+        line,
+      };
       if (record.id !== undefined) {
         const prev = byId.get(record.id);
-        if (prev) throw new ConfigError({ file, line, field: "id", message: `duplicate id "${record.id}" (first at ${prev.file}:${prev.line})`, fix: "ids must be unique across one model's recordings" });
+        if (prev)
+          throw new ConfigError({
+            file,
+            line,
+            field: "id",
+            message: `duplicate id "${record.id}" (first at ${prev.file}:${prev.line})`,
+            fix: "ids must be unique across one model's recordings",
+          });
         byId.set(record.id, answer);
       }
       if (hash !== undefined) {

@@ -26,7 +26,14 @@ function provider(files: string[], opts: { pace?: "instant" | "realtime"; seed?:
   return new ReplayProvider({ models: { gpt4o: spec }, pace: opts.pace, seed: opts.seed ?? 1, clock: opts.clock });
 }
 
-const req = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: "gpt4o", messages: [{ role: "system", content: "Be brief." }, { role: "user", content: PROMPT }], ...extra });
+const req = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: "gpt4o",
+  messages: [
+    { role: "system", content: "Be brief." },
+    { role: "user", content: PROMPT },
+  ],
+  ...extra,
+});
 
 async function drain(stream: AsyncIterable<StreamChunk>): Promise<StreamChunk[]> {
   const out: StreamChunk[] = [];
@@ -35,11 +42,19 @@ async function drain(stream: AsyncIterable<StreamChunk>): Promise<StreamChunk[]>
 }
 
 async function failure(p: Promise<unknown>): Promise<Error> {
-  return p.then(() => { throw new Error("expected a failure"); }, (e: Error) => e);
+  return p.then(
+    () => {
+      throw new Error("expected a failure");
+    },
+    (e: Error) => e,
+  );
 }
 
 describe("replay provider", () => {
-  const file = recording([{ id: "q-1", prompt_hash: promptHash(PROMPT), output: ANSWER }, { id: "q-2", prompt: "Other question", output: "7" }]);
+  const file = recording([
+    { id: "q-1", prompt_hash: promptHash(PROMPT), output: ANSWER },
+    { id: "q-2", prompt: "Other question", output: "7" },
+  ]);
 
   it("answers by item id with the recorded text, the recorded model, tokenizer counts and a modelled timing", async () => {
     const r = await provider([file]).chat(req({ itemId: "q-1" }));
@@ -83,7 +98,10 @@ describe("replay provider", () => {
     const mismatch = await failure(provider([file]).chat(req({ itemId: "q-1", messages: [{ role: "user", content: "a changed template: " + PROMPT }] })));
     expect(mismatch).toBeInstanceOf(RecordingNotFoundError);
     expect(mismatch.message).toMatch(/answers another prompt/);
-    const twice = recording([{ prompt: PROMPT, output: "a" }, { prompt: PROMPT, output: "b" }]);
+    const twice = recording([
+      { prompt: PROMPT, output: "a" },
+      { prompt: PROMPT, output: "b" },
+    ]);
     const err = await failure(provider([twice]).chat(req()));
     expect(err.message).toMatch(/2 recordings .* share prompt hash/);
   });
@@ -162,12 +180,14 @@ describe("replay provider, pace: realtime", () => {
     const v = virtualClock();
     const controller = new AbortController();
     const got: string[] = [];
-    const err = await failure((async () => {
-      for await (const c of provider([file], { pace: "realtime", clock: v.clock }).stream(req({ itemId: "long", signal: controller.signal }))) {
-        if (c.type === "text") got.push(c.text);
-        if (got.length === 3) controller.abort();
-      }
-    })());
+    const err = await failure(
+      (async () => {
+        for await (const c of provider([file], { pace: "realtime", clock: v.clock }).stream(req({ itemId: "long", signal: controller.signal }))) {
+          if (c.type === "text") got.push(c.text);
+          if (got.length === 3) controller.abort();
+        }
+      })(),
+    );
     expect(err).toBeInstanceOf(AbortedError);
     expect(got).toHaveLength(3);
   });

@@ -6,7 +6,15 @@
  * Token counts come from the model family's tokenizer; latency is modelled from the config's hardware
  * profile and carried on the result as `timing`, so nobody mistakes it for a measurement.
  */
-import { PROVIDER_SPEC_VERSION, type Availability, type ChatRequest, type ChatResult, type FinishReason, type Provider, type StreamChunk } from "../contracts/provider.js";
+import {
+  PROVIDER_SPEC_VERSION,
+  type Availability,
+  type ChatRequest,
+  type ChatResult,
+  type FinishReason,
+  type Provider,
+  type StreamChunk,
+} from "../contracts/provider.js";
 import { AbortedError, ModelNotFoundError, ProviderUnavailableError, RecordingNotFoundError, TierlabError } from "../../core/errors.js";
 import { abortableSleep } from "../retry.js";
 import { collectStream } from "./collect.js";
@@ -57,10 +65,13 @@ export class ReplayProvider implements Provider {
   }
 
   async availability(model: string): Promise<Availability> {
-    if (!this.options.models[model]) return { ok: false, reason: `replay has no model "${model}"`, fix: `configure it under the replay provider's models: (known: ${this.modelNames()})` };
+    if (!this.options.models[model])
+      return { ok: false, reason: `replay has no model "${model}"`, fix: `configure it under the replay provider's models: (known: ${this.modelNames()})` };
     try {
       const l = await this.load(model);
-      return l.recordings.byId.size + l.recordings.byHash.size > 0 ? { ok: true } : { ok: false, reason: `the recordings of "${model}" hold no answers`, fix: "check the files under its recordings:" };
+      return l.recordings.byId.size + l.recordings.byHash.size > 0
+        ? { ok: true }
+        : { ok: false, reason: `the recordings of "${model}" hold no answers`, fix: "check the files under its recordings:" };
     } catch (err) {
       return { ok: false, reason: (err as Error).message, fix: err instanceof TierlabError && err.fix ? err.fix : "check the recording files" };
     }
@@ -74,14 +85,16 @@ export class ReplayProvider implements Provider {
     try {
       request.signal?.throwIfAborted();
       const spec = this.options.models[request.model];
-      if (!spec) throw new ModelNotFoundError({ provider: this.name, message: `replay has no model "${request.model}"`, fix: `use one of: ${this.modelNames()}` });
+      if (!spec)
+        throw new ModelNotFoundError({ provider: this.name, message: `replay has no model "${request.model}"`, fix: `use one of: ${this.modelNames()}` });
       const l = await this.load(request.model);
       const prompt = lookupPrompt(request.messages);
       const hash = promptHash(prompt);
       const answer = this.find({ model: request.model, l, itemId: request.itemId, hash, prompt });
       const result = this.result({ request, spec, l, answer, key: request.itemId !== undefined ? `id:${request.itemId}` : `hash:${hash}` });
       if (this.pace === "realtime") {
-        for await (const piece of pacedPieces({ text: result.text, timing: result.timing!, clock: this.clock, signal: request.signal })) yield { type: "text", text: piece };
+        for await (const piece of pacedPieces({ text: result.text, timing: result.timing!, clock: this.clock, signal: request.signal }))
+          yield { type: "text", text: piece };
       } else if (result.text) {
         yield { type: "text", text: result.text };
       }
@@ -96,13 +109,17 @@ export class ReplayProvider implements Provider {
     if (a.itemId !== undefined) {
       const hit = a.l.recordings.byId.get(a.itemId);
       if (!hit) {
-        throw new RecordingNotFoundError({ provider: this.name, message: `replay: no recording of model "${a.model}" for item "${a.itemId}"`, fix: `replay a dataset whose item ids the recordings cover, or record this item (files: ${files})` });
+        throw new RecordingNotFoundError({
+          provider: this.name,
+          message: `replay: no recording of model "${a.model}" for item "${a.itemId}"`,
+          fix: `replay a dataset whose item ids the recordings cover, or record this item (files: ${files})`,
+        });
       }
       if (hit.promptHash !== undefined && hit.promptHash !== a.hash) {
         throw new RecordingNotFoundError({
           provider: this.name,
           message: `replay: the recording of model "${a.model}" for item "${a.itemId}" (${hit.file}:${hit.line}) answers another prompt: recorded prompt hash ${hit.promptHash}, this request's ${a.hash}`,
-          fix: "the action's template changed the prompt; replay with the prompt the answers were recorded for (template \"{input}\" on the replay datasets)",
+          fix: 'the action\'s template changed the prompt; replay with the prompt the answers were recorded for (template "{input}" on the replay datasets)',
         });
       }
       return hit;
@@ -110,10 +127,18 @@ export class ReplayProvider implements Provider {
     const hits = a.l.recordings.byHash.get(a.hash);
     const excerpt = JSON.stringify(a.prompt.length > 80 ? `${a.prompt.slice(0, 80)}…` : a.prompt);
     if (!hits) {
-      throw new RecordingNotFoundError({ provider: this.name, message: `replay: no recording of model "${a.model}" for prompt hash ${a.hash} (prompt ${excerpt})`, fix: `send a prompt the recordings hold, or pass the dataset item id (files: ${files})` });
+      throw new RecordingNotFoundError({
+        provider: this.name,
+        message: `replay: no recording of model "${a.model}" for prompt hash ${a.hash} (prompt ${excerpt})`,
+        fix: `send a prompt the recordings hold, or pass the dataset item id (files: ${files})`,
+      });
     }
     if (hits.length > 1) {
-      throw new RecordingNotFoundError({ provider: this.name, message: `replay: ${hits.length} recordings of model "${a.model}" share prompt hash ${a.hash} (${hits.map((h) => `${h.file}:${h.line}`).join(", ")}); refusing to pick one`, fix: "pass the item id, or keep one answer per prompt in the recordings" });
+      throw new RecordingNotFoundError({
+        provider: this.name,
+        message: `replay: ${hits.length} recordings of model "${a.model}" share prompt hash ${a.hash} (${hits.map((h) => `${h.file}:${h.line}`).join(", ")}); refusing to pick one`,
+        fix: "pass the item id, or keep one answer per prompt in the recordings",
+      });
     }
     return hits[0]!;
   }
@@ -151,7 +176,12 @@ export class ReplayProvider implements Provider {
           recordings = loadRecordings(spec.recordings);
         } catch (err) {
           const e = err as TierlabError;
-          throw new ProviderUnavailableError({ provider: this.name, message: `replay: cannot load the recordings of "${model}": ${e.message}`, fix: e.fix ?? "check the recording files", cause: err });
+          throw new ProviderUnavailableError({
+            provider: this.name,
+            message: `replay: cannot load the recordings of "${model}": ${e.message}`,
+            fix: e.fix ?? "check the recording files",
+            cause: err,
+          });
         }
         return { recordings, tokenizer: await loadTokenizer(spec.tokenizer), outputTokens: new WeakMap() };
       })();
@@ -171,6 +201,10 @@ export class ReplayProvider implements Provider {
       return reason instanceof TierlabError ? reason : new AbortedError({ provider: this.name, message: "request aborted by the caller" });
     }
     if (err instanceof TierlabError) return err;
-    return new ProviderUnavailableError({ provider: this.name, message: `replay failed on ${request.model}: ${(err as Error)?.message ?? String(err)}`, cause: err });
+    return new ProviderUnavailableError({
+      provider: this.name,
+      message: `replay failed on ${request.model}: ${(err as Error)?.message ?? String(err)}`,
+      cause: err,
+    });
   }
 }

@@ -21,7 +21,10 @@ export class ScriptedProvider implements Provider {
   readonly specificationVersion = PROVIDER_SPEC_VERSION;
   readonly name: string;
   calls = 0;
-  constructor(private readonly script: ScriptLine[], opts: { name?: string } = {}) {
+  constructor(
+    private readonly script: ScriptLine[],
+    opts: { name?: string } = {},
+  ) {
     this.name = opts.name ?? "scripted";
   }
 

@@ -75,7 +75,11 @@ export function translateError(err: unknown, ctx: ErrorContext): TierlabError {
   const clean = (text: string) => redact(text, ctx.secret);
   if (err instanceof sdk.APIUserAbortError) return new AbortedError({ provider, message: `${provider}: request aborted` });
   if (err instanceof sdk.APIConnectionTimeoutError) {
-    return new TimeoutError({ provider, message: `${provider}: no response within the client timeout`, fix: "the server is overloaded or unreachable; tierlab retries" });
+    return new TimeoutError({
+      provider,
+      message: `${provider}: no response within the client timeout`,
+      fix: "the server is overloaded or unreachable; tierlab retries",
+    });
   }
   if (err instanceof sdk.APIConnectionError) {
     return new ConnectionError({
@@ -98,7 +102,11 @@ export function translateError(err: unknown, ctx: ErrorContext): TierlabError {
   }
   // undici reports a socket closed mid-body as `TypeError: terminated` (cause: "other side closed").
   if (err instanceof TypeError) {
-    return new ConnectionError({ provider, message: `${provider}: connection lost mid-response: ${clean(rootMessage(err))}`, fix: "the server dropped the connection; tierlab retries" });
+    return new ConnectionError({
+      provider,
+      message: `${provider}: connection lost mid-response: ${clean(rootMessage(err))}`,
+      fix: "the server dropped the connection; tierlab retries",
+    });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new ProviderError({ provider, message: `${provider}: unexpected client error: ${clean(message)}` });

@@ -25,7 +25,9 @@ describe("answer extraction", () => {
 
 describe("quality checks", () => {
   it("registers each check family", () => {
-    expect(knownCheckIds()).toEqual(expect.arrayContaining(["json_schema", "label_set", "regex", "finish_reason", "required_fields", "min_length", "non_empty", "repetition", "refusal"]));
+    expect(knownCheckIds()).toEqual(
+      expect.arrayContaining(["json_schema", "label_set", "regex", "finish_reason", "required_fields", "min_length", "non_empty", "repetition", "refusal"]),
+    );
   });
 
   it("json_schema: full score for valid JSON, partial for a schema slip, zero for prose", () => {
@@ -89,7 +91,11 @@ describe("combined confidence", () => {
     // Mean would be 0.75, but label_set is a format gate scoring 0.
     expect(wrongLabel.confidence).toBe(0);
     expect(wrongLabel.checks.map((c) => c.id)).toEqual(["label_set", "non_empty", "refusal"]);
-    const ungated = scoreAnswer(prepareChecks([{ id: "label_set", labels: ["auth"], gate: false }, { id: "non_empty" }, { id: "refusal", weight: 2 }]), input("billing"), 0.7);
+    const ungated = scoreAnswer(
+      prepareChecks([{ id: "label_set", labels: ["auth"], gate: false }, { id: "non_empty" }, { id: "refusal", weight: 2 }]),
+      input("billing"),
+      0.7,
+    );
     expect(ungated.confidence).toBe(0.75);
     expect(ungated.pass).toBe(true);
   });

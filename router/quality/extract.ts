@@ -43,5 +43,8 @@ export function extractLabel(text: string): string {
 }
 
 export function normaliseLabel(s: string): string {
-  return s.trim().replace(/^["'`*\s]+|["'`*.!,;:\s]+$/g, "").toLowerCase();
+  return s
+    .trim()
+    .replace(/^["'`*\s]+|["'`*.!,;:\s]+$/g, "")
+    .toLowerCase();
 }

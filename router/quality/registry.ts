@@ -5,7 +5,9 @@ import { nonEmptyCheck, refusalCheck, repetitionCheck } from "./checks/coherence
 import { jsonSchemaCheck, labelSetCheck, regexCheck } from "./checks/format.js";
 
 const CHECKS: ReadonlyMap<string, QualityCheck> = new Map(
-  [jsonSchemaCheck, labelSetCheck, regexCheck, finishReasonCheck, requiredFieldsCheck, minLengthCheck, nonEmptyCheck, repetitionCheck, refusalCheck].map((c) => [c.id, c]),
+  [jsonSchemaCheck, labelSetCheck, regexCheck, finishReasonCheck, requiredFieldsCheck, minLengthCheck, nonEmptyCheck, repetitionCheck, refusalCheck].map(
+    (c) => [c.id, c],
+  ),
 );
 
 export function isKnownCheck(id: string): boolean {

@@ -15,7 +15,12 @@ describe("budget shared by two processes", () => {
   it(`2 processes × ${PER_PROCESS} paid requests against a $${LIMIT} day budget: settled spend ≤ limit`, async () => {
     const reply = Array.from({ length: 60 }, (_, i) => `word${i}`).join(" ");
     const fx = writeTestConfig((d) => {
-      d.providers = { fast: { kind: "scripted" }, quality: { kind: "scripted" }, api: { kind: "scripted", script: [{ reply, delay_ms: 20 }] }, api2: { kind: "scripted", script: [{ reply, delay_ms: 20 }] } };
+      d.providers = {
+        fast: { kind: "scripted" },
+        quality: { kind: "scripted" },
+        api: { kind: "scripted", script: [{ reply, delay_ms: 20 }] },
+        api2: { kind: "scripted", script: [{ reply, delay_ms: 20 }] },
+      };
       (d.actions as Record<string, unknown>).paid = { tier: "API_FALLBACK", escalate: [], checks: [{ id: "non_empty" }] };
       d.budgets = [{ scope: "global", period: "day", limit_usd: LIMIT, on_exceed: "refuse" }];
     });
@@ -33,7 +38,9 @@ describe("budget shared by two processes", () => {
     try {
       const spent = ledger.spendSince(new Date(0));
       const perPid = ledger.db.prepare("SELECT COUNT(DISTINCT request_id) AS n FROM calls WHERE verdict = 'accepted'").get() as { n: number };
-      process.stdout.write(`[budget-2p] answered ${results.map((r) => r.answered).join(" + ")}, refused ${results.map((r) => r.refused).join(" + ")}; settled spend $${spent.toFixed(6)} of $${LIMIT}\n`);
+      process.stdout.write(
+        `[budget-2p] answered ${results.map((r) => r.answered).join(" + ")}, refused ${results.map((r) => r.refused).join(" + ")}; settled spend $${spent.toFixed(6)} of $${LIMIT}\n`,
+      );
       for (const r of results) {
         expect(r.other).toEqual([]);
         expect(r.answered + r.refused).toBe(PER_PROCESS);

@@ -8,7 +8,11 @@ import { ContextWindows } from "./context-window.js";
 
 function windowsOf(mutate: (d: Record<string, any>) => void, maxInputTokens?: number) {
   const fx = writeTestConfig(mutate);
-  if (maxInputTokens) writeFileSync(join(fx.dir, "prices.json"), JSON.stringify({ ...TEST_PRICES, models: { "api-model": { ...TEST_PRICES.models["api-model"], max_input_tokens: maxInputTokens } } }));
+  if (maxInputTokens)
+    writeFileSync(
+      join(fx.dir, "prices.json"),
+      JSON.stringify({ ...TEST_PRICES, models: { "api-model": { ...TEST_PRICES.models["api-model"], max_input_tokens: maxInputTokens } } }),
+    );
   const config = fx.load();
   const w = new ContextWindows(config, { TIERLAB_MODELS_DIR: fx.dir });
   return Promise.all(allModels(config).map(async (m) => [m.id, await w.of(m)] as const)).then((e) => Object.fromEntries(e));
@@ -18,8 +22,14 @@ describe("every model has a context window", () => {
   it.skipIf(!modelsPresent)("embedded: the engine's context, capped by the GGUF's own context_length read from the file", async () => {
     const w = await windowsOf((d) => {
       d.providers = { emb: { kind: "embedded", context_size: 3000 }, big: { kind: "embedded" }, api: { kind: "scripted" }, api2: { kind: "scripted" } };
-      d.tiers.LOCAL_FAST.models = [{ id: "stories", provider: "emb", model: STORIES }, { id: "tiny", provider: "emb", model: TINY_RANDOM }];
-      d.tiers.LOCAL_QUALITY.models = [{ id: "tiny-default", provider: "big", model: TINY_RANDOM }, { id: "absent", provider: "emb", model: "nowhere.gguf" }];
+      d.tiers.LOCAL_FAST.models = [
+        { id: "stories", provider: "emb", model: STORIES },
+        { id: "tiny", provider: "emb", model: TINY_RANDOM },
+      ];
+      d.tiers.LOCAL_QUALITY.models = [
+        { id: "tiny-default", provider: "big", model: TINY_RANDOM },
+        { id: "absent", provider: "emb", model: "nowhere.gguf" },
+      ];
     });
     // stories260K was trained on 2048, below the provider's 3000; the tiny llama's 4096 is above it.
     expect(w.stories).toEqual({ tokens: 2048, source: "gguf" });

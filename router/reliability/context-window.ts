@@ -31,7 +31,10 @@ export class ContextWindows {
   private readonly known = new Map<string, Promise<ContextWindow>>();
   /** Settled lookups, so a route whose models are all known checks its prompt without awaiting. */
   private readonly settled = new Map<string, ContextWindow>();
-  constructor(private readonly config: RouterConfig, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly config: RouterConfig,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   of(model: ResolvedModel): Promise<ContextWindow> {
     let w = this.known.get(model.id);
@@ -39,7 +42,10 @@ export class ContextWindows {
       const found = this.lookUp(model);
       w = found.then((x) => x.window);
       // A GGUF not on disk yet (downloaded at route time) is read once it is there.
-      found.then((x) => (x.final ? this.settled.set(model.id, x.window) : this.known.delete(model.id)), () => this.known.delete(model.id));
+      found.then(
+        (x) => (x.final ? this.settled.set(model.id, x.window) : this.known.delete(model.id)),
+        () => this.known.delete(model.id),
+      );
       this.known.set(model.id, w);
     }
     return w;
@@ -73,7 +79,9 @@ export class ContextWindows {
 function fromConfig(model: ResolvedModel, provider: ProviderConfig | undefined): ContextWindow {
   switch (provider?.kind) {
     case "ollama":
-      return provider.context_size !== undefined ? { tokens: provider.context_size, source: "provider" } : { tokens: OLLAMA_DEFAULT_CONTEXT, source: "default" };
+      return provider.context_size !== undefined
+        ? { tokens: provider.context_size, source: "provider" }
+        : { tokens: OLLAMA_DEFAULT_CONTEXT, source: "default" };
     case "openai":
     case "anthropic": {
       const listed = model.pricing?.max_input_tokens;
@@ -88,7 +96,12 @@ function fromConfig(model: ResolvedModel, provider: ProviderConfig | undefined):
 async function ggufContextLength(path: string): Promise<number | undefined> {
   const { readGgufFileInfo } = await import("node-llama-cpp");
   try {
-    const info = await readGgufFileInfo(path, { readTensorInfo: false, sourceType: "filesystem", logWarnings: false, ignoreKeys: ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.merges"] });
+    const info = await readGgufFileInfo(path, {
+      readTensorInfo: false,
+      sourceType: "filesystem",
+      logWarnings: false,
+      ignoreKeys: ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.merges"],
+    });
     const n = info.architectureMetadata.context_length;
     return typeof n === "number" && n > 0 ? n : undefined;
   } catch {

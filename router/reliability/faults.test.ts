@@ -43,7 +43,11 @@ interface FaultCase {
   message?: RegExp;
 }
 
-const http = (status: number, message: string, extra: Omit<Extract<FaultScript, { http: number }>, "http" | "message"> = {}): FaultScript => ({ http: status, message, ...extra });
+const http = (status: number, message: string, extra: Omit<Extract<FaultScript, { http: number }>, "http" | "message"> = {}): FaultScript => ({
+  http: status,
+  message,
+  ...extra,
+});
 const jittered = (sleeps: number[]) => {
   expect(sleeps[0]).toBeGreaterThanOrEqual(75);
   expect(sleeps[0]).toBeLessThanOrEqual(100);
@@ -57,8 +61,20 @@ const contextMessage: Record<Kind, string> = {
 };
 
 const CASES: FaultCase[] = [
-  { name: "429 with retry-after-ms", script: () => http(429, "slow down", { type: "rate_limit_error", headers: { "retry-after-ms": "1500" } }), errorClass: "RateLimitError", retryable: true, delays: (s) => expect(s).toEqual([1500, 1500]) },
-  { name: "429 with Retry-After in seconds", script: () => http(429, "slow down", { type: "rate_limit_error", headers: { "retry-after": "2" } }), errorClass: "RateLimitError", retryable: true, delays: (s) => expect(s).toEqual([2000, 2000]) },
+  {
+    name: "429 with retry-after-ms",
+    script: () => http(429, "slow down", { type: "rate_limit_error", headers: { "retry-after-ms": "1500" } }),
+    errorClass: "RateLimitError",
+    retryable: true,
+    delays: (s) => expect(s).toEqual([1500, 1500]),
+  },
+  {
+    name: "429 with Retry-After in seconds",
+    script: () => http(429, "slow down", { type: "rate_limit_error", headers: { "retry-after": "2" } }),
+    errorClass: "RateLimitError",
+    retryable: true,
+    delays: (s) => expect(s).toEqual([2000, 2000]),
+  },
   {
     name: "429 with Retry-After as an HTTP date",
     script: () => http(429, "slow down", { type: "rate_limit_error", headers: { "retry-after": new Date(Date.now() + 3000).toUTCString() } }),
@@ -77,17 +93,56 @@ const CASES: FaultCase[] = [
   { name: "503", script: () => http(503, "unavailable", { type: "overloaded_error" }), errorClass: "ServerError", retryable: true, delays: jittered },
   { name: "connection refused", script: () => ({ reply: ["never"] }), refused: true, errorClass: "ConnectionError", retryable: true, delays: jittered },
   { name: "reset before headers", script: () => ({ fault: "reset_before_headers" }), errorClass: "ConnectionError", retryable: true },
-  { name: "timeout before headers", script: () => ({ fault: "hang_before_headers" }), silent: true, errorClass: "TimeoutError", retryable: true, message: /did not finish within 200 ms/ },
+  {
+    name: "timeout before headers",
+    script: () => ({ fault: "hang_before_headers" }),
+    silent: true,
+    errorClass: "TimeoutError",
+    retryable: true,
+    message: /did not finish within 200 ms/,
+  },
   { name: "a stream that stalls", script: () => ({ fault: "stall_mid_stream" }), silent: true, errorClass: "TimeoutError", retryable: true },
   { name: "a stream reset mid-answer", script: () => ({ fault: "reset_mid_stream" }), errorClass: "ConnectionError", retryable: true },
   { name: "malformed JSON in the stream", script: () => ({ fault: "malformed_json" }), errorClass: "MalformedResponseError", retryable: true },
   { name: "truncated NDJSON / SSE", script: () => ({ fault: "truncated" }), errorClass: "MalformedResponseError", retryable: true },
   { name: "an error event mid-stream", script: () => ({ fault: "error_mid_stream" }), errorClass: "ServerError", retryable: true },
-  { name: "Ollama model not pulled (404)", only: ["ollama"], unpulled: true, script: () => ({ reply: ["never"] }), errorClass: "ModelNotFoundError", retryable: false, message: /model "fast-a" not found/ },
-  { name: "model not found (404)", only: ["openai", "anthropic"], script: () => http(404, "The model `fast-a` does not exist", { type: "not_found_error", code: "model_not_found" }), errorClass: "ModelNotFoundError", retryable: false },
-  { name: "context length (400)", script: (k) => http(400, contextMessage[k], { type: "invalid_request_error", code: "context_length_exceeded" }), errorClass: "ContextLengthError", retryable: false, message: /prompt exceeds the model's context/ },
-  { name: "auth 401", script: () => http(401, "invalid x-api-key", { type: "authentication_error" }), errorClass: "AuthenticationError", retryable: false, message: /authentication failed \(HTTP 401\)/ },
-  { name: "permission 403", script: () => http(403, "your key cannot use this model", { type: "permission_error" }), errorClass: "PermissionDeniedError", retryable: false, message: /permission denied \(HTTP 403\)/ },
+  {
+    name: "Ollama model not pulled (404)",
+    only: ["ollama"],
+    unpulled: true,
+    script: () => ({ reply: ["never"] }),
+    errorClass: "ModelNotFoundError",
+    retryable: false,
+    message: /model "fast-a" not found/,
+  },
+  {
+    name: "model not found (404)",
+    only: ["openai", "anthropic"],
+    script: () => http(404, "The model `fast-a` does not exist", { type: "not_found_error", code: "model_not_found" }),
+    errorClass: "ModelNotFoundError",
+    retryable: false,
+  },
+  {
+    name: "context length (400)",
+    script: (k) => http(400, contextMessage[k], { type: "invalid_request_error", code: "context_length_exceeded" }),
+    errorClass: "ContextLengthError",
+    retryable: false,
+    message: /prompt exceeds the model's context/,
+  },
+  {
+    name: "auth 401",
+    script: () => http(401, "invalid x-api-key", { type: "authentication_error" }),
+    errorClass: "AuthenticationError",
+    retryable: false,
+    message: /authentication failed \(HTTP 401\)/,
+  },
+  {
+    name: "permission 403",
+    script: () => http(403, "your key cannot use this model", { type: "permission_error" }),
+    errorClass: "PermissionDeniedError",
+    retryable: false,
+    message: /permission denied \(HTTP 403\)/,
+  },
 ];
 
 const rows = CASES.flatMap((c) => KINDS.filter((k) => !c.only || c.only.includes(k)).map((kind) => ({ ...c, kind })));
@@ -96,7 +151,12 @@ describe("fault injection: the router retries what is retryable, then the next t
   it.each(rows)("$kind: $name", async (c) => {
     fakes.fallback = c.script(c.kind);
     if (c.unpulled) fakes.ollama.setModels([]);
-    const h = faultRouter({ kind: c.kind, fakes, hostOverride: c.refused ? refusedUrl : undefined, defaults: { timeout_ms: c.silent ? 200 : 10_000, deadline_ms: 30_000 } });
+    const h = faultRouter({
+      kind: c.kind,
+      fakes,
+      hostOverride: c.refused ? refusedUrl : undefined,
+      defaults: { timeout_ms: c.silent ? 200 : 10_000, deadline_ms: 30_000 },
+    });
     const before = fakes.chatCount(c.kind);
     const { result, seen } = await h.route();
     const tries = c.retryable ? 3 : 1;
@@ -111,7 +171,10 @@ describe("fault injection: the router retries what is retryable, then the next t
     expect(result).toMatchObject({ verdict: "accepted", modelId: "quality-a", text: "ui" });
     expect(seen).toBe("ui");
     const ledger = h.ledger.query();
-    expect(ledger.map((r) => [r.model, r.verdict, r.error_class])).toEqual([...faulty.map(() => ["fast-a", "error", c.errorClass]), ["quality-a", "accepted", null]]);
+    expect(ledger.map((r) => [r.model, r.verdict, r.error_class])).toEqual([
+      ...faulty.map(() => ["fast-a", "error", c.errorClass]),
+      ["quality-a", "accepted", null],
+    ]);
     h.ledger.close();
   });
 
@@ -130,7 +193,9 @@ describe("fault injection: the router retries what is retryable, then the next t
     const err = await h.router.route({ action: "classify", prompt: "x", onlyTiers: ["LOCAL_FAST"] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AllTiersFailedError);
     const text = (err as AllTiersFailedError).describe();
-    expect(text).toMatch(kind === "ollama" ? /fix: run `ollama pull fast-a` on the Ollama host/ : /fix: check the API key variable named in config\/router\.yaml/);
+    expect(text).toMatch(
+      kind === "ollama" ? /fix: run `ollama pull fast-a` on the Ollama host/ : /fix: check the API key variable named in config\/router\.yaml/,
+    );
     expect(text).not.toContain(FAULT_KEY);
   });
 });
@@ -173,7 +238,12 @@ describe("circuit breaker against a failing server", () => {
     expect(result.attempts[0]).toMatchObject({ modelId: "fast-a", verdict: "skipped", error: { class: "CircuitOpenError" } });
     expect(result.text).toBe("ui");
     expect(fakes.chatCount(kind) - before).toBe(3);
-    expect(h.ledger.query().filter((r) => r.verdict === "skipped").map((r) => r.error_class)).toEqual(["CircuitOpenError"]);
+    expect(
+      h.ledger
+        .query()
+        .filter((r) => r.verdict === "skipped")
+        .map((r) => r.error_class),
+    ).toEqual(["CircuitOpenError"]);
     fakes.fallback = { reply: ["au", "th"] };
     t += 10_000;
     const probe = await h.route();

@@ -14,7 +14,10 @@ const CHARS_PER_TOKEN = 4;
 export function checkMaxTokens(req: RouteRequest): void {
   const max = req.maxTokens;
   if (max !== undefined && !(Number.isInteger(max) && max >= 1)) {
-    throw new UsageError({ message: `max tokens must be a whole number ≥ 1 (got ${max})`, fix: "pass --max-tokens N, or leave it out to use the action's max_tokens" });
+    throw new UsageError({
+      message: `max tokens must be a whole number ≥ 1 (got ${max})`,
+      fix: "pass --max-tokens N, or leave it out to use the action's max_tokens",
+    });
   }
 }
 
@@ -28,7 +31,12 @@ export function candidateModels(plan: ActionPlan, req: RouteRequest): ResolvedMo
  * (context-window.ts), and a model that cannot answer at all (a hosted API without its key) does not
  * count as one that could take it. When no model is usable at all, the prompt's size is not the problem.
  */
-export function checkRequestFits(args: { plan: ActionPlan; req: RouteRequest; windows: ReadonlyMap<string, ContextWindow>; unusable: (m: ResolvedModel) => string | undefined }): void {
+export function checkRequestFits(args: {
+  plan: ActionPlan;
+  req: RouteRequest;
+  windows: ReadonlyMap<string, ContextWindow>;
+  unusable: (m: ResolvedModel) => string | undefined;
+}): void {
   const { plan, req } = args;
   checkMaxTokens(req);
   const models = candidateModels(plan, req);

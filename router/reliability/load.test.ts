@@ -60,7 +60,11 @@ describe("load", () => {
       d.circuit = { failure_threshold: 1000 };
     });
     const ledger = new SqliteLedger(join(fx.dir, "ledger.sqlite"));
-    const router = new Router({ config: fx.load(), ledger, providers: { providers: { quality: new ScriptedProvider([{ reply: "ui" }], { name: "quality" }) } } });
+    const router = new Router({
+      config: fx.load(),
+      ledger,
+      providers: { providers: { quality: new ScriptedProvider([{ reply: "ui" }], { name: "quality" }) } },
+    });
     let attempts = 0;
     let httpAttempts = 0;
     let served = 0;
@@ -71,7 +75,9 @@ describe("load", () => {
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const t0 = performance.now();
-        const settled = await Promise.allSettled(Array.from({ length: N }, (_, i) => router.route({ action: "classify", prompt: `Fixed auth bug #${round}-${i}` })));
+        const settled = await Promise.allSettled(
+          Array.from({ length: N }, (_, i) => router.route({ action: "classify", prompt: `Fixed auth bug #${round}-${i}` })),
+        );
         times.push(performance.now() - t0);
         for (const s of settled) {
           expect(s.status).toBe("fulfilled");
@@ -91,7 +97,10 @@ describe("load", () => {
         fake.timelines().length = 0;
         heap.push(await heapAfterGc());
       }
-      const requests = ledger.db.prepare("SELECT COUNT(*) AS rows, COUNT(DISTINCT request_id) AS requests FROM calls").get() as { rows: number; requests: number };
+      const requests = ledger.db.prepare("SELECT COUNT(*) AS rows, COUNT(DISTINCT request_id) AS requests FROM calls").get() as {
+        rows: number;
+        requests: number;
+      };
       expect(requests).toEqual({ rows: attempts, requests: N * ROUNDS });
       expect(answered).toBe(N * ROUNDS);
       expect(attempts).toBeGreaterThan(N * ROUNDS); // the faults made retries

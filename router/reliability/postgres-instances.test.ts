@@ -54,7 +54,12 @@ afterAll(async () => {
 
 function instanceConfig(budgets: BudgetConfig[], ledger: Record<string, unknown> = {}) {
   return writeTestConfig((d) => {
-    d.providers = { fast: { kind: "scripted" }, quality: { kind: "scripted" }, api: { kind: "openai", base_url: fake.baseURL, api_key_env: "OPENAI_API_KEY" }, api2: { kind: "scripted" } };
+    d.providers = {
+      fast: { kind: "scripted" },
+      quality: { kind: "scripted" },
+      api: { kind: "openai", base_url: fake.baseURL, api_key_env: "OPENAI_API_KEY" },
+      api2: { kind: "scripted" },
+    };
     (d.tiers as Record<string, unknown>).API_FALLBACK = { local: false, models: [{ id: "api-model", provider: "api", model: "api-model" }] };
     (d.actions as Record<string, unknown>).paid = { tier: "API_FALLBACK", escalate: [], checks: [{ id: "non_empty" }] };
     d.retry = { max_retries: 0, base_delay_ms: 10, max_delay_ms: 100 };
@@ -85,7 +90,9 @@ describe.skipIf(!!skip)("3 serve instances, one PostgreSQL ledger", () => {
     instances = await startInstances(3, { config: fx.file, databaseUrl: url, env: { OPENAI_API_KEY: "sk-test" } });
     arrivals = [];
     t0 = performance.now();
-    const answers = await Promise.all(Array.from({ length: 600 }, (_, i) => ask({ instances, instance: i % 3, action: "paid", prompt: `budget request ${i}`, t0 })));
+    const answers = await Promise.all(
+      Array.from({ length: 600 }, (_, i) => ask({ instances, instance: i % 3, action: "paid", prompt: `budget request ${i}`, t0 })),
+    );
     await stopInstances(instances);
 
     const ok = answers.filter((a) => a.status === 200);
@@ -96,11 +103,20 @@ describe.skipIf(!!skip)("3 serve instances, one PostgreSQL ledger", () => {
     const rows = await rowsOf(url);
     const errors = new Map<string, number>();
     for (const r of rows) if (r.error_class) errors.set(r.error_class, (errors.get(r.error_class) ?? 0) + 1);
-    if (errors.size) process.stdout.write(`[pg 3×serve] attempt errors ${[...errors].map(([k, v]) => `${k}: ${v}`).join(", ")}; first: ${rows.find((r) => r.error_class)?.answer ?? ""}\n`);
+    if (errors.size)
+      process.stdout.write(
+        `[pg 3×serve] attempt errors ${[...errors].map(([k, v]) => `${k}: ${v}`).join(", ")}; first: ${rows.find((r) => r.error_class)?.answer ?? ""}\n`,
+      );
     expect(ok.length + refused.length).toBe(600);
     const spent = rows.reduce((s, r) => s + r.cost_usd, 0);
-    const worst = Math.max(...answers.map((a) => worstCaseUsd({ pricing: PRICE, inputTokens: inputTokenUpperBound(planAction(fx.load(), "paid").messages(a.prompt)), maxOutputTokens: OUTPUT_TOKENS })));
-    process.stdout.write(`[pg 3×serve] 600 concurrent: ${ok.length} answered, ${refused.length} refused; settled $${spent.toFixed(6)} of $${limit} (${(limit - spent).toFixed(6)} left, one worst case = $${worst.toFixed(6)}, one actual = $${ACTUAL_USD.toFixed(6)})\n`);
+    const worst = Math.max(
+      ...answers.map((a) =>
+        worstCaseUsd({ pricing: PRICE, inputTokens: inputTokenUpperBound(planAction(fx.load(), "paid").messages(a.prompt)), maxOutputTokens: OUTPUT_TOKENS }),
+      ),
+    );
+    process.stdout.write(
+      `[pg 3×serve] 600 concurrent: ${ok.length} answered, ${refused.length} refused; settled $${spent.toFixed(6)} of $${limit} (${(limit - spent).toFixed(6)} left, one worst case = $${worst.toFixed(6)}, one actual = $${ACTUAL_USD.toFixed(6)})\n`,
+    );
     expect(spent).toBeLessThanOrEqual(limit + 1e-12);
     expect(limit - spent).toBeLessThan(worst);
     // One row per attempt: each answered request id has attempts 1..n exactly once; no other rows exist.
@@ -162,7 +178,9 @@ describe.skipIf(!!skip)("3 serve instances, one PostgreSQL ledger", () => {
         WHERE settled_usd IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.request_id = r.request_id AND c.attempt = r.attempt)`;
       const now = (await budget.status(new Date()))[0]!;
       const later = (await budget.status(new Date(Date.now() + reservationTtlMs(fx.load().data.defaults) + 1000)))[0]!;
-      process.stdout.write(`[pg 3×serve] kill -9 after ${victimAnswers.length} answers from the victim: ${open!.n} open reservations ($${open!.usd.toFixed(6)}) left behind; held now $${now.heldUsd.toFixed(6)}, after the TTL $${later.heldUsd.toFixed(6)}; ${afterKill.length} answers from the others after the kill\n`);
+      process.stdout.write(
+        `[pg 3×serve] kill -9 after ${victimAnswers.length} answers from the victim: ${open!.n} open reservations ($${open!.usd.toFixed(6)}) left behind; held now $${now.heldUsd.toFixed(6)}, after the TTL $${later.heldUsd.toFixed(6)}; ${afterKill.length} answers from the others after the kill\n`,
+      );
       expect(open!.n).toBeGreaterThan(0);
       expect(now.heldUsd).toBeGreaterThanOrEqual(open!.usd - 1e-12);
       expect(later.heldUsd).toBeCloseTo(settled!.usd, 12);
@@ -207,7 +225,9 @@ describe.skipIf(!!skip)("3 serve instances, one PostgreSQL ledger", () => {
     const slowest = Math.max(...during.map((a) => a.endedMs - a.startedMs));
     const resumed = answers.filter((a) => a.startedMs > upAtMs && a.status === 200);
     const firstOk = Math.min(...resumed.map((a) => a.endedMs));
-    process.stdout.write(`[pg 3×serve] outage ${((upAtMs - downAtMs) / 1000).toFixed(1)} s: ${during.length} requests during it, all 503 ledger_unavailable: ${failFast.length === during.length}, slowest ${slowest.toFixed(0)} ms; first answer ${(firstOk - upAtMs).toFixed(0)} ms after restart, ${resumed.length} answered after\n`);
+    process.stdout.write(
+      `[pg 3×serve] outage ${((upAtMs - downAtMs) / 1000).toFixed(1)} s: ${during.length} requests during it, all 503 ledger_unavailable: ${failFast.length === during.length}, slowest ${slowest.toFixed(0)} ms; first answer ${(firstOk - upAtMs).toFixed(0)} ms after restart, ${resumed.length} answered after\n`,
+    );
     expect(during.length).toBeGreaterThan(50);
     expect(failFast).toHaveLength(during.length);
     expect(slowest).toBeLessThan(1000);

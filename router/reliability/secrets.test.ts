@@ -31,13 +31,17 @@ beforeAll(async () => {
   openai = await startFakeOpenAI({
     respond: (body) => {
       const sent = String(openai.requests.at(-1)?.headers.authorization ?? "");
-      return lastUser(body).includes("deny") ? { status: 401, type: "invalid_request_error", code: "invalid_api_key", message: `Incorrect API key provided: ${sent}` } : { chunks: ["docs"] };
+      return lastUser(body).includes("deny")
+        ? { status: 401, type: "invalid_request_error", code: "invalid_api_key", message: `Incorrect API key provided: ${sent}` }
+        : { chunks: ["docs"] };
     },
   });
   anthropic = await startFakeAnthropic({
     respond: (body) => {
       const h = anthropic.requests.at(-1)?.headers;
-      return lastUser(body).includes("deny") ? anthropicError(401, `invalid credentials: ${String(h?.["x-api-key"] ?? h?.authorization ?? "")}`) : { chunks: ["docs"] };
+      return lastUser(body).includes("deny")
+        ? anthropicError(401, `invalid credentials: ${String(h?.["x-api-key"] ?? h?.authorization ?? "")}`)
+        : { chunks: ["docs"] };
     },
   });
 });
@@ -64,8 +68,13 @@ function filesUnder(dir: string): string[] {
 function runBatch(cases: BatchCase[], dir: string): Promise<BatchResult[]> {
   writeFileSync(join(dir, "cases.json"), JSON.stringify(cases));
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "test-support/cli-batch.ts"), join(dir, "cases.json"), join(dir, "results.json")], { cwd: REPO_ROOT, stdio: "ignore" });
-    p.on("exit", (code) => (code === 0 ? resolve(JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as BatchResult[]) : reject(new Error(`cli-batch exited ${code}`))));
+    const p = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "test-support/cli-batch.ts"), join(dir, "cases.json"), join(dir, "results.json")], {
+      cwd: REPO_ROOT,
+      stdio: "ignore",
+    });
+    p.on("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as BatchResult[]) : reject(new Error(`cli-batch exited ${code}`)),
+    );
   });
 }
 
@@ -90,10 +99,19 @@ describe("the API key never leaks", () => {
     const fx = secretsConfig(false);
     const data = join(fx.dir, "items.jsonl");
     const header = { format: "tierlab-dataset", version: 1, name: "secrets", description: "", source: "hand-written", license: "CC0-1.0", attribution: "" };
-    const items = ["Update README", "please deny", "Fix typo in docs"].map((input, i) => ({ id: `i${i}`, action: "classify", input, expected: "docs", grader: "exact_label" }));
+    const items = ["Update README", "please deny", "Fix typo in docs"].map((input, i) => ({
+      id: `i${i}`,
+      action: "classify",
+      input,
+      expected: "docs",
+      grader: "exact_label",
+    }));
     writeFileSync(data, [header, ...items].map((l) => JSON.stringify(l)).join("\n") + "\n");
     const results = join(fx.dir, "results");
-    const route = (prompt: string, more: string[] = []) => ({ argv: ["route", "--config", fx.file, "--prompt", prompt, "--action", "paid", ...more], env: ENV });
+    const route = (prompt: string, more: string[] = []) => ({
+      argv: ["route", "--config", fx.file, "--prompt", prompt, "--action", "paid", ...more],
+      env: ENV,
+    });
     const cases: BatchCase[] = [
       route("Update README"),
       route("Update README", ["--json"]),
@@ -101,9 +119,46 @@ describe("the API key never leaks", () => {
       route("please deny", ["--json", "--quality-check"]),
       { argv: ["usage", "--config", fx.file, "--json", "--export", join(fx.dir, "usage.jsonl")], env: ENV },
       { argv: ["usage", "--config", fx.file, "--export", join(fx.dir, "usage.csv")], env: ENV },
-      { argv: ["bench", "run", "--config", fx.file, "--dataset", data, "--cascade", "--warmup", "0", "--results-dir", results, "--run-id", "r1", "--store-answers"], env: ENV },
-      { argv: ["bench", "run", "--config", fx.file, "--dataset", data, "--tier", "LOCAL_FAST", "--warmup", "0", "--results-dir", results, "--run-id", "r2"], env: ENV },
-      { argv: ["bench", "calibrate", join(results, "r2"), "--config", fx.file, "--out", join(fx.dir, "calibration.json"), "--min-items", "1", "--method", "escalation_share", "--json"], env: ENV },
+      {
+        argv: [
+          "bench",
+          "run",
+          "--config",
+          fx.file,
+          "--dataset",
+          data,
+          "--cascade",
+          "--warmup",
+          "0",
+          "--results-dir",
+          results,
+          "--run-id",
+          "r1",
+          "--store-answers",
+        ],
+        env: ENV,
+      },
+      {
+        argv: ["bench", "run", "--config", fx.file, "--dataset", data, "--tier", "LOCAL_FAST", "--warmup", "0", "--results-dir", results, "--run-id", "r2"],
+        env: ENV,
+      },
+      {
+        argv: [
+          "bench",
+          "calibrate",
+          join(results, "r2"),
+          "--config",
+          fx.file,
+          "--out",
+          join(fx.dir, "calibration.json"),
+          "--min-items",
+          "1",
+          "--method",
+          "escalation_share",
+          "--json",
+        ],
+        env: ENV,
+      },
       { argv: ["doctor", "--config", fx.file], env: ENV },
       { argv: ["doctor", "--config", fx.file, "--json"], env: ENV },
     ];
@@ -117,7 +172,8 @@ describe("the API key never leaks", () => {
       expect(r.stderr, `case ${i} stderr`).not.toContain(CANARY);
     }
     const written = filesUnder(fx.dir);
-    for (const must of ["ledger.sqlite", "usage.jsonl", "usage.csv", join("r1", "records.jsonl"), join("r1", "summary.json"), "calibration.json"]) expect(written.some((f) => f.endsWith(must))).toBe(true);
+    for (const must of ["ledger.sqlite", "usage.jsonl", "usage.csv", join("r1", "records.jsonl"), join("r1", "summary.json"), "calibration.json"])
+      expect(written.some((f) => f.endsWith(must))).toBe(true);
     for (const f of written) expect(readFileSync(f).includes(CANARY), f).toBe(false);
     process.stdout.write(`[secrets] ${out.length} CLI runs and ${written.length} written files scanned\n`);
   }, 60_000);

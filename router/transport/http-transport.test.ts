@@ -47,7 +47,11 @@ afterAll(async () => {
 
 describe("http transport: fetch semantics over undici.request", () => {
   it("sends method, headers and body, and returns status, headers and JSON", async () => {
-    const res = await f(`${server.url}/echo`, { method: "POST", headers: { Authorization: "Bearer k", "content-type": "application/json", "accept-encoding": "gzip" }, body: JSON.stringify({ a: 1 }) });
+    const res = await f(`${server.url}/echo`, {
+      method: "POST",
+      headers: { Authorization: "Bearer k", "content-type": "application/json", "accept-encoding": "gzip" },
+      body: JSON.stringify({ a: 1 }),
+    });
     expect(res.status).toBe(200);
     expect(res.ok).toBe(true);
     expect(res.headers.get("content-type")).toBe("application/json");

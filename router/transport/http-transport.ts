@@ -130,10 +130,11 @@ function plainHeaders(h: HeadersInit | undefined): Record<string, string> {
   if (!h) return out;
   if (h instanceof Headers) h.forEach((v, k) => (out[k] = v));
   else if (Array.isArray(h)) for (const [k, v] of h) out[k!.toLowerCase()] = v!;
-  else for (const k of Object.keys(h)) {
-    const v = (h as Record<string, string | undefined>)[k];
-    if (v !== undefined) out[k.toLowerCase()] = String(v);
-  }
+  else
+    for (const k of Object.keys(h)) {
+      const v = (h as Record<string, string | undefined>)[k];
+      if (v !== undefined) out[k.toLowerCase()] = String(v);
+    }
   // Fetch would decompress; this transport does not, so it asks for identity.
   delete out["accept-encoding"];
   return out;

@@ -35,7 +35,9 @@ export function ecdf(values: readonly number[], max = 300): { value: number; p: 
   return Array.from({ length: max }, (_x, k) => out[Math.round(k * step)]!);
 }
 
-export function cdfChart(a: Base & { series: { name: string; values: readonly number[] }[]; label: string; unit: string; seriesTitle: string; log?: boolean }): ChartCell {
+export function cdfChart(
+  a: Base & { series: { name: string; values: readonly number[] }[]; label: string; unit: string; seriesTitle: string; log?: boolean },
+): ChartCell {
   const data: DataRow[] = a.series.flatMap((s) => ecdf(s.values).map((pt) => ({ series: s.name, value: pt.value, p: pt.p })));
   const names = a.series.map((s) => s.name);
   const log = a.log === true && data.every((d) => (d.value as number) > 0);
@@ -85,7 +87,8 @@ export function fanChart(a: Base & { rows: FanRow[]; xTitle: string; yTitle: str
 /** P(cost > X) curves, colour per profile and dash per routing; a log x axis when they span > 20×. */
 export function exceedanceChart(a: Base & { rows: { profile: string; routing: string; usd: number; p: number }[]; costLabel: string }): ChartCell {
   const positive = a.rows.filter((r) => r.usd > 0);
-  const log = positive.length === a.rows.length && positive.length > 0 && Math.max(...positive.map((r) => r.usd)) / Math.min(...positive.map((r) => r.usd)) > 20;
+  const log =
+    positive.length === a.rows.length && positive.length > 0 && Math.max(...positive.map((r) => r.usd)) / Math.min(...positive.map((r) => r.usd)) > 20;
   const profiles = [...new Set(a.rows.map((r) => r.profile))];
   return chart({
     title: a.title,
@@ -131,10 +134,19 @@ export function tornadoChart(a: Base & { rows: TornadoInput[]; base: number; val
             y,
             x: { field: "from", type: "quantitative", title: unitTitle(a.valueLabel, a.unit), scale: { zero: false } },
             x2: { field: "to" },
-            color: { field: "side", type: "nominal", legend: legend("Change"), scale: { domain: ["input lowered", "input raised"], range: [OKABE_ITO[0], OKABE_ITO[1]] } },
+            color: {
+              field: "side",
+              type: "nominal",
+              legend: legend("Change"),
+              scale: { domain: ["input lowered", "input raised"], range: [OKABE_ITO[0], OKABE_ITO[1]] },
+            },
           },
         },
-        { data: { values: [{ base: a.base }] }, mark: { type: "rule", color: "#000000", strokeDash: [4, 3] }, encoding: { x: { field: "base", type: "quantitative", title: unitTitle(a.valueLabel, a.unit) } } },
+        {
+          data: { values: [{ base: a.base }] },
+          mark: { type: "rule", color: "#000000", strokeDash: [4, 3] },
+          encoding: { x: { field: "base", type: "quantitative", title: unitTitle(a.valueLabel, a.unit) } },
+        },
       ],
     },
     data,
@@ -159,11 +171,21 @@ export function reliabilityChart(a: Base & { bins: (GroupKey & { mean_score: num
     ...(a.description ? { description: a.description } : {}),
     spec: {
       layer: [
-        { data: { values: [{ d: 0 }, { d: 1 }] }, mark: { type: "line", color: "#888888", strokeDash: [4, 3] }, encoding: { x: { field: "d", type: "quantitative", title: x.title }, y: { field: "d", type: "quantitative", title: y.title } } },
+        {
+          data: { values: [{ d: 0 }, { d: 1 }] },
+          mark: { type: "line", color: "#888888", strokeDash: [4, 3] },
+          encoding: { x: { field: "d", type: "quantitative", title: x.title }, y: { field: "d", type: "quantitative", title: y.title } },
+        },
         { mark: { type: "line", opacity: 0.6 }, encoding: { x, y, color: byAction, detail: { field: "tier", type: "nominal" } } },
         {
           mark: { type: "point", filled: true, opacity: 0.85, tooltip: true },
-          encoding: { x, y, color: byAction, shape: byTier("shape"), size: { field: "count", type: "quantitative", title: "Items in bin", scale: { range: [40, 400] }, legend: null } },
+          encoding: {
+            x,
+            y,
+            color: byAction,
+            shape: byTier("shape"),
+            size: { field: "count", type: "quantitative", title: "Items in bin", scale: { range: [40, 400] }, legend: null },
+          },
         },
       ],
     },
@@ -172,12 +194,23 @@ export function reliabilityChart(a: Base & { bins: (GroupKey & { mean_score: num
 }
 
 /** Error rate among accepted answers against the share accepted, as the threshold loosens. */
-export function riskCoverageChart(a: Base & { points: (GroupKey & { coverage: number; risk: number; threshold: number })[]; chosen: (GroupKey & { coverage: number; risk: number; threshold: number })[] }): ChartCell {
+export function riskCoverageChart(
+  a: Base & {
+    points: (GroupKey & { coverage: number; risk: number; threshold: number })[];
+    chosen: (GroupKey & { coverage: number; risk: number; threshold: number })[];
+  },
+): ChartCell {
   const x = { field: "coverage", type: "quantitative", title: unitTitle("Coverage: answers accepted locally", "%"), axis: PCT_AXIS, scale: { domain: [0, 1] } };
   const y = { field: "risk", type: "quantitative", title: unitTitle("Risk: accepted answers that are wrong", "%"), axis: PCT_AXIS, scale: { domain: [0, 1] } };
-  const layer: Record<string, unknown>[] = [{ mark: { type: "line", interpolate: "step-after", point: true, tooltip: true }, encoding: { x, y, color: byAction, strokeDash: byTier("strokeDash") } }];
+  const layer: Record<string, unknown>[] = [
+    { mark: { type: "line", interpolate: "step-after", point: true, tooltip: true }, encoding: { x, y, color: byAction, strokeDash: byTier("strokeDash") } },
+  ];
   if (a.chosen.length) {
-    layer.push({ data: { values: a.chosen.map((c) => ({ ...c })) }, mark: { type: "point", shape: "diamond", size: 160, filled: false, strokeWidth: 2, tooltip: true }, encoding: { x, y, color: byAction } });
+    layer.push({
+      data: { values: a.chosen.map((c) => ({ ...c })) },
+      mark: { type: "point", shape: "diamond", size: 160, filled: false, strokeWidth: 2, tooltip: true },
+      encoding: { x, y, color: byAction },
+    });
   }
   return chart({ title: a.title, ...(a.description ? { description: a.description } : {}), spec: { layer }, data: a.points.map((p) => ({ ...p })) });
 }
@@ -191,18 +224,43 @@ export interface IntervalRow {
 }
 
 /** A point with its interval per row: pass rates with Wilson intervals, probabilities, cost ranges. */
-export function intervalChart(a: Base & { rows: IntervalRow[]; valueLabel: string; unit: string; labelTitle: string; groupTitle: string; percent?: boolean; target?: { value: number; label: string }; dodge?: boolean; colors?: Record<string, string> }): ChartCell {
+export function intervalChart(
+  a: Base & {
+    rows: IntervalRow[];
+    valueLabel: string;
+    unit: string;
+    labelTitle: string;
+    groupTitle: string;
+    percent?: boolean;
+    target?: { value: number; label: string };
+    dodge?: boolean;
+    colors?: Record<string, string>;
+  },
+): ChartCell {
   const pct = a.percent ?? a.unit === "%";
   const x = { field: "value", type: "quantitative", title: unitTitle(a.valueLabel, a.unit), ...(pct ? { axis: PCT_AXIS, scale: { domain: [0, 1] } } : {}) };
   const y = { field: "label", type: "nominal", title: a.labelTitle, sort: null, axis: CATEGORY_Y_AXIS };
-  const color = { field: "group", type: "nominal", legend: legend(a.groupTitle), ...(a.colors ? { scale: { domain: Object.keys(a.colors), range: Object.values(a.colors) } } : {}) };
+  const color = {
+    field: "group",
+    type: "nominal",
+    legend: legend(a.groupTitle),
+    ...(a.colors ? { scale: { domain: Object.keys(a.colors), range: Object.values(a.colors) } } : {}),
+  };
   // Several groups per row (base and head) sit side by side within the row instead of on top of each other.
   const offset = a.dodge ? { yOffset: { field: "group", type: "nominal", sort: [...new Set(a.rows.map((r) => r.group))] } } : {};
   const layer: Record<string, unknown>[] = [
-    { mark: { type: "rule", strokeWidth: 2 }, encoding: { y, x: { field: "lower", type: "quantitative", title: x.title }, x2: { field: "upper" }, color, ...offset } },
+    {
+      mark: { type: "rule", strokeWidth: 2 },
+      encoding: { y, x: { field: "lower", type: "quantitative", title: x.title }, x2: { field: "upper" }, color, ...offset },
+    },
     { mark: { type: "point", size: 70, filled: true, tooltip: true }, encoding: { y, x, color, ...offset } },
   ];
-  if (a.target) layer.push({ data: { values: [{ target: a.target.value, what: a.target.label }] }, mark: { type: "rule", color: "#000000", strokeDash: [5, 3], strokeWidth: 1.5 }, encoding: { x: { field: "target", type: "quantitative", title: x.title } } });
+  if (a.target)
+    layer.push({
+      data: { values: [{ target: a.target.value, what: a.target.label }] },
+      mark: { type: "rule", color: "#000000", strokeDash: [5, 3], strokeWidth: 1.5 },
+      encoding: { x: { field: "target", type: "quantitative", title: x.title } },
+    });
   return chart({
     title: a.title,
     ...(a.description ? { description: a.description } : {}),
@@ -212,23 +270,53 @@ export function intervalChart(a: Base & { rows: IntervalRow[]; valueLabel: strin
 }
 
 /** Histogram from pre-binned counts, with dashed rules at target values. */
-export function binnedChart(a: Base & { rows: { series: string; lo: number; hi: number; share: number }[]; valueLabel: string; unit: string; percentX?: boolean; targets?: { value: number; label: string }[]; seriesTitle: string }): ChartCell {
+export function binnedChart(
+  a: Base & {
+    rows: { series: string; lo: number; hi: number; share: number }[];
+    valueLabel: string;
+    unit: string;
+    percentX?: boolean;
+    targets?: { value: number; label: string }[];
+    seriesTitle: string;
+  },
+): ChartCell {
   const x = { field: "lo", type: "quantitative", title: unitTitle(a.valueLabel, a.unit), ...(a.percentX ? { axis: PCT_AXIS } : {}) };
   const layer: Record<string, unknown>[] = [
     {
       mark: { type: "bar", opacity: 0.55, tooltip: true, binSpacing: 0 },
       // y2 at zero: with a ranged x, Vega-Lite would otherwise draw each bin as a thin horizontal bar.
-      encoding: { x, x2: { field: "hi" }, y: { field: "share", type: "quantitative", title: unitTitle("Share of trials", "%"), axis: PCT_AXIS, stack: null }, y2: { datum: 0 }, color: { field: "series", type: "nominal", legend: legend(a.seriesTitle), sort: [...new Set(a.rows.map((r) => r.series))] } },
+      encoding: {
+        x,
+        x2: { field: "hi" },
+        y: { field: "share", type: "quantitative", title: unitTitle("Share of trials", "%"), axis: PCT_AXIS, stack: null },
+        y2: { datum: 0 },
+        color: { field: "series", type: "nominal", legend: legend(a.seriesTitle), sort: [...new Set(a.rows.map((r) => r.series))] },
+      },
     },
   ];
   if (a.targets?.length) {
-    layer.push({ data: { values: a.targets.map((t) => ({ target: t.value, what: t.label })) }, mark: { type: "rule", color: "#000000", strokeDash: [5, 3], strokeWidth: 2, tooltip: true }, encoding: { x: { field: "target", type: "quantitative", title: x.title } } });
+    layer.push({
+      data: { values: a.targets.map((t) => ({ target: t.value, what: t.label })) },
+      mark: { type: "rule", color: "#000000", strokeDash: [5, 3], strokeWidth: 2, tooltip: true },
+      encoding: { x: { field: "target", type: "quantitative", title: x.title } },
+    });
   }
   return chart({ title: a.title, ...(a.description ? { description: a.description } : {}), spec: { layer }, data: a.rows.map((r) => ({ ...r })) });
 }
 
 /** Horizontal bars of one value per label, optionally coloured by group. */
-export function barChart(a: Base & { rows: { label: string; group: string; value: number }[]; valueLabel: string; unit: string; labelTitle: string; groupTitle: string; percent?: boolean; dodge?: boolean; colors?: Record<string, string> }): ChartCell {
+export function barChart(
+  a: Base & {
+    rows: { label: string; group: string; value: number }[];
+    valueLabel: string;
+    unit: string;
+    labelTitle: string;
+    groupTitle: string;
+    percent?: boolean;
+    dodge?: boolean;
+    colors?: Record<string, string>;
+  },
+): ChartCell {
   const pct = a.percent ?? a.unit === "%";
   const labels = new Set(a.rows.map((r) => r.label)).size;
   const groups = [...new Set(a.rows.map((r) => r.group))];
@@ -241,7 +329,12 @@ export function barChart(a: Base & { rows: { label: string; group: string; value
       encoding: {
         y: { field: "label", type: "nominal", title: a.labelTitle, sort: null, axis: CATEGORY_Y_AXIS },
         x: { field: "value", type: "quantitative", title: unitTitle(a.valueLabel, a.unit), ...(pct ? { axis: PCT_AXIS, scale: { domain: [0, 1] } } : {}) },
-        color: { field: "group", type: "nominal", legend: legend(a.groupTitle), ...(a.colors ? { scale: { domain: Object.keys(a.colors), range: Object.values(a.colors) } } : { sort: groups }) },
+        color: {
+          field: "group",
+          type: "nominal",
+          legend: legend(a.groupTitle),
+          ...(a.colors ? { scale: { domain: Object.keys(a.colors), range: Object.values(a.colors) } } : { sort: groups }),
+        },
         ...(a.dodge ? { yOffset: { field: "group", type: "nominal", sort: groups } } : {}),
       },
     },
@@ -263,14 +356,22 @@ export function frontierChart(a: Base & { rows: FrontierRow[]; roles: readonly s
   const x = { field: "cost", type: "quantitative", title: unitTitle("Cost per 1,000 requests", "USD") };
   const y = { field: "accuracy", type: "quantitative", title: unitTitle("Accuracy, graded", "%"), axis: PCT_AXIS, scale: { zero: false } };
   const roles = a.roles.filter((r) => a.rows.some((row) => row.role === r));
-  const color = { field: "role", type: "nominal", legend: legend("Policy"), scale: { domain: roles, range: roles.map((_r, i) => OKABE_ITO[i % OKABE_ITO.length]) } };
+  const color = {
+    field: "role",
+    type: "nominal",
+    legend: legend("Policy"),
+    scale: { domain: roles, range: roles.map((_r, i) => OKABE_ITO[i % OKABE_ITO.length]) },
+  };
   return chart({
     title: a.title,
     ...(a.description ? { description: a.description } : {}),
     spec: {
       height: 320,
       layer: [
-        { mark: { type: "rule", strokeWidth: 1.5 }, encoding: { x, y: { field: "lower", type: "quantitative", title: y.title }, y2: { field: "upper" }, color } },
+        {
+          mark: { type: "rule", strokeWidth: 1.5 },
+          encoding: { x, y: { field: "lower", type: "quantitative", title: y.title }, y2: { field: "upper" }, color },
+        },
         { mark: { type: "point", size: 90, filled: true, tooltip: true }, encoding: { x, y, color, shape: { field: "role", type: "nominal", legend: null } } },
         { mark: { type: "text", align: "left", dx: 7, dy: -6, fontSize: 10 }, encoding: { x, y, text: { field: "policy", type: "nominal" } } },
       ],

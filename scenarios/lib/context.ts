@@ -87,7 +87,12 @@ export function createContext<A>(init: ContextInit<A>): BuiltContext<A> {
     },
     inputs: () => [
       ...[...entries.values()].map((x) => x.entry),
-      { name: "tierlab", path: ".", ...(commit ? { gitCommit: commit } : {}), note: commit ? "the code that computed every figure in this report" : "not a git checkout: commit unknown" },
+      {
+        name: "tierlab",
+        path: ".",
+        ...(commit ? { gitCommit: commit } : {}),
+        note: commit ? "the code that computed every figure in this report" : "not a git checkout: commit unknown",
+      },
     ],
     stamp: (fromInputs) => {
       if (explicit === undefined || explicit === "") return fromInputs;

@@ -7,18 +7,51 @@ import { evaluateReportFixture, tempDir, writeSimulation } from "../../test-supp
 import { frontierVerdict } from "./frontier-verdict.js";
 
 const evidence: Evidence = {
-  localTiers: ["LOCAL_FAST"], accepted: null, checkPassed: null, perAction: [], e2eP95: [],
-  latencySource: "modelled", replayed: true, standIns: false, priorTiers: [], cpu: undefined,
+  localTiers: ["LOCAL_FAST"],
+  accepted: null,
+  checkPassed: null,
+  perAction: [],
+  e2eP95: [],
+  latencySource: "modelled",
+  replayed: true,
+  standIns: false,
+  priorTiers: [],
+  cpu: undefined,
 };
 
 /** A calibrated policy entry as bench calibrate writes one (numbers chosen for the test). */
 function policy(kind: PolicyEntry["kind"], recommended: boolean): PolicyEntry {
   return {
-    action: "answer", kind, recommended, alpha: 0.05, delta: 0.1,
-    cells: [{ cell: "API_FALLBACK", tier: "API_FALLBACK", local: false, models: ["gpt-4o"], calls: 1, threshold: null, basis: "final", accept: { k: 10, n: 10 }, correct_if_accepted: { k: 9, n: 10 } }],
+    action: "answer",
+    kind,
+    recommended,
+    alpha: 0.05,
+    delta: 0.1,
+    cells: [
+      {
+        cell: "API_FALLBACK",
+        tier: "API_FALLBACK",
+        local: false,
+        models: ["gpt-4o"],
+        calls: 1,
+        threshold: null,
+        basis: "final",
+        accept: { k: 10, n: 10 },
+        correct_if_accepted: { k: 9, n: 10 },
+      },
+    ],
     evidence: "replayed",
-    expected: { n: 1319, accuracy: 0.955, accuracy_ci95: { lower: 0.94, upper: 0.965 }, api_share: 0.251, cost_per_1k_usd: 1, kept_error: 0.029, kept_error_upper: 0.037 },
-    held_out: null, reason: "test",
+    expected: {
+      n: 1319,
+      accuracy: 0.955,
+      accuracy_ci95: { lower: 0.94, upper: 0.965 },
+      api_share: 0.251,
+      cost_per_1k_usd: 1,
+      kept_error: 0.029,
+      kept_error_upper: 0.037,
+    },
+    held_out: null,
+    reason: "test",
   };
 }
 

@@ -31,12 +31,17 @@ export type EvaluateStep = (args: EvaluateStepArgs) => Promise<EvaluateReport>;
 export class EvaluateUnavailableError extends UsageError {}
 
 export const evaluateStep: EvaluateStep = async (a) => {
-  if (!a.run) throw new EvaluateUnavailableError({ message: "no bench run of every model on the dataset to evaluate", fix: "run the pipeline without --simulation, or pass --run or --evaluate <file>" });
+  if (!a.run)
+    throw new EvaluateUnavailableError({
+      message: "no bench run of every model on the dataset to evaluate",
+      fix: "run the pipeline without --simulation, or pass --run or --evaluate <file>",
+    });
   try {
     return evaluateRun({ configFile: a.config, runDir: a.run, dataset: a.dataset, split: a.split, seed: a.seed });
   } catch (err) {
     // Records without signals (an embedded run of the self-check only) cannot give a frontier; anything else is a real error.
-    if (err instanceof UsageError && /carry no signals|leaves a part empty|no usable answers|holds? \d+ actions/.test(err.message)) throw new EvaluateUnavailableError({ message: err.message, fix: err.fix });
+    if (err instanceof UsageError && /carry no signals|leaves a part empty|no usable answers|holds? \d+ actions/.test(err.message))
+      throw new EvaluateUnavailableError({ message: err.message, fix: err.fix });
     throw err;
   }
 };
@@ -45,6 +50,11 @@ export const evaluateStep: EvaluateStep = async (a) => {
 export function loadEvaluateReport(ctx: ScenarioContext<unknown>, file: string): EvaluateReport {
   const abs = resolve(ctx.cwd, file);
   const report = parseAndValidate({ text: readTextFile(abs, "evaluate report"), file: abs, schema: EvaluateReport }).value;
-  ctx.input({ name: "evaluate report", path: abs, seed: report.split.seed, note: `bench evaluate v${EVALUATE_REPORT_VERSION} on ${report.dataset}: ${report.split.fit} items fitted, ${report.split.eval} judged, ${report.policies.length} policies` });
+  ctx.input({
+    name: "evaluate report",
+    path: abs,
+    seed: report.split.seed,
+    note: `bench evaluate v${EVALUATE_REPORT_VERSION} on ${report.dataset}: ${report.split.fit} items fitted, ${report.split.eval} judged, ${report.policies.length} policies`,
+  });
   return report;
 }

@@ -24,17 +24,29 @@ export interface SourceTally {
 }
 
 const passText = (c: Chain) =>
-  c.pass_source === "last_cell" ? "keeps every answer (the policy's last cell)" :
-  c.pass_source === "calibration" ? `${calibrationEvidence}: ${c.passes} of ${(c.passes ?? 0) + (c.fails ?? 0)} kept by the learned rule (bench calibrate)` :
-  c.pass_source === "bench" ? `measured: ${c.passes} of ${(c.passes ?? 0) + (c.fails ?? 0)} passed the check` : `prior: Beta mean ${num(c.pass_mean, 2)}, ${num(c.pass_alpha + c.pass_beta, 0)} pseudo-answers (config/usage-profiles.yaml)`;
+  c.pass_source === "last_cell"
+    ? "keeps every answer (the policy's last cell)"
+    : c.pass_source === "calibration"
+      ? `${calibrationEvidence}: ${c.passes} of ${(c.passes ?? 0) + (c.fails ?? 0)} kept by the learned rule (bench calibrate)`
+      : c.pass_source === "bench"
+        ? `measured: ${c.passes} of ${(c.passes ?? 0) + (c.fails ?? 0)} passed the check`
+        : `prior: Beta mean ${num(c.pass_mean, 2)}, ${num(c.pass_alpha + c.pass_beta, 0)} pseudo-answers (config/usage-profiles.yaml)`;
 const latencyText = (c: Chain) =>
-  c.latency_source === "bench" ? `measured (mean ${ms(c.latency_mean_ms)})` : c.latency_source === "bench_tier" ? `measured on the tier, other actions pooled (mean ${ms(c.latency_mean_ms)})` : `assumed: the config's latency_ms range (mean ${ms(c.latency_mean_ms)})`;
+  c.latency_source === "bench"
+    ? `measured (mean ${ms(c.latency_mean_ms)})`
+    : c.latency_source === "bench_tier"
+      ? `measured on the tier, other actions pooled (mean ${ms(c.latency_mean_ms)})`
+      : `assumed: the config's latency_ms range (mean ${ms(c.latency_mean_ms)})`;
 // Calibration counts come from the bench run the calibration was fitted on: replayed answers there are labelled in the correctness column.
 const calibrationEvidence = "from the calibration";
 const beta = (b: NonNullable<Chain["correct_if_kept"]>) =>
   b.evidence === "prior" ? `prior: Beta mean ${num(b.mean, 2)} (config/usage-profiles.yaml)` : `${b.evidence}: ${b.k} of ${b.n} right (${b.source})`;
 const correctnessText = (c: Chain) =>
-  c.correct_if_kept === null && c.correct_if_unkept === null ? "unknown: accuracy not computed" : [c.correct_if_kept && `kept ${beta(c.correct_if_kept)}`, c.correct_if_unkept && `returned unkept ${beta(c.correct_if_unkept)}`].filter(Boolean).join("; ");
+  c.correct_if_kept === null && c.correct_if_unkept === null
+    ? "unknown: accuracy not computed"
+    : [c.correct_if_kept && `kept ${beta(c.correct_if_kept)}`, c.correct_if_unkept && `returned unkept ${beta(c.correct_if_unkept)}`]
+        .filter(Boolean)
+        .join("; ");
 
 function standInTokenActions(records: readonly BenchRecord[]): Set<string> {
   // The embedded engine counts tokens with the stand-in model's own small vocabulary, not the deployed model's.
@@ -65,7 +77,10 @@ export function measuredCells(inputs: DecisionInputs): Cell[] {
   const standIn = new Set(t.standInTokens);
   const rows = sim.inputs.actions.flatMap((a) => a.chain.map((c) => [`${a.name} @ ${c.cell}`, passText(c), latencyText(c), correctnessText(c)]));
   const tokenRows = sim.inputs.actions.map((a) => {
-    const side = (s: typeof a.tokens.input) => (s.source === "bench" ? `measured: mean ${num(s.mean, 0)} over ${s.n ?? "?"} answers${standIn.has(a.name) ? " (stand-in tokenizer)" : ""}` : `assumed: median ${num(s.median, 0)}`);
+    const side = (s: typeof a.tokens.input) =>
+      s.source === "bench"
+        ? `measured: mean ${num(s.mean, 0)} over ${s.n ?? "?"} answers${standIn.has(a.name) ? " (stand-in tokenizer)" : ""}`
+        : `assumed: median ${num(s.median, 0)}`;
     return [a.name, side(a.tokens.input), side(a.tokens.output)];
   });
   const lines = [
@@ -76,7 +91,11 @@ export function measuredCells(inputs: DecisionInputs): Cell[] {
   ];
   return [
     md(lines.join("\n")),
-    table({ caption: "Where each simulation input came from (action × cell)", columns: [{ label: "Cell" }, { label: "Keep rate" }, { label: "Latency" }, { label: "Answers right" }], rows }),
+    table({
+      caption: "Where each simulation input came from (action × cell)",
+      columns: [{ label: "Cell" }, { label: "Keep rate" }, { label: "Latency" }, { label: "Answers right" }],
+      rows,
+    }),
     table({ caption: "Token sizes per call", columns: [{ label: "Action" }, { label: "Input tokens" }, { label: "Output tokens" }], rows: tokenRows }),
   ];
 }

@@ -110,7 +110,11 @@ export async function decisionInputs(ctx: ScenarioContext<DecisionArgs>): Promis
   } else if (!runDir) {
     const what = plan.replay ? "every replayed model" : "local tiers";
     const items = plan.limit === undefined ? "all items" : `${plan.limit} items (seed ${a.seed})`;
-    runDir = await timed("bench", (d: string) => `${what} on ${plan.dataset}, ${items} → ${d}`, () => benchDemoModels(ctx, plan));
+    runDir = await timed(
+      "bench",
+      (d: string) => `${what} on ${plan.dataset}, ${items} → ${d}`,
+      () => benchDemoModels(ctx, plan),
+    );
   }
   const run = runDir ? loadRun(ctx, runDir) : undefined;
   let calibration: DecisionInputs["calibration"];
@@ -120,7 +124,17 @@ export async function decisionInputs(ctx: ScenarioContext<DecisionArgs>): Promis
     calibrated = f.calibration;
     calibration = f.report ? { report: f.report, calibration: f.calibration, file: resolve(ctx.cwd, a.calibration), computed: false } : undefined;
   } else if (run) {
-    calibration = await timed("calibrate", (c: NonNullable<DecisionInputs["calibration"]>) => (c.file ? `${c.report.written} thresholds → ${c.file}` : `refused every group: nothing written`), () => calibrate({ ctx, run, config: resolve(ctx.cwd, a.config), file: a.run || a.simulation ? resolve(ctx.cwd, ctx.args["out-dir"], "decision-inputs", "calibration.json") : join(run.dir, "calibration.json") }));
+    calibration = await timed(
+      "calibrate",
+      (c: NonNullable<DecisionInputs["calibration"]>) => (c.file ? `${c.report.written} thresholds → ${c.file}` : `refused every group: nothing written`),
+      () =>
+        calibrate({
+          ctx,
+          run,
+          config: resolve(ctx.cwd, a.config),
+          file: a.run || a.simulation ? resolve(ctx.cwd, ctx.args["out-dir"], "decision-inputs", "calibration.json") : join(run.dir, "calibration.json"),
+        }),
+    );
   }
   const evidence = run ? (run.records.some((r) => r.provider === "replay") ? "replayed" : "measured") : plan.replay ? "replayed" : "measured";
   let frontier: FrontierState;
@@ -128,8 +142,11 @@ export async function decisionInputs(ctx: ScenarioContext<DecisionArgs>): Promis
   else {
     const dataset = resolve(ctx.cwd, run?.meta?.dataset.file ?? plan.dataset);
     try {
-      const report = await timed("evaluate", (r: EvaluateReport) => `${r.policies.length} policies on ${r.dataset}, ${r.split.fit} fitted / ${r.split.eval} judged`, () =>
-        evaluateStep({ config: resolve(ctx.cwd, a.config), dataset, run: run?.dir, split: a.split, seed: a.seed, signal: ctx.signal }));
+      const report = await timed(
+        "evaluate",
+        (r: EvaluateReport) => `${r.policies.length} policies on ${r.dataset}, ${r.split.fit} fitted / ${r.split.eval} judged`,
+        () => evaluateStep({ config: resolve(ctx.cwd, a.config), dataset, run: run?.dir, split: a.split, seed: a.seed, signal: ctx.signal }),
+      );
       const file = run && !a.run ? join(run.dir, "evaluate.json") : resolve(ctx.cwd, ctx.args["out-dir"], "decision-inputs", "evaluate.json");
       mkdirSync(dirname(file), { recursive: true });
       writeJsonAtomic(file, report);
@@ -141,12 +158,28 @@ export async function decisionInputs(ctx: ScenarioContext<DecisionArgs>): Promis
       frontier = { status: "unavailable", reason: err.message };
     }
   }
-  const sim = given ?? (await timed("simulate", (s: SimulationResults) => `${s.profile.name}, ${s.days} days, ${s.trials} trials, seed ${s.seed}`, () => simulateAndRecord(ctx, {
-    usage: plan.usage, days: a.days, trials: a.trials, seed: a.seed, config: a.config, profiles: a.profiles,
-    calibration: a.calibration ? resolve(ctx.cwd, a.calibration) : calibration?.file, fromBench: run?.dir, sensitivity: true, sensitivityTrials: a["sensitivity-trials"],
-    // A pipeline run keeps its simulation with its bench run; a report on given inputs writes next to the report.
-    ...(run && !a.run ? { outFile: join(run.dir, "simulation.json") } : {}), scenarioId: "decision",
-  })));
+  const sim =
+    given ??
+    (await timed(
+      "simulate",
+      (s: SimulationResults) => `${s.profile.name}, ${s.days} days, ${s.trials} trials, seed ${s.seed}`,
+      () =>
+        simulateAndRecord(ctx, {
+          usage: plan.usage,
+          days: a.days,
+          trials: a.trials,
+          seed: a.seed,
+          config: a.config,
+          profiles: a.profiles,
+          calibration: a.calibration ? resolve(ctx.cwd, a.calibration) : calibration?.file,
+          fromBench: run?.dir,
+          sensitivity: true,
+          sensitivityTrials: a["sensitivity-trials"],
+          // A pipeline run keeps its simulation with its bench run; a report on given inputs writes next to the report.
+          ...(run && !a.run ? { outFile: join(run.dir, "simulation.json") } : {}),
+          scenarioId: "decision",
+        }),
+    ));
   if (frontier.status === "ok") frontier.reference = plan.reference ?? sim.inputs.tiers.find((t) => t.name === sim.inputs.baseline_tier)?.model;
   calibrated ??= calibration?.calibration;
   return { run, calibration, calibrated, sim, frontier, steps, madeAt: run?.startedAt ?? calibration?.calibration?.created_at };
@@ -165,17 +198,37 @@ async function benchDemoModels(ctx: ScenarioContext<DecisionArgs>, plan: DemoPla
   const configFile = resolve(ctx.cwd, a.config);
   const config = loadRouterConfig(configFile);
   // Replayed API answers cost nothing, so a replay run measures the API tier too; a live run never pays for it.
-  const local = allModels(config).filter((m) => m.local || (plan.replay && config.data.providers[m.provider]?.kind === "replay")).map((m) => m.id);
-  if (local.length === 0) throw new UsageError({ message: `${a.config} has no local tier to bench`, fix: "pass a config with local models, or an existing run with --run" });
+  const local = allModels(config)
+    .filter((m) => m.local || (plan.replay && config.data.providers[m.provider]?.kind === "replay"))
+    .map((m) => m.id);
+  if (local.length === 0)
+    throw new UsageError({ message: `${a.config} has no local tier to bench`, fix: "pass a config with local models, or an existing run with --run" });
   const resultsDir = resolve(ctx.cwd, a["results-dir"]);
   const base = `demo-${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}`;
   let runId = base;
   for (let i = 2; existsSync(join(resultsDir, runId)); i++) runId = `${base}-${i}`;
   const result = await runBench({
-    config: configFile, dataset: resolve(ctx.cwd, plan.dataset), models: local, cascade: false, limit: plan.limit, seed: a.seed,
-    concurrency: 1, warmup: 1, slo: {}, resultsDir, runId, storeAnswers: true, progress: false, signal: ctx.signal, command: "report decision",
+    config: configFile,
+    dataset: resolve(ctx.cwd, plan.dataset),
+    models: local,
+    cascade: false,
+    limit: plan.limit,
+    seed: a.seed,
+    concurrency: 1,
+    warmup: 1,
+    slo: {},
+    resultsDir,
+    runId,
+    storeAnswers: true,
+    progress: false,
+    signal: ctx.signal,
+    command: "report decision",
   });
-  if (result.interrupted) throw new UsageError({ message: `bench interrupted; partial run in ${result.dir}`, fix: `finish it with bench run --resume ${runId}, then pass --run ${result.dir}` });
+  if (result.interrupted)
+    throw new UsageError({
+      message: `bench interrupted; partial run in ${result.dir}`,
+      fix: `finish it with bench run --resume ${runId}, then pass --run ${result.dir}`,
+    });
   return result.dir;
 }
 
@@ -183,8 +236,22 @@ async function benchDemoModels(ctx: ScenarioContext<DecisionArgs>, plan: DemoPla
  * `bench calibrate` with its defaults. Like the command, it writes a file only when some threshold was
  * chosen: into the run folder this pipeline made, else next to the report (never into a given run).
  */
-function calibrate({ ctx, run, file, config }: { ctx: ScenarioContext<unknown>; run: LoadedRun; file: string; config: string }): NonNullable<DecisionInputs["calibration"]> {
-  const { calibration, report } = calibrateRecords(run.records, { sourceRun: run.id, now: () => new Date(run.startedAt), config: configOfRun(config, run.dir) });
+function calibrate({
+  ctx,
+  run,
+  file,
+  config,
+}: {
+  ctx: ScenarioContext<unknown>;
+  run: LoadedRun;
+  file: string;
+  config: string;
+}): NonNullable<DecisionInputs["calibration"]> {
+  const { calibration, report } = calibrateRecords(run.records, {
+    sourceRun: run.id,
+    now: () => new Date(run.startedAt),
+    config: configOfRun(config, run.dir),
+  });
   if (report.written === 0 && calibration.policies.length === 0) return { report, calibration: undefined, file: undefined, computed: true };
   mkdirSync(dirname(file), { recursive: true });
   writeJsonAtomic(file, calibration);

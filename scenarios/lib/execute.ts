@@ -17,9 +17,10 @@ import type { CommonArgs, Scenario } from "./scenario.js";
 export const DEFAULT_OUT_DIR = "reports/out";
 
 export function withCommonOptions(y: Argv): Argv<CommonArgs> {
-  return y
-    .option("out-dir", { type: "string", default: DEFAULT_OUT_DIR, describe: "where <id>.html and <id>.md are written" })
-    .option("generated-at", { type: "string", describe: "stamp shown in the report (`now` for the wall clock); default: a date from the inputs, so the same inputs give the same bytes" }) as Argv<CommonArgs>;
+  return y.option("out-dir", { type: "string", default: DEFAULT_OUT_DIR, describe: "where <id>.html and <id>.md are written" }).option("generated-at", {
+    type: "string",
+    describe: "stamp shown in the report (`now` for the wall clock); default: a date from the inputs, so the same inputs give the same bytes",
+  }) as Argv<CommonArgs>;
 }
 
 export interface ExecuteEnv {
@@ -54,7 +55,10 @@ export async function executeScenario<A>(scenario: Scenario<A>, args: A & Common
 export function summaryText(nb: Notebook, paths: { html: string; md: string }, notes: readonly string[] = []): string {
   const heads = nb.cells.filter((c): c is HeadlineCell => c.kind === "headline");
   const width = Math.min(56, Math.max(0, ...heads.map((h) => h.label.length)));
-  const lines = [nb.title, ...heads.map((h) => `  ${h.label.padEnd(width)}  ${headlineValue(h.value, h.digits, h.unit)}${h.status === "info" ? "" : `  [${h.status}]`}`)];
+  const lines = [
+    nb.title,
+    ...heads.map((h) => `  ${h.label.padEnd(width)}  ${headlineValue(h.value, h.digits, h.unit)}${h.status === "info" ? "" : `  [${h.status}]`}`),
+  ];
   if (notes.length) lines.push("", ...notes.map((n) => `  ${n}`));
   lines.push("", `HTML report:     ${paths.html}`, `Markdown report: ${paths.md}`);
   return lines.join("\n") + "\n";

@@ -27,7 +27,9 @@ describe("frontier verdict", () => {
     const v = frontierVerdict({ ...crux, dataset: "datasets/cruxeval-replay.jsonl" }, { reference: "gpt-4o" })!;
     expect(v.kind).toBe("api_first");
     expect(v.chosen!.name).toBe("calibrated consensus");
-    expect(v.sentence).toMatch(/^Send cruxeval-like traffic to gpt-4o first \(API first\): no calibrated local policy keeps 99 % of its accuracy at a lower cost with its kept-answer error within α \(the closest, calibrated consensus, keeps 68\.2 % of its accuracy at 31\.3 % of its cost\)\.$/);
+    expect(v.sentence).toMatch(
+      /^Send cruxeval-like traffic to gpt-4o first \(API first\): no calibrated local policy keeps 99 % of its accuracy at a lower cost with its kept-answer error within α \(the closest, calibrated consensus, keeps 68\.2 % of its accuracy at 31\.3 % of its cost\)\.$/,
+    );
   });
 
   it("a policy whose kept-answer error on the held-out items exceeds its α does not qualify", () => {
@@ -41,7 +43,9 @@ describe("frontier verdict", () => {
   });
 
   it("the seed's rule cascade and the oracle never count as a recommendation, however cheap", () => {
-    const r = evaluateReportFixture((ps) => ps.filter((p) => !p.alpha).map((p) => (p.kind === "oracle" || p.kind === "cascade" ? { ...p, accuracy: 0.99 } : p)));
+    const r = evaluateReportFixture((ps) =>
+      ps.filter((p) => !p.alpha).map((p) => (p.kind === "oracle" || p.kind === "cascade" ? { ...p, accuracy: 0.99 } : p)),
+    );
     expect(frontierVerdict(r, { reference: "gpt-4o" })).toMatchObject({ kind: "api_first", chosen: null });
   });
 
@@ -50,7 +54,18 @@ describe("frontier verdict", () => {
   });
 
   it("roles and labels", () => {
-    expect(evaluateReportFixture().policies.map(roleOf)).toEqual(["single model", "single model", "single model", "single model", "single model", "seed rule cascade", "calibrated policy", "calibrated policy", "random routing", "oracle cascade (limit)"]);
+    expect(evaluateReportFixture().policies.map(roleOf)).toEqual([
+      "single model",
+      "single model",
+      "single model",
+      "single model",
+      "single model",
+      "seed rule cascade",
+      "calibrated policy",
+      "calibrated policy",
+      "random routing",
+      "oracle cascade (limit)",
+    ]);
     expect(trafficLabel("datasets/gsm8k-replay.jsonl")).toBe("gsm8k-like");
     expect(trafficLabel("/x/support-tickets.jsonl.gz")).toBe("support-tickets-like");
   });

@@ -45,7 +45,10 @@ export interface FrontierVerdict {
 
 /** "datasets/gsm8k-replay.jsonl" → "gsm8k-like". */
 export function trafficLabel(dataset: string): string {
-  const stem = basename(dataset).replace(/\.gz$/, "").replace(/\.jsonl?$/, "").replace(/-replay$/, "");
+  const stem = basename(dataset)
+    .replace(/\.gz$/, "")
+    .replace(/\.jsonl?$/, "")
+    .replace(/-replay$/, "");
   return `${stem}-like`;
 }
 
@@ -78,7 +81,11 @@ export function frontierVerdict(report: EvaluateReport, opts: { reference?: stri
   if (chosen) {
     const r = ratios(chosen);
     return {
-      kind: "route", reference, chosen, ...r, rule,
+      kind: "route",
+      reference,
+      chosen,
+      ...r,
+      rule,
       sentence: `Routing ${label} traffic through ${chosen.name} keeps ${pct(r.accuracyRatio)} of ${ref}'s accuracy at ${pct(r.costRatio)} of its cost.`,
     };
   }
@@ -89,7 +96,11 @@ export function frontierVerdict(report: EvaluateReport, opts: { reference?: stri
     ? ` (the closest, ${best.name}, keeps ${pct(r.accuracyRatio)} of its accuracy at ${pct(r.costRatio)} of its cost${best.kept_error !== null && best.alpha !== null && best.kept_error > best.alpha ? `, with kept-answer error ${pct(best.kept_error)} above its α ${pct(best.alpha)}` : ""})`
     : " (the report has no calibrated policy)";
   return {
-    kind: "api_first", reference, chosen: best, ...r, rule,
+    kind: "api_first",
+    reference,
+    chosen: best,
+    ...r,
+    rule,
     sentence: `Send ${label} traffic to ${ref} first (API first): no calibrated local policy keeps ${pct(1 - tolerance, 0)} of its accuracy at a lower cost with its kept-answer error within α${why}.`,
   };
 }

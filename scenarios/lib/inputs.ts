@@ -37,7 +37,8 @@ export function loadRun(ctx: ScenarioContext<unknown>, run: string, opts: { name
   const folder = new RunFolder(dir);
   const meta = existsSync(folder.metaFile) ? folder.meta() : undefined;
   const records = folder.records();
-  if (records.length === 0) throw new ConfigError({ file: folder.recordsFile, message: "the run has no records", fix: "pass a run that measured at least one item" });
+  if (records.length === 0)
+    throw new ConfigError({ file: folder.recordsFile, message: "the run has no records", fix: "pass a run that measured at least one item" });
   const ids = [...new Set(records.map((r) => r.run_id))].sort();
   const id = meta?.run_id ?? (ids.length === 1 ? ids[0]! : basename(dir));
   const startedAt = meta?.created_at ?? records.map((r) => r.started_at).sort()[0]!;
@@ -83,7 +84,8 @@ export function recordSimulationFiles(ctx: ScenarioContext<unknown>, r: Simulati
     ["calibration", f.calibration],
     ["bench records (simulation input)", f.bench],
   ];
-  for (const [name, ref] of refs) if (ref) ctx.input({ name, path: resolve(ref.path), sha256: ref.sha256, note: `as hashed by the ${r.profile.name} simulation` });
+  for (const [name, ref] of refs)
+    if (ref) ctx.input({ name, path: resolve(ref.path), sha256: ref.sha256, note: `as hashed by the ${r.profile.name} simulation` });
 }
 
 export interface LoadedCalibration {

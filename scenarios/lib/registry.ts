@@ -13,7 +13,14 @@ import { executeScenario, parseScenarioArgs, type ExecuteEnv, type ScenarioOutco
 import type { Scenario } from "./scenario.js";
 
 /** In the order `tierlab report --help` lists them: the front door first. */
-export const SCENARIOS: readonly Scenario[] = [decisionScenario, seedClaimsScenario, usageProfilesScenario, benchScenario, calibrationScenario, regressionScenario];
+export const SCENARIOS: readonly Scenario[] = [
+  decisionScenario,
+  seedClaimsScenario,
+  usageProfilesScenario,
+  benchScenario,
+  calibrationScenario,
+  regressionScenario,
+];
 
 export function scenarioById(id: string): Scenario {
   const s = SCENARIOS.find((x) => x.id === id);

@@ -79,18 +79,35 @@ export function withProfileSimOptions<T>(y: Argv<T>): Argv<T & ProfileSimArgs> {
     .option("seed", { type: "number", default: 1, describe: "simulation seed (same seed, same report)" })
     .option("from-bench", { type: "string", describe: "bench run whose measurements replace the priors" })
     .option("calibration", { type: "string", describe: "calibration file to use instead of the config's" })
-    .option("sensitivity-trials", { type: "number", default: 300, describe: "trials per sensitivity run (tornado chart)" }) as unknown as Argv<T & ProfileSimArgs>;
+    .option("sensitivity-trials", { type: "number", default: 300, describe: "trials per sensitivity run (tornado chart)" }) as unknown as Argv<
+    T & ProfileSimArgs
+  >;
 }
 
 /** The given results files, else one simulation per profile in PROFILE_NAMES order. */
-export async function profileSimulations(ctx: ScenarioContext<unknown>, a: ProfileSimArgs, opts: { scenarioId: string; sensitivity: boolean }): Promise<SimulationResults[]> {
+export async function profileSimulations(
+  ctx: ScenarioContext<unknown>,
+  a: ProfileSimArgs,
+  opts: { scenarioId: string; sensitivity: boolean },
+): Promise<SimulationResults[]> {
   if (a.simulation?.length) return a.simulation.map((f) => loadSimulation(ctx, f));
   const out: SimulationResults[] = [];
   for (const usage of PROFILE_NAMES) {
-    out.push(await simulateAndRecord(ctx, {
-      usage, days: a.days, trials: a.trials, seed: a.seed, config: a.config, profiles: a.profiles, calibration: a.calibration, fromBench: a["from-bench"],
-      sensitivity: opts.sensitivity, sensitivityTrials: a["sensitivity-trials"], scenarioId: opts.scenarioId,
-    }));
+    out.push(
+      await simulateAndRecord(ctx, {
+        usage,
+        days: a.days,
+        trials: a.trials,
+        seed: a.seed,
+        config: a.config,
+        profiles: a.profiles,
+        calibration: a.calibration,
+        fromBench: a["from-bench"],
+        sensitivity: opts.sensitivity,
+        sensitivityTrials: a["sensitivity-trials"],
+        scenarioId: opts.scenarioId,
+      }),
+    );
   }
   return out;
 }

@@ -48,7 +48,11 @@ export function ownSignalValues(input: OwnSignalInput): Record<string, number | 
 }
 
 /** The features a scorer reads for an answer: its own signals (computed now or read from a record) and the peer signals. */
-export function answerFeatures(args: { own: FeatureValues; reading: ReadingSummary; peers: readonly (string | null)[] }): Record<string, number | null | undefined> {
+export function answerFeatures(args: {
+  own: FeatureValues;
+  reading: ReadingSummary;
+  peers: readonly (string | null)[];
+}): Record<string, number | null | undefined> {
   const out: Record<string, number | null | undefined> = { ...args.own };
   const ctx: SignalContext = { reading: args.reading, peers: args.peers };
   for (const s of PEER) out[s.id] = s.value(ctx);

@@ -46,17 +46,33 @@ describe("own signals", () => {
 
   it("ownSignalValues lists every own signal (missing ones undefined) and the checks, never agreement", () => {
     const own = ownSignalValues({ reading: { status: "repaired", canonical: "7" }, checks: [{ id: "finish_reason", score: 0, pass: false, reason: "cut" }] });
-    expect(own).toEqual({ extraction: 0.5, logprob_mean: undefined, logprob_min: undefined, logprob_on_answer: undefined, verifier: undefined, check_finish_reason: 0 });
+    expect(own).toEqual({
+      extraction: 0.5,
+      logprob_mean: undefined,
+      logprob_min: undefined,
+      logprob_on_answer: undefined,
+      verifier: undefined,
+      check_finish_reason: 0,
+    });
     expect("agreement" in own).toBe(false);
   });
 
   it("answerFeatures adds the peer signals to recorded own values", () => {
-    expect(answerFeatures({ own: { extraction: 1, check_repetition: null }, reading: clean("4"), peers: ["4", "5"] })).toEqual({ extraction: 1, check_repetition: null, agreement: 0.5 });
+    expect(answerFeatures({ own: { extraction: 1, check_repetition: null }, reading: clean("4"), peers: ["4", "5"] })).toEqual({
+      extraction: 1,
+      check_repetition: null,
+      agreement: 0.5,
+    });
   });
 
   it("names: every registered id, and check_<id>", () => {
     expect(signalIds()).toEqual(["agreement", "extraction", "logprob_mean", "logprob_min", "logprob_on_answer", "verifier"]);
-    expect([isFeatureName("agreement"), isFeatureName("check_label_set"), isFeatureName("check_"), isFeatureName("length")]).toEqual([true, true, false, false]);
+    expect([isFeatureName("agreement"), isFeatureName("check_label_set"), isFeatureName("check_"), isFeatureName("length")]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });
 

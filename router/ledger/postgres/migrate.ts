@@ -20,10 +20,13 @@ const DIR = new URL("./migrations/", import.meta.url);
 const MIGRATION_LOCK = 0x7469_6572;
 
 export function loadMigrations(): Migration[] {
-  const files = readdirSync(DIR).filter((f) => f.endsWith(".sql")).sort();
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   return files.map((file, i) => {
     const m = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file);
-    if (!m || Number(m[1]) !== i + 1) throw new Error(`migration ${file}: expected ${String(i + 1).padStart(4, "0")}_<name>.sql (versions are contiguous from 0001)`);
+    if (!m || Number(m[1]) !== i + 1)
+      throw new Error(`migration ${file}: expected ${String(i + 1).padStart(4, "0")}_<name>.sql (versions are contiguous from 0001)`);
     return { version: i + 1, name: m[2]!, sql: readFileSync(new URL(file, DIR), "utf8") };
   });
 }

@@ -53,7 +53,9 @@ describe.skipIf(!!skip)("PostgreSQL ledger with its server away", () => {
       const t = performance.now();
       const err = await router.route({ action: "classify", prompt: "second" }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(LedgerUnavailableError);
-      expect((err as LedgerUnavailableError).describe()).toMatch(/the ledger database postgres:\/\/tierlab@127\.0\.0\.1:\d+\/\S+ is unreachable .*\n {2}fix: check that PostgreSQL is running/);
+      expect((err as LedgerUnavailableError).describe()).toMatch(
+        /the ledger database postgres:\/\/tierlab@127\.0\.0\.1:\d+\/\S+ is unreachable .*\n {2}fix: check that PostgreSQL is running/,
+      );
       expect(performance.now() - t).toBeLessThan(2000);
       expect(api.calls).toBe(1);
       // The local attempts of that request are owed to the ledger: kept until the server returns.
@@ -98,7 +100,9 @@ describe.skipIf(!!skip)("PostgreSQL ledger with its server away", () => {
     for (const readonly of [false, true]) {
       const err = await PostgresLedger.open({ url, readonly }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).describe()).toMatch(new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this tierlab knows \\(up to ${SCHEMA_VERSION}\\)\\n  fix: run the same tierlab version`));
+      expect((err as ConfigError).describe()).toMatch(
+        new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this tierlab knows \\(up to ${SCHEMA_VERSION}\\)\\n  fix: run the same tierlab version`),
+      );
     }
   });
 

@@ -178,7 +178,8 @@ export class PostgresLedger implements LedgerStore {
       } else {
         // Keep every row (rows of the first sub-batches may be in already: the retry skips them).
         this.orphans = rows.concat(this.orphans);
-        if (!this.down) this.log(`tierlab ledger: ${this.location} unreachable (${(err as { code?: string }).code}); keeping ${rows.length} row(s) to write when it returns`);
+        if (!this.down)
+          this.log(`tierlab ledger: ${this.location} unreachable (${(err as { code?: string }).code}); keeping ${rows.length} row(s) to write when it returns`);
         this.down = true;
         const e = unavailable(this.location, err);
         for (const w of waiters) {
@@ -210,25 +211,29 @@ export class PostgresLedger implements LedgerStore {
   async query(q: LedgerQuery = {}): Promise<LedgerRecord[]> {
     if (this.empty) return [];
     const sql = this.sql;
-    const rows = await this.read(() => sql<LedgerRecord[]>`
+    const rows = await this.read(
+      () => sql<LedgerRecord[]>`
       SELECT ${sql.unsafe(COLUMN_LIST)} FROM calls
       WHERE true
         ${q.since ? sql`AND ts >= ${q.since.toISOString()}` : sql``}
         ${q.until ? sql`AND ts < ${q.until.toISOString()}` : sql``}
         ${q.action ? sql`AND action = ${q.action}` : sql``}
         ${q.requestId ? sql`AND request_id = ${q.requestId}` : sql``}
-      ORDER BY seq`);
+      ORDER BY seq`,
+    );
     return rows.map((r) => ({ ...r }));
   }
 
   async spendSince(since: Date, filter: { action?: string; tag?: string } = {}): Promise<number> {
     if (this.empty) return 0;
     const sql = this.sql;
-    const [row] = await this.read(() => sql<{ s: number }[]>`
+    const [row] = await this.read(
+      () => sql<{ s: number }[]>`
       SELECT COALESCE(SUM(cost_usd), 0)::float8 AS s FROM calls
       WHERE ts >= ${since.toISOString()}
         ${filter.action ? sql`AND action = ${filter.action}` : sql``}
-        ${filter.tag ? sql`AND tag = ${filter.tag}` : sql``}`);
+        ${filter.tag ? sql`AND tag = ${filter.tag}` : sql``}`,
+    );
     return row!.s;
   }
 

@@ -67,7 +67,9 @@ function compilePattern(params: Record<string, unknown>): RegExp {
       re = new RegExp(pattern, flags);
     } catch (err) {
       // A SyntaxError from the engine: "Invalid regular expression: /(/: Unterminated group".
-      throw new CheckParamError(`\`pattern\` /${pattern}/${flags} is not a valid JavaScript regular expression: ${(err as Error).message.replace(/^Invalid (regular expression|flags supplied to RegExp constructor): /, "")}`);
+      throw new CheckParamError(
+        `\`pattern\` /${pattern}/${flags} is not a valid JavaScript regular expression: ${(err as Error).message.replace(/^Invalid (regular expression|flags supplied to RegExp constructor): /, "")}`,
+      );
     }
     patterns.set(params, re);
   }
