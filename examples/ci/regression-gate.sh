@@ -26,7 +26,7 @@ mkdir -p "$RESULTS_DIR" "$OUT_DIR"
 rm -rf "$RESULTS_DIR/base" "$RESULTS_DIR/head"
 
 bench() { # <checkout> <run id>
-  (cd "$1" && npm run bench -- run --config "$CONFIG" --tier "$TIER" --dataset "$DATASET" --limit "$LIMIT" --seed "$SEED" \
+  (cd "$1" && npm run --silent bench -- run --config "$CONFIG" --tier "$TIER" --dataset "$DATASET" --limit "$LIMIT" --seed "$SEED" \
     --results-dir "$RESULTS_DIR" --run-id "$2" --json > "$RESULTS_DIR/$2.summary.json")
 }
 

@@ -64,8 +64,8 @@ describe.runIf(modelsPresent)("swarm-daemon on the embedded models", () => {
     for (const [tier, n] of Object.entries(calls)) expect(s.stdout).toMatch(new RegExp(`calls per tier: .*${tier} ${n}\\b`));
     const escalated = [...requests.keys()].filter((id) => rows.some((x) => x.request_id === id && x.escalated_from !== null)).length;
     expect(s.stdout).toContain(`fallback rate: ${((escalated / 7) * 100).toFixed(1)} %`);
-    expect(s.stdout).toContain("budget left: global per week: $5.0000 of $5.00");
-    expect(s.stdout).toContain("budget left: global per month: $20.0000 of $20.00");
+    expect(s.stdout).toContain("budget left: global per week: $5.00 of $5.00 (spent $0.00");
+    expect(s.stdout).toContain("budget left: global per month: $20.00 of $20.00 (spent $0.00");
   }, 180_000);
 
   it("on Ctrl-C finishes the step in flight, keeps every finished step in the ledger, and exits 130", async () => {
