@@ -6,7 +6,8 @@ import { defineConfig } from "vitest/config";
  * processes, runs load or several processes, loads a real model, or runs a whole pipeline end to end.
  * Name new files by what they do: *.browser.test.ts, *.e2e.test.ts, *.embedded.test.ts (real GGUF
  * models), *.process.test.ts (child processes, kill -9, load); the older heavy files are listed.
- * PostgreSQL rows of the shared backend tables skip in "fast" (TIERLAB_TEST_FAST), as no cluster starts.
+ * `npm run test:fast` sets TIERLAB_TEST_FAST=1, which skips the PostgreSQL rows of the shared backend tables
+ * (no cluster starts); `npm test` runs the same files with those rows, on a throwaway cluster per file.
  * "fast" runs its files in shared workers (isolate: false): modules load once per worker instead of
  * once per file, which was two thirds of its time. A test there must leave globals as it found them.
  */
@@ -58,7 +59,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "fast", include: ["**/*.test.ts"], exclude: ["node_modules/**", ...SLOW], env: { TIERLAB_TEST_FAST: "1" }, isolate: false },
+        test: { name: "fast", include: ["**/*.test.ts"], exclude: ["node_modules/**", ...SLOW], isolate: false },
       },
       { extends: true, test: { name: "slow", include: SLOW, exclude: ["node_modules/**"] } },
     ],
