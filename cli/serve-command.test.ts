@@ -8,8 +8,8 @@ import { SqliteLedger } from "../router/ledger/sqlite-ledger.js";
 
 // The command module run the way cli/main.ts will run it, in a child process, so signals are real.
 const ENTRY = `
-import { runCli } from "../gateway/cli/program.ts";
-import { serveCommand } from "../gateway/gateway/serve-command.ts";
+import { runCli } from "./cli/program.ts";
+import { serveCommand } from "./cli/serve-command.ts";
 await runCli(process.argv.slice(1), [serveCommand]);
 `;
 

@@ -24,6 +24,15 @@ const sections: Array<[string, () => Promise<PerfRow[]>]> = [
 ];
 
 const only = process.argv[2];
+const names = sections.map(([n]) => n);
+if (only === "--help" || only === "-h") {
+  process.stdout.write(`npm run perf [-- <section>]: measure every performance goal, or one section: ${names.join(", ")}\n`);
+  process.exit(0);
+}
+if (only !== undefined && !names.includes(only)) {
+  process.stderr.write(`tierlab perf: unknown section "${only}"\n  fix: name one of ${names.join(", ")}, or none for all\n`);
+  process.exit(2);
+}
 process.stdout.write(`tierlab perf on ${cpus()[0]?.model ?? "?"} × ${cpus().length}, node ${process.version}\n`);
 for (const [name, run] of sections) {
   if (only && only !== name) continue;
