@@ -75,11 +75,13 @@ describe("bench run against a fake Ollama with injected timings", () => {
       expect(x.grade).not.toBeNull();
     });
     const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
-    // Client TTFT = request overhead + the server's first-chunk delay. The overhead must stay well
-    // under one injected gap even on a busy 2-core machine; `npm run perf` reports its p99 unloaded.
-    expect(median(ttftErr)).toBeGreaterThanOrEqual(0);
-    expect(median(ttftErr)).toBeLessThan(GAP * 0.8);
-    expect(median(itlErr)).toBeLessThan(1.5);
+    // Client TTFT = request overhead + the server's first-chunk delay: never less than that delay (causal).
+    // How small the overhead is belongs to `npm run perf -- bench` (measured 10.5 ms median in a loaded CI
+    // run, where the old 8 ms bound here failed); this bound only catches a harness that reports nominal
+    // or wrong-chunk times, which are off by a whole TTFT or gap.
+    expect(Math.min(...ttftErr)).toBeGreaterThanOrEqual(-1);
+    expect(median(ttftErr)).toBeLessThan(TTFT);
+    expect(median(itlErr)).toBeLessThan(GAP / 2);
     expect(r.summary.groups[0]!.n).toBe(12);
     // The fake always answers "auth": exactly the 4 items labelled auth pass.
     expect(r.summary.groups[0]!.pass_rate).toBeCloseTo(4 / 12, 10);
