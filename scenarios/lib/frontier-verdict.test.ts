@@ -42,6 +42,14 @@ describe("frontier verdict", () => {
     expect(w.sentence).toContain("with kept-answer error 8.0 % above its α 5.0 %");
   });
 
+  it("a calibrated policy that sends everything to the API is not named as the closest local miss", () => {
+    const allApi = evaluateReportFixture((ps) => ps.map((p) => (p.alpha ? { ...p, api_share: 1, kept: 0, kept_error: null, accuracy: 0.96 } : p)));
+    const v = frontierVerdict(allApi, { reference: "gpt-4o" })!;
+    expect(v.kind).toBe("api_first");
+    expect(v.sentence).toContain("(every calibrated policy sends all its traffic to the API: no local answer could be kept within α on the fit items)");
+    expect(v.sentence).not.toContain("the closest");
+  });
+
   it("the seed's rule cascade and the oracle never count as a recommendation, however cheap", () => {
     const r = evaluateReportFixture((ps) =>
       ps.filter((p) => !p.alpha).map((p) => (p.kind === "oracle" || p.kind === "cascade" ? { ...p, accuracy: 0.99 } : p)),

@@ -89,12 +89,17 @@ export function frontierVerdict(report: EvaluateReport, opts: { reference?: stri
       sentence: `Routing ${label} traffic through ${chosen.name} keeps ${pct(r.accuracyRatio)} of ${ref}'s accuracy at ${pct(r.costRatio)} of its cost.`,
     };
   }
-  // The closest miss, to say what fell short: the most accurate calibrated policy with a guarantee, else any.
-  const best = [...(guaranteed.length ? guaranteed : calibrated)].sort((a, b) => b.accuracy - a.accuracy || a.cost_per_1k_usd - b.cost_per_1k_usd)[0] ?? null;
+  // The closest miss, to say what fell short: the most accurate calibrated policy that keeps some local
+  // answers, with a guarantee if any has one. A calibrated policy that sends everything to the API is no miss.
+  const local = calibrated.filter((p) => p.api_share < 1);
+  const withGuarantee = local.filter((p) => guaranteed.includes(p));
+  const best = [...(withGuarantee.length ? withGuarantee : local)].sort((a, b) => b.accuracy - a.accuracy || a.cost_per_1k_usd - b.cost_per_1k_usd)[0] ?? null;
   const r = ratios(best ?? undefined);
   const why = best
     ? ` (the closest, ${best.name}, keeps ${pct(r.accuracyRatio)} of its accuracy at ${pct(r.costRatio)} of its cost${best.kept_error !== null && best.alpha !== null && best.kept_error > best.alpha ? `, with kept-answer error ${pct(best.kept_error)} above its α ${pct(best.alpha)}` : ""})`
-    : " (the report has no calibrated policy)";
+    : calibrated.length
+      ? " (every calibrated policy sends all its traffic to the API: no local answer could be kept within α on the fit items)"
+      : " (the report has no calibrated policy)";
   return {
     kind: "api_first",
     reference,
