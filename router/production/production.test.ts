@@ -134,6 +134,8 @@ describe.each(ledgerBackends("production tables on PostgreSQL"))("production lea
       await production.drain();
       expect(alarms).toEqual([0.7]);
       expect(router.plan("sum").tiers[0]!.threshold).toBe(0.7);
+      // The walk reads the cell's accept rule, not the tier: the raise must reach it.
+      expect(router.plan("sum").policy.cells[0]!.rule).toMatchObject({ basis: "self_check", threshold: 0.7 });
       const changes = await production.store.select("threshold_changes");
       expect(changes).toMatchObject([{ action: "sum", tier: "LOCAL_FAST", old_threshold: 0.5, new_threshold: 0.7, samples: 10 }]);
       expect(changes[0]!.error_lower).toBeGreaterThan(0.05);
@@ -149,6 +151,7 @@ describe.each(ledgerBackends("production tables on PostgreSQL"))("production lea
       const again = await backend.open(config, where);
       const restarted = new Router({ config, ledger: again, production: await Production.open({ config, ledger: again }) });
       expect(restarted.plan("sum").tiers[0]!.threshold).toBe(0.7);
+      expect(restarted.plan("sum").policy.cells[0]!.rule).toMatchObject({ threshold: 0.7 });
       await restarted.close();
       await again.close();
     });
