@@ -39,7 +39,8 @@ describe("runScheduled", () => {
     });
     // 39 gaps with mean 5 ms: the last start is near 195 ms (sd ≈ 31 ms), never all at once.
     expect(starts[39]!).toBeGreaterThan(100);
-    expect(starts[39]!).toBeLessThan(400);
+    // Generous: a loaded machine fires timers late; the goal here is spacing, not speed.
+    expect(starts[39]!).toBeLessThan(1000);
   });
 
   it("stops dispatching on abort", async () => {

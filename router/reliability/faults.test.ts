@@ -209,7 +209,8 @@ describe("deadlines", () => {
     const err = await h.route().catch((e: unknown) => e);
     const elapsed = performance.now() - t0;
     expect(err).toBeInstanceOf(AllTiersFailedError);
-    expect(elapsed).toBeLessThan(900);
+    // Ends near its 500 ms deadline, not after the 10 s reply or the hung next tier; the slack is for a loaded CI machine.
+    expect(elapsed).toBeLessThan(3000);
     const classes = h.ledger.query().map((r) => r.error_class);
     expect(classes[0]).toBe("TimeoutError");
     expect(classes).toContain("DeadlineExceededError");
