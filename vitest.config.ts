@@ -34,6 +34,19 @@ const SLOW = [
   "cli/simulate-command.test.ts",
   "examples/ci/ci.test.ts",
   "bench/graders/unit-tests.test.ts",
+  // Files whose tests also start the CLI in child processes (measured 10–20 s each in "fast").
+  "cli/bench/evaluate-command.test.ts",
+  "router/production/finetune-export.test.ts",
+  "bench/compare/compare.test.ts",
+  "bench/calibrate/ledger-labels.test.ts",
+  "bench/calibrate/calibrate.test.ts",
+  "gateway/deferred.test.ts",
+  "gateway/feedback-endpoint.test.ts",
+  // Deadlines and hung fake backends: waits for real timeouts (6 s).
+  "router/reliability/faults.test.ts",
+  // Whole simulations and the reports on them (5–11 s each).
+  "simulator/aggregated.test.ts",
+  "scenarios/simulation-reports.test.ts",
   // Statistical calibration of the regression gate: thousands of simulated comparisons.
   "bench/compare/false-alarm.test.ts",
   // Worker threads, kill -9, several processes, load, clusters.
