@@ -7,12 +7,11 @@
 import type { RouterConfig } from "../../router/config/load.js";
 import type { FinalAccuracy, PolicyCell, PolicyEntry, ScorerEntry } from "../../router/config/calibration.js";
 import { POLICY_KINDS } from "../../router/policy/policy-cells.js";
-import { walkItem } from "../../router/policy/walk.js";
 import type { BenchRecord } from "../contracts/bench-record.js";
 import { collectEvidence, type ActionEvidence, type EvidenceItem } from "./evidence.js";
 import { fitPolicy, walkCells, type FittedPolicy } from "./policy-fit.js";
 import { recommendPolicy, type PolicyCandidate } from "./recommend.js";
-import { asAnswered, summariseWalks, type Answered } from "./walk-metrics.js";
+import { summariseWalks, walkEvidence, type Answered } from "./walk-metrics.js";
 
 export const DEFAULT_ACCURACY_TOLERANCE = 0.01;
 
@@ -67,10 +66,8 @@ export function calibrateAction(a: CalibrateActionArgs): ActionCalibration {
     fitted.push(f);
   }
   const candidates: PolicyCandidate[] = fitted.map((f) => {
-    const fitRuns = a.fitItems.map((item) => asAnswered(walkItem({ itemId: item.id, cells: walkCells(f.cells, "oof"), answer: (m) => item.answers[m]! })));
-    const heldRuns = a.heldOutItems?.length
-      ? a.heldOutItems.map((item) => asAnswered(walkItem({ itemId: item.id, cells: walkCells(f.cells, "compiled"), answer: (m) => item.answers[m]! })))
-      : undefined;
+    const fitRuns = walkEvidence(a.fitItems, walkCells(f.cells, "oof"));
+    const heldRuns = a.heldOutItems?.length ? walkEvidence(a.heldOutItems, walkCells(f.cells, "compiled")) : undefined;
     return { fitted: f, entry: policyEntry({ f, fitRuns, heldRuns, alpha: a.alpha, delta: a.delta, evidence: a.evidence }) };
   });
   let reference: { model: string; accuracy: number } | undefined;

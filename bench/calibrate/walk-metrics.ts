@@ -3,7 +3,8 @@
  * answers that are right) with its Wilson interval, API share, cost per 1,000 requests, and the error
  * among kept local answers with its one-sided Clopper–Pearson (1 − δ) upper bound.
  */
-import type { WalkOutcome } from "../../router/policy/walk.js";
+import { walkItem, type WalkCell, type WalkOutcome } from "../../router/policy/walk.js";
+import type { EvidenceItem } from "./evidence.js";
 import { clopperPearsonUpper, wilsonInterval } from "../stats/proportion.js";
 
 export type Answered = Extract<WalkOutcome, { kind: "answered" }>;
@@ -55,4 +56,9 @@ export function summariseWalks(outcomes: readonly Answered[], opts: { delta: num
 export function asAnswered(o: WalkOutcome): Answered {
   if (o.kind !== "answered") throw new Error(`unreachable: a fitted policy's walk stopped at pending cell ${o.cellIndex}`);
   return o;
+}
+
+/** Each item walked through the same cells, every model answering with its recorded answer. */
+export function walkEvidence(items: readonly EvidenceItem[], cells: readonly WalkCell[]): Answered[] {
+  return items.map((item) => asAnswered(walkItem({ itemId: item.id, cells, answer: (m) => item.answers[m]! })));
 }

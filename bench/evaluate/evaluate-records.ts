@@ -12,13 +12,13 @@ import { configOfRun, RunFolder } from "../run/run-folder.js";
 import { UsageError } from "../../core/errors.js";
 import { thresholdFor } from "../../router/policy/escalation.js";
 import { policyCells, type CellSpec } from "../../router/policy/policy-cells.js";
-import { walkItem, type WalkCell } from "../../router/policy/walk.js";
+import type { WalkCell } from "../../router/policy/walk.js";
 import type { BenchRecord } from "../contracts/bench-record.js";
 import { calibrateAction, DEFAULT_ACCURACY_TOLERANCE } from "../calibrate/calibrate-policies.js";
 import { CALIBRATE_DEFAULTS } from "../calibrate/calibrate.js";
 import { collectEvidence, type EvidenceItem } from "../calibrate/evidence.js";
 import { walkCellOf, walkCells, type FittedPolicy } from "../calibrate/policy-fit.js";
-import { asAnswered, summariseWalks } from "../calibrate/walk-metrics.js";
+import { summariseWalks, walkEvidence, type Answered } from "../calibrate/walk-metrics.js";
 import { evaluatePolicy } from "./frontier.js";
 import { EVALUATE_REPORT_VERSION, type EvaluateReport, type FrontierItem, type PolicyPoint } from "./frontier-types.js";
 import { evaluateScoredCells } from "./scored-cells.js";
@@ -139,7 +139,7 @@ function ruleCascade(a: { config: RouterConfig; action: string; items: readonly 
     model: c.models[0]!,
     rule: { basis: "self_check", threshold: thresholds[i]! },
   }));
-  const runs = a.items.map((item) => asAnswered(walkItem({ itemId: item.id, cells, answer: (m) => item.answers[m]! })));
+  const runs = walkEvidence(a.items, cells);
   const models = cells.map((c) => c.model);
   return walkPoint({
     name: `rule cascade ${models.join(" → ")} @ self-check ≥ ${thresholds.join(", ")}`,
@@ -162,7 +162,7 @@ function agreementConsensus(a: { items: readonly EvidenceItem[]; pair: CellSpec;
     { ...walkCellOf(a.pair), rule: { basis: "self_check", threshold: 0 } },
     { ...walkCellOf(a.final), rule: { basis: "final" } },
   ];
-  const runs = a.items.map((item) => asAnswered(walkItem({ itemId: item.id, cells, answer: (m) => item.answers[m]! })));
+  const runs = walkEvidence(a.items, cells);
   const models = [...a.pair.models, a.final.models[0]!];
   return walkPoint({
     name: `consensus on agreement alone (no guarantee): ${a.pair.models.join(" + ")} → ${a.final.models[0]!}`,
@@ -185,7 +185,7 @@ function calibratedPoint(a: {
   finalModel: string;
 }): PolicyPoint {
   const cells = walkCells(a.f.cells, "compiled");
-  const runs = a.items.map((item) => asAnswered(walkItem({ itemId: item.id, cells, answer: (m) => item.answers[m]! })));
+  const runs = walkEvidence(a.items, cells);
   const models = a.f.cells.flatMap((c) => (c.spec.consensus ? c.spec.models : [c.spec.models[0]!]));
   const thresholds = a.f.cells.flatMap((c) => (c.threshold === null ? [] : [c.threshold]));
   const shape = a.f.cells.map((c) => (c.spec.consensus ? c.spec.models.join(" + ") : c.spec.models[0]!)).join(" → ");
@@ -208,7 +208,7 @@ function walkPoint(a: {
   kind: PolicyPoint["kind"];
   models: string[];
   thresholds: number[] | null;
-  runs: ReturnType<typeof asAnswered>[];
+  runs: Answered[];
   alpha: number | null;
   delta: number | null;
   policy: PolicyPoint["policy"];
