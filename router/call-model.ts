@@ -94,7 +94,7 @@ export async function callModel(a: CallModelArgs): Promise<ModelCall> {
     }
     let reservation: Awaited<ReturnType<typeof reserveIfPaid>>;
     try {
-      reservation = await reserveIfPaid({ ...a, attempt: state.attempts.length + 1 });
+      reservation = await reserveIfPaid({ ...a, attempt: state.attempts.length + 1, bound });
     } catch (err) {
       ticket?.report("neutral"); // a half-open probe slot must not leak with a refused request
       // A refusal is on the books like a degrade: the router records the route's attempts before rethrowing.
@@ -155,15 +155,15 @@ export async function callModel(a: CallModelArgs): Promise<ModelCall> {
   }
 }
 
-/** Reserve the worst-case cost of a paid attempt; "skip" when the budget says degrade. */
-async function reserveIfPaid(args: CallModelArgs & { attempt: number }) {
+/**
+ * Reserve the worst-case cost of a paid attempt, priced on the same bound its usage is later clamped to;
+ * "skip" when the budget says degrade.
+ */
+async function reserveIfPaid(args: CallModelArgs & { attempt: number; bound: () => UsageBound }) {
   const { tier, model, deps } = args;
   if (tier.local || !deps.budget || !model.pricing) return undefined;
-  const worst = worstCaseUsd({
-    pricing: model.pricing,
-    inputTokens: inputTokenUpperBound(args.request.messages, args.plan.responseFormat),
-    maxOutputTokens: args.request.maxTokens ?? args.plan.maxTokens,
-  });
+  const b = args.bound();
+  const worst = worstCaseUsd({ pricing: model.pricing, inputTokens: b.inputTokens, maxOutputTokens: b.outputTokens });
   const decision = await reserveOrWait({
     guard: deps.budget,
     request: () => ({ action: args.plan.name, tag: args.req.tag, costUsd: worst, at: deps.wallClock(), requestId: args.req.requestId, attempt: args.attempt }),
