@@ -80,6 +80,10 @@ describe("tierlab CLI", () => {
     expect(failed.status).toBe(3);
     expect(failed.stderr).toMatch(/no tier answered/);
     expect(failed.stdout).toMatch(/ANTHROPIC_API_KEY|OPENAI_API_KEY/);
+    // One fix per distinct cause, not only the last error's: start Ollama, and set each key.
+    expect(failed.stderr).toMatch(
+      /fix: install Ollama and run `ollama serve`, or set OLLAMA_HOST; and export ANTHROPIC_API_KEY=\.\.\. or remove the tier; and export OPENAI_API_KEY=/,
+    );
   });
 
   it("--help lists the commands and the exit codes", () => {

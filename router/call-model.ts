@@ -39,7 +39,8 @@ export interface CascadeDeps {
 /** What the route knows while it runs; shared by the calls of one route (consensus calls run at once). */
 export interface RouteState {
   attempts: Attempt[];
-  lastError: TierlabError | undefined;
+  /** Every error the route met, in order: the last one is reported, and each distinct fix is offered. */
+  errors: TierlabError[];
   /**
    * Modelled time the clock did not see: Σ (modelled − wall) over replayed attempts (parallel calls
    * count their longest). The route's latency is its wall time plus this.
@@ -83,13 +84,14 @@ export async function callModel(a: CallModelArgs): Promise<ModelCall> {
     // Checked before every attempt, retries included: a circuit that opened mid-retry stops them.
     const ticket = deps.circuit?.admit(model.id);
     if (ticket && !ticket.ok) {
-      state.lastError = new CircuitOpenError({
+      const open = new CircuitOpenError({
         modelId: model.id,
         retryInMs: ticket.retryInMs,
         message: `circuit open for ${model.id} after ${ticket.failures} consecutive failures; next probe in ${Math.ceil(ticket.retryInMs / 1000)} s`,
         fix: "see the earlier attempts' errors for why the model fails; `tierlab doctor` checks the providers",
       });
-      state.attempts.push(skipped({ n: state.attempts.length + 1, tier, model, deps, escalatedFrom: a.escalatedFrom, error: state.lastError }));
+      state.errors.push(open);
+      state.attempts.push(skipped({ n: state.attempts.length + 1, tier, model, deps, escalatedFrom: a.escalatedFrom, error: open }));
       return { ok: false, shiftMs };
     }
     let reservation: Awaited<ReturnType<typeof reserveIfPaid>>;
@@ -104,8 +106,9 @@ export async function callModel(a: CallModelArgs): Promise<ModelCall> {
     }
     if (reservation && "skip" in reservation) {
       ticket?.report("neutral");
-      state.lastError = new BudgetExceededError({ message: `${reservation.skip}: degraded to local tiers`, fix: BUDGET_FIX });
-      state.attempts.push(skipped({ n: state.attempts.length + 1, tier, model, deps, escalatedFrom: a.escalatedFrom, error: state.lastError }));
+      const degraded = new BudgetExceededError({ message: `${reservation.skip}: degraded to local tiers`, fix: BUDGET_FIX });
+      state.errors.push(degraded);
+      state.attempts.push(skipped({ n: state.attempts.length + 1, tier, model, deps, escalatedFrom: a.escalatedFrom, error: degraded }));
       return { ok: false, shiftMs };
     }
     const run = await runAttempt({
@@ -142,7 +145,7 @@ export async function callModel(a: CallModelArgs): Promise<ModelCall> {
     }
     // A failure after text streamed is billed by the provider: it stays on the budget.
     await (attempt.costUsd > 0 ? reservation?.settle(attempt.costUsd) : reservation?.release());
-    state.lastError = run.error;
+    state.errors.push(run.error);
     if (run.error instanceof AbortedError) throw run.error;
     // Text already reached the caller: a retry or another model would splice two answers.
     if (a.live?.sent()) return { ok: false, shiftMs, interrupted: true };

@@ -47,7 +47,8 @@ export interface CascadeOutcome {
   attempts: Attempt[];
   accepted: CascadeAnswer | undefined;
   belowThreshold: CascadeAnswer[];
-  lastError: TierlabError | undefined;
+  /** Every error met, in order (see RouteState). */
+  errors: TierlabError[];
   /**
    * Modelled time the clock did not see: Σ (modelled − wall) over replayed attempts. The route's
    * latency is its wall time plus this; 0 when every attempt was measured.
@@ -62,7 +63,7 @@ export interface CascadeOutcome {
 /** `attempts` is filled as the route goes, so the caller can record them even if it throws. */
 export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: CascadeDeps, attempts: Attempt[] = [], live?: LiveSink): Promise<CascadeOutcome> {
   const routeStart = deps.now();
-  const state: RouteState = { attempts, lastError: undefined, modelledShiftMs: 0, routeStart, deadlineAt: routeStart + deps.deadlineMs };
+  const state: RouteState = { attempts, errors: [], modelledShiftMs: 0, routeStart, deadlineAt: routeStart + deps.deadlineMs };
   const belowThreshold: CascadeAnswer[] = [];
   const peers: (string | null)[] = [];
   const messages = plan.messages(req.prompt, req.history);
@@ -72,7 +73,7 @@ export async function runCascade(plan: ActionPlan, req: RouteRequest, deps: Casc
     attempts,
     accepted,
     belowThreshold,
-    lastError: state.lastError,
+    errors: state.errors,
     modelledShiftMs: state.modelledShiftMs,
     ...end,
   });

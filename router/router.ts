@@ -186,12 +186,14 @@ export class Router {
       ...(outcome.attempts.some((x) => x.latencySource === "modelled") ? { latencySource: "modelled" as const } : {}),
     };
     if (verdict === "failed") {
-      const last = outcome.lastError;
+      const last = outcome.errors.at(-1);
+      // Each distinct cause's fix (no Ollama and no API key are two things to do), in the order met.
+      const fixes = [...new Set(outcome.errors.flatMap((e) => (e.fix ? [e.fix] : [])))];
       const err = new AllTiersFailedError({
         message: outcome.interrupted
           ? `the answer streaming for action "${req.action}" broke off: ${last ? `${last.name}: ${last.message}` : "unknown error"}; text already sent is not continued by another model`
           : `no tier answered action "${req.action}": ${outcome.attempts.length} attempt(s); last error: ${last ? `${last.name}: ${last.message}` : "none"}`,
-        fix: last?.fix ?? "run `tierlab doctor` to see which providers are reachable",
+        fix: fixes.length ? fixes.join("; and ") : "run `tierlab doctor` to see which providers are reachable",
         cause: last,
         result,
       });
