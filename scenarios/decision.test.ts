@@ -22,15 +22,16 @@ describe("decision report from given inputs", () => {
   it("shows monthly cost P50/P95 and savings from the simulation file, and follows an edit of it", async () => {
     const a = await build("decision", ["--run", run, "--simulation", simFile], join(dir, "a"));
     const m = sim.month!;
-    expect(headlineOf(a.notebook, "Monthly cost, hybrid").value).toBe(`${usd(m.hybrid_cost_usd.p50)} / ${usd(m.hybrid_cost_usd.p95)}`);
-    expect(headlineOf(a.notebook, "Monthly cost, pure API").value).toBe(`${usd(m.api_cost_usd.p50)} / ${usd(m.api_cost_usd.p95)}`);
+    expect(headlineOf(a.notebook, "Monthly cost, hybrid").value).toBe(`${usd(m.hybrid_cost_usd.p50)} / ${usd(m.hybrid_cost_usd.p95)} · modelled`);
+    expect(headlineOf(a.notebook, "Monthly cost, pure API").value).toBe(`${usd(m.api_cost_usd.p50)} / ${usd(m.api_cost_usd.p95)} · modelled`);
     expect(headlineOf(a.notebook, "Savings vs pure API").value).toBeCloseTo(m.savings.p50 * 100, 10);
+    expect(headlineOf(a.notebook, "Savings vs pure API").unit).toBe("% · modelled");
     const edited = JSON.parse(readFileSync(simFile, "utf8")) as SimulationResults;
     edited.month!.hybrid_cost_usd.p50 = 123.45;
     const file2 = join(dir, "edited.json");
     writeFileSync(file2, JSON.stringify(edited));
     const b = await build("decision", ["--run", run, "--simulation", file2], join(dir, "b"));
-    expect(headlineOf(b.notebook, "Monthly cost, hybrid").value).toBe(`$123.45 / ${usd(m.hybrid_cost_usd.p95)}`);
+    expect(headlineOf(b.notebook, "Monthly cost, hybrid").value).toBe(`$123.45 / ${usd(m.hybrid_cost_usd.p95)} · modelled`);
     const again = await build("decision", ["--run", run, "--simulation", simFile], join(dir, "a"));
     expect(again.markdown).toBe(a.markdown);
     expect(a.notebook.generatedAt).toBe("2026-01-01T10:00:00.000Z");

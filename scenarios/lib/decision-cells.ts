@@ -13,6 +13,7 @@ import type { DecisionInputs } from "./decision-pipeline.js";
 import { batchSavingCell } from "./batch-cell.js";
 import { measuredCells, tallySources } from "./decision-measured.js";
 import { count, LIKELIHOOD_RULE, likelihood, listing, pct, usd } from "./text.js";
+import { tagged } from "./provenance.js";
 
 /** Okabe–Ito green / orange / vermillion; the legend's words carry the meaning too. */
 const READING_COLOURS = { likely: "#009E73", uncertain: "#E69F00", unlikely: "#D55E00" };
@@ -40,20 +41,21 @@ export function decisionCells(inputs: DecisionInputs): DecisionPage {
     frontierHeadline(inputs.frontier, verdict),
     headline({
       label: "Monthly cost, hybrid (P50 / P95)",
-      value: `${usd(m.hybrid_cost_usd.p50)} / ${usd(m.hybrid_cost_usd.p95)}`,
+      value: tagged(`${usd(m.hybrid_cost_usd.p50)} / ${usd(m.hybrid_cost_usd.p95)}`, "modelled"),
       status: "info",
       explanation: `${window}; P5 ${usd(m.hybrid_cost_usd.p5)}`,
     }),
     headline({
       label: "Monthly cost, pure API (P50 / P95)",
-      value: `${usd(m.api_cost_usd.p50)} / ${usd(m.api_cost_usd.p95)}`,
+      value: tagged(`${usd(m.api_cost_usd.p50)} / ${usd(m.api_cost_usd.p95)}`, "modelled"),
       status: "info",
       explanation: `the same requests, all on ${sim.inputs.baseline_tier}, same random numbers`,
     }),
     headline({
       label: "Savings vs pure API (P50)",
       value: m.savings.p50 * 100,
-      unit: "%",
+      // Simulated costs: token counts × list prices over the profile's traffic.
+      unit: tagged("%", "modelled"),
       digits: 1,
       target: pMonth ? `savings ${pMonth.target} after a month (seed): ${lm}` : undefined,
       status: lm === "likely" ? "holds" : lm === "unlikely" ? "fails" : "info",
